@@ -1,0 +1,211 @@
+"""Settings of a hoso node, read from the environment (see docs/operations.md)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import time
+from pathlib import Path
+
+from hoso.core.env import (
+    ConfigError,
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    sqlite_database,
+)
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("HOSO_DATA_DIR", "var") or "var").resolve()
+DEBUG = env_bool("HOSO_DEBUG", False)
+PRODUCTION = env_bool("HOSO_PRODUCTION", False)
+
+
+def _secret_key() -> str:
+    key = env_str("HOSO_SECRET_KEY")
+    if key:
+        return key
+    if PRODUCTION:
+        raise ConfigError("HOSO_SECRET_KEY or HOSO_SECRET_KEY_FILE must be set in production")
+    # Development and demo nodes keep a generated key inside their own data directory.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("HOSO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "hoso.core",
+    "hoso.audit",
+    "hoso.signing",
+    "hoso.catalog",
+    "hoso.orgs",
+    "hoso.access",
+    "hoso.people",
+    "hoso.changes",
+    "hoso.calendar",
+    "hoso.web",
+    "hoso.api",
+]
+
+MIDDLEWARE = [
+    "hoso.core.security.NetworkAllowlistMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "hoso.core.security.SecurityHeadersMiddleware",
+    "hoso.core.context.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "hoso.access.sessions.SessionRulesMiddleware",
+    "hoso.web.mfa.VerifiedSessionMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "hoso.urls"
+WSGI_APPLICATION = "hoso.wsgi.application"
+AUTH_USER_MODEL = "access.User"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:search"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+_database_url = env_str("DATABASE_URL")
+DATABASES = {
+    "default": database_from_url(_database_url)
+    if _database_url
+    else sqlite_database(DATA_DIR / "hoso.sqlite3")
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+DATE_FORMAT = "d/m/Y"
+SHORT_DATE_FORMAT = "d/m/Y"
+DATETIME_FORMAT = "d/m/Y H:i"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+# Connections for exploitation are internal only (R-LAYERS): clients outside these networks
+# are refused before anything else runs. Loopback only unless configured.
+HOSO_ALLOWED_NETWORKS = env_list("HOSO_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/128"])
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+HOSO_SESSION_MAX_SECONDS = env_int("HOSO_SESSION_MAX_SECONDS", 8 * 3600)
+HOSO_SESSION_IDLE_SECONDS = env_int("HOSO_SESSION_IDLE_SECONDS", 15 * 60)
+HOSO_LOCKOUT_THRESHOLD = env_int("HOSO_LOCKOUT_THRESHOLD", 5)
+HOSO_LOCKOUT_SECONDS = env_int("HOSO_LOCKOUT_SECONDS", 15 * 60)
+SESSION_COOKIE_AGE = HOSO_SESSION_MAX_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = PRODUCTION and env_bool("HOSO_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = 31_536_000 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = False
+# Nodes live on closed government networks, never on the public browser preload list.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION and DEBUG:
+    raise ConfigError("HOSO_DEBUG must be off in production")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Audit checkpoints are signed with this Ed25519 key (docs/decisions/0005-audit-chain.md).
+HOSO_AUDIT_KEY_FILE = env_str("HOSO_AUDIT_KEY_FILE")
+if PRODUCTION and not HOSO_AUDIT_KEY_FILE:
+    raise ConfigError("HOSO_AUDIT_KEY_FILE must be set in production")
+
+# Alerts on unusual reading (R-INCIDENT).
+HOSO_ALERT_WINDOW_SECONDS = env_int("HOSO_ALERT_WINDOW_SECONDS", 600)
+HOSO_ALERT_READS = env_int("HOSO_ALERT_READS", 50)
+HOSO_ALERT_DENIALS = env_int("HOSO_ALERT_DENIALS", 5)
+HOSO_WORK_HOURS = (
+    time.fromisoformat(env_str("HOSO_WORK_START", "07:00") or "07:00"),
+    time.fromisoformat(env_str("HOSO_WORK_END", "18:00") or "18:00"),
+)
+
+# Approval signatures (docs/decisions/0007-signatures.md): <username>.key.pem / .cert.pem per
+# approver, trusted roots as a PEM bundle; a PKCS#11 or remote signer plugs in as a provider.
+HOSO_SIGNING_DIR = Path(env_str("HOSO_SIGNING_DIR") or DATA_DIR / "pki").resolve()
+# None: `<HOSO_SIGNING_DIR>/ca.pem`.
+HOSO_SIGNING_TRUST_ROOTS = env_str("HOSO_SIGNING_TRUST_ROOTS")
+HOSO_SIGNING_KEY_PASSPHRASE = env_str("HOSO_SIGNING_KEY_PASSPHRASE")  # None = unencrypted keys
+HOSO_SIGNING_KEY_PROVIDER = env_str(
+    "HOSO_SIGNING_KEY_PROVIDER", "hoso.changes.signatures.file_signing_key"
+)
+
+# Personnel decisions and deadline obligations.
+HOSO_DECISION_MAX_FUTURE_DAYS = env_int("HOSO_DECISION_MAX_FUTURE_DAYS", 366)
+HOSO_OBLIGATION_DUE_SOON_DAYS = env_int("HOSO_OBLIGATION_DUE_SOON_DAYS", 3)
+HOSO_DEADLINE_POLICY = env_str("HOSO_DEADLINE_POLICY")  # None = the catalog's default policy
+
+# Authenticator apps show this name beside the account.
+OTP_TOTP_ISSUER = "hoso"
+
+# Search and listing sizes.
+HOSO_PAGE_SIZE = env_int("HOSO_PAGE_SIZE", 20)
+HOSO_EXPORT_MAX = env_int("HOSO_EXPORT_MAX", 5000)
+HOSO_COUNT_LIMIT = env_int("HOSO_COUNT_LIMIT", 1000)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    # pyHanko logs a traceback for every untrusted path; the verdict carries the reason.
+    "loggers": {
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
+    },
+}
