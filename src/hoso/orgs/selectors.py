@@ -1,0 +1,85 @@
+"""Reading the organization tree. Structure and quotas are not dossier content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+
+from hoso.orgs.models import Organization, StaffingQuota
+
+
+def valid_on(on: date) -> Q:
+    return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+
+def org_get(code: str) -> Organization | None:
+    return Organization.objects.filter(code=code).select_related("parent").first()
+
+
+def org_list(*, on: date | None = None, root: Organization | None = None) -> QuerySet[Organization]:
+    qs = Organization.objects.select_related("parent")
+    if on is not None:
+        qs = qs.filter(valid_on(on))
+    if root is not None:
+        qs = qs.filter(path__startswith=root.path)
+    return qs.order_by("path")
+
+
+def subtree_ids(org: Organization) -> QuerySet[Organization]:
+    return Organization.objects.filter(path__startswith=org.path).values("pk")
+
+
+def ancestors(org: Organization) -> list[Organization]:
+    ids = [int(part) for part in org.path.strip("/").split("/") if part]
+    by_id = Organization.objects.in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+@dataclass(frozen=True)
+class QuotaUsage:
+    organization: Organization
+    staff_category: str
+    quota: int
+    counted: int
+
+    @property
+    def remaining(self) -> int:
+        return self.quota - self.counted
+
+    @property
+    def over(self) -> bool:
+        return self.counted > self.quota
+
+
+def quota_usage(*, year: int, root: Organization | None = None) -> list[QuotaUsage]:
+    """People at work counted against each unit's quota for the year (R-NATIONAL).
+
+    A quota covers its unit's whole subtree: everyone at work whose current unit lies in it.
+    """
+    from hoso.people.models import Person, StaffStatus  # people depends on orgs, not back
+
+    quotas = StaffingQuota.objects.filter(year=year).select_related("organization")
+    if root is not None:
+        quotas = quotas.filter(organization__path__startswith=root.path)
+    usage: list[QuotaUsage] = []
+    for quota in quotas.order_by("organization__path", "staff_category"):
+        counted = Person.objects.filter(
+            status=StaffStatus.WORKING,
+            staff_category=quota.staff_category,
+            current_unit__path__startswith=quota.organization.path,
+        ).count()
+        usage.append(QuotaUsage(quota.organization, quota.staff_category, quota.quota, counted))
+    return usage
+
+
+def headcount_by_unit(root: Organization | None = None) -> dict[int, int]:
+    from hoso.people.models import Person, StaffStatus
+
+    qs = Person.objects.filter(status=StaffStatus.WORKING)
+    if root is not None:
+        qs = qs.filter(current_unit__path__startswith=root.path)
+    return dict(
+        qs.values_list("current_unit").annotate(n=Count("id")).values_list("current_unit", "n")
+    )

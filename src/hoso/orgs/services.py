@@ -1,0 +1,155 @@
+"""Writing the organization tree, quotas and job positions.
+
+Invariants: a unit's validity lies inside its parent's; `path` always equals the chain of ids
+from the root; a merged or split unit is closed, never deleted, and its succession recorded.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from hoso.core.errors import Problem, ValidationFailed
+from hoso.core.text import normalize
+from hoso.orgs.models import (
+    JobPosition,
+    Organization,
+    OrgKind,
+    OrgSuccession,
+    StaffingQuota,
+    SuccessionKind,
+)
+
+
+def _fail(code: str, message: str, field: str = "") -> ValidationFailed:
+    return ValidationFailed([Problem(code, message, field)])
+
+
+@transaction.atomic
+def org_create(
+    *,
+    acting_user: object | None,
+    code: str,
+    name: str,
+    kind: str,
+    valid_from: date,
+    parent: Organization | None = None,
+    short_name: str = "",
+    admin_unit_code: str = "",
+    legal_basis: str = "",
+    sort_order: int = 0,
+) -> Organization:
+    if kind not in OrgKind.values:
+        raise _fail("unknown_org_kind", f"Loại cơ quan «{kind}» không có trong danh mục.", "kind")
+    if Organization.objects.filter(code=code).exists():
+        raise _fail("duplicate_org_code", f"Mã đơn vị «{code}» đã được dùng.", "code")
+    if parent is not None and (
+        parent.valid_from > valid_from or (parent.valid_to and parent.valid_to < valid_from)
+    ):
+        raise _fail(
+            "parent_not_valid",
+            f"Đơn vị cấp trên «{parent.name}» không có hiệu lực vào ngày thành lập.",
+            "parent",
+        )
+    org = Organization.objects.create(
+        code=code,
+        name=name,
+        short_name=short_name,
+        name_norm=normalize(name),
+        kind=kind,
+        parent=parent,
+        admin_unit_code=admin_unit_code,
+        valid_from=valid_from,
+        legal_basis=legal_basis,
+        sort_order=sort_order,
+        path="",
+        depth=0,
+    )
+    org.path = f"{parent.path if parent else '/'}{org.pk}/"
+    org.depth = parent.depth + 1 if parent else 0
+    org.save(update_fields=["path", "depth"])
+    return org
+
+
+@transaction.atomic
+def org_merge(
+    *,
+    acting_user: object | None,
+    predecessors: list[Organization],
+    successor: Organization,
+    effective_date: date,
+    legal_basis: str,
+    kind: str = SuccessionKind.MERGE,
+) -> None:
+    """Close the predecessors the day before `effective_date` and record the succession.
+
+    People and history keep their links to the old units; current staff are moved by
+    personnel decisions (transfer), not silently here.
+    """
+    if not legal_basis:
+        raise _fail(
+            "legal_basis_required", "Cần ghi căn cứ pháp lý của việc sắp xếp.", "legal_basis"
+        )
+    for old in predecessors:
+        if old.pk == successor.pk:
+            raise _fail("merge_into_self", "Không thể sáp nhập một đơn vị vào chính nó.")
+        if old.valid_to is not None and old.valid_to < effective_date:
+            raise _fail("already_closed", f"Đơn vị «{old.name}» đã hết hiệu lực trước đó.")
+        old.valid_to = effective_date - timedelta(days=1)
+        old.save(update_fields=["valid_to"])
+        OrgSuccession.objects.create(
+            predecessor=old,
+            successor=successor,
+            kind=kind,
+            effective_date=effective_date,
+            legal_basis=legal_basis,
+        )
+
+
+@transaction.atomic
+def quota_set(
+    *,
+    acting_user: object | None,
+    organization: Organization,
+    year: int,
+    staff_category: str,
+    quota: int,
+    legal_basis: str,
+) -> StaffingQuota:
+    if quota < 0:
+        raise _fail("negative_quota", "Chỉ tiêu biên chế không thể âm.", "quota")
+    if not legal_basis:
+        raise _fail("legal_basis_required", "Cần ghi văn bản giao biên chế.", "legal_basis")
+    row, _ = StaffingQuota.objects.update_or_create(
+        organization=organization,
+        year=year,
+        staff_category=staff_category,
+        defaults={"quota": quota, "legal_basis": legal_basis},
+    )
+    return row
+
+
+@transaction.atomic
+def job_position_create(
+    *,
+    acting_user: object | None,
+    organization: Organization,
+    code: str,
+    name: str,
+    staff_category: str,
+    valid_from: date,
+    rank_code: str = "",
+    headcount: int = 1,
+) -> JobPosition:
+    if JobPosition.objects.filter(organization=organization, code=code).exists():
+        raise _fail("duplicate_job_position", f"Vị trí việc làm «{code}» đã có ở đơn vị này.")
+    return JobPosition.objects.create(
+        organization=organization,
+        code=code,
+        name=name,
+        staff_category=staff_category,
+        rank_code=rank_code,
+        headcount=headcount,
+        valid_from=valid_from,
+    )
