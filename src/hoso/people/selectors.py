@@ -1,0 +1,220 @@
+"""The only readers of dossier tables. Callers must have passed `access.policies` first:
+these functions take the person or the scope the gate returned, never a raw id from a user.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet
+
+from hoso.catalog.selectors import name_of
+from hoso.core.dates import today as local_today
+from hoso.core.text import normalize
+from hoso.orgs.models import Organization
+from hoso.people.models import Person, StaffStatus
+from hoso.people.sections import SECTIONS, Section
+from hoso.people.validation import CODED_FIELDS
+
+_ID_FRAGMENT = re.compile(r"^\d{3,12}$")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "quantize"):
+        return str(value)
+    return value
+
+
+def _row(section: Section, obj: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in section.fields:
+        field = section.model._meta.get_field(name)
+        if field.is_relation:
+            related = getattr(obj, name)
+            out[name] = related.code if related is not None else None
+        else:
+            out[name] = _plain(getattr(obj, name))
+    return out
+
+
+def person_queryset() -> QuerySet[Person]:
+    return Person.objects.select_related("current_unit", "managing_agency")
+
+
+def dossier_data(person: Person) -> dict[str, Any]:
+    """The whole dossier as plain data (codes, ISO dates): the API's JSON and the shape
+    `people.services` accepts."""
+    data: dict[str, Any] = {}
+    for section in SECTIONS:
+        if section.model is Person:
+            data[section.key] = _row(section, person)
+        elif section.many:
+            manager = getattr(person, section.related_name)
+            rows = manager.select_related(
+                *[f for f in section.fields if section.model._meta.get_field(f).is_relation]
+            )
+            data[section.key] = [_row(section, obj) for obj in rows]
+        else:
+            obj = section.model.objects.filter(person=person).first()
+            data[section.key] = _row(section, obj) if obj else None
+    return data
+
+
+@dataclass
+class DisplayField:
+    label: str
+    value: str
+    missing: bool = False
+
+
+@dataclass
+class DisplaySection:
+    key: str
+    title: str
+    form_items: tuple[str, ...]
+    many: bool
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[DisplayField]] = field(default_factory=list)
+
+
+def _display(section: Section, name: str, value: Any, units: dict[str, str]) -> str:
+    if value in (None, ""):
+        return ""
+    catalog = CODED_FIELDS.get((section.key, name))
+    if catalog:
+        return name_of(catalog, str(value))
+    if name in {"managing_agency", "current_unit", "organization"}:
+        return units.get(value, value)
+    model_field = section.model._meta.get_field(name)
+    if getattr(model_field, "choices", None):
+        return str(dict(model_field.choices).get(value, value))
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:10]}/{value[5:7]}/{value[0:4]}"
+    return str(value)
+
+
+def dossier_display(person: Person, *, missing: set[str] | None = None) -> list[DisplaySection]:
+    """The dossier laid out for reading, labels and catalog names in Vietnamese."""
+    data = dossier_data(person)
+    units = dict(Organization.objects.values_list("code", "name"))
+    missing = missing or set()
+    out: list[DisplaySection] = []
+    for section in SECTIONS:
+        labels = [str(section.model._meta.get_field(n).verbose_name) for n in section.fields]
+        shown = DisplaySection(section.key, section.title, section.form_items, section.many, labels)
+        value = data[section.key]
+        rows = value if section.many else ([value] if value else [])
+        for row in rows:
+            shown.rows.append(
+                [
+                    DisplayField(
+                        label,
+                        _display(section, n, row.get(n), units),
+                        f"{section.key}.{n}" in missing,
+                    )
+                    for n, label in zip(section.fields, labels, strict=True)
+                ]
+            )
+        out.append(shown)
+    return out
+
+
+def required_fields() -> list[str]:
+    """The required items (catalog `required_field`), from the per-process catalog cache."""
+    from hoso.catalog.selectors import codes
+
+    return sorted(codes("required_field"))
+
+
+def missing_required(person: Person, required: list[str]) -> list[str]:
+    from hoso.people.derive import completeness
+
+    return completeness(dossier_data(person), required)[1]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    unit: Organization | None = None  # the unit's whole subtree
+    staff_category: str = ""
+    sex: str = ""
+    age_min: int | None = None
+    age_max: int | None = None
+    ethnicity: str = ""
+    qualification: str = ""
+    party_member: bool | None = None
+    status: str = StaffStatus.WORKING
+
+
+def _years_ago(on: date, years: int) -> date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)
+
+
+def people_search(
+    *, scope: Q, q: str = "", filters: SearchFilters | None = None, on: date | None = None
+) -> QuerySet[Person]:
+    """People inside `scope` (from the access gate) matching the box and the filters,
+    in Vietnamese name order. One box: every word must start a word of the name, other
+    name, unit, rank or position; digits match the personal id."""
+    filters = filters or SearchFilters()
+    on = on or local_today()
+    qs = person_queryset().filter(scope)
+    for word in normalize(q).split(" "):
+        if not word:
+            continue
+        if _ID_FRAGMENT.match(word):
+            qs = (
+                qs.filter(personal_id__startswith=word)
+                if len(word) < 12
+                else qs.filter(personal_id=word)
+            )
+        else:
+            qs = qs.filter(search_text__contains=f" {word}")
+    if filters.unit is not None:
+        qs = qs.filter(current_unit__path__startswith=filters.unit.path)
+    if filters.staff_category:
+        qs = qs.filter(staff_category=filters.staff_category)
+    if filters.sex:
+        qs = qs.filter(sex=filters.sex)
+    if filters.age_min is not None:
+        qs = qs.filter(birth_date__lte=_years_ago(on, filters.age_min))
+    if filters.age_max is not None:
+        # Younger than age_max + 1 years on `on`.
+        qs = qs.filter(birth_date__gt=_years_ago(on, filters.age_max + 1))
+    if filters.ethnicity:
+        from hoso.people.services import ethnicity_index  # the one definition of the index
+
+        qs = qs.filter(ethnicity_bidx=ethnicity_index(filters.ethnicity))
+    if filters.qualification:
+        qs = qs.filter(highest_qualification=filters.qualification)
+    if filters.party_member is not None:
+        qs = qs.filter(is_party_member=filters.party_member)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return qs.order_by("sort_key", "personal_id")
+
+
+def completeness_by_unit(*, scope: Q, root: Organization | None = None) -> list[dict[str, Any]]:
+    """Average completeness and incomplete count per current unit inside the scope."""
+    qs = Person.objects.filter(scope, status=StaffStatus.WORKING)
+    if root is not None:
+        qs = qs.filter(current_unit__path__startswith=root.path)
+    rows = (
+        qs.values("current_unit__code", "current_unit__name", "current_unit__path")
+        .annotate(
+            people=Count("id"),
+            score=Avg("completeness"),
+            incomplete=Count("id", filter=Q(missing_required__gt=0)),
+        )
+        .order_by("current_unit__path")
+    )
+    return list(rows)
