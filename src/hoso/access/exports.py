@@ -1,0 +1,304 @@
+"""Exports of lists and dossiers (issue: security, item 9; R-PROHIBITED).
+
+Every exported file needs a written approval that allows export for every person in it,
+carries who exported it, when, and an export id in its first lines, and is audited with the
+file's SHA-256, so a leaked copy can be traced. Spreadsheet formulas are neutralized.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from hoso.access import audit, masking
+from hoso.access.policies import DossierAccess, Gate
+from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.catalog.selectors import name_of
+from hoso.core.errors import DomainError
+from hoso.people.models import Person
+from hoso.people.selectors import dossier_data
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportRefused(DomainError):
+    def __init__(self, message: str) -> None:
+        super().__init__(code="export_not_allowed", message=message, status=403)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    export_id: str
+    filename: str
+    content_type: str
+    body: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+
+def cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _header(user: Any, export_id: str) -> list[list[str]]:
+    moment = timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    return [
+        ["# Hồ sơ điện tử cán bộ, công chức, viên chức — TÀI LIỆU MẬT, không sao chép trái phép"],
+        [
+            f"# Người xuất: {user.get_username()}",
+            f"Thời điểm (UTC): {moment}",
+            f"Mã xuất: {export_id}",
+        ],
+    ]
+
+
+def _export_allowed(gate: Gate, person: Person) -> DossierAccess | None:
+    access = gate.access(person)
+    if access is None:
+        return None
+    if not any(g.allow_export and gate._covers(g, person) for g in gate.grants):
+        return None
+    return access
+
+
+def _refuse(user: Any, message: str, detail: dict[str, Any]) -> ExportRefused:
+    with transaction.atomic():
+        audit.record(
+            user=user,
+            action=AuditAction.EXPORT,
+            outcome=AuditOutcome.DENY,
+            purpose="export",
+            detail=detail,
+        )
+    return ExportRefused(message)
+
+
+def people_list_export(*, user: Any, people: list[Person], query: dict[str, Any]) -> ExportFile:
+    """A CSV of search results; refused whole unless every row is covered for export."""
+    gate = Gate(user)
+    accesses = [(p, _export_allowed(gate, p)) for p in people]
+    refused = [p.personal_id for p, a in accesses if a is None]
+    if refused:
+        raise _refuse(
+            user,
+            f"Không được xuất: {len(refused)}/{len(people)} hồ sơ không có văn bản phê duyệt "
+            "cho phép xuất dữ liệu.",
+            {"refused": refused[:100], "query": query},
+        )
+    export_id = uuid.uuid4().hex
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for line in _header(user, export_id):
+        writer.writerow([cell(c) for c in line])
+    columns = ["Số định danh", "Họ và tên", "Ngày sinh", "Giới tính", "Đơn vị", "Ngạch", "Chức vụ"]
+    writer.writerow(columns)
+    for person, access in accesses:
+        visible = masking.summary_visible(access)
+
+        def show(column: str, value: Any, visible: set[str] = visible) -> str:
+            return cell(value) if column in visible else "[đã che]"
+
+        writer.writerow(
+            [
+                cell(person.personal_id),
+                show("full_name", person.full_name),
+                show("birth_date", person.birth_date.strftime("%d/%m/%Y")),
+                show("sex", person.get_sex_display()),
+                show("unit", person.current_unit.name),
+                show("rank", name_of("rank", person.current_rank_code)),
+                show("position", name_of("position", person.current_position_code)),
+            ]
+        )
+    body = ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: spreadsheets read UTF-8
+    result = ExportFile(
+        export_id, f"danh-sach-{export_id[:8]}.csv", "text/csv; charset=utf-8", body
+    )
+    _record(user, result, [p.personal_id for p in people], query)
+    return result
+
+
+def dossier_export(*, user: Any, personal_id: str) -> ExportFile:
+    """The masked dossier as JSON with its export stamp."""
+    from hoso.access.policies import dossier_access
+
+    access = dossier_access(user, personal_id, purpose="export")
+    if _export_allowed(Gate(user), access.person) is None:
+        raise _refuse(
+            user,
+            "Không được xuất: chưa có văn bản phê duyệt cho phép xuất hồ sơ này.",
+            {"personal_id": personal_id},
+        )
+    export_id = uuid.uuid4().hex
+    document = {
+        "export": {
+            "id": export_id,
+            "by": user.get_username(),
+            "at": timezone.now().isoformat(timespec="seconds"),
+            "classification": "TÀI LIỆU MẬT",
+        },
+        "personal_id": personal_id,
+        "sections": masking.masked_dossier(access, dossier_data(access.person)),
+        "masked": access.masked,
+    }
+    body = json.dumps(document, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+    result = ExportFile(
+        export_id, f"ho-so-{personal_id}-{export_id[:8]}.json", "application/json", body
+    )
+    _record(user, result, [personal_id], {"personal_id": personal_id})
+    return result
+
+
+def _record(user: Any, export: ExportFile, ids: list[str], query: dict[str, Any]) -> None:
+    with transaction.atomic():
+        audit.record(
+            user=user,
+            action=AuditAction.EXPORT,
+            outcome=AuditOutcome.OK,
+            purpose="export",
+            personal_id=ids[0] if len(ids) == 1 else "",
+            detail={
+                "export_id": export.export_id,
+                "sha256": export.sha256,
+                "filename": export.filename,
+                "count": len(ids),
+                "personal_ids": ids,
+                "query": query,
+            },
+        )
+
+
+# --- The audit trail ----------------------------------------------------------------------------
+
+AUDIT_EXPORT_MAX = 100_000  # events per file; `HOSO_AUDIT_EXPORT_MAX` overrides
+AUDIT_COLUMNS = [
+    "Số thứ tự",
+    "Thời điểm (giờ Việt Nam)",
+    "Thời điểm (UTC)",
+    "Tài khoản",
+    "Vai trò",
+    "Đơn vị (mã)",
+    "Hành động",
+    "Kết quả",
+    "Số định danh",
+    "Số trường",
+    "Mục đích",
+    "Văn bản phê duyệt",
+    "Địa chỉ máy khách",
+    "Mã tương quan",
+    "Chi tiết",
+    "Mã băm sự kiện",
+]
+
+
+def role_labels(roles: str) -> str:
+    """Roles as an audit event stores them ("auditor,records_manager") → Vietnamese names."""
+    from hoso.access.models import Role
+
+    return ", ".join(Role(r).label if r in Role.values else r for r in roles.split(",") if r)
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def audit_trail_export(
+    *, user: Any, filters: dict[str, Any], described: dict[str, str]
+) -> ExportFile:
+    """The audit events matching `filters` (keywords of `audit.selectors.event_list`) inside
+    the user's audit scope, as CSV.
+
+    Invariants: only a reviewer of the audit trail exports it (`policies.can_review_audit`),
+    and only events of their scope; the first lines name the exporter, the UTC time and the
+    export id, and the filters; every cell is neutralized against spreadsheet formulas; the
+    file is audited (`EXPORT`, with its SHA-256) before it is handed out. Refusals are audited.
+    """
+    from django.conf import settings
+
+    from hoso.access.policies import audit_scope, can_review_audit
+    from hoso.audit.models import AuditOutcome as Outcome
+    from hoso.audit.selectors import event_list
+
+    if not can_review_audit(user):
+        raise _refuse(
+            user,
+            "Chỉ thanh tra, kiểm tra và cán bộ quản lý hồ sơ được xuất nhật ký.",
+            {"kind": "audit_trail", "query": described},
+        )
+    limit = int(getattr(settings, "HOSO_AUDIT_EXPORT_MAX", AUDIT_EXPORT_MAX))
+    events = event_list(**filters).filter(audit_scope(user))
+    count = events.count()
+    if count > limit:
+        raise _refuse(
+            user,
+            f"Có {_thousands(count)} sự kiện, nhiều hơn {_thousands(limit)} sự kiện một lần "
+            "xuất; hãy thu hẹp bộ lọc (ví dụ theo khoảng ngày).",
+            {"kind": "audit_trail", "query": described, "count": count},
+        )
+    export_id = uuid.uuid4().hex
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for line in _header(user, export_id):
+        writer.writerow([cell(c) for c in line])
+    query = "; ".join(f"{k}: {v}" for k, v in described.items()) or "không lọc"
+    writer.writerow([cell(f"# Bộ lọc: {query}"), cell(f"Số sự kiện: {count}")])
+    writer.writerow([cell(c) for c in AUDIT_COLUMNS])
+    actions = dict(AuditAction.choices)
+    outcomes = dict(Outcome.choices)
+    for e in events.iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                cell(value)
+                for value in (
+                    e.seq,
+                    timezone.localtime(e.occurred_at).strftime("%d/%m/%Y %H:%M:%S"),
+                    e.occurred_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    e.actor_username,
+                    role_labels(e.actor_role),
+                    e.actor_unit,
+                    actions.get(e.action, e.action),
+                    outcomes.get(e.outcome, e.outcome),
+                    e.personal_id,
+                    len(e.sections or []),
+                    e.purpose,
+                    e.grant_id,
+                    e.client_address,
+                    e.correlation_id,
+                    json.dumps(e.detail, ensure_ascii=False, sort_keys=True),
+                    e.hash,
+                )
+            ]
+        )
+    body = ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: spreadsheets read UTF-8
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    result = ExportFile(
+        export_id, f"nhat-ky-{stamp}-{export_id[:8]}.csv", "text/csv; charset=utf-8", body
+    )
+    with transaction.atomic():
+        audit.record(
+            user=user,
+            action=AuditAction.EXPORT,
+            outcome=Outcome.OK,
+            purpose="audit_export",
+            detail={
+                "kind": "audit_trail",
+                "export_id": result.export_id,
+                "sha256": result.sha256,
+                "filename": result.filename,
+                "count": count,
+                "query": described,
+            },
+        )
+    return result

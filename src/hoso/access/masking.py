@@ -1,0 +1,53 @@
+"""What the gate did not allow is masked, the same way everywhere (R-FIELD-CLASS).
+
+Pages, the API, search results and exports all show a dossier through these functions: a
+hidden field becomes `None` with a Vietnamese note naming the missing approval; a history
+section none of whose fields may be seen is left out entirely, since even its row count says
+something (a discipline, an arrest).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hoso.access.policies import DossierAccess
+from hoso.people.sections import SECTIONS
+
+
+def masked_dossier(access: DossierAccess, data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for section in SECTIONS:
+        visible = [f for f in section.fields if access.can_see(f"{section.key}.{f}")]
+        value = data.get(section.key)
+        if section.many:
+            out[section.key] = (
+                [
+                    {f: (row.get(f) if f in visible else None) for f in section.fields}
+                    for row in value or []
+                ]
+                if visible
+                else []
+            )
+        elif value is None:
+            out[section.key] = None
+        else:
+            out[section.key] = {f: (value.get(f) if f in visible else None) for f in section.fields}
+    return out
+
+
+SUMMARY_FIELDS = {
+    "full_name": "identity.full_name",
+    "birth_date": "identity.birth_date",
+    "sex": "identity.sex",
+    "staff_category": "employment.staff_category",
+    "unit": "employment.current_unit",
+    "rank": "salary.rank_code",
+    "position": "positions.position_code",
+}
+
+
+def summary_visible(access: DossierAccess | None) -> set[str]:
+    """Which columns of a search result row may be shown."""
+    if access is None:
+        return set()
+    return {column for column, field_id in SUMMARY_FIELDS.items() if access.can_see(field_id)}

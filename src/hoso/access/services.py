@@ -1,0 +1,795 @@
+"""Writing accounts, duties, second factors and API tokens; grants and consents."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+
+from django.db import models, transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from hoso.access.models import (
+    AccessGrant,
+    ApiToken,
+    Consent,
+    PurposeKind,
+    Role,
+    RoleAssignment,
+    Sensitivity,
+    User,
+)
+from hoso.core.errors import Problem, ValidationFailed
+from hoso.orgs.models import Organization
+
+# --- Accounts, duties, second factors and API tokens -----------------------------------------
+# Changed by a system administrator (`policies.can_manage_accounts`), never on their own
+# account, or with `acting_user=None` by the node itself: the demo, test fixtures and the
+# `hoso` commands its operator runs. Every change is an audit event written in the same
+# transaction; no event ever holds a password, a one-time code, a TOTP secret or a token.
+
+RESERVED_USERNAMES = frozenset({"system", "admin", "root", "anonymous"})
+
+
+def _account_problems(acting_user: object | None, user: User | None, what: str) -> list[Problem]:
+    from hoso.access.policies import can_manage_accounts
+
+    if acting_user is None:
+        return []
+    if not can_manage_accounts(acting_user):
+        return [Problem("not_admin", f"Chỉ quản trị hệ thống được {what}.")]
+    if user is not None and user.pk == getattr(acting_user, "pk", None):
+        return [
+            Problem(
+                "own_account",
+                "Quản trị hệ thống không tự thay đổi tài khoản của chính mình; hãy đề nghị "
+                "một quản trị hệ thống khác.",
+            )
+        ]
+    return []
+
+
+def password_messages(password: str, user: User | None = None) -> list[str]:
+    """What the node's password validators find wrong, in Vietnamese (Django's own Vietnamese
+    catalog lacks some of them); empty when the password is acceptable."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        out = []
+        for error in exc.error_list:
+            params = error.params or {}
+            known = {
+                "password_too_short": "Mật khẩu quá ngắn: cần ít nhất "
+                f"{params.get('min_length', 12)} ký tự.",
+                "password_too_common": "Mật khẩu này quá phổ biến; hãy chọn mật khẩu khác.",
+                "password_entirely_numeric": "Mật khẩu không được chỉ gồm chữ số.",
+                "password_too_similar": "Mật khẩu quá giống thông tin của tài khoản.",
+            }
+            out.append(known.get(str(error.code), " ".join(error.messages)))
+        return out
+    return []
+
+
+def _audit_account(
+    acting_user: object | None, action: str, account: User, change: str, **detail: object
+) -> None:
+    from hoso.access import audit
+    from hoso.audit.models import AuditOutcome
+
+    audit.record(
+        user=acting_user,
+        username="" if acting_user is not None else "system",
+        action=action,
+        outcome=AuditOutcome.OK,
+        detail={
+            "change": change,
+            "account": account.get_username(),
+            "account_id": account.pk,
+            **detail,
+        },
+    )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    acting_user: object | None,
+    username: str,
+    password: str,
+    full_name: str,
+    personal_id: str = "",
+) -> User:
+    """A new active account with no duty and no second factor: it cannot log in until an
+    administrator enrols its TOTP (`totp_enrol`) and has nothing to read until a duty is
+    assigned (`role_assign`).
+
+    Invariants: made by an administrator or the node; the username is valid, not reserved
+    and unused whatever its case; the password passes the node's validators. `personal_id`
+    links the account to a dossier: only the node sets it (an administrator who could set it
+    would make accounts that open other people's dossiers).
+    """
+    from django.contrib.auth.validators import UnicodeUsernameValidator
+    from django.core.exceptions import ValidationError
+
+    from hoso.audit.models import AuditAction
+
+    problems = _account_problems(acting_user, None, "tạo tài khoản")
+    username = username.strip()
+    try:
+        UnicodeUsernameValidator()(username)
+        valid = bool(username) and len(username) <= 150
+    except ValidationError:
+        valid = False
+    if not valid or username.lower() in RESERVED_USERNAMES:
+        problems.append(
+            Problem(
+                "invalid_username",
+                "Tên đăng nhập chỉ gồm chữ, số và các ký tự @ . + - _ (không có dấu cách), "
+                "tối đa 150 ký tự, và không trùng tên dành riêng của hệ thống.",
+                "username",
+            )
+        )
+    elif User.objects.filter(username__iexact=username).exists():
+        problems.append(
+            Problem("duplicate_username", "Tên đăng nhập đã được dùng.", "username")
+        )
+    user = User(username=username, full_name=full_name.strip(), personal_id=personal_id)
+    weak = password_messages(password, user)
+    if weak:
+        problems.append(Problem("weak_password", " ".join(weak), "password"))
+    if problems:
+        raise ValidationFailed(problems)
+    user.set_password(password)
+    user.save()
+    _audit_account(
+        acting_user, AuditAction.ACCOUNT_CHANGE, user, "create", full_name=user.full_name
+    )
+    return user
+
+
+@transaction.atomic
+def role_assign(
+    *,
+    acting_user: object | None,
+    user: User,
+    role: str,
+    organization: Organization | None,
+    valid_from: date,
+    valid_to: date | None = None,
+    decision_ref: str = "",
+) -> RoleAssignment:
+    """Assign a duty over an organization subtree for a period (R-ASSIGNED).
+
+    Invariants: by an administrator (never to themself, and naming the assignment decision)
+    or the node; the role exists; reading roles are scoped to a unit; the period is ordered;
+    the account is active. Every session of the account ends (its duties changed).
+    """
+    from hoso.audit.models import AuditAction
+
+    problems = _account_problems(acting_user, user, "giao nhiệm vụ")
+    if role not in Role.values:
+        problems.append(Problem("unknown_role", f"Vai trò «{role}» không có.", "role"))
+    elif role not in {Role.EMPLOYEE, Role.ADMIN} and organization is None:
+        problems.append(
+            Problem(
+                "scope_required",
+                "Vai trò này phải gắn với một cơ quan, đơn vị.",
+                "organization",
+            )
+        )
+    if valid_to is not None and valid_to < valid_from:
+        problems.append(
+            Problem("period_reversed", "Ngày kết thúc trước ngày bắt đầu.", "valid_to")
+        )
+    if acting_user is not None and not decision_ref.strip():
+        problems.append(
+            Problem(
+                "decision_required",
+                "Cần ghi số, ngày văn bản giao nhiệm vụ (mỗi nhiệm vụ gắn với trách nhiệm "
+                "của người được giao).",
+                "decision_ref",
+            )
+        )
+    if not user.is_active:
+        problems.append(Problem("inactive_user", "Tài khoản đã bị khóa.", "user"))
+    if problems:
+        raise ValidationFailed(problems)
+    _bump(user)
+    assignment = RoleAssignment.objects.create(
+        user=user,
+        role=role,
+        organization=organization,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        assigned_by=str(getattr(acting_user, "username", None) or "system"),
+        decision_ref=decision_ref.strip(),
+    )
+    _audit_account(
+        acting_user,
+        AuditAction.ROLE_CHANGE,
+        user,
+        "assign",
+        assignment_id=assignment.pk,
+        role=role,
+        organization=organization.code if organization is not None else "",
+        valid_from=valid_from.isoformat(),
+        valid_to=valid_to.isoformat() if valid_to else "",
+        decision_ref=assignment.decision_ref,
+    )
+    return assignment
+
+
+@transaction.atomic
+def role_end(
+    *,
+    acting_user: object | None,
+    assignment: RoleAssignment,
+    valid_to: date,
+    decision_ref: str = "",
+) -> RoleAssignment:
+    """End a duty: `valid_to` is its last day. Every session of the account ends at once.
+
+    Invariants: by an administrator (never their own duty, naming the decision) or the node;
+    the end is not before the start, and only brings an end already set closer.
+    """
+    from hoso.audit.models import AuditAction
+
+    assignment = (
+        RoleAssignment.objects.select_for_update(of=("self",))
+        .select_related("user", "organization")
+        .get(pk=assignment.pk)
+    )
+    problems = _account_problems(acting_user, assignment.user, "kết thúc nhiệm vụ")
+    if valid_to < assignment.valid_from:
+        problems.append(
+            Problem(
+                "period_reversed",
+                f"Ngày kết thúc trước ngày bắt đầu nhiệm vụ "
+                f"({assignment.valid_from.strftime('%d/%m/%Y')}).",
+                "valid_to",
+            )
+        )
+    elif assignment.valid_to is not None and assignment.valid_to <= valid_to:
+        problems.append(
+            Problem(
+                "already_ended",
+                f"Nhiệm vụ này đã kết thúc ngày {assignment.valid_to.strftime('%d/%m/%Y')}.",
+                "valid_to",
+            )
+        )
+    if acting_user is not None and not decision_ref.strip():
+        problems.append(
+            Problem(
+                "decision_required",
+                "Cần ghi số, ngày văn bản kết thúc nhiệm vụ.",
+                "decision_ref",
+            )
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    previous = assignment.valid_to
+    assignment.valid_to = valid_to
+    assignment.save(update_fields=["valid_to"])
+    _bump(assignment.user)
+    _audit_account(
+        acting_user,
+        AuditAction.ROLE_CHANGE,
+        assignment.user,
+        "end",
+        assignment_id=assignment.pk,
+        role=assignment.role,
+        organization=assignment.organization.code if assignment.organization else "",
+        valid_to=valid_to.isoformat(),
+        previous_valid_to=previous.isoformat() if previous else "",
+        decision_ref=decision_ref.strip(),
+    )
+    return assignment
+
+
+@transaction.atomic
+def token_create(*, acting_user: object | None, user: User) -> str:
+    """A new bearer token for `user`, returned once; only its SHA-256 is kept.
+
+    A token is a possession factor on its own (it is never typed with a password): it goes
+    to a machine client, over the node's internal network, and is refused once the account
+    is disabled. Invariants: by an administrator (not for themself) or the node; the account
+    is active; audited `TOKEN_ISSUE` without the token.
+    """
+    from hoso.audit.models import AuditAction
+
+    problems = _account_problems(acting_user, user, "cấp mã truy cập API")
+    if not user.is_active:
+        problems.append(Problem("inactive_user", "Tài khoản đã bị khóa.", "username"))
+    if problems:
+        raise ValidationFailed(problems)
+    key = "hoso_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, key_hash=ApiToken.hash_key(key), prefix=key[:12])
+    _audit_account(acting_user, AuditAction.TOKEN_ISSUE, user, "token_create", token_id=token.pk)
+    return key
+
+
+def _problem(code: str, message: str, field: str = "") -> ValidationFailed:
+    return ValidationFailed([Problem(code, message, field)])
+
+
+def grant_issue(
+    *,
+    acting_user: User,
+    grantee: User,
+    purpose: str,
+    document_number: str,
+    document_date: date,
+    signer: str,
+    valid_from: date,
+    valid_to: date,
+    person_ids: list[str] | None = None,
+    organization: Organization | None = None,
+    sections: list[str] | None = None,
+    ceiling: str = Sensitivity.PERSONAL,
+    secret_ceiling: str = "",
+    covers_special: bool = False,
+    approval_level: str = "",
+    purpose_kind: str = PurposeKind.CADRE_WORK,
+    allow_export: bool = False,
+) -> AccessGrant:
+    """Record a written approval (R-WRITTEN-APPROVAL).
+
+    Invariants: only a records manager whose duty covers the whole coverage records it; never
+    for themself; it names its document; its period is ordered; state-secret and special
+    coverage need the approval level configured for them (catalog `secret_label` attrs).
+    The grant and its `GRANT_ISSUE` audit event are written in one transaction. A refused
+    attempt saves no grant but is itself audited (outcome DENY, with the problem codes): an
+    officer trying to grant themself is what R-PROHIBITED asks to make attributable.
+    """
+    from hoso.access import audit
+    from hoso.access.policies import active_assignments
+    from hoso.audit.models import AuditAction, AuditOutcome
+    from hoso.people.models import Person
+    from hoso.people.sections import BY_KEY
+
+    problems: list[Problem] = []
+    if grantee.pk == acting_user.pk:
+        problems.append(Problem("self_grant", "Không được tự cấp quyền cho chính mình.", "grantee"))
+    duties = [a for a in active_assignments(acting_user) if a.role == Role.RECORDS_MANAGER]
+    if not duties:
+        problems.append(
+            Problem(
+                "not_records_manager", "Chỉ cán bộ quản lý hồ sơ được ghi nhận văn bản phê duyệt."
+            )
+        )
+    if not person_ids and organization is None:
+        problems.append(
+            Problem("no_coverage", "Cần chọn người hoặc đơn vị được phép xem.", "person_ids")
+        )
+    if valid_to < valid_from:
+        problems.append(
+            Problem("period_reversed", "Ngày hết hiệu lực trước ngày hiệu lực.", "valid_to")
+        )
+    if not (document_number.strip() and signer.strip() and purpose.strip()):
+        problems.append(
+            Problem(
+                "document_required",
+                "Cần số văn bản, người ký và mục đích khai thác.",
+                "document_number",
+            )
+        )
+    if ceiling not in Sensitivity.values:
+        problems.append(Problem("bad_ceiling", f"Mức phân loại «{ceiling}» không có.", "ceiling"))
+    unknown = [s for s in sections or [] if s not in BY_KEY]
+    if unknown:
+        problems.append(
+            Problem("unknown_section", f"Không có mục: {', '.join(unknown)}.", "sections")
+        )
+    paths = [a.organization.path for a in duties if a.organization is not None]
+    if organization is not None and not any(organization.path.startswith(p) for p in paths):
+        problems.append(
+            Problem(
+                "outside_duty", "Đơn vị này ngoài phạm vi quản lý hồ sơ của bạn.", "organization"
+            )
+        )
+    if person_ids:
+        known = Person.objects.filter(personal_id__in=person_ids).select_related("current_unit")
+        found = {p.personal_id: p for p in known}
+        for pid in person_ids:
+            person = found.get(pid)
+            if person is None or not any(person.current_unit.path.startswith(p) for p in paths):
+                problems.append(
+                    Problem(
+                        "outside_duty",
+                        f"Hồ sơ {pid} không có hoặc ngoài phạm vi quản lý.",
+                        "person_ids",
+                    )
+                )
+    if (secret_ceiling or covers_special) and not approval_level.strip():
+        problems.append(
+            Problem(
+                "approval_level_required",
+                "Hồ sơ có độ mật hoặc thuộc diện Ban Thường vụ quản lý cần ghi cấp phê duyệt.",
+                "approval_level",
+            )
+        )
+    described = {
+        "grantee": grantee.get_username(),
+        "person_ids": list(person_ids or []),
+        "organization": organization.code if organization is not None else "",
+        "sections": list(sections or []),
+        "ceiling": ceiling,
+        "secret_ceiling": secret_ceiling,
+        "covers_special": covers_special,
+        "purpose_kind": purpose_kind,
+        "document_number": document_number,
+        "document_date": document_date,
+        "signer": signer,
+        "approval_level": approval_level,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "allow_export": allow_export,
+    }
+    if problems:
+        with transaction.atomic():
+            audit.record(
+                user=acting_user,
+                action=AuditAction.GRANT_ISSUE,
+                outcome=AuditOutcome.DENY,
+                purpose=purpose,
+                detail={**described, "problems": sorted({p.code for p in problems})},
+            )
+        raise ValidationFailed(problems)
+    with transaction.atomic():
+        grant = AccessGrant.objects.create(
+            grantee=grantee,
+            person_ids=list(person_ids or []),
+            organization=organization,
+            sections=list(sections or []),
+            ceiling=ceiling,
+            secret_ceiling=secret_ceiling,
+            covers_special=covers_special,
+            purpose=purpose,
+            purpose_kind=purpose_kind,
+            document_number=document_number,
+            document_date=document_date,
+            signer=signer,
+            approval_level=approval_level,
+            allow_export=allow_export,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            approved_by=acting_user,
+        )
+        audit.record(
+            user=acting_user,
+            action=AuditAction.GRANT_ISSUE,
+            outcome=AuditOutcome.OK,
+            purpose=purpose,
+            grant_id=grant.pk,
+            detail=described,
+        )
+    return grant
+
+
+def grant_revoke(*, acting_user: User, grant: AccessGrant, reason: str) -> AccessGrant:
+    """Revoke from now on; the next request is refused.
+
+    Invariants: only a records manager on duty revokes, and only a grant they recorded or one
+    whose whole coverage lies inside their duty; a reason is required; a grant is revoked
+    once. The revocation and its `GRANT_REVOKE` audit event are one transaction; a refusal
+    changes nothing and is audited with outcome DENY.
+    """
+    from django.utils import timezone
+
+    from hoso.access import audit
+    from hoso.access.policies import active_assignments
+    from hoso.audit.models import AuditAction, AuditOutcome
+    from hoso.people.models import Person
+
+    problem: Problem
+    with transaction.atomic():
+        grant = (
+            AccessGrant.objects.select_for_update(of=("self",))
+            .select_related("organization", "grantee")
+            .get(pk=grant.pk)
+        )
+        paths = [
+            a.organization.path
+            for a in active_assignments(acting_user)
+            if a.role == Role.RECORDS_MANAGER and a.organization is not None
+        ]
+        # Everything the grant covers must lie inside the revoker's duty (its recorder aside).
+        covered_paths = list(
+            Person.objects.filter(personal_id__in=grant.person_ids or []).values_list(
+                "current_unit__path", flat=True
+            )
+        )
+        if grant.organization is not None:
+            covered_paths.append(grant.organization.path)
+        covered = len(covered_paths) == len(set(grant.person_ids or [])) + (
+            grant.organization is not None
+        ) and all(any(c.startswith(p) for p in paths) for c in covered_paths)
+        if not paths:
+            problem = Problem(
+                "not_records_manager", "Chỉ cán bộ quản lý hồ sơ được thu hồi văn bản phê duyệt."
+            )
+        elif grant.approved_by_id != acting_user.pk and not covered:
+            problem = Problem(
+                "outside_duty", "Văn bản phê duyệt này ngoài phạm vi quản lý hồ sơ của bạn."
+            )
+        elif grant.revoked_at is not None:
+            problem = Problem("already_revoked", "Văn bản phê duyệt này đã bị thu hồi.")
+        elif not reason.strip():
+            problem = Problem("reason_required", "Cần ghi lý do thu hồi.", "reason")
+        else:
+            grant.revoked_at = timezone.now()
+            grant.revoked_by = acting_user
+            grant.revoke_reason = reason
+            grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+            audit.record(
+                user=acting_user,
+                action=AuditAction.GRANT_REVOKE,
+                outcome=AuditOutcome.OK,
+                purpose=grant.purpose,
+                grant_id=grant.pk,
+                detail={
+                    "grantee": grant.grantee.get_username(),
+                    "document_number": grant.document_number,
+                    "reason": reason,
+                },
+            )
+            return grant
+    with transaction.atomic():
+        audit.record(
+            user=acting_user,
+            action=AuditAction.GRANT_REVOKE,
+            outcome=AuditOutcome.DENY,
+            grant_id=grant.pk,
+            detail={"problems": [problem.code], "reason": reason},
+        )
+    raise ValidationFailed([problem])
+
+
+def consent_give(
+    *, acting_user: User, grantee: User, purpose: str, grant: AccessGrant | None = None
+) -> Consent:
+    """The person (acting_user) consents to `grantee` using their dossier (NĐ 27 Art. 20).
+
+    Invariants: only for the account's own dossier; at most one standing consent per grantee
+    (giving it again returns the standing one, nothing new is written); `grant`, when given,
+    is the approval the person was shown and must name `grantee`. The consent and its
+    `CONSENT_GIVE` audit event are one transaction; a refusal is audited with outcome DENY.
+    """
+    from django.utils import timezone
+
+    from hoso.access import audit
+    from hoso.audit.models import AuditAction, AuditOutcome
+
+    problem: Problem
+    with transaction.atomic():
+        if not acting_user.personal_id:
+            problem = Problem("no_dossier", "Tài khoản này không gắn với hồ sơ nào.")
+        elif grant is not None and grant.grantee_id != grantee.pk:
+            problem = Problem("grant_mismatch", "Văn bản phê duyệt không cấp cho người này.")
+        else:
+            standing = (
+                Consent.objects.select_for_update()
+                .filter(personal_id=acting_user.personal_id, grantee=grantee)
+                .filter(withdrawn_at__isnull=True)
+                .first()
+            )
+            if standing is not None:
+                return standing
+            consent = Consent.objects.create(
+                personal_id=acting_user.personal_id,
+                grantee=grantee,
+                purpose=purpose,
+                given_at=timezone.now(),
+            )
+            audit.record(
+                user=acting_user,
+                action=AuditAction.CONSENT_GIVE,
+                outcome=AuditOutcome.OK,
+                personal_id=acting_user.personal_id,
+                purpose=purpose,
+                grant_id=grant.pk if grant is not None else "",
+                detail={"consent_id": consent.pk, "grantee": grantee.get_username()},
+            )
+            return consent
+    with transaction.atomic():
+        audit.record(
+            user=acting_user,
+            action=AuditAction.CONSENT_GIVE,
+            outcome=AuditOutcome.DENY,
+            personal_id=acting_user.personal_id,
+            purpose=purpose,
+            detail={"problems": [problem.code], "grantee": grantee.get_username()},
+        )
+    raise ValidationFailed([problem])
+
+
+def consent_withdraw(*, acting_user: User, consent: Consent) -> Consent:
+    """The person withdraws a consent from now on; the grantee's next request is refused.
+
+    Invariants: only the person whose dossier it is withdraws it; withdrawing twice changes
+    nothing. The withdrawal and its `CONSENT_WITHDRAW` audit event are one transaction; a
+    refusal is audited with outcome DENY.
+    """
+    from django.utils import timezone
+
+    from hoso.access import audit
+    from hoso.audit.models import AuditAction, AuditOutcome
+
+    with transaction.atomic():
+        consent = (
+            Consent.objects.select_for_update(of=("self",))
+            .select_related("grantee")
+            .get(pk=consent.pk)
+        )
+        if acting_user.personal_id and consent.personal_id == acting_user.personal_id:
+            if consent.withdrawn_at is None:
+                consent.withdrawn_at = timezone.now()
+                consent.save(update_fields=["withdrawn_at"])
+                audit.record(
+                    user=acting_user,
+                    action=AuditAction.CONSENT_WITHDRAW,
+                    outcome=AuditOutcome.OK,
+                    personal_id=consent.personal_id,
+                    purpose=consent.purpose,
+                    detail={
+                        "consent_id": consent.pk,
+                        "grantee": consent.grantee.get_username(),
+                    },
+                )
+            return consent
+    with transaction.atomic():
+        audit.record(
+            user=acting_user,
+            action=AuditAction.CONSENT_WITHDRAW,
+            outcome=AuditOutcome.DENY,
+            personal_id=acting_user.personal_id,
+            detail={"problems": ["not_yours"], "consent_id": consent.pk},
+        )
+    raise _problem("not_yours", "Chỉ người có hồ sơ mới rút lại được sự đồng ý.")
+
+
+def _bump(user: User) -> None:
+    User.objects.filter(pk=user.pk).update(security_stamp=models.F("security_stamp") + 1)
+
+
+@transaction.atomic
+def login_failed(
+    *, username: str, step: str = "password", reason: str = "invalid", counts: bool = True
+) -> User | None:
+    """Record a failed login (password or one-time code) and count it toward the lockout.
+
+    The audit event names who was claimed (the name typed; actor None), the step and the
+    reason, never the password or code. After `HOSO_LOCKOUT_THRESHOLD` counted failures the
+    account is locked for `HOSO_LOCKOUT_SECONDS`, itself an audited account change. Attempts
+    that are refused for another reason (`counts=False`: the account is already locked) are
+    recorded but not counted, so the lock does not grow while it runs.
+    """
+    from django.conf import settings
+    from django.utils import timezone
+
+    from hoso.access import audit
+    from hoso.audit.models import AuditAction, AuditOutcome
+
+    audit.record(
+        user=None,
+        username=username,
+        action=AuditAction.LOGIN_FAILED,
+        outcome=AuditOutcome.DENY,
+        detail={"step": step, "reason": reason},
+    )
+    user = User.objects.select_for_update().filter(username=username).first()
+    if user is None or not counts:
+        return user
+    user.failed_logins += 1
+    if user.failed_logins >= settings.HOSO_LOCKOUT_THRESHOLD:
+        user.locked_until = timezone.now() + timedelta(seconds=settings.HOSO_LOCKOUT_SECONDS)
+        user.failed_logins = 0
+        audit.record(
+            user=None,
+            username=username,
+            action=AuditAction.ACCOUNT_CHANGE,
+            outcome=AuditOutcome.OK,
+            detail={
+                "change": "lockout",
+                "account": username,
+                "account_id": user.pk,
+                "until": user.locked_until.isoformat(),
+                "failures": settings.HOSO_LOCKOUT_THRESHOLD,
+            },
+        )
+    user.save(update_fields=["failed_logins", "locked_until"])
+    return user
+
+
+@transaction.atomic
+def login_succeeded(*, user: User) -> None:
+    """Both factors passed: clear the failure count and record the login."""
+    from hoso.access import audit
+    from hoso.audit.models import AuditAction, AuditOutcome
+
+    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    audit.record(
+        user=user,
+        action=AuditAction.LOGIN,
+        outcome=AuditOutcome.OK,
+        detail={"factors": ["password", "totp"]},
+    )
+
+
+def is_locked(user: User) -> bool:
+    from django.utils import timezone
+
+    return user.locked_until is not None and user.locked_until > timezone.now()
+
+
+@transaction.atomic
+def password_reset(*, acting_user: object | None, user: User, new_password: str) -> None:
+    """Set a new password; every session of the account ends.
+
+    Invariants: by an administrator (never their own password) or the node; the password
+    passes the node's validators; audited without the password.
+    """
+    from hoso.audit.models import AuditAction
+
+    problems = _account_problems(acting_user, user, "đặt lại mật khẩu")
+    weak = password_messages(new_password, user)
+    if weak:
+        problems.append(Problem("weak_password", " ".join(weak), "password"))
+    if problems:
+        raise ValidationFailed(problems)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    _bump(user)
+    _audit_account(acting_user, AuditAction.ACCOUNT_CHANGE, user, "password_reset")
+
+
+@transaction.atomic
+def account_disable(*, acting_user: object | None, user: User) -> None:
+    """Disable an account: every session ends at its next request and its API tokens stop
+    working. Invariants: by an administrator (never their own account) or the node; an
+    account is disabled once; audited."""
+    from hoso.audit.models import AuditAction
+
+    problems = _account_problems(acting_user, user, "khóa tài khoản")
+    if not User.objects.filter(pk=user.pk, is_active=True).exists():
+        problems.append(Problem("already_disabled", "Tài khoản này đã bị khóa."))
+    if problems:
+        raise ValidationFailed(problems)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    _bump(user)
+    _audit_account(acting_user, AuditAction.ACCOUNT_CHANGE, user, "disable")
+
+
+@transaction.atomic
+def totp_enrol(*, acting_user: object | None, user: User) -> tuple[TOTPDevice, str, str]:
+    """A new TOTP secret (RFC 6238: 6 digits, 30 s) for the account's authenticator app:
+    returns (device, `otpauth://` URI, base32 secret). Shown once; the node keeps the key
+    only in its device row.
+
+    Invariants: by an administrator (never for their own account) or the node (bootstrap:
+    `hoso totp enrol`); the account is active; an earlier device is removed, so its codes stop
+    working, and every session of the account ends; audited without the secret.
+    """
+    from hoso.access.mfa import DEVICE_NAME, base32_secret, otpauth_uri
+    from hoso.audit.models import AuditAction
+
+    problems = _account_problems(acting_user, user, "đăng ký mã xác thực")
+    if not User.objects.filter(pk=user.pk, is_active=True).exists():
+        problems.append(Problem("inactive_user", "Tài khoản đã bị khóa."))
+    if problems:
+        raise ValidationFailed(problems)
+    replaced = TOTPDevice.objects.filter(user=user).delete()[0]
+    device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
+    _bump(user)
+    _audit_account(
+        acting_user,
+        AuditAction.ACCOUNT_CHANGE,
+        user,
+        "totp_enrol",
+        device_id=device.pk,
+        replaced=replaced,
+    )
+    return device, otpauth_uri(device), base32_secret(device)

@@ -1,0 +1,151 @@
+"""Unusual reading becomes an alert (R-INCIDENT): many dossiers by one user in a short time,
+reading outside working hours, repeated denials. Thresholds are settings.
+
+Checked right after each read event, in its transaction; one open alert per user and kind
+at a time, so a burst raises one alert, not hundreds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from hoso.audit.models import Alert, AlertKind, AuditAction, AuditEvent, AuditOutcome
+
+READS = (AuditAction.DOSSIER_READ_ALLOWED,)
+
+
+def _setting(name: str, default: object) -> object:
+    return getattr(settings, name, default)
+
+
+def _working_time(moment: datetime) -> bool:
+    local = timezone.localtime(moment)
+    start, end = _setting("HOSO_WORK_HOURS", (time(7, 0), time(18, 0)))
+    return local.weekday() < 5 and start <= local.time() <= end
+
+
+def _open_alert(event: AuditEvent, kind: str, since: datetime) -> bool:
+    return Alert.objects.filter(
+        actor_username=event.actor_username,
+        kind=kind,
+        acknowledged_at__isnull=True,
+        raised_at__gte=since,
+    ).exists()
+
+
+def _raise(event: AuditEvent, kind: str, events: list[AuditEvent], message: str) -> Alert:
+    return Alert.objects.create(
+        kind=kind,
+        actor_id=event.actor_user_id,
+        actor_username=event.actor_username,
+        raised_at=event.occurred_at,
+        first_seq=events[0].seq,
+        last_seq=events[-1].seq,
+        count=len(events),
+        message=message,
+    )
+
+
+def check_after(event: AuditEvent) -> list[Alert]:
+    """Alerts that `event` (just recorded) completes."""
+    if not event.actor_username or event.action not in (
+        AuditAction.DOSSIER_READ_ALLOWED,
+        AuditAction.DOSSIER_READ_DENIED,
+    ):
+        return []
+    window = timedelta(seconds=int(_setting("HOSO_ALERT_WINDOW_SECONDS", 600)))
+    since = event.occurred_at - window
+    recent = AuditEvent.objects.filter(
+        actor_username=event.actor_username, occurred_at__gte=since
+    ).order_by("seq")
+    raised: list[Alert] = []
+    if event.action == AuditAction.DOSSIER_READ_ALLOWED:
+        reads = list(recent.filter(action__in=READS).only("seq", "personal_id"))
+        people = {e.personal_id for e in reads}
+        limit = int(_setting("HOSO_ALERT_READS", 50))
+        if len(people) >= limit and not _open_alert(event, AlertKind.MASS_READING, since):
+            raised.append(
+                _raise(
+                    event,
+                    AlertKind.MASS_READING,
+                    reads,
+                    f"{len(people)} hồ sơ được xem trong {window.seconds // 60} phút.",
+                )
+            )
+        if not _working_time(event.occurred_at) and not _open_alert(
+            event, AlertKind.OFF_HOURS, event.occurred_at - timedelta(hours=12)
+        ):
+            local = timezone.localtime(event.occurred_at).strftime("%H:%M %d/%m/%Y")
+            raised.append(
+                _raise(
+                    event,
+                    AlertKind.OFF_HOURS,
+                    [event],
+                    f"Xem hồ sơ {event.personal_id} lúc {local}, ngoài giờ làm việc.",
+                )
+            )
+    else:
+        denials = list(recent.filter(action=AuditAction.DOSSIER_READ_DENIED).only("seq"))
+        limit = int(_setting("HOSO_ALERT_DENIALS", 5))
+        if len(denials) >= limit and not _open_alert(event, AlertKind.REPEATED_DENIALS, since):
+            raised.append(
+                _raise(
+                    event,
+                    AlertKind.REPEATED_DENIALS,
+                    denials,
+                    f"{len(denials)} lần bị từ chối trong {window.seconds // 60} phút.",
+                )
+            )
+    return raised
+
+
+@transaction.atomic
+def alert_acknowledge(*, acting_user: object, alert: Alert, note: str) -> Alert:
+    """Close an alert with a note of what was checked or done (R-INCIDENT).
+
+    Invariants: an alert is acknowledged once; the note is required; the acknowledgement and
+    its `ALERT_ACKNOWLEDGE` audit event are one transaction. Who may acknowledge which alert
+    is the caller's question (`access.policies.alert_scope`): `audit` imports no other app.
+    """
+    from hoso.audit.services import event_record
+    from hoso.core.context import current
+    from hoso.core.errors import Problem, ValidationFailed
+
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.acknowledged_at is not None:
+        raise ValidationFailed(
+            [Problem("already_acknowledged", "Cảnh báo này đã được xác nhận xử lý.")]
+        )
+    if not note.strip():
+        raise ValidationFailed(
+            [Problem("note_required", "Cần ghi đã kiểm tra, xử lý cảnh báo thế nào.", "note")]
+        )
+    alert.acknowledged_by = str(getattr(acting_user, "username", acting_user))
+    alert.acknowledged_at = timezone.now()
+    alert.note = note[:300]
+    alert.save(update_fields=["acknowledged_by", "acknowledged_at", "note"])
+    ctx = current()
+    event_record(
+        actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,  # type: ignore[arg-type]
+        actor_username=alert.acknowledged_by,
+        action=AuditAction.ALERT_ACKNOWLEDGE,
+        outcome=AuditOutcome.OK,
+        client_address=ctx.client_address,
+        correlation_id=ctx.correlation_id,
+        detail={
+            "channel": ctx.channel,
+            "alert_id": alert.pk,
+            "kind": alert.kind,
+            "alert_user": alert.actor_username,
+            "note": alert.note,
+        },
+    )
+    return alert
+
+
+def open_alerts():
+    return Alert.objects.filter(acknowledged_at__isnull=True)

@@ -1,0 +1,148 @@
+"""Appending audit events and sealing checkpoints: the only writers of the audit tables.
+
+Invariants:
+- an event is written in the caller's transaction: if the audited change rolls back, so does
+  its event, and an event is never written without the change it describes;
+- appends are serialized (PostgreSQL: a transaction-scoped advisory lock; SQLite: the write
+  transaction is exclusive, `transaction_mode=IMMEDIATE`), so `seq` is gapless and every
+  event's `prev_hash` is its predecessor's `hash`;
+- stored text has been through `sanitize` and is exactly what was hashed;
+- rows are never updated or deleted (the database refuses it).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from hoso.audit import chain, keys, selectors
+from hoso.audit.models import AuditAction, AuditCheckpoint, AuditEvent, AuditOutcome
+from hoso.audit.sanitize import clean_json, clean_text
+
+# pg_advisory_xact_lock key of the audit chain ("hosoaudt" in ASCII).
+CHAIN_LOCK_KEY = 0x686F736F61756474
+
+
+class UserLike(Protocol):
+    """What the audit needs of an acting user (Django's user model has it)."""
+
+    pk: Any
+
+    def get_username(self) -> str: ...
+
+
+def correlation_new() -> str:
+    """A fresh correlation id for grouping the events of one request or job."""
+    return uuid.uuid4().hex
+
+
+def _chain_lock() -> None:
+    """Serialize appends until the end of the current transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+    # SQLite: the transaction began with BEGIN IMMEDIATE and already holds the only write lock.
+
+
+def _actor_fields(actor: UserLike | None, *, role: str, unit: str, username: str) -> dict[str, Any]:
+    user_id = getattr(actor, "pk", None) if actor is not None else None
+    if user_id is not None:
+        username = actor.get_username() if hasattr(actor, "get_username") else str(actor)
+        user_id = int(user_id)
+    return {
+        "actor_user_id": user_id,
+        "actor_username": clean_text(username, limit=200),
+        "actor_role": clean_text(role, limit=100),
+        "actor_unit": clean_text(unit, limit=100),
+    }
+
+
+@transaction.atomic
+def event_record(
+    *,
+    actor: UserLike | None,
+    action: AuditAction | str,
+    outcome: AuditOutcome | str,
+    actor_role: str = "",
+    actor_unit: str = "",
+    actor_username: str = "",
+    personal_id: str = "",
+    sections: Iterable[str] = (),
+    purpose: str = "",
+    grant_id: str | int = "",
+    client_address: str = "",
+    correlation_id: str = "",
+    detail: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain, in the caller's transaction.
+
+    `actor=None` (or an anonymous user) records a system event; `actor_username` then names
+    who was claimed, e.g. the name typed in a failed login. `actor_role` and `actor_unit`
+    are the duty and unit code under which the decision was made. Every text is sanitized.
+    Raises `ValueError` for an action or outcome outside the enums (a programming error).
+    """
+    if action not in AuditAction.values:
+        raise ValueError(f"unknown audit action {action!r}")
+    if outcome not in AuditOutcome.values:
+        raise ValueError(f"unknown audit outcome {outcome!r}")
+    if isinstance(sections, str):
+        raise TypeError("sections must be a list of section names, not one string")
+    fields: dict[str, Any] = {
+        **_actor_fields(actor, role=actor_role, unit=actor_unit, username=actor_username),
+        "action": str(action),
+        "outcome": str(outcome),
+        "personal_id": clean_text(personal_id, limit=64),
+        "sections": [clean_text(name, limit=200) for name in sections],
+        "purpose": clean_text(purpose),
+        "grant_id": clean_text(grant_id, limit=100),
+        "client_address": clean_text(client_address, limit=100),
+        "correlation_id": clean_text(correlation_id, limit=100),
+        "detail": clean_json(dict(detail or {})),
+    }
+    _chain_lock()
+    last_seq, last_hash = selectors.chain_head()
+    # Taken under the lock, so times never run backwards along the chain on one clock.
+    fields["occurred_at"] = timezone.now()
+    fields["seq"] = last_seq + 1
+    fields["prev_hash"] = last_hash
+    fields["hash"] = chain.event_hash(fields)
+    return AuditEvent.objects.create(**fields)
+
+
+@transaction.atomic
+def checkpoint_create(*, acting_user: UserLike | None = None) -> tuple[AuditCheckpoint, bool]:
+    """Seal the chain as it is now with a signed checkpoint; returns (checkpoint, created).
+
+    Idempotent: when no event was appended since the last checkpoint, that checkpoint is
+    returned and nothing is written. Holds the chain lock so the sealed head is exact.
+    Raises `keys.AuditKeyError` when the key is unavailable (production: not configured).
+    """
+    key = keys.private_key(create=True)
+    _chain_lock()
+    event_count, last_hash = selectors.chain_head()
+    previous = AuditCheckpoint.objects.order_by("-seq").first()
+    if previous is not None and previous.event_count == event_count:
+        return previous, False
+    seq = previous.seq + 1 if previous else 1
+    created_at = timezone.now()
+    fingerprint = keys.fingerprint(key.public_key())
+    message = chain.checkpoint_message(
+        seq=seq,
+        event_count=event_count,
+        last_hash=last_hash,
+        created_at=created_at,
+        fingerprint=fingerprint,
+    )
+    checkpoint = AuditCheckpoint.objects.create(
+        seq=seq,
+        event_count=event_count,
+        last_hash=last_hash,
+        created_at=created_at,
+        signature=keys.sign(key, message),
+        public_key_fingerprint=fingerprint,
+    )
+    return checkpoint, True
