@@ -1,0 +1,261 @@
+"""Propose → approve (or reject) → apply: the only way dossier content changes (DESIGN.md).
+
+Invariants (each refused with a Vietnamese reason, nothing written):
+- a proposal is checked whole against the dossier it was made on: the dossier after it must
+  pass `people.validation`; only duties that cover the person may propose (clerk or records
+  manager), or the person themself for their own dossier;
+- the approver is a records manager whose duty covers the person, and never the proposer;
+- a change set is decided once: approval runs under `select_for_update`, so of two approvers
+  at the same moment exactly one applies it;
+- a change set made on an older version is refused with what changed since;
+- applying appends a `DossierVersion` with the whole dossier and its SHA-256; the live
+  tables become that version;
+- while a discrepancy with the paper dossier is open, no change set based on the paper
+  dossier that touches its sections is approved (`discrepancies`, R-DISCREPANCY);
+- every approval is signed by the approver (`signatures`, R-CORRECT): an approver without a
+  usable signing key, or whose fresh signature does not verify against the node's trusted
+  roots, cannot approve, and nothing is applied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from hoso.access import audit
+from hoso.access.models import Role
+from hoso.access.policies import active_assignments
+from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.changes import discrepancies, obligations, signatures
+from hoso.changes.models import ChangeSet, ChangeStatus, DossierVersion, SourceKind
+from hoso.changes.operations import apply_operations, diff, touched_sections
+from hoso.core.dates import today as local_today
+from hoso.core.errors import Problem, ValidationFailed
+from hoso.orgs.models import Organization
+from hoso.people import services as people_services
+from hoso.people.models import Person
+from hoso.people.reference import load_reference
+from hoso.people.selectors import dossier_data
+from hoso.people.validation import validate_dossier
+
+WRITING_ROLES = {Role.CLERK, Role.RECORDS_MANAGER}
+
+
+def _fail(code: str, message: str, field: str = "") -> ValidationFailed:
+    return ValidationFailed([Problem(code, message, field)])
+
+
+def _covers(user: Any, roles: set[str], unit_path: str) -> bool:
+    return any(
+        a.role in roles and a.organization is not None and unit_path.startswith(a.organization.path)
+        for a in active_assignments(user)
+    )
+
+
+def _unit_path(personal_id: str, data: dict[str, Any] | None) -> str:
+    person = Person.objects.select_related("current_unit").filter(personal_id=personal_id).first()
+    if person is not None:
+        return person.current_unit.path
+    code = ((data or {}).get("employment") or {}).get("current_unit")
+    unit = Organization.objects.filter(code=code).first()
+    return unit.path if unit else "\x00"
+
+
+def current_version_number(personal_id: str) -> int:
+    return (
+        DossierVersion.objects.filter(personal_id=personal_id).aggregate(n=Max("number"))["n"] or 0
+    )
+
+
+def current_data(personal_id: str) -> dict[str, Any] | None:
+    person = Person.objects.filter(personal_id=personal_id).first()
+    return dossier_data(person) if person is not None else None
+
+
+def _canonical(data: dict[str, Any]) -> bytes:
+    import rfc8785
+
+    return rfc8785.dumps(data)
+
+
+def _check(result: dict[str, Any], today: date) -> None:
+    problems = validate_dossier(result, ref=load_reference(), today=today)
+    if problems:
+        raise ValidationFailed(problems, "Sau thay đổi, hồ sơ không hợp lệ; chưa lưu gì.")
+
+
+@transaction.atomic
+def changeset_propose(
+    *,
+    acting_user: Any,
+    personal_id: str,
+    operations: list[dict[str, Any]],
+    source_kind: str,
+    paper_confirmed_on: date | None = None,
+    source_note: str = "",
+    today: date | None = None,
+) -> ChangeSet:
+    today = today or local_today()
+    if source_kind not in SourceKind.values:
+        raise _fail("bad_source", "Căn cứ thay đổi không hợp lệ.", "source_kind")
+    if source_kind == SourceKind.PAPER and paper_confirmed_on is None:
+        raise _fail("paper_date_required", "Cần ngày xác nhận hồ sơ giấy.", "paper_confirmed_on")
+    if paper_confirmed_on and paper_confirmed_on > today:
+        raise _fail("future_date", "Ngày xác nhận hồ sơ giấy ở tương lai.", "paper_confirmed_on")
+    before = current_data(personal_id)
+    result = apply_operations(before, operations)
+    if str((result.get("identity") or {}).get("personal_id")) != personal_id:
+        raise _fail("personal_id_mismatch", "Số định danh của hồ sơ không khớp.", "personal_id")
+    own = getattr(acting_user, "personal_id", "") == personal_id and source_kind == SourceKind.SELF
+    if not own and not _covers(acting_user, WRITING_ROLES, _unit_path(personal_id, result)):
+        raise _fail("not_assigned", "Bạn không được giao cập nhật hồ sơ này.", "personal_id")
+    _check(result, today)
+    changeset = ChangeSet.objects.create(
+        personal_id=personal_id,
+        creates_dossier=before is None,
+        operations=json.dumps(operations, ensure_ascii=False, default=str),
+        sections=touched_sections(operations),
+        source_kind=source_kind,
+        paper_confirmed_on=paper_confirmed_on,
+        source_note=source_note,
+        base_version=current_version_number(personal_id),
+        proposer=acting_user,
+    )
+    # A new dossier from a confirmed paper dossier must be entered within the policy's days.
+    obligations.obligation_open_for_changeset(acting_user=acting_user, changeset=changeset)
+    audit.record(
+        user=acting_user,
+        action=AuditAction.CHANGESET,
+        outcome=AuditOutcome.OK,
+        personal_id=personal_id,
+        sections=changeset.sections,
+        purpose="propose",
+        detail={"changeset": changeset.pk, "source": source_kind},
+    )
+    return changeset
+
+
+def _locked_proposal(acting_user: Any, changeset_id: int) -> ChangeSet:
+    changeset = ChangeSet.objects.select_for_update().filter(pk=changeset_id).first()
+    if changeset is None:
+        raise _fail("unknown_changeset", "Không có đề xuất thay đổi này.")
+    if changeset.status != ChangeStatus.PROPOSED:
+        raise _fail(
+            "already_decided",
+            f"Đề xuất này đã được xử lý ({changeset.get_status_display().lower()}).",
+        )
+    if changeset.proposer_id == acting_user.pk:
+        raise _fail("self_approval", "Người đề xuất không được tự phê duyệt.")
+    data = json.loads(changeset.operations)
+    if not _covers(
+        acting_user,
+        {Role.RECORDS_MANAGER},
+        _unit_path(
+            changeset.personal_id,
+            apply_operations(current_data(changeset.personal_id), data)
+            if changeset.creates_dossier
+            else None,
+        ),
+    ):
+        raise _fail("not_records_manager", "Chỉ cán bộ quản lý hồ sơ phụ trách mới phê duyệt.")
+    return changeset
+
+
+@transaction.atomic
+def changeset_approve(
+    *, acting_user: Any, changeset_id: int, today: date | None = None
+) -> DossierVersion:
+    today = today or local_today()
+    changeset = _locked_proposal(acting_user, changeset_id)
+    pid = changeset.personal_id
+    Person.objects.select_for_update().filter(personal_id=pid).first()  # serialize per dossier
+    discrepancies.freeze_check(changeset)
+    current = current_version_number(pid)
+    before = current_data(pid)
+    if current != changeset.base_version or (changeset.creates_dossier and before is not None):
+        # A proposal made before the first version compares with version 1, the state then.
+        base_number = changeset.base_version or 1
+        base = DossierVersion.objects.filter(personal_id=pid, number=base_number).first()
+        changed = diff(json.loads(base.snapshot) if base else None, before or {})
+        fields = sorted({f"{c.section}.{c.field}" for c in changed})[:20]
+        raise ValidationFailed(
+            [Problem("stale_changeset", f"Đã thay đổi: {', '.join(fields) or 'hồ sơ được tạo'}.")],
+            "Hồ sơ đã thay đổi kể từ khi đề xuất; cần đề xuất lại trên phiên bản mới.",
+        )
+    result = apply_operations(before, json.loads(changeset.operations))
+    _check(result, today)
+    key = signatures.signing_key_for(acting_user)  # before any write: no key, no approval
+    if before is not None and current == 0:
+        _version(pid, 1, before, None)  # the state before hoso versioned it (import, seed)
+        current = 1
+    if before is None:
+        people_services.dossier_create(acting_user=acting_user, data=result, today=today)
+    else:
+        people_services.dossier_replace(acting_user=acting_user, data=result, today=today)
+    version = _version(pid, current + 1, current_data(pid) or result, changeset)
+    changeset.status = ChangeStatus.APPLIED
+    changeset.reviewer = acting_user
+    changeset.reviewed_at = timezone.now()
+    changeset.resulting_version = version.number
+    changeset.save(update_fields=["status", "reviewer", "reviewed_at", "resulting_version"])
+    obligations.obligations_mark_done_for_changeset(changeset)
+    signed = signatures.approval_sign(
+        changeset=changeset, version=version, approver=acting_user, key=key
+    )
+    audit.record(
+        user=acting_user,
+        action=AuditAction.CHANGESET,
+        outcome=AuditOutcome.OK,
+        personal_id=pid,
+        sections=changeset.sections,
+        purpose="approve",
+        detail={
+            "changeset": changeset.pk,
+            "version": version.number,
+            "sha256": version.sha256,
+            "signature_sha256": signed.payload_sha256,
+            "certificate_serial": signatures.serial_of(signed),
+        },
+    )
+    return version
+
+
+@transaction.atomic
+def changeset_reject(*, acting_user: Any, changeset_id: int, reason: str) -> ChangeSet:
+    if not reason.strip():
+        raise _fail("reason_required", "Cần ghi lý do từ chối.", "reason")
+    changeset = _locked_proposal(acting_user, changeset_id)
+    changeset.status = ChangeStatus.REJECTED
+    changeset.reviewer = acting_user
+    changeset.reviewed_at = timezone.now()
+    changeset.review_reason = reason
+    changeset.save(update_fields=["status", "reviewer", "reviewed_at", "review_reason"])
+    audit.record(
+        user=acting_user,
+        action=AuditAction.CHANGESET,
+        outcome=AuditOutcome.OK,
+        personal_id=changeset.personal_id,
+        purpose="reject",
+        detail={"changeset": changeset.pk, "reason": reason},
+    )
+    return changeset
+
+
+def _version(
+    pid: str, number: int, data: dict[str, Any], changeset: ChangeSet | None
+) -> DossierVersion:
+    body = _canonical(data)
+    return DossierVersion.objects.create(
+        personal_id=pid,
+        number=number,
+        created_at=timezone.now(),
+        changeset=changeset,
+        snapshot=body.decode("utf-8"),
+        sha256=hashlib.sha256(body).hexdigest(),
+    )
