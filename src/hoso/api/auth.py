@@ -1,0 +1,59 @@
+"""API authentication: a bearer token (`hoso token create`) or the browser session.
+
+- The browser session counts only once both login steps passed (password and one-time code:
+  `user.is_verified()`); a session between the two steps gets the JSON 401.
+- A bearer token is a possession factor on its own: a 256-bit random secret issued by an
+  administrator or the node's operator to a machine client (only its hash is stored), never
+  typed by a person with a password, refused once revoked, expired or its account disabled.
+  It is not asked for a one-time code (docs/decisions/0008-two-step-login.md).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import APIKeyCookie, HttpBearer
+
+from hoso.access.mfa import is_verified
+from hoso.access.models import ApiToken
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True)
+            .first()
+        )
+        if row is None or not row.user.is_active:
+            return None
+        now = timezone.now()
+        if row.expires_at and row.expires_at <= now:
+            return None
+        # Every use is in the audit trail; the token row only needs a coarse "last used",
+        # so it is written at most once a minute instead of on every request.
+        if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        request.user = row.user
+        return row.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The logged-in and verified browser session; ninja's cookie auth also enforces CSRF on
+    writes."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active and is_verified(user):
+            return user
+        return None
+
+
+AUTH = [BearerToken(), SessionAuth()]

@@ -1,0 +1,291 @@
+"""/api/v1/decisions and /api/v1/obligations: personnel decisions and the deadlines to enter
+them (thin: parse, call `hoso.changes.decisions` / `obligations`, render).
+
+Reading goes through the access gate: a decision is shown only to someone who may open its
+person's dossier (`policies.dossier_access`, audited), and its parameters only when every
+field it changes is visible to them; obligations are listed inside `obligation_scope`.
+Registering needs a clerk's or records manager's duty over the person (`decision_register`).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from hoso.access import audit, policies
+from hoso.access.models import User
+from hoso.api.schemas import ErrorOut
+from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.calendar import selectors as calendar_selectors
+from hoso.calendar.choices import ObligationStatusChoices
+from hoso.calendar.engine import Calendar
+from hoso.catalog.selectors import name_of
+from hoso.changes import decisions, obligations
+from hoso.changes.models import Obligation, PersonnelDecision
+from hoso.core.errors import Problem, ValidationFailed
+from hoso.orgs.selectors import org_get
+from hoso.people.sections import BY_KEY
+
+router = Router(tags=["decisions"])
+
+
+class DecisionIn(Schema):
+    decision_type: str
+    number: str
+    signed_date: date
+    issuer: str
+    received_date: date
+    effective_date: date
+    personal_id: str
+    summary: str = ""
+    parameters: dict[str, Any] = {}
+
+
+class ObligationOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    personal_id: str
+    unit_code: str | None
+    unit_name: str | None
+    officer: str | None
+    source: str
+    start_date: date
+    due_date: date
+    status: str
+    status_label: str
+    done_on: date | None
+    policy_code: str
+    rule_code: str
+    legal_basis: str
+
+
+class ChangeSetRef(Schema):
+    id: int
+    status: str
+    status_label: str
+    resulting_version: int | None
+
+
+class DecisionOut(Schema):
+    id: int
+    decision_type: str
+    decision_type_name: str
+    number: str
+    signed_date: date
+    issuer: str
+    received_date: date
+    effective_date: date
+    personal_id: str
+    summary: str
+    parameters: dict[str, Any] | None
+    masked: dict[str, str]
+    registered_by: str
+    registered_at: datetime
+    changeset: ChangeSetRef | None
+    obligations: list[ObligationOut]
+
+
+class ObligationParams(Schema):
+    unit: str = ""
+    status: str = ""
+    officer: str = ""
+    page: int = 1
+    page_size: int | None = None
+
+
+class ObligationPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[ObligationOut]
+
+
+class UnitCountOut(Schema):
+    unit_code: str | None
+    unit_name: str | None
+    total: int
+    open: int
+    on_time: int
+    due_soon: int
+    overdue: int
+    done: int
+    done_late: int
+
+
+def _obligation(row: Obligation, calendar: Calendar) -> dict[str, Any]:
+    status = obligations.status_of(row, calendar=calendar)
+    return {
+        "id": row.pk,
+        "kind": row.kind,
+        "kind_label": row.get_kind_display(),
+        "personal_id": row.personal_id,
+        "unit_code": row.unit.code if row.unit else None,
+        "unit_name": row.unit.name if row.unit else None,
+        "officer": row.officer.get_username() if row.officer else None,
+        "source": row.source,
+        "start_date": row.start_date,
+        "due_date": row.due_date,
+        "status": status.value,
+        "status_label": ObligationStatusChoices(status.value).label,
+        "done_on": obligations.done_on(row),
+        "policy_code": row.policy_code,
+        "rule_code": row.rule_code,
+        "legal_basis": row.legal_basis,
+    }
+
+
+def _hidden_fields(decision: PersonnelDecision, access: policies.DossierAccess | None) -> list[str]:
+    """The fields the decision's change writes that the reader may not see: its parameters
+    carry those values, so they are shown only when none is hidden."""
+    if access is None or decision.changeset is None:
+        return []
+    fields: set[str] = set()
+    for op in json.loads(decision.changeset.operations):
+        section = BY_KEY.get(str(op.get("section")))
+        names = (op.get("values") or op.get("row") or {}) if section else {}
+        fields |= {f"{section.key}.{name}" for name in names if section and name in section.fields}
+    return sorted(f for f in fields if not access.can_see(f))
+
+
+def _decision(
+    decision: PersonnelDecision, access: policies.DossierAccess | None = None
+) -> dict[str, Any]:
+    hidden = _hidden_fields(decision, access)
+    masked = (
+        {"parameters": policies.mask_note(policies.field_classes()[hidden[0]])} if hidden else {}
+    )
+    changeset = decision.changeset
+    return {
+        "id": decision.pk,
+        "decision_type": decision.decision_type,
+        "decision_type_name": name_of("decision_type", decision.decision_type),
+        "number": decision.number,
+        "signed_date": decision.signed_date,
+        "issuer": decision.issuer,
+        "received_date": decision.received_date,
+        "effective_date": decision.effective_date,
+        "personal_id": decision.personal_id,
+        "summary": decision.summary,
+        "parameters": None if hidden else decisions.decision_parameters(decision),
+        "masked": masked,
+        "registered_by": decision.registered_by.get_username(),
+        "registered_at": decision.registered_at,
+        "changeset": {
+            "id": changeset.pk,
+            "status": changeset.status,
+            "status_label": changeset.get_status_display(),
+            "resulting_version": changeset.resulting_version,
+        }
+        if changeset
+        else None,
+        "obligations": [
+            _obligation(o, calendar_selectors.calendar())
+            for o in decisions.decision_obligations(decision)
+        ],
+    }
+
+
+@router.post(
+    "/decisions",
+    response={201: DecisionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Đăng ký quyết định nhân sự và đề xuất cập nhật hồ sơ theo quyết định",
+)
+def decision_create(request: HttpRequest, body: DecisionIn) -> Status:
+    decision = decisions.decision_register(acting_user=request.user, **body.dict())
+    # The registrant gave the parameters themself: they are shown back in full.
+    return Status(201, _decision(decision))
+
+
+@router.get(
+    "/decisions/{decision_id}",
+    response={200: DecisionOut, 401: ErrorOut, 404: ErrorOut},
+    summary="Một quyết định nhân sự, trong phạm vi được xem hồ sơ",
+)
+def decision_detail(request: HttpRequest, decision_id: int) -> dict[str, Any]:
+    decision, access = decisions.decision_access(request.user, decision_id)
+    return _decision(decision, access)
+
+
+def _filters(params: ObligationParams) -> dict[str, Any]:
+    problems: list[Problem] = []
+    unit = None
+    if params.unit:
+        unit = org_get(params.unit)
+        if unit is None:
+            problems.append(Problem("unknown_unit", f"Đơn vị «{params.unit}» không có.", "unit"))
+    if params.status and params.status not in ObligationStatusChoices.values:
+        allowed = ", ".join(ObligationStatusChoices.values)
+        problems.append(
+            Problem("bad_choice", f"Trạng thái phải là một trong: {allowed}.", "status")
+        )
+    if params.page < 1:
+        problems.append(Problem("bad_page", "Trang phải từ 1 trở lên.", "page"))
+    if problems:
+        raise ValidationFailed(problems)
+    return {"unit": unit, "status": params.status}
+
+
+@router.get(
+    "/obligations",
+    response={200: ObligationPage, 401: ErrorOut, 422: ErrorOut},
+    summary="Việc phải cập nhật hồ sơ theo thời hạn: theo đơn vị, trạng thái, người phụ trách",
+)
+def obligation_list(request: HttpRequest, params: Query[ObligationParams]) -> dict[str, Any]:
+    filters = _filters(params)
+    size = min(params.page_size or settings.HOSO_PAGE_SIZE, 100)
+    scope = obligations.obligation_scope(request.user)
+    if params.officer:
+        # An unknown account name selects nothing (no oracle of account names).
+        officer = User.objects.filter(username=params.officer).first()
+        scope &= Q(officer=officer) if officer is not None else Q(pk__in=[])
+    qs = obligations.obligations_list(scope=scope, **filters)
+    start = (params.page - 1) * size
+    page = list(qs[start : start + size])
+    total = qs.count()
+    calendar = calendar_selectors.calendar()  # once for the page's statuses
+    audit.record(
+        user=request.user,
+        action=AuditAction.SEARCH,
+        outcome=AuditOutcome.ALLOW,
+        purpose="obligations",
+        detail={
+            "query": {k: v for k, v in params.dict().items() if v not in (None, "")},
+            "shown": [o.personal_id for o in page],
+            "total": total,
+        },
+    )
+    return {
+        "count": total,
+        "page": params.page,
+        "page_size": size,
+        "results": [_obligation(o, calendar) for o in page],
+    }
+
+
+@router.get(
+    "/obligations/counts",
+    response={200: list[UnitCountOut], 401: ErrorOut, 422: ErrorOut},
+    summary="Số việc đúng hạn, sắp đến hạn, quá hạn theo đơn vị",
+)
+def obligation_counts(request: HttpRequest, unit: str = "") -> list[dict[str, Any]]:
+    root = None
+    if unit:
+        root = org_get(unit)
+        if root is None:
+            raise ValidationFailed([Problem("unknown_unit", f"Đơn vị «{unit}» không có.", "unit")])
+    rows = obligations.counts_by_unit(scope=obligations.obligation_scope(request.user), root=root)
+    return [
+        {
+            "unit_code": r["unit__code"],
+            "unit_name": r["unit__name"],
+            **{k: r[k] for k in UnitCountOut.model_fields if k in r},
+        }
+        for r in rows
+    ]

@@ -1,0 +1,165 @@
+"""/api/v1/people: search and whole dossiers, through the access gate."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+
+from hoso.access import audit, exports, masking, policies
+from hoso.api.schemas import DossierOut, ErrorOut, SearchOut
+from hoso.catalog.selectors import name_of
+from hoso.core.errors import Problem, ValidationFailed
+from hoso.orgs.selectors import org_get
+from hoso.people import selectors
+from hoso.people.derive import completeness
+from hoso.people.models import Person
+
+router = Router(tags=["people"])
+
+
+class SearchParams(Schema):
+    q: str = ""
+    unit: str = ""
+    staff_category: str = ""
+    sex: str = ""
+    age_min: int | None = None
+    age_max: int | None = None
+    ethnicity: str = ""
+    qualification: str = ""
+    party_member: bool | None = None
+    page: int = 1
+    page_size: int | None = None
+
+
+def summary(person: Person, access: policies.DossierAccess | None) -> dict:
+    visible = masking.summary_visible(access)
+
+    def show(column: str, value: object) -> object:
+        return value if column in visible else None
+
+    hidden = {
+        masking.SUMMARY_FIELDS[c]: policies.mask_note(
+            policies.field_classes()[masking.SUMMARY_FIELDS[c]]
+        )
+        for c in masking.SUMMARY_FIELDS
+        if c not in visible
+    }
+    return {
+        "personal_id": person.personal_id,
+        "full_name": show("full_name", person.full_name),
+        "birth_date": show("birth_date", person.birth_date),
+        "sex": show("sex", person.sex),
+        "staff_category": show("staff_category", person.staff_category),
+        "unit_code": show("unit", person.current_unit.code),
+        "unit_name": show("unit", person.current_unit.name),
+        "rank_code": show("rank", person.current_rank_code),
+        "rank_name": show("rank", name_of("rank", person.current_rank_code)),
+        "position_code": show("position", person.current_position_code),
+        "position_name": show("position", name_of("position", person.current_position_code)),
+        "completeness": person.completeness,
+        "masked": hidden,
+    }
+
+
+def search_filters(params: SearchParams) -> selectors.SearchFilters:
+    problems = []
+    unit = None
+    if params.unit:
+        unit = org_get(params.unit)
+        if unit is None:
+            problems.append(Problem("unknown_unit", f"Đơn vị «{params.unit}» không có.", "unit"))
+    if params.sex and params.sex not in ("M", "F"):
+        problems.append(Problem("bad_choice", "Giới tính phải là M hoặc F.", "sex"))
+    if (
+        params.age_min is not None
+        and params.age_max is not None
+        and params.age_min > params.age_max
+    ):
+        problems.append(Problem("bad_range", "Tuổi từ lớn hơn tuổi đến.", "age_min"))
+    if params.page < 1:
+        problems.append(Problem("bad_page", "Trang phải từ 1 trở lên.", "page"))
+    if problems:
+        raise ValidationFailed(problems)
+    return selectors.SearchFilters(
+        unit=unit,
+        staff_category=params.staff_category,
+        sex=params.sex,
+        age_min=params.age_min,
+        age_max=params.age_max,
+        ethnicity=params.ethnicity,
+        qualification=params.qualification,
+        party_member=params.party_member,
+    )
+
+
+@router.get("/people", response={200: SearchOut, 401: ErrorOut, 422: ErrorOut})
+def people_search(request: HttpRequest, params: Query[SearchParams]) -> dict:
+    filters = search_filters(params)
+    size = min(params.page_size or settings.HOSO_PAGE_SIZE, 100)
+    gate = policies.Gate(request.user)
+    qs = selectors.people_search(
+        scope=policies.people_scope(request.user), q=params.q, filters=filters
+    )
+    start = (params.page - 1) * size
+    page = list(qs[start : start + size])
+    # Counting a very common name exactly costs more than the page itself; past the limit
+    # the answer says "more than" (count_exact false).
+    limit = settings.HOSO_COUNT_LIMIT
+    total = qs.order_by()[: limit + 1].count()
+    exact = total <= limit
+    audit.search_listed(
+        request.user, query=params.dict(), shown=[p.personal_id for p in page], total=total
+    )
+    return {
+        "count": min(total, limit),
+        "count_exact": exact,
+        "page": params.page,
+        "page_size": size,
+        "results": [summary(p, gate.access(p)) for p in page],
+    }
+
+
+@router.get("/people/export.csv", response={200: None, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
+def people_export(request: HttpRequest, params: Query[SearchParams]) -> HttpResponse:
+    """The search results (all pages, at most HOSO_EXPORT_MAX rows) as a stamped CSV."""
+    filters = search_filters(params)
+    qs = selectors.people_search(
+        scope=policies.people_scope(request.user), q=params.q, filters=filters
+    )
+    people = list(qs[: settings.HOSO_EXPORT_MAX])
+    export = exports.people_list_export(user=request.user, people=people, query=params.dict())
+    return _file(export)
+
+
+@router.get(
+    "/people/{personal_id}/export.json",
+    response={200: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def person_export(request: HttpRequest, personal_id: str) -> HttpResponse:
+    return _file(exports.dossier_export(user=request.user, personal_id=personal_id))
+
+
+def _file(export: exports.ExportFile) -> HttpResponse:
+    response = HttpResponse(export.body, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    response["X-Export-Id"] = export.export_id
+    response["X-Content-SHA256"] = export.sha256
+    return response
+
+
+@router.get("/people/{personal_id}", response={200: DossierOut, 401: ErrorOut, 404: ErrorOut})
+def person_dossier(request: HttpRequest, personal_id: str) -> dict:
+    access = policies.dossier_access(request.user, personal_id, purpose="api")
+    person = access.person
+    data = selectors.dossier_data(person)
+    return {
+        "personal_id": person.personal_id,
+        "completeness": person.completeness,
+        # The required list from the catalog cache: a full reference snapshot per read is costly.
+        "missing_required": completeness(data, selectors.required_fields())[1],
+        "access_basis": list(access.basis),
+        "grant_id": access.grant.pk if access.grant else None,
+        "sections": masking.masked_dossier(access, data),
+        "masked": access.masked,
+    }

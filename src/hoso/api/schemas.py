@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from datetime import date
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    error: dict
+
+
+class PersonSummary(Schema):
+    """A search result; a column the caller may not see is null and named in `masked`."""
+
+    personal_id: str
+    full_name: str | None
+    birth_date: date | None
+    sex: str | None
+    staff_category: str | None
+    unit_code: str | None
+    unit_name: str | None
+    rank_code: str | None
+    rank_name: str | None
+    position_code: str | None
+    position_name: str | None
+    completeness: float
+    masked: dict[str, str]
+
+
+class SearchOut(Schema):
+    count: int
+    count_exact: bool
+    page: int
+    page_size: int
+    results: list[PersonSummary]
+
+
+class DossierOut(Schema):
+    personal_id: str
+    completeness: float
+    missing_required: list[str]
+    access_basis: list[str]
+    grant_id: int | None
+    sections: dict
+    masked: dict[str, str]
+
+
+class IdentityErrorOut(Schema):
+    code: str
+    message: str
+
+
+class IdentityOut(Schema):
+    personal_id: str
+    valid: bool
+    province_code: str | None
+    province_name: str | None
+    century: int | None
+    sex: str | None
+    birth_year_digits: str | None
+    birth_year: int | None
+    errors: list[IdentityErrorOut]
+
+
+class CatalogSummary(Schema):
+    name: str
+    title: str
+    legal_basis: str
+    entries: int
+
+
+class CatalogEntryOut(Schema):
+    code: str
+    name: str
+    parent_code: str
+    valid_from: date | None
+    valid_to: date | None
+    legal_basis: str
+    attrs: dict
+
+
+class CatalogOut(Schema):
+    name: str
+    title: str
+    description: str
+    legal_basis: str
+    entries: list[CatalogEntryOut]
+
+
+class OrganizationOut(Schema):
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    parent_code: str | None
+    depth: int
+    valid_from: date
+    valid_to: date | None
+    legal_basis: str
+
+
+class QuotaOut(Schema):
+    organization_code: str
+    organization_name: str
+    staff_category: str
+    quota: int
+    counted: int
+    remaining: int

@@ -1,0 +1,17 @@
+"""The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+
+from ninja import NinjaAPI
+
+from hoso.api import calendar, catalogs, changes, errors, identity, orgs, people
+from hoso.api.auth import AUTH
+
+api = NinjaAPI(
+    title="hoso API",
+    version="1",
+    description="Hồ sơ điện tử cán bộ, công chức, viên chức — API v1",
+    auth=AUTH,
+    urls_namespace="api-v1",
+)
+errors.install(api)
+for module in (people, identity, catalogs, orgs, calendar, changes):
+    api.add_router("", module.router)

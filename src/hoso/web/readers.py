@@ -1,0 +1,452 @@
+"""Read-only helpers that shape selector output for the pages.
+
+Nothing here reads dossier tables on its own: dossier data comes in already gated (the
+`DossierAccess` of `access.policies.dossier_access`, or a page of a queryset built on
+`policies.people_scope`) and is shown field by field as the gate decided, with the rules of
+`access.masking`. The rest is organization structure and catalogs, not dossier content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import models
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+
+from hoso.access import masking, policies
+from hoso.access.models import Role, RoleAssignment
+from hoso.catalog.models import Catalog, CatalogEntry
+from hoso.catalog.selectors import catalog_list, entries, name_of
+from hoso.core.text import normalize
+from hoso.orgs import selectors as org_selectors
+from hoso.orgs.models import JobPosition, Organization
+from hoso.people import selectors as people_selectors
+from hoso.people.models import Person
+from hoso.people.sections import BY_KEY, Section
+
+# --- Duties of the signed-in user ------------------------------------------------------------
+
+
+def assignments(request: HttpRequest) -> list[RoleAssignment]:
+    """The user's active duties, read once per request (header, search, scope messages)."""
+    cached = getattr(request, "_hoso_assignments", None)
+    if cached is None:
+        cached = policies.active_assignments(request.user)
+        request._hoso_assignments = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def reads_no_dossier(request: HttpRequest) -> bool:
+    """True for accounts whose duties and grants open no dossier (the system administrator)."""
+    return not policies.can_read_any_dossier(request.user)
+
+
+def manages_accounts(request: HttpRequest) -> bool:
+    return any(a.role == Role.ADMIN for a in assignments(request))
+
+
+def duty_labels(request: HttpRequest) -> list[str]:
+    """"Cán bộ quản lý hồ sơ – Ủy ban nhân dân tỉnh …" for each active duty."""
+    labels = []
+    for a in assignments(request):
+        role = Role(a.role).label if a.role in Role.values else a.role
+        labels.append(f"{role} – {a.organization.name}" if a.organization else role)
+    return sorted(set(labels))
+
+
+def scope_units(request: HttpRequest, on: date) -> list[Organization]:
+    """Units inside the subtrees the user's reading duties cover (for the unit filter)."""
+    seen: dict[int, Organization] = {}
+    roots = [
+        a.organization for a in assignments(request)
+        if a.role in policies.READING_ROLES and a.organization is not None
+    ]
+    for root in roots:
+        if any(root.path.startswith(other.path) and root.pk != other.pk for other in roots):
+            continue  # covered by a wider duty
+        for org in org_selectors.org_list(on=on, root=root):
+            seen.setdefault(org.pk, org)
+    return sorted(seen.values(), key=lambda o: o.path)
+
+
+# --- Catalogs as choices ---------------------------------------------------------------------
+
+
+def catalog_choices(catalog: str, on: date) -> list[tuple[str, str]]:
+    return list(entries(catalog, on=on).values_list("code", "name"))
+
+
+# --- Search results --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One search result; a column the gate does not open for this person is None."""
+
+    personal_id: str
+    completeness: float
+    full_name: str | None
+    birth_date: date | None
+    sex: str | None
+    unit: str | None
+    rank: str | None
+    position: str | None
+
+
+def result_rows(user: Any, people: list[Person]) -> list[ResultRow]:
+    gate = policies.Gate(user)  # duties and grants read once for the whole page
+    rows = []
+    for p in people:
+        visible = masking.summary_visible(gate.access(p))
+
+        def show(column: str, value: Any, visible: set[str] = visible) -> Any:
+            return value if column in visible else None
+
+        rows.append(ResultRow(
+            personal_id=p.personal_id,
+            completeness=p.completeness,
+            full_name=show("full_name", p.full_name),
+            birth_date=show("birth_date", p.birth_date),
+            sex=show("sex", p.get_sex_display()),
+            unit=show("unit", p.current_unit.name),
+            rank=show("rank", name_of("rank", p.current_rank_code)),
+            position=show("position", name_of("position", p.current_position_code)),
+        ))
+    return rows
+
+
+# --- The dossier -----------------------------------------------------------------------------
+
+
+def form_items_label(items: tuple[str, ...]) -> str:
+    """("0", "1", "2", "3", "25", "26") → "phần đầu; mục 1–3, 25–26" (Mẫu 2C-BNV/2008)."""
+    numbers = sorted({int(i) for i in items if i.isdigit() and int(i) > 0})
+    parts: list[str] = []
+    start = prev = None
+    for n in numbers:
+        if prev is not None and n == prev + 1:
+            prev = n
+            continue
+        if start is not None:
+            parts.append(f"{start}–{prev}" if prev != start else str(start))
+        start = prev = n
+    if start is not None:
+        parts.append(f"{start}–{prev}" if prev != start else str(start))
+    label = []
+    if "0" in items:
+        label.append("phần đầu")
+    if parts:
+        label.append("mục " + ", ".join(parts))
+    return "; ".join(label)
+
+
+def vn_number(value: float | Decimal, decimals: int) -> str:
+    """1234567.5 → "1.234.567,5": "." groups thousands, "," marks decimals."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def vn_decimal(text: str) -> str:
+    """A decimal as the selector gives it: "2.34" → "2,34", "150000000" → "150.000.000"."""
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return text
+    exponent = value.as_tuple().exponent
+    return vn_number(value, max(0, -exponent) if isinstance(exponent, int) else 0)
+
+
+def _is_decimal(section: Section, name: str) -> bool:
+    # Belongs in `people.selectors._display` (one formatter for pages and the résumé PDF).
+    return isinstance(section.model._meta.get_field(name), models.DecimalField)
+
+
+@dataclass(frozen=True)
+class Cell:
+    label: str
+    value: str
+    missing: bool = False  # required and empty: highlighted in place
+    masked: bool = False  # the gate did not open this field: its value is not shown
+
+
+@dataclass
+class SectionView:
+    key: str
+    title: str
+    items: str
+    many: bool
+    headers: list[str]
+    rows: list[list[Cell]]
+    missing: bool  # required and empty as a whole (no row to highlight in)
+    missing_names: list[str] = field(default_factory=list)
+    mask_notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DossierView:
+    person: Person
+    header: dict[str, str | None]  # None: masked
+    sections: list[SectionView]
+    completeness: float
+    missing: list[tuple[str, str]]  # (section key, Vietnamese name), only what may be seen
+    missing_hidden: bool  # some missing items lie in fields this user may not see
+
+
+HEADER_FIELDS = {
+    "managing_agency": "employment.managing_agency",
+    "current_unit": "employment.current_unit",
+    "file_number": "employment.file_number",
+    "personal_id": "identity.personal_id",
+    "full_name": "identity.full_name",
+    "birth_date": "identity.birth_date",
+    "sex": "identity.sex",
+    "status": "employment.status",
+    "secret_label": "protection.secret_label",
+}
+
+
+def _header(access: policies.DossierAccess) -> dict[str, str | None]:
+    p = access.person
+    values = {
+        "managing_agency": p.managing_agency.name,
+        "current_unit": p.current_unit.name,
+        "file_number": p.file_number or "—",
+        "personal_id": p.personal_id,
+        "full_name": p.full_name,
+        "birth_date": p.birth_date.strftime("%d/%m/%Y"),
+        "sex": p.get_sex_display(),
+        "status": p.get_status_display(),
+        "secret_label": p.get_secret_label_display() if p.secret_label else "",
+    }
+    return {k: (v if access.can_see(HEADER_FIELDS[k]) else None) for k, v in values.items()}
+
+
+def required_fields() -> list[str]:
+    return people_selectors.required_fields()
+
+
+def _visible_item(access: policies.DossierAccess, code: str) -> bool:
+    key, _, name = code.partition(".")
+    if name:
+        return access.can_see(code)
+    return any(access.can_see(f"{key}.{f}") for f in BY_KEY[key].fields)
+
+
+def dossier_view(access: policies.DossierAccess) -> DossierView:
+    """The dossier as the gate allows this user to see it (same rules as `access.masking`):
+    hidden fields show no value and no "missing" mark; a history section none of whose fields
+    may be seen is left out, since even its row count says something."""
+    person = access.person
+    missing = people_selectors.missing_required(person, required_fields())
+    visible_missing = [c for c in missing if _visible_item(access, c)]
+    shown = people_selectors.dossier_display(person, missing=set(visible_missing))
+    classes = policies.field_classes()
+    sections = []
+    for s in shown:
+        section = BY_KEY[s.key]
+        can = [access.can_see(f"{s.key}.{n}") for n in section.fields]
+        if section.many and not any(can):
+            continue
+        rows = [
+            [
+                Cell(f.label, "", masked=True) if not ok
+                else Cell(f.label, vn_decimal(f.value) if f.value and _is_decimal(section, n)
+                          else f.value, f.missing)
+                for f, n, ok in zip(row, section.fields, can, strict=True)
+            ]
+            for row in s.rows
+        ]
+        headers = list(s.headers)
+        if section.many and rows:
+            # A column empty in every row tells the reader nothing and crowds wide histories
+            # (family has eleven): keep only columns with a value, a mask or a missing mark.
+            keep = [i for i in range(len(headers))
+                    if any(r[i].value or r[i].masked or r[i].missing for r in rows)]
+            headers = [headers[i] for i in keep]
+            rows = [[r[i] for i in keep] for r in rows]
+        own = [c for c in visible_missing if c == s.key or c.startswith(f"{s.key}.")]
+        # A field can only be highlighted in place when its row exists.
+        flagged = s.key in own or (bool(own) and not rows)
+        notes = sorted({
+            policies.mask_note(classes[f"{s.key}.{n}"])
+            for n, ok in zip(section.fields, can, strict=True) if not ok
+        })
+        sections.append(SectionView(
+            key=s.key, title=s.title, items=form_items_label(s.form_items), many=s.many,
+            headers=headers, rows=rows, missing=flagged,
+            missing_names=[name_of("required_field", c) for c in own] if flagged else [],
+            mask_notes=notes,
+        ))
+    return DossierView(
+        person=person,
+        header=_header(access),
+        sections=sections,
+        completeness=person.completeness,
+        missing=[(c.partition(".")[0], name_of("required_field", c)) for c in visible_missing],
+        missing_hidden=len(visible_missing) < len(missing),
+    )
+
+
+# --- Organizations ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    org: Organization
+    direct: int  # people at work whose current unit is this one
+    total: int  # … in its whole subtree
+    active: bool
+
+
+def org_tree(*, on: date, include_closed: bool) -> list[TreeRow]:
+    orgs = list(org_selectors.org_list())
+    direct = org_selectors.headcount_by_unit()
+    by_id = {o.pk: o for o in orgs}
+    total: dict[int, int] = {}
+    for unit_id, n in direct.items():
+        unit = by_id.get(unit_id)
+        if unit is None:
+            continue
+        for part in unit.path.strip("/").split("/"):
+            total[int(part)] = total.get(int(part), 0) + n
+    rows = []
+    for o in orgs:
+        active = o.valid_from <= on and (o.valid_to is None or o.valid_to >= on)
+        if active or include_closed:
+            rows.append(TreeRow(o, direct.get(o.pk, 0), total.get(o.pk, 0), active))
+    return rows
+
+
+def children_of(org: Organization) -> QuerySet[Organization]:
+    return org_selectors.org_list(root=org).filter(depth=org.depth + 1)
+
+
+def job_positions_of(org: Organization) -> QuerySet[JobPosition]:
+    # Structure, not dossier content. Candidate for `orgs.selectors.job_positions(org)`.
+    return org.job_positions.order_by("code")
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    organization: Organization
+    staff_category: str
+    quota: int
+    counted: int
+    remaining: int
+    over: bool
+
+
+def quota_rows(*, year: int, root: Organization) -> list[QuotaRow]:
+    return [
+        QuotaRow(
+            u.organization, name_of("staff_category", u.staff_category), u.quota, u.counted,
+            u.remaining, u.over,
+        )
+        for u in org_selectors.quota_usage(year=year, root=root)
+    ]
+
+
+# --- Completeness by unit --------------------------------------------------------------------
+
+BAR_HEIGHT = 22
+BAR_GAP = 10
+LABEL_WIDTH = 250
+CHART_WIDTH = 360
+VALUE_WIDTH = 60
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    title: str
+    y: int
+    text_y: int
+    width: int
+    value_x: int
+    percent: float
+    level: str  # good / fair / poor, also spelled out in the table
+
+
+@dataclass(frozen=True)
+class Chart:
+    bars: list[Bar]
+    width: int
+    height: int
+    label_width: int
+    chart_width: int
+    bar_height: int
+    ticks: list[tuple[int, int]]  # (x, percent)
+
+
+def level_of(percent: float) -> str:
+    if percent >= 90:
+        return "good"
+    if percent >= 70:
+        return "fair"
+    return "poor"
+
+
+def _short(text: str, limit: int = 34) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def completeness_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for r in rows:
+        percent = 100 * (r["score"] or 0)
+        out.append({
+            "code": r["current_unit__code"], "name": r["current_unit__name"],
+            "people": r["people"], "incomplete": r["incomplete"], "percent": percent,
+            "level": level_of(percent),
+        })
+    return out
+
+
+def completeness_total(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    people = sum(r["people"] for r in rows)
+    if not people:
+        return None
+    percent = sum(r["percent"] * r["people"] for r in rows) / people
+    return {"people": people, "incomplete": sum(r["incomplete"] for r in rows),
+            "percent": percent, "level": level_of(percent)}
+
+
+def completeness_chart(rows: list[dict[str, Any]]) -> Chart:
+    top = 24
+    bars = []
+    for i, r in enumerate(rows):
+        y = top + i * (BAR_HEIGHT + BAR_GAP)
+        width = max(1, round(CHART_WIDTH * r["percent"] / 100)) if r["people"] else 0
+        bars.append(Bar(
+            label=_short(r["name"]), title=r["name"], y=y, text_y=y + BAR_HEIGHT // 2 + 5,
+            width=width,
+            value_x=LABEL_WIDTH + width + 6,
+            percent=r["percent"], level=r["level"],
+        ))
+    height = top + len(rows) * (BAR_HEIGHT + BAR_GAP) + 4
+    ticks = [(LABEL_WIDTH + CHART_WIDTH * p // 100, p) for p in (0, 25, 50, 75, 100)]
+    return Chart(bars, LABEL_WIDTH + CHART_WIDTH + VALUE_WIDTH, height, LABEL_WIDTH,
+                 CHART_WIDTH, BAR_HEIGHT, ticks)
+
+
+# --- Catalogs --------------------------------------------------------------------------------
+
+
+def catalogs_with_counts() -> QuerySet[Catalog]:
+    return catalog_list().annotate(entry_count=Count("entries"))
+
+
+def catalog_get(name: str) -> Catalog | None:
+    return catalog_list().filter(name=name).first()
+
+
+def catalog_entries(name: str, *, q: str, on: date | None) -> QuerySet[CatalogEntry]:
+    qs = entries(name, on=on)
+    words = normalize(q).split()
+    for word in words:
+        qs = qs.filter(Q(name_norm__contains=word) | Q(code__istartswith=word))
+    return qs

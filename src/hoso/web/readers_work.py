@@ -1,0 +1,237 @@
+"""Read-only helpers of the work pages: deadlines, discrepancies, change sets and versions.
+
+Dossier values reach these pages only through the gate (`access.policies`): lists are cut by
+`people_scope` / `obligation_scope`, and a value from a change set or a version is shown only
+when the `DossierAccess` of that person opens its field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from hoso.access import policies
+from hoso.calendar import selectors as calendar_selectors
+from hoso.calendar.engine import ObligationStatus
+from hoso.changes import obligations
+from hoso.changes.models import (
+    ChangeSet,
+    ChangeStatus,
+    Discrepancy,
+    Obligation,
+)
+from hoso.changes.operations import FieldChange
+from hoso.people.models import Person
+from hoso.people.sections import BY_KEY, field_label
+
+STATUS_LABELS = {
+    ObligationStatus.ON_TIME: "Trong hạn",
+    ObligationStatus.DUE_SOON: "Sắp đến hạn",
+    ObligationStatus.OVERDUE: "Quá hạn",
+    ObligationStatus.DONE: "Đã hoàn thành đúng hạn",
+    ObligationStatus.DONE_LATE: "Hoàn thành muộn",
+}
+
+
+def vn_date(value: date | datetime | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def parse_vn_date(text: str) -> date | None:
+    """ "05/03/2026" → date(2026, 3, 5); anything else → None."""
+    try:
+        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except (ValueError, AttributeError):
+        return None
+
+
+# --- Deadlines ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObligationRow:
+    obligation: Obligation
+    kind: str
+    status: str
+    status_label: str
+    start: str
+    due: str
+    days_late: int  # calendar days past the due day (0 when not late)
+    days_left: int  # calendar days to the due day (0 when due today or late)
+    readable: bool  # may the user open the dossier (a link) — dossiers not yet created: no
+
+
+def obligation_rows(items: list[Obligation], status: str, today: date) -> list[ObligationRow]:
+    readable = set(
+        Person.objects.filter(personal_id__in={o.personal_id for o in items}).values_list(
+            "personal_id", flat=True
+        )
+    )
+    rows = []
+    for o in items:
+        rows.append(
+            ObligationRow(
+                obligation=o,
+                kind=o.get_kind_display(),
+                status=status,
+                status_label=STATUS_LABELS[ObligationStatus(status)],
+                start=vn_date(o.start_date),
+                due=vn_date(o.due_date),
+                days_late=max(0, (today - o.due_date).days),
+                days_left=max(0, (o.due_date - today).days),
+                readable=o.personal_id in readable,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class OfficerRow:
+    name: str
+    overdue: int
+    due_soon: int
+
+
+def by_officer(overdue: list[Obligation], due_soon: list[Obligation]) -> list[OfficerRow]:
+    counts: dict[str, list[int]] = {}
+    for index, items in enumerate((overdue, due_soon)):
+        for o in items:
+            name = o.officer.get_username() if o.officer else "Chưa giao người phụ trách"
+            counts.setdefault(name, [0, 0])[index] += 1
+    return [OfficerRow(n, c[0], c[1]) for n, c in sorted(counts.items())]
+
+
+_SOON_LIMITS: dict[date, date] = {}
+
+
+def my_due_count(user: Any, today: date) -> int:
+    """The user's own open obligations that are overdue or due soon: one query (the limit of
+    "due soon" is computed once a day per process)."""
+    limit = _SOON_LIMITS.get(today)
+    if limit is None:
+        limit = obligations._soon_limit(today, calendar_selectors.calendar())
+        _SOON_LIMITS.clear()
+        _SOON_LIMITS[today] = limit
+    return (
+        Obligation.objects.filter(officer=user, done_at__isnull=True, due_date__lt=limit)
+        .filter(Q(changeset__isnull=True) | ~Q(changeset__status=ChangeStatus.APPLIED))
+        .count()
+    )
+
+
+# --- Scope --------------------------------------------------------------------------------------
+
+
+def people_ids_in_scope(user: Any) -> QuerySet:
+    return Person.objects.filter(policies.people_scope(user)).values("personal_id")
+
+
+def discrepancies_in_scope(user: Any) -> QuerySet[Discrepancy]:
+    return Discrepancy.objects.filter(personal_id__in=people_ids_in_scope(user)).select_related(
+        "reported_by", "verified_by"
+    )
+
+
+def pending_in_scope(user: Any) -> QuerySet[ChangeSet]:
+    return ChangeSet.objects.filter(
+        status=ChangeStatus.PROPOSED, personal_id__in=people_ids_in_scope(user)
+    ).select_related("proposer")
+
+
+def section_titles(sections: list[str]) -> str:
+    return ", ".join(BY_KEY[s].title if s in BY_KEY else s for s in sections)
+
+
+def field_name(field_id: str) -> str:
+    section, _, name = field_id.partition(".")
+    if section in BY_KEY and name in BY_KEY[section].fields:
+        return f"{BY_KEY[section].title} – {field_label(BY_KEY[section], name)}"
+    return field_id
+
+
+# --- Diffs and versions, masked -----------------------------------------------------------------
+
+MASK = "Đã che"
+
+
+def shown(value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        parsed = _iso_date(value)
+        if parsed:
+            return vn_date(parsed)
+    return str(value)
+
+
+def _iso_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    section: str
+    row: str
+    field: str
+    before: str
+    after: str
+    masked: bool
+
+
+def diff_rows(changes: list[FieldChange], access: policies.DossierAccess) -> list[DiffRow]:
+    rows = []
+    for c in changes:
+        section = BY_KEY[c.section]
+        visible = access.can_see(f"{c.section}.{c.field}")
+        rows.append(
+            DiffRow(
+                section=section.title,
+                row=f"Dòng {c.row + 1}" if c.row is not None else "",
+                field=field_label(section, c.field),
+                before=shown(c.before) if visible else MASK,
+                after=shown(c.after) if visible else MASK,
+                masked=not visible,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    section: str
+    row: str
+    field: str
+    value: str
+    masked: bool
+
+
+def version_rows(data: dict[str, Any], access: policies.DossierAccess) -> list[ValueRow]:
+    """A version's content, field by field, as the gate lets this user see it (empty fields
+    left out)."""
+    out: list[ValueRow] = []
+    for key, section in BY_KEY.items():
+        value = data.get(key)
+        rows = (value or []) if section.many else [value or {}]
+        for index, row in enumerate(rows):
+            for name in section.fields:
+                if row.get(name) in (None, ""):
+                    continue
+                visible = access.can_see(f"{key}.{name}")
+                out.append(
+                    ValueRow(
+                        section=section.title,
+                        row=f"Dòng {index + 1}" if section.many else "",
+                        field=field_label(section, name),
+                        value=shown(row.get(name)) if visible else MASK,
+                        masked=not visible,
+                    )
+                )
+    return out

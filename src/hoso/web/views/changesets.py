@@ -1,0 +1,135 @@
+"""Reviewing change sets (R-CORRECT): a records manager sees the pending proposals of their
+scope, the field-by-field diff as the gate lets them see it, and approves (signed) or rejects
+with a reason. The services refuse self-approval, stale proposals, frozen ones and approvers
+without a signing key; the page says why in Vietnamese."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from hoso.access import policies
+from hoso.changes import discrepancies, selectors, services
+from hoso.changes.models import ChangeSet
+from hoso.core.errors import NotFound, ValidationFailed
+from hoso.web import readers_work
+from hoso.web.forms_work import RejectForm
+from hoso.web.views.common import not_found
+
+PER_PAGE = 30
+
+
+@login_required
+@never_cache
+def changeset_list(request: HttpRequest) -> HttpResponse:
+    if not policies.is_records_manager(request.user):
+        return not_found(request)
+    qs = readers_work.pending_in_scope(request.user).order_by("proposed_at", "pk")
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "c": c,
+            "sections": readers_work.section_titles(list(c.sections)),
+            "own": c.proposer_id == request.user.pk,
+        }
+        for c in page.object_list
+    ]
+    context = {"page": page, "rows": rows, "query": request.GET.copy()}
+    return render(request, "hoso/work/changeset_list.html", context)
+
+
+def _gated(request: HttpRequest, pk: int, purpose: str):
+    if not policies.is_records_manager(request.user):
+        return None, None
+    changeset = ChangeSet.objects.select_related("proposer", "reviewer").filter(pk=pk).first()
+    if changeset is None:
+        return None, None
+    try:
+        access = policies.dossier_access(request.user, changeset.personal_id, purpose=purpose)
+    except NotFound:
+        return None, None
+    return changeset, access
+
+
+def _detail(request, changeset, access, form, status=200) -> HttpResponse:
+    current = services.current_data(changeset.personal_id)
+    try:
+        changes = selectors.proposal_diff(changeset, current)
+        problem = ""
+    except ValidationFailed as error:  # operations that no longer apply to the dossier
+        changes, problem = [], "; ".join(p.message for p in error.problems)
+    context = {
+        "c": changeset,
+        "person": access.person,
+        "sections": readers_work.section_titles(list(changeset.sections)),
+        "rows": readers_work.diff_rows(changes, access),
+        "diff_problem": problem,
+        "frozen": [discrepancies.describe(d) for d in discrepancies.freezing(changeset)],
+        "own": changeset.proposer_id == request.user.pk,
+        "stale": changeset.base_version != services.current_version_number(changeset.personal_id),
+        "form": form,
+    }
+    return render(request, "hoso/work/changeset_detail.html", context, status=status)
+
+
+@login_required
+@never_cache
+def changeset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    changeset, access = _gated(request, pk, "changeset_review")
+    if changeset is None:
+        return not_found(request, what="đề xuất thay đổi")
+    return _detail(request, changeset, access, RejectForm())
+
+
+def _refused(request: HttpRequest, error: ValidationFailed) -> None:
+    if error.message and error.message != "Dữ liệu không hợp lệ.":
+        messages.error(request, error.message)
+    for problem in error.problems:
+        messages.error(request, problem.message)
+
+
+@login_required
+@require_POST
+def changeset_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    changeset, _ = _gated(request, pk, "changeset_approve")
+    if changeset is None:
+        return not_found(request, what="đề xuất thay đổi")
+    try:
+        version = services.changeset_approve(acting_user=request.user, changeset_id=pk)
+    except ValidationFailed as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            f"Đã phê duyệt và ký đề xuất số {pk}: hồ sơ {changeset.personal_id} có phiên bản "
+            f"{version.number}.",
+        )
+    return redirect("web:changeset", pk=pk)
+
+
+@login_required
+@require_POST
+def changeset_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    changeset, access = _gated(request, pk, "changeset_reject")
+    if changeset is None:
+        return not_found(request, what="đề xuất thay đổi")
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.changeset_reject(
+                acting_user=request.user, changeset_id=pk, reason=form.cleaned_data["reason"]
+            )
+        except ValidationFailed as error:
+            if any(p.field == "reason" for p in error.problems):
+                form.add_problems(error)
+                changeset.refresh_from_db()
+                return _detail(request, changeset, access, form, status=400)
+            _refused(request, error)
+        else:
+            messages.success(request, f"Đã từ chối đề xuất số {pk}.")
+    return redirect("web:changeset", pk=pk)

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+
+from hoso.web import readers
+
+
+def not_found(request: HttpRequest, *, what: str = "trang") -> HttpResponse:
+    """The one 404 page: the same for a missing dossier and a dossier the user may not read."""
+    return render(request, "hoso/not_found.html", {"what": what}, status=404)
+
+
+def filled(query: QueryDict) -> QueryDict:
+    """The query without empty parameters, so shared and pushed URLs stay short."""
+    out = QueryDict(mutable=True)
+    for key, values in query.lists():
+        kept = [v for v in values if v.strip()]
+        if kept:
+            out.setlist(key, kept)
+    return out
+
+
+def url_with(request: HttpRequest, query: QueryDict) -> str:
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+def wants_partial(request: HttpRequest) -> bool:
+    """An htmx request for a fragment (not a history restore, which needs the whole page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def no_dossier(request: HttpRequest, template: str) -> HttpResponse:
+    """For accounts whose duties read no dossier (the system administrator): say so plainly."""
+    context = {"no_dossier": True, "admin": readers.manages_accounts(request)}
+    return render(request, template, context)

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from hoso.access import policies
+from hoso.people.selectors import completeness_by_unit
+from hoso.web import readers
+from hoso.web.views.common import no_dossier
+
+
+@login_required
+@never_cache
+def completeness(request: HttpRequest) -> HttpResponse:
+    if readers.reads_no_dossier(request):
+        return no_dossier(request, "hoso/completeness.html")
+    scope = policies.people_scope(request.user)
+    rows = readers.completeness_rows(completeness_by_unit(scope=scope))
+    context = {
+        "rows": rows,
+        "total": readers.completeness_total(rows),
+        "chart": readers.completeness_chart(rows),
+    }
+    return render(request, "hoso/completeness.html", context)

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from hoso.access import policies
+from hoso.changes import discrepancies
+from hoso.core.errors import NotFound
+from hoso.web import readers
+from hoso.web.views.common import not_found
+
+
+@login_required
+@never_cache
+def dossier(request: HttpRequest, personal_id: str) -> HttpResponse:
+    try:
+        access = policies.dossier_access(request.user, personal_id, purpose="view")
+    except NotFound:
+        return not_found(request, what="hồ sơ")
+    warnings = [
+        {"pk": w.pk, "text": discrepancies.describe(w)}
+        for w in discrepancies.open_discrepancies(access.person.personal_id)
+    ]
+    context = {"d": readers.dossier_view(access), "open_discrepancies": warnings}
+    return render(request, "hoso/dossier.html", context)

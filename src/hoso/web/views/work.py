@@ -1,0 +1,43 @@
+"""Work to do: obligations overdue and due soon (R-10D-CREATE, R-10D-DECISION, R-DISCREPANCY),
+by unit and by officer, in the user's scope."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from hoso.calendar.engine import ObligationStatus
+from hoso.changes import obligations
+from hoso.core.dates import today as local_today
+from hoso.web import readers_work
+
+LIST_LIMIT = 200
+
+
+@login_required
+@never_cache
+def work(request: HttpRequest) -> HttpResponse:
+    today = local_today()
+    scope = obligations.obligation_scope(request.user)
+    mine = request.GET.get("cua_toi") == "1"
+    officer = request.user if mine else None
+    overdue = list(obligations.overdue(scope=scope, officer=officer, today=today)[:LIST_LIMIT])
+    due_soon = list(obligations.due_soon(scope=scope, officer=officer, today=today)[:LIST_LIMIT])
+    units = [
+        row
+        for row in obligations.counts_by_unit(scope=scope, today=today)
+        if row[ObligationStatus.OVERDUE] or row[ObligationStatus.DUE_SOON] or row["open"]
+    ]
+    context = {
+        "today": readers_work.vn_date(today),
+        "mine": mine,
+        "overdue": readers_work.obligation_rows(overdue, ObligationStatus.OVERDUE, today),
+        "due_soon": readers_work.obligation_rows(due_soon, ObligationStatus.DUE_SOON, today),
+        "units": units,
+        "officers": readers_work.by_officer(overdue, due_soon),
+        "limit": LIST_LIMIT,
+        "soon_days": obligations.due_soon_days(),
+    }
+    return render(request, "hoso/work/obligations.html", context)
