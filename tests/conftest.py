@@ -1,0 +1,394 @@
+"""Shared fixtures: catalogs loaded once per test database, a small organization tree, the
+personas (DESIGN.md house style 11) and a factory of valid dossiers."""
+
+from __future__ import annotations
+
+import copy
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hoso import identity
+
+PASSWORD = "mat-khau-thu-nghiem-1"
+
+# Each test run has its own master key, outside the repository.
+if "HOSO_MASTER_KEY_FILE" not in os.environ:
+    os.environ["HOSO_MASTER_KEY_FILE"] = str(
+        Path(tempfile.mkdtemp(prefix="hoso-keys-")) / "master.key"
+    )
+    from hoso.core.crypto import generate_master_key
+
+    generate_master_key(Path(os.environ["HOSO_MASTER_KEY_FILE"]))
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Argon2 is slow by design: seconds per test for the personas' accounts, nothing gained.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def login(client, user, password: str = PASSWORD):
+    """Log `client` in as `user` through both steps of the login page: the password, then the
+    one-time code of the account's TOTP device (enrolled here if it has none). An account made
+    with another password gets `password` first. Returns the client, its session verified."""
+    from django.urls import reverse
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from hoso.access.mfa import acceptable_code, confirmed_device
+    from hoso.access.services import totp_enrol
+
+    if not user.check_password(password):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    device = confirmed_device(user)
+    if device is None:
+        device = totp_enrol(acting_user=None, user=user)[0]
+    # A code is accepted once: a test logging the same account in twice within 30 seconds
+    # would otherwise wait for the next one.
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    device.refresh_from_db()
+    client.logout()  # a fresh login, whoever the client was signed in as
+    first = client.post(
+        reverse("web:login"), {"username": user.get_username(), "password": password}
+    )
+    assert first.status_code == 302 and first["Location"].startswith(reverse("web:otp")), (
+        first.status_code,
+        first.content.decode()[:2000],
+    )
+    second = client.post(reverse("web:otp"), {"code": acceptable_code(device)[0]})
+    assert second.status_code == 302, second.content.decode()[:2000]
+    return client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ARG001 - extends pytest-django
+    from hoso.catalog.services import catalog_load_builtin
+    from hoso.core import crypto
+
+    with django_db_blocker.unblock():
+        catalog_load_builtin()
+        crypto.forget_keys()
+
+
+@pytest.fixture
+def orgs(db) -> dict[str, Any]:
+    """A province with a department and its division, a commune, and a ministry with a unit."""
+    return _make_orgs()
+
+
+def _make_orgs() -> dict[str, Any]:
+    from hoso.orgs.models import OrgKind
+    from hoso.orgs.services import org_create
+
+    start = date(2025, 7, 1)
+    province = org_create(
+        acting_user=None,
+        code="T01",
+        name="Ủy ban nhân dân tỉnh Thử Nghiệm",
+        kind=OrgKind.PROVINCIAL_COMMITTEE,
+        valid_from=start,
+    )
+    finance = org_create(
+        acting_user=None,
+        code="T01.STC",
+        name="Sở Tài chính",
+        kind=OrgKind.PROVINCIAL_DEPARTMENT,
+        valid_from=start,
+        parent=province,
+    )
+    budget = org_create(
+        acting_user=None,
+        code="T01.STC.NS",
+        name="Phòng Ngân sách",
+        kind=OrgKind.DIVISION,
+        valid_from=start,
+        parent=finance,
+    )
+    commune = org_create(
+        acting_user=None,
+        code="T01.XA",
+        name="Ủy ban nhân dân xã Hòa Bình",
+        kind=OrgKind.COMMUNE_COMMITTEE,
+        valid_from=start,
+        parent=province,
+    )
+    ministry = org_create(
+        acting_user=None,
+        code="B01",
+        name="Bộ Thử Nghiệm",
+        kind=OrgKind.MINISTRY,
+        valid_from=date(2002, 8, 5),
+    )
+    office = org_create(
+        acting_user=None,
+        code="B01.VP",
+        name="Văn phòng Bộ",
+        kind=OrgKind.DEPARTMENT_CENTRAL,
+        valid_from=date(2002, 8, 5),
+        parent=ministry,
+    )
+    return {
+        "province": province,
+        "finance": finance,
+        "budget": budget,
+        "commune": commune,
+        "ministry": ministry,
+        "office": office,
+    }
+
+
+_SERIAL = iter(range(1, 10**6))
+
+
+def dossier(
+    *,
+    full_name: str = "Nguyễn Văn An",
+    birth_date: date = date(1985, 3, 14),
+    sex: str = "M",
+    unit: str = "T01.STC",
+    province_code: str = "001",
+    **sections: Any,
+) -> dict[str, Any]:
+    """A complete, valid dossier as plain data; override any section by keyword."""
+    pid = identity.generate(
+        province_code=province_code, birth_year=birth_date.year, sex=sex, serial=next(_SERIAL)
+    )
+    data: dict[str, Any] = {
+        "identity": {
+            "personal_id": pid,
+            "full_name": full_name,
+            "birth_date": birth_date.isoformat(),
+            "sex": sex,
+            "birth_place": "Xã Đông Ngạc, huyện Từ Liêm, Hà Nội",
+            "birth_place_code": "01",
+            "home_town": "Xã Hải Thanh, Hải Hậu, Nam Định",
+            "home_town_code": "36",
+            "ethnicity": "01",
+            "religion": "00",
+            "permanent_residence": "Số 5 phố Hàng Bài, Hà Nội",
+            "current_residence": "Số 5 phố Hàng Bài, Hà Nội",
+            "id_issue_date": "2021-05-10",
+            "id_issue_place": "Cục Cảnh sát QLHC về TTXH",
+            "social_insurance_number": "0112345678",
+            "phone": "0912345678",
+        },
+        "employment": {
+            "staff_category": "civil_servant",
+            "managing_agency": "T01",
+            "current_unit": unit,
+            "occupation_at_recruitment": "Sinh viên",
+            "recruitment_date": "2008-09-01",
+            "recruitment_agency": "Sở Tài chính",
+            "main_duties": "Quản lý ngân sách",
+        },
+        "qualifications": {
+            "general_education": "12_12",
+            "highest_qualification": "bachelor",
+            "qualification_field": "Tài chính - Ngân hàng",
+            "political_theory": "intermediate",
+            "foreign_language": "Tiếng Anh bậc 3",
+            "it_level": "Cơ bản",
+        },
+        "positions": [
+            {"organization": unit, "position_code": "", "is_main": True, "from_date": "2008-09-01"}
+        ],
+        "salary": [
+            {"from_date": "2008-09-01", "rank_code": "01.003", "step": 1, "coefficient": "2.34"},
+            {"from_date": "2011-09-01", "rank_code": "01.003", "step": 2, "coefficient": "2.67"},
+        ],
+        "training": [
+            {
+                "kind": "professional",
+                "institution": "Học viện Tài chính",
+                "field_of_study": "Tài chính",
+                "from_date": "2003-09-01",
+                "to_date": "2007-06-30",
+                "mode": "full_time",
+                "qualification": "bachelor",
+                "diploma": "Cử nhân",
+            }
+        ],
+        "work_history": [
+            {
+                "from_date": "2008-09-01",
+                "unit_name": "Sở Tài chính",
+                "title": "Chuyên viên",
+                "organization": unit,
+            }
+        ],
+        "family": [
+            {
+                "side": "own",
+                "relation_code": "father",
+                "full_name": "Nguyễn Văn Bình",
+                "birth_year": 1955,
+                "occupation": "Nghỉ hưu",
+            },
+        ],
+        "health": [
+            {
+                "exam_date": "2025-01-10",
+                "status": "Tốt",
+                "height_cm": 168,
+                "weight_kg": 62,
+                "blood_group": "o_pos",
+            }
+        ],
+        "personal_history": {
+            "declared_on": "2008-09-01",
+            "arrests": "Không",
+            "former_regime": "Không",
+            "foreign_organizations": "Không",
+            "relatives_abroad": "Không",
+        },
+        "evaluations": [{"year": 2024, "grade_code": "good", "score": "85"}],
+    }
+    for key, value in sections.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key] = {**data[key], **value}
+        else:
+            data[key] = value
+    return copy.deepcopy(data)
+
+
+@pytest.fixture
+def make_dossier(orgs):
+    """Create a dossier through the one write path; returns the Person."""
+    from hoso.people.services import dossier_create
+
+    def make(**kwargs: Any):
+        return dossier_create(acting_user=None, data=dossier(**kwargs))
+
+    return make
+
+
+@pytest.fixture
+def personas(orgs) -> dict[str, Any]:
+    """The demo personas, scoped to the test tree (usernames as in the demo)."""
+    return _make_personas(orgs)
+
+
+def _make_personas(orgs: dict[str, Any]) -> dict[str, Any]:
+    from hoso.access.models import Role
+    from hoso.access.services import role_assign, user_create
+
+    def user(username: str, role: str | None, org: Any, personal_id: str = "") -> Any:
+        account = user_create(
+            acting_user=None,
+            username=username,
+            password=PASSWORD,
+            full_name=username,
+            personal_id=personal_id,
+        )
+        if role:
+            role_assign(
+                acting_user=None,
+                user=account,
+                role=role,
+                organization=org,
+                valid_from=date(2025, 7, 1),
+            )
+        return account
+
+    return {
+        "nhaplieu": user("nhaplieu", Role.CLERK, orgs["finance"]),
+        "quanly": user("quanly", Role.RECORDS_MANAGER, orgs["province"]),
+        "lanhdao": user("lanhdao", Role.LEADER, orgs["province"]),
+        "thanhtra": user("thanhtra", Role.AUDITOR, orgs["province"]),
+        "quantri": user("quantri", Role.ADMIN, None),
+        "ngoai": user("ngoai", Role.CLERK, orgs["office"]),
+    }
+
+
+def employee_account(person: Any, username: str) -> Any:
+    """An account with the employee duty over their own dossier (the `canbo` persona)."""
+    from hoso.access.models import Role
+    from hoso.access.services import role_assign, user_create
+
+    account = user_create(
+        acting_user=None,
+        username=username,
+        password=PASSWORD,
+        full_name=person.full_name,
+        personal_id=person.personal_id,
+    )
+    role_assign(
+        acting_user=None,
+        user=account,
+        role=Role.EMPLOYEE,
+        organization=None,
+        valid_from=date(2020, 1, 1),
+    )
+    return account
+
+
+def purge_audit() -> None:
+    """Empty the append-only audit tables, switching their triggers off as only the database
+    owner can; pytest-django's flush after a transactional test is refused otherwise."""
+    from django.db import connection, transaction
+
+    tables = ("audit_event", "audit_checkpoint")
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+            return
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name IN ('audit_event', 'audit_checkpoint')"
+        )
+        triggers = cursor.fetchall()
+        for name, _sql in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        for table in tables:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        for _name, sql in triggers:
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def orgs_committed(transactional_db):
+    """For tests whose data must be committed (dumps, live servers): transactional tests
+    flush every table afterwards, so catalogs are reloaded here and the audit emptied after."""
+    from hoso.catalog.services import catalog_load_builtin
+
+    catalog_load_builtin()
+    yield _make_orgs()
+    purge_audit()
+
+
+@pytest.fixture
+def personas_committed(orgs_committed):
+    """The personas, committed (for transactional tests)."""
+    return _make_personas(orgs_committed)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signing_keys(tmp_path_factory):
+    """Every approval is signed: a throwaway CA (ECDSA P-256, fast) with a key and certificate
+    for each persona username, made once per run in a temporary directory (never in the
+    repository) and set as the node's signing directory. A test needing an approver without a
+    key uses another username."""
+    from django.conf import settings as django_settings
+
+    from hoso.changes.signatures import DemoSigner, demo_pki_ensure
+    from hoso.signing.keys import KeyAlgorithm
+
+    directory = tmp_path_factory.mktemp("pki")
+    usernames = ("quanly", "quanly2", "nhaplieu", "lanhdao", "thanhtra", "quantri", "ngoai")
+    demo_pki_ensure(
+        [DemoSigner(name, f"Người ký {name}", "Cơ quan thử nghiệm") for name in usernames],
+        directory=directory,
+        key_algorithm=KeyAlgorithm.EC_P256,
+    )
+    previous = getattr(django_settings, "HOSO_SIGNING_DIR", None)
+    django_settings.HOSO_SIGNING_DIR = directory
+    os.environ["HOSO_SIGNING_DIR"] = str(directory)
+    yield directory
+    django_settings.HOSO_SIGNING_DIR = previous
