@@ -25,6 +25,10 @@ if "HOSO_MASTER_KEY_FILE" not in os.environ:
 
     generate_master_key(Path(os.environ["HOSO_MASTER_KEY_FILE"]))
 
+# Background tasks run at once, inside the test; stored files go to a temporary directory.
+os.environ.setdefault("HOSO_TASKS_IMMEDIATE", "1")
+os.environ.setdefault("HOSO_STORAGE_DIR", tempfile.mkdtemp(prefix="hoso-files-"))
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "hoso.people",
     "hoso.changes",
     "hoso.calendar",
+    "hoso.documents",
+    "django_tasks",
+    "django_tasks_db",
     "hoso.web",
     "hoso.api",
 ]
@@ -208,4 +211,31 @@ LOGGING = {
         "pyhanko": {"level": "ERROR"},
         "pyhanko_certvalidator": {"level": "ERROR"},
     },
+}
+
+# --- Documents: scans, PDF/A + OCR, served copies, archive (issue: documents) -----------------
+HOSO_STORAGE_DIR = Path(env_str("HOSO_STORAGE_DIR") or DATA_DIR / "files").resolve()
+HOSO_STORAGE_BACKEND = env_str(
+    "HOSO_STORAGE_BACKEND", "hoso.documents.storage.EncryptedFileStorage"
+)
+HOSO_UPLOAD_MAX_BYTES = env_int("HOSO_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# Decompression bombs: an image may not decode to more pixels than this (A4 at 600 dpi is
+# ~35 Mpx), nor may a PDF have more pages.
+HOSO_IMAGE_MAX_PIXELS = env_int("HOSO_IMAGE_MAX_PIXELS", 80_000_000)
+HOSO_PDF_MAX_PAGES = env_int("HOSO_PDF_MAX_PAGES", 500)
+HOSO_OCR_LANGUAGES = env_list("HOSO_OCR_LANGUAGES", ["vie"])
+HOSO_OCR_TIMEOUT_SECONDS = env_int("HOSO_OCR_TIMEOUT_SECONDS", 600)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # forms; files stream to temporary files above this
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Background work (django-tasks, database backend: no broker on one machine). Tests run tasks
+# immediately (`HOSO_TASKS_IMMEDIATE=1`).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("HOSO_TASKS_IMMEDIATE", False)
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
 }

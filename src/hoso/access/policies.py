@@ -156,6 +156,14 @@ class DossierAccess:
     def can_export(self) -> bool:
         return self.grant is not None and self.grant.allow_export
 
+    def can_see_document(self, sensitivity: str, section: str = "") -> bool:
+        """A scan shows everything written on it: it is visible only to a reader who may see
+        every field of its section (of the whole dossier when it has none, like the résumé)
+        up to its class. Masking cannot reach inside an image, so this is all or nothing."""
+        if sensitivity not in RANK:
+            return False
+        return fields_up_to(sensitivity, [section] if section else None) <= self.fields
+
 
 def mask_note(field_class: str) -> str:
     label = Sensitivity(field_class).label if field_class in Sensitivity.values else field_class

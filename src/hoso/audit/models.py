@@ -33,6 +33,11 @@ class AuditAction(models.TextChoices):
     TOKEN_ISSUE = "token_issue", "Cấp mã truy cập API"
     CHANGESET = "changeset", "Đề xuất, phê duyệt thay đổi"
     SETTINGS_CHANGE = "settings_change", "Thay đổi cấu hình"
+    DOCUMENT_ADD = "document_add", "Thêm thành phần hồ sơ (bản quét)"
+    DOCUMENT_SERVE = "document_serve", "Cấp bản sao tài liệu"
+    RESUME_SIGN = "resume_sign", "Ký số sơ yếu lý lịch"
+    FIXITY = "fixity", "Kiểm tra tính toàn vẹn tệp lưu trữ"
+    ARCHIVE = "archive", "Đóng gói, tiếp nhận gói lưu trữ"
     SYSTEM = "system", "Sự kiện hệ thống"
 
 

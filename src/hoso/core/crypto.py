@@ -180,6 +180,25 @@ def decrypt(token: str, aad: str) -> str:
         raise DecryptionError(f"value of {aad} was altered or belongs elsewhere") from exc
 
 
+def active_data_key() -> tuple[str, AESGCM]:
+    """The active data key (fingerprint, cipher), for callers that seal their own framing
+    (streamed files in `hoso.documents.storage`)."""
+    fp, key = _active_key("data")
+    return fp, _cipher(fp, key)
+
+
+def data_key(fp: str) -> AESGCM:
+    """The cipher of the data key `fp` (active or retired), or `DecryptionError`."""
+    key = _keys.get(fp)
+    if key is None:
+        with _lock:
+            _load_all()
+        key = _keys.get(fp)
+    if key is None:
+        raise DecryptionError(f"unknown data key {fp}")
+    return _cipher(fp, key)
+
+
 def blind_index(value: str, purpose: str) -> str:
     """A keyed, deterministic digest for equality search; reveals nothing without the key."""
     _, key = _active_key("index")
