@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -71,4 +73,13 @@ class Command(BaseCommand):
             )
         if opts["no_serve"]:
             return
-        call_command("runserver", f"{host}:{port}", use_reloader=False, insecure_serving=True)
+        # Scans are converted and read (OCR) in the background: one task worker beside the web
+        # server, stopped with it.
+        worker = subprocess.Popen(  # noqa: S603 (our own command, fixed arguments)
+            [sys.executable, "-m", "hoso.cli", "db_worker", "--interval", "1", "--no-reload"]
+        )
+        try:
+            call_command("runserver", f"{host}:{port}", use_reloader=False, insecure_serving=True)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
