@@ -1,0 +1,126 @@
+"""/api/v1 résumé and document copies (thin: parse, call `documents.serving` / `resume`).
+
+- `GET /people/{personal_id}/resume.pdf?as_of=YYYY-MM-DD`: the signed résumé of the dossier
+  version in force that day (now without `as_of`), sealed with the viewer's stamp; 404 alike
+  for missing and forbidden; 409 `resume_not_signed` when no records manager signed it yet.
+- `POST /people/{personal_id}/resume?as_of=YYYY-MM-DD`: render and sign it (a records manager
+  whose duty covers the person).
+- `GET /components/{id}/copy.pdf`: a stamped copy of one dossier component.
+Every copy is stamped, recorded and audited by the service; the response carries its export
+id in `X-Export-Id`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
+
+from hoso.access import audit
+from hoso.api.schemas import ErrorOut
+from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.core.errors import NotFound, Problem, ValidationFailed
+from hoso.documents import resume as resumes
+from hoso.documents import serving
+from hoso.documents.models import Component
+
+router = Router(tags=["documents"])
+
+
+class SignedResumeOut(Schema):
+    id: int
+    personal_id: str
+    version_number: int
+    as_of: date | None
+    signer: str
+    certificate_serial: str
+    signed_at: datetime
+    sha256: str
+    size: int
+
+
+def _as_of(text: str | None) -> date | None:
+    if text is None or text == "":
+        return None
+    try:
+        day = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValidationFailed(
+            [Problem("bad_as_of", f"Ngày «{text[:20]}» không đúng dạng YYYY-MM-DD.", "as_of")],
+            "Tham số ngày không hợp lệ.",
+        )
+    resumes.as_of_check(day)
+    return day
+
+
+def _pdf(served: serving.ServedFile) -> HttpResponse:
+    response = HttpResponse(served.content, content_type=served.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{served.filename}"'
+    response["X-Export-Id"] = served.export_id
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get(
+    "/people/{personal_id}/resume.pdf",
+    response={200: None, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Bản sao có đóng dấu của sơ yếu lý lịch đã ký số",
+)
+def resume_copy(request: HttpRequest, personal_id: str, as_of: str | None = None) -> HttpResponse:
+    day = _as_of(as_of)
+    served = serving.copy_serve(
+        user=request.auth, personal_id=personal_id, resume_as_of=day, purpose="resume_copy"
+    )
+    return _pdf(served)
+
+
+@router.post(
+    "/people/{personal_id}/resume",
+    response={201: SignedResumeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Tạo và ký số sơ yếu lý lịch (cán bộ quản lý hồ sơ)",
+)
+def resume_sign(request: HttpRequest, personal_id: str, as_of: str | None = None):
+    day = _as_of(as_of)
+    signed = resumes.resume_issue(acting_user=request.auth, personal_id=personal_id, as_of=day)
+    return Status(
+        201,
+        {
+            "id": signed.pk,
+            "personal_id": signed.personal_id,
+            "version_number": signed.version_number,
+            "as_of": signed.as_of,
+            "signer": signed.signer_username,
+            "certificate_serial": signed.certificate_serial,
+            "signed_at": signed.signed_at,
+            "sha256": signed.sha256,
+            "size": signed.size,
+        },
+    )
+
+
+@router.get(
+    "/components/{component_id}/copy.pdf",
+    response={200: None, 404: ErrorOut, 409: ErrorOut},
+    summary="Bản sao có đóng dấu của một thành phần hồ sơ",
+)
+def component_copy(request: HttpRequest, component_id: int) -> HttpResponse:
+    component = Component.objects.filter(pk=component_id).only("personal_id").first()
+    if component is None:
+        audit.record(
+            user=request.auth,
+            action=AuditAction.DOCUMENT_SERVE,
+            outcome=AuditOutcome.DENY,
+            purpose="component_copy",
+            detail={"component": component_id},
+        )
+        raise NotFound()
+    served = serving.copy_serve(
+        user=request.auth,
+        personal_id=component.personal_id,
+        component_id=component_id,
+        purpose="component_copy",
+    )
+    return _pdf(served)
