@@ -1,0 +1,451 @@
+"""Writing dossier components: the only writers of `Component`, `ComponentTerm` and their
+`PreservationEvent`s (R-DIGITIZE, R-SECRET).
+
+A component is added in two steps. `component_add` checks who adds what, judges the upload
+(`intake`), keeps the original byte for byte (encrypted, `storage`) and records it with its
+ingestion events and audit event; then, once that is committed, a task runs
+`component_process`, which makes the PDF/A-2b copy with its text layer (`ocr`) and indexes
+the words read. When OCR fails the component waits for a person (status NEEDS_REVIEW, the
+reason in `status_note`): the original is never touched, nothing is lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+import hoso
+from hoso.access import audit
+from hoso.access.models import Role, Sensitivity
+from hoso.access.policies import RANK, active_assignments
+from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.catalog.selectors import attrs_map, name_of
+from hoso.core import crypto
+from hoso.core.errors import NotFound, Problem, ValidationFailed
+from hoso.documents import intake
+from hoso.documents.errors import StorageError
+from hoso.documents.models import (
+    Component,
+    ComponentStatus,
+    ComponentTerm,
+    PreservationEvent,
+    PreservationEventType,
+    PreservationOutcome,
+)
+from hoso.documents.selectors import TERM_PURPOSE, words
+from hoso.documents.storage import Stored, chunks_of, storage
+from hoso.people.models import Person
+from hoso.people.sections import BY_KEY
+
+log = logging.getLogger(__name__)
+
+ADDING_ROLES = {Role.CLERK, Role.RECORDS_MANAGER}
+HOSO_AGENT = f"hoso {hoso.__version__}"
+
+
+def _may_add(user: Any, person: Person) -> bool:
+    """A clerk or records manager whose duty's subtree holds the person's unit."""
+    path = person.current_unit.path
+    return any(
+        a.role in ADDING_ROLES
+        and a.organization is not None
+        and path.startswith(a.organization.path)
+        for a in active_assignments(user)
+    )
+
+
+def _fail(code: str, message: str, field: str = "") -> ValidationFailed:
+    return ValidationFailed([Problem(code, message, field)])
+
+
+def _event(
+    component: Component,
+    event_type: str,
+    *,
+    detail: str,
+    agent: str,
+    outcome: str = PreservationOutcome.SUCCESS,
+) -> PreservationEvent:
+    return PreservationEvent.objects.create(
+        personal_id=component.personal_id,
+        component=component,
+        event_type=event_type,
+        outcome=outcome,
+        detail=detail[:1000],
+        agent=agent[:200],
+        at=timezone.now(),
+    )
+
+
+def _checked_target(
+    *,
+    person: Person,
+    kind: str,
+    section: str,
+    section_row_id: int | None,
+    changeset_id: int | None,
+    position: int | None,
+    sensitivity: str,
+) -> tuple[str, str]:
+    """The section and sensitivity a new component gets, or `ValidationFailed`."""
+    kinds = attrs_map("component_kind")
+    if kind not in kinds:
+        raise _fail("unknown_kind", f"Loại thành phần «{kind}» không có trong danh mục.", "kind")
+    attrs = kinds[kind]
+    section = section or attrs.get("section") or ""
+    if section and section not in BY_KEY:
+        raise _fail("unknown_section", f"Mục hồ sơ «{section}» không có.", "section")
+    if section_row_id is not None:
+        spec = BY_KEY.get(section)
+        if spec is None or not spec.many or not spec.related_name:
+            raise _fail(
+                "unknown_row",
+                "Chỉ liên kết được với một dòng của mục hồ sơ có nhiều dòng.",
+                "section_row_id",
+            )
+        if not getattr(person, spec.related_name).filter(pk=section_row_id).exists():
+            raise _fail(
+                "unknown_row",
+                f"Mục «{spec.title}» của hồ sơ không có dòng số {section_row_id}.",
+                "section_row_id",
+            )
+    if changeset_id is not None:
+        from hoso.changes.models import ChangeSet
+
+        if not ChangeSet.objects.filter(pk=changeset_id, personal_id=person.personal_id).exists():
+            raise _fail(
+                "unknown_changeset",
+                f"Hồ sơ này không có đề xuất thay đổi số {changeset_id}.",
+                "changeset_id",
+            )
+    if position is not None and position < 1:
+        raise _fail("bad_position", "Thứ tự trong hồ sơ giấy phải từ 1 trở lên.", "position")
+    default = attrs.get("default_sensitivity") or Sensitivity.SECRET_CANDIDATE
+    chosen = sensitivity or default
+    if chosen not in RANK:
+        raise _fail("unknown_sensitivity", f"Mức phân loại «{chosen}» không có.", "sensitivity")
+    if RANK[chosen] < RANK.get(default, 0):
+        raise _fail(
+            "sensitivity_lowered",
+            f"Không được hạ mức phân loại dưới mức mặc định «{Sensitivity(default).label}» "
+            "của loại tài liệu này.",
+            "sensitivity",
+        )
+    return section, chosen
+
+
+def component_add(
+    *,
+    acting_user: Any,
+    personal_id: str,
+    kind: str,
+    title: str,
+    filename: str,
+    content: IO[bytes] | Iterable[bytes],
+    section: str = "",
+    section_row_id: int | None = None,
+    changeset_id: int | None = None,
+    position: int | None = None,
+    sensitivity: str = "",
+) -> Component:
+    """Add a scan to a person's dossier and queue its PDF/A + OCR processing.
+
+    Invariants:
+    - only a clerk or records manager whose duty covers the person's unit adds; anyone else
+      gets the same `NotFound` as for a person who does not exist;
+    - `kind` is in catalog `component_kind`, which gives the default section and sensitivity;
+      a sensitivity may be raised, never lowered; the section is a known section key and
+      `section_row_id` one of the person's rows of it; a change set is the person's own;
+    - the upload is judged whole (`intake`) before anything is stored; a refusal stores
+      nothing (no row, no file);
+    - the stored original is exactly the bytes received (SHA-256 and size recorded);
+    - the row, its ingestion / digest / validation events and the DOCUMENT_ADD audit event
+      are one transaction; processing is queued only once it is committed.
+    The upload is spooled and stored outside the database transaction (a large file would
+    otherwise hold SQLite's write lock); the rows are written in one atomic block after.
+    """
+    person = Person.objects.select_related("current_unit").filter(personal_id=personal_id).first()
+    if person is None or not _may_add(acting_user, person):
+        raise NotFound()
+    section, chosen = _checked_target(
+        person=person,
+        kind=kind,
+        section=section,
+        section_row_id=section_row_id,
+        changeset_id=changeset_id,
+        position=position,
+        sensitivity=sensitivity,
+    )
+    title = (title or "").strip() or name_of("component_kind", kind)
+    if len(title) > 300:
+        raise _fail("title_too_long", "Tên tài liệu dài quá 300 ký tự.", "title")
+    with (
+        intake.received(filename=filename, content=content) as upload,
+        open(upload.path, "rb") as handle,
+    ):
+        stored = storage().put(chunks_of(handle))
+    try:
+        return _component_record(
+            acting_user=acting_user,
+            person=person,
+            kind=kind,
+            title=title,
+            section=section,
+            section_row_id=section_row_id,
+            changeset_id=changeset_id,
+            position=position,
+            sensitivity=chosen,
+            upload=upload,
+            stored=stored,
+        )
+    except BaseException:
+        # The row was not written: the object it would have named must not linger.
+        path = storage().raw_path(stored.key)
+        if path is not None:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
+
+
+@transaction.atomic
+def _component_record(
+    *,
+    acting_user: Any,
+    person: Person,
+    kind: str,
+    title: str,
+    section: str,
+    section_row_id: int | None,
+    changeset_id: int | None,
+    position: int | None,
+    sensitivity: str,
+    upload: intake.Upload,
+    stored: Stored,
+) -> Component:
+    if stored.size != upload.size:
+        raise StorageError("stored size differs from the upload")
+    # Serialize additions to one dossier so positions do not collide.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    if position is None:
+        last = Component.objects.filter(personal_id=person.personal_id).aggregate(
+            n=Max("position")
+        )["n"]
+        position = (last or 0) + 1
+    component = Component.objects.create(
+        personal_id=person.personal_id,
+        kind=kind,
+        title=title,
+        section=section,
+        section_row_id=section_row_id,
+        changeset_id=changeset_id,
+        position=position,
+        sensitivity=sensitivity,
+        status=ComponentStatus.RECEIVED,
+        original_name=upload.safe_name,
+        media_type=upload.media_type,
+        original_key=stored.key,
+        original_sha256=stored.sha256,
+        original_size=stored.size,
+        pages=upload.pages,
+        ocr_text="",
+        uploaded_by=acting_user,
+        uploaded_at=timezone.now(),
+    )
+    username = acting_user.get_username()
+    _event(
+        component,
+        PreservationEventType.INGESTION,
+        detail=f"Tiếp nhận tệp «{upload.safe_name}» ({upload.media_type}, {upload.size} byte).",
+        agent=username,
+    )
+    _event(
+        component,
+        PreservationEventType.MESSAGE_DIGEST,
+        detail=f"SHA-256 của bản gốc: {stored.sha256}",
+        agent=HOSO_AGENT,
+    )
+    _event(
+        component,
+        PreservationEventType.VALIDATION,
+        detail=(
+            f"Định dạng {intake.LABELS[upload.media_type]} hợp lệ, {upload.pages} trang "
+            "(đúng phần mở rộng, không mã hóa, không vượt giới hạn kích thước)."
+        ),
+        agent=_validation_agent(),
+    )
+    audit.record(
+        user=acting_user,
+        action=AuditAction.DOCUMENT_ADD,
+        outcome=AuditOutcome.OK,
+        personal_id=person.personal_id,
+        sections=[section] if section else [],
+        purpose="add",
+        detail={
+            "component": component.pk,
+            "kind": kind,
+            "media_type": upload.media_type,
+            "size": upload.size,
+            "pages": upload.pages,
+            "sha256": stored.sha256,
+        },
+    )
+    component_id = component.pk
+    transaction.on_commit(lambda: _enqueue(component_id))
+    return component
+
+
+def _validation_agent() -> str:
+    import pikepdf
+    import PIL
+
+    return f"{HOSO_AGENT} (Pillow {PIL.__version__}, pikepdf {pikepdf.__version__})"
+
+
+def _enqueue(component_id: int) -> None:
+    from hoso.documents.tasks import process_component
+
+    process_component.enqueue(component_id=component_id)
+
+
+def _set_progress(component_id: int, percent: int) -> None:
+    # Its own short write (autocommit outside a transaction): a poller sees it at once.
+    Component.objects.filter(pk=component_id).update(progress=max(0, min(100, percent)))
+
+
+@transaction.atomic
+def _claim(component_id: int) -> Component | None:
+    component = Component.objects.select_for_update().filter(pk=component_id).first()
+    if component is None or component.status == ComponentStatus.READY:
+        return None
+    component.status = ComponentStatus.PROCESSING
+    component.status_note = ""
+    component.progress = 5
+    component.save(update_fields=["status", "status_note", "progress"])
+    return component
+
+
+def component_process(*, component_id: int) -> Component | None:
+    """Make a component's PDF/A-2b copy with its text layer and index its words.
+
+    Invariants:
+    - idempotent: a READY component is left as it is; a run that finds another run has
+      finished first keeps that run's result;
+    - the original is only read, never changed;
+    - on success, in one transaction: the copy's key, SHA-256, size and pages, the encrypted
+      OCR text, one `ComponentTerm` per distinct normalized word (as a keyed blind index),
+      the normalization and text-extraction events, status READY, progress 100;
+    - on failure (timeout, missing language, unreadable file): status NEEDS_REVIEW with the
+      reason, a failure event; nothing else changes and nothing is lost;
+    - `progress` is written in short transactions of its own as pages are done.
+    Not one atomic block: OCR takes seconds per page, and progress must be visible meanwhile.
+    """
+    from hoso.documents import ocr
+
+    component = _claim(component_id)
+    if component is None:
+        return Component.objects.filter(pk=component_id).first()
+    last_percent = [5]
+
+    def progress(done: int, total: int) -> None:
+        percent = 5 + (85 * done) // max(total, 1)
+        if percent != last_percent[0]:
+            last_percent[0] = percent
+            _set_progress(component_id, percent)
+
+    try:
+        with (
+            storage_copy(component.original_key) as source,
+            ocr.preservation_copy(source, component.media_type, progress=progress) as made,
+        ):
+            _set_progress(component_id, 95)
+            with open(made.pdf_path, "rb") as handle:
+                stored = storage().put(chunks_of(handle))
+            return _component_ready(component_id, made, stored)
+    except (ocr.OcrFailed, StorageError, OSError) as exc:
+        reason = exc.reason if isinstance(exc, ocr.OcrFailed) else f"Lỗi đọc, ghi tệp: {exc}"
+        log.warning("component %s needs review: %s", component_id, reason)
+        return _component_needs_review(component_id, reason)
+
+
+@contextlib.contextmanager
+def storage_copy(key: str):  # noqa: ANN201
+    """The plaintext of a stored object in a private temporary file, for tools that need a
+    path; removed afterwards."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="hoso-plain-") as tmp:
+        path = Path(tmp) / "original"
+        with open(path, "xb") as out:
+            for block in storage().open(key):
+                out.write(block)
+        yield path
+
+
+@transaction.atomic
+def _component_ready(component_id: int, made: Any, stored: Stored) -> Component:
+    component = Component.objects.select_for_update().get(pk=component_id)
+    if component.status == ComponentStatus.READY:  # another run finished first
+        return component
+    component.pdfa_key = stored.key
+    component.pdfa_sha256 = stored.sha256
+    component.pdfa_size = stored.size
+    component.pages = made.pages
+    component.ocr_text = made.text
+    component.status = ComponentStatus.READY
+    component.status_note = ""
+    component.progress = 100
+    component.save()
+    terms = {crypto.blind_index(word, TERM_PURPOSE) for word in words(made.text)}
+    ComponentTerm.objects.bulk_create(
+        [ComponentTerm(component=component, term=t) for t in sorted(terms)],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    modes = {
+        "ocr": "nhận dạng chữ các trang ảnh",
+        "skip_text": "giữ lớp chữ sẵn có, nhận dạng các trang chỉ có ảnh",
+        "redo_ocr": "nhận dạng lại lớp chữ cũ",
+        "force_ocr": "chuyển mọi trang thành ảnh rồi nhận dạng chữ",
+    }
+    _event(
+        component,
+        PreservationEventType.NORMALIZATION,
+        detail=(
+            f"Tạo bản PDF/A-2b ({made.pages} trang, {stored.size} byte, SHA-256 "
+            f"{stored.sha256}); cách làm: {modes.get(made.mode, made.mode)}."
+        ),
+        agent=made.agent,
+    )
+    _event(
+        component,
+        PreservationEventType.TEXT_EXTRACTION,
+        detail=f"Nhận dạng chữ (OCR): {len(made.text)} ký tự, {len(terms)} từ được lập chỉ mục.",
+        agent=made.agent,
+    )
+    return component
+
+
+@transaction.atomic
+def _component_needs_review(component_id: int, reason: str) -> Component:
+    component = Component.objects.select_for_update().get(pk=component_id)
+    if component.status == ComponentStatus.READY:
+        return component
+    component.status = ComponentStatus.NEEDS_REVIEW
+    component.status_note = reason[:500]
+    component.progress = 0
+    component.save(update_fields=["status", "status_note", "progress"])
+    _event(
+        component,
+        PreservationEventType.NORMALIZATION,
+        outcome=PreservationOutcome.FAILURE,
+        detail=f"Không tạo được bản PDF/A có lớp chữ; bản gốc vẫn được giữ nguyên. {reason}",
+        agent=HOSO_AGENT,
+    )
+    return component

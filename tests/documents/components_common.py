@@ -1,0 +1,65 @@
+"""Helpers shared by the component tests (a plain module: no conftest in subdirectories)."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+NHUNG = "Nguyễn Thị Hồng Nhung"
+
+
+def stored_files() -> set[Path]:
+    """Every object file under the storage root (to prove a refusal stored nothing)."""
+    root = Path(settings.HOSO_STORAGE_DIR)
+    return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A tiny PNG whose header declares `width` × `height` (a decompression bomb's shape)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + chunk(b"IEND", b"")
+    )
+
+
+def small_image(fmt: str = "JPEG", size: tuple[int, int] = (300, 200), **save) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", size, 255)
+    ImageDraw.Draw(image).rectangle((20, 20, 120, 80), fill=0)
+    out = io.BytesIO()
+    image.save(out, fmt, **save)
+    return out.getvalue()
+
+
+def blank_pdf(pages: int = 1) -> bytes:
+    import pikepdf
+
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(595, 842))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def documents_sandbox(settings, tmp_path_factory):
+    """Each test's stored files in a fresh folder, and tasks run at once. (The environment
+    variables set in tests/conftest.py come after the settings are loaded, so these are set
+    here explicitly.) Import this fixture into a test module to use it."""
+    settings.HOSO_STORAGE_DIR = tmp_path_factory.mktemp("hoso-files")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
