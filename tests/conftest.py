@@ -25,9 +25,20 @@ if "HOSO_MASTER_KEY_FILE" not in os.environ:
 
     generate_master_key(Path(os.environ["HOSO_MASTER_KEY_FILE"]))
 
-# Background tasks run at once, inside the test; stored files go to a temporary directory.
-os.environ.setdefault("HOSO_TASKS_IMMEDIATE", "1")
-os.environ.setdefault("HOSO_STORAGE_DIR", tempfile.mkdtemp(prefix="hoso-files-"))
+
+def _test_settings() -> None:
+    """Background tasks run at once, inside the test; stored files go to a temporary
+    directory. pytest-django has loaded the settings before this module, so they are set here
+    (before anything has used them) rather than through the environment."""
+    from django.conf import settings as django_settings
+
+    django_settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+    django_settings.HOSO_STORAGE_DIR = Path(tempfile.mkdtemp(prefix="hoso-files-"))
+
+
+_test_settings()
 
 
 @pytest.fixture(autouse=True)

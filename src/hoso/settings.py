@@ -225,6 +225,12 @@ HOSO_IMAGE_MAX_PIXELS = env_int("HOSO_IMAGE_MAX_PIXELS", 80_000_000)
 HOSO_PDF_MAX_PAGES = env_int("HOSO_PDF_MAX_PAGES", 500)
 HOSO_OCR_LANGUAGES = env_list("HOSO_OCR_LANGUAGES", ["vie"])
 HOSO_OCR_TIMEOUT_SECONDS = env_int("HOSO_OCR_TIMEOUT_SECONDS", 600)
+# The node's own seal, which signs the stamp of every served copy of a signed résumé. Unset
+# outside production: `<HOSO_SIGNING_DIR>/hoso-node.{key,cert}.pem` from the demo CA.
+HOSO_SEAL_KEY_FILE = env_str("HOSO_SEAL_KEY_FILE")
+HOSO_SEAL_CERT_FILE = env_str("HOSO_SEAL_CERT_FILE")
+HOSO_SEAL_KEY_PASSPHRASE = env_str("HOSO_SEAL_KEY_PASSPHRASE")
+HOSO_STAMP_FONT = env_str("HOSO_STAMP_FONT")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # forms; files stream to temporary files above this
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

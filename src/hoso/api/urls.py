@@ -2,7 +2,17 @@
 
 from ninja import NinjaAPI
 
-from hoso.api import calendar, catalogs, changes, errors, identity, orgs, people
+from hoso.api import (
+    calendar,
+    catalogs,
+    changes,
+    components,
+    documents,
+    errors,
+    identity,
+    orgs,
+    people,
+)
 from hoso.api.auth import AUTH
 
 api = NinjaAPI(
@@ -13,5 +23,5 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 errors.install(api)
-for module in (people, identity, catalogs, orgs, calendar, changes):
+for module in (people, identity, catalogs, orgs, calendar, changes, components, documents):
     api.add_router("", module.router)

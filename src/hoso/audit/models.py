@@ -111,6 +111,7 @@ class AlertKind(models.TextChoices):
     MASS_READING = "mass_reading", "Xem nhiều hồ sơ trong thời gian ngắn"
     OFF_HOURS = "off_hours", "Xem hồ sơ ngoài giờ làm việc"
     REPEATED_DENIALS = "repeated_denials", "Bị từ chối nhiều lần"
+    FIXITY = "fixity", "Tệp lưu trữ bị thay đổi hoặc mất (kiểm tra toàn vẹn)"
 
 
 class Alert(models.Model):

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoso.access import audit
-from hoso.audit.models import Alert, AuditAction, AuditEvent, AuditOutcome
+from hoso.audit.models import Alert, AlertKind, AuditAction, AuditEvent, AuditOutcome
 from hoso.documents.errors import StorageError
 from hoso.documents.models import (
     Component,
@@ -31,7 +31,7 @@ from hoso.documents.storage import sha256_of
 AGENT = "hoso fixity (SHA-256)"
 # The alert kind of a failed fixity check. `audit.models.AlertKind` has no member for it yet
 # (adding one needs a migration of the audit app); the value is stable and shown as is.
-FIXITY_ALERT_KIND = "fixity"
+FIXITY_ALERT_KIND = AlertKind.FIXITY
 
 
 @dataclass(frozen=True)
