@@ -453,6 +453,21 @@ def _may_archive(acting_user: Any, access: Any) -> bool:
     )
 
 
+def _archive_sensitivity(person: Any) -> str:
+    """The class an exporter needs: the highest of any field filled in the dossier now or in
+    any of its versions (see `resume.resume_sensitivity`)."""
+    from hoso.access.policies import RANK
+    from hoso.changes import selectors as change_selectors
+    from hoso.documents.resume import resume_sensitivity
+    from hoso.people.selectors import dossier_data
+
+    best = resume_sensitivity(dossier_data(person))
+    for version in change_selectors.versions(person.personal_id):
+        found = resume_sensitivity(change_selectors.version_data(version))
+        best = found if RANK[found] > RANK[best] else best
+    return best
+
+
 def _deny(acting_user: Any, personal_id: str, reason: str, **detail: Any) -> NotFound:
     with transaction.atomic():
         audit.record(
@@ -562,6 +577,9 @@ def archive_export(
     pid = access.person.personal_id
     if not _may_archive(acting_user, access):
         raise _deny(acting_user, pid, "not_records_manager_or_export_grant")
+    if not access.can_see_document(_archive_sensitivity(access.person)):
+        # The bag holds every field of every version in clear: all or nothing (R-FIELD-CLASS).
+        raise _deny(acting_user, pid, "fields_above_ceiling")
     if not PERSONAL_ID.fullmatch(pid):  # a stored id is always 12 digits; never a path
         raise _refused("archive_bad_personal_id", "Số định danh không hợp lệ.")
     target = _target(output, pid)

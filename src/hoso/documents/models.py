@@ -159,6 +159,8 @@ class SignedResume(models.Model):
     key = models.CharField(max_length=32)
     sha256 = models.CharField(max_length=64)
     size = models.BigIntegerField()
+    # The highest class of any field the résumé prints: a reader must see all of it.
+    sensitivity = models.CharField(max_length=32, default="sensitive")
 
     class Meta:
         ordering = ["personal_id", "-signed_at"]

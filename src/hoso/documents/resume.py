@@ -103,10 +103,44 @@ def resume_source(person: Person, as_of: date | None = None) -> ResumeSource:
     Callers pass the access gate first."""
     version = version_in_force(person, as_of)
     if version is None:
-        return ResumeSource(person.personal_id, 0, dossier_data(person), as_of)
+        return ResumeSource(person.personal_id, 0, printable(dossier_data(person)), as_of)
     return ResumeSource(
-        person.personal_id, version.number, change_selectors.version_data(version), as_of
+        person.personal_id,
+        version.number,
+        printable(change_selectors.version_data(version)),
+        as_of,
     )
+
+
+def withheld_note(field_class: str) -> str:
+    label = policies.Sensitivity(field_class).label
+    return f"[Không in trên bản này: thông tin mức «{label}», xem tại hồ sơ lưu trữ mật]"
+
+
+def printable(data: dict[str, Any]) -> dict[str, Any]:
+    """The dossier with every field classed above `RESUME_SENSITIVITY` withheld: a printed,
+    signed page cannot be masked per reader, so what it may carry is fixed here and every
+    reader of a résumé needs exactly `RESUME_SENSITIVITY` (R-FIELD-CLASS)."""
+    classes = policies.field_classes()
+    limit = policies.RANK[RESUME_SENSITIVITY]
+
+    def clean(section: str, row: dict[str, Any]) -> dict[str, Any]:
+        out = dict(row)
+        for name, value in row.items():
+            cls = classes.get(f"{section}.{name}")
+            if cls and policies.RANK[cls] > limit and _filled(value):
+                out[name] = withheld_note(cls) if isinstance(value, str) else None
+        return out
+
+    result: dict[str, Any] = {}
+    for section, value in data.items():
+        if isinstance(value, list):
+            result[section] = [clean(section, r) if isinstance(r, dict) else r for r in value]
+        elif isinstance(value, dict):
+            result[section] = clean(section, value)
+        else:
+            result[section] = value
+    return result
 
 
 def _no_version(as_of: date | None) -> DocumentRefused:
@@ -584,6 +618,7 @@ def _resume_store(acting_user: Any, source: ResumeSource, signed: bytes, key: An
         key=stored.key,
         sha256=stored.sha256,
         size=stored.size,
+        sensitivity=resume_sensitivity(source.data),
     )
     PreservationEvent.objects.create(
         personal_id=personal_id,
@@ -612,6 +647,38 @@ def _resume_store(acting_user: Any, source: ResumeSource, signed: bytes, key: An
         },
     )
     return resume
+
+
+def _filled(value: Any) -> bool:
+    return value not in (None, "", [], {}, False)
+
+
+def resume_sensitivity(data: dict[str, Any]) -> str:
+    """The class a reader needs to see this résumé: the highest class of any field it prints
+    with a value, and at least `RESUME_SENSITIVITY` (the form always shows ethnicity and
+    religion). A printed page cannot be masked, so the rule is all or nothing."""
+    classes = policies.field_classes()
+    best = RESUME_SENSITIVITY
+    for section, value in data.items():
+        rows = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+        for row in rows:
+            for name, field_value in row.items():
+                cls = classes.get(f"{section}.{name}")
+                if not cls or not _filled(field_value) or field_value == withheld_note(cls):
+                    continue
+                if policies.RANK[cls] > policies.RANK[best]:
+                    best = cls
+    return best
+
+
+def may_issue(user: Any, person: Person) -> bool:
+    """Whether `user` may sign this person's résumé (a records manager covering the unit)."""
+    return _records_manager_covers(user, person)
+
+
+def resumes_of(personal_id: str) -> list[SignedResume]:
+    """The signed résumés of a dossier, newest first (callers pass the gate first)."""
+    return list(SignedResume.objects.filter(personal_id=personal_id).order_by("-signed_at", "-id"))
 
 
 def resume_for(personal_id: str, version_number: int) -> SignedResume | None:

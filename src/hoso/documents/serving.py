@@ -159,6 +159,8 @@ def copy_serve(
         if not access.can_see_document(resumes.RESUME_SENSITIVITY):
             raise _deny(user, personal_id, purpose, {"resume": resume_id or "latest"})
         resume = _pick_resume(access, resume_as_of, resume_id)
+        if not access.can_see_document(resume.sensitivity):
+            raise _deny(user, personal_id, purpose, {"resume": resume.pk})
         content = read_bytes(resume.key)
     now = timezone.now()
     export_id = _fresh_export_id()
