@@ -698,8 +698,16 @@ def finding_dismiss(*, acting_user: Any, finding_id: int, reason: str) -> Consis
 def findings_for(user: Any, personal_id: str) -> list[ConsistencyFinding]:
     """The open (proposed) findings of a dossier that `user` may see, newest first: through
     the gate (`NotFound`, audited), and only those whose scan and field the user may see."""
-    access = dossier_access(user, personal_id, purpose="consistency_findings")
+    return findings_visible(dossier_access(user, personal_id, purpose="consistency_findings"))
+
+
+def findings_visible(access: DossierAccess) -> list[ConsistencyFinding]:
+    """The open findings of the dossier the gate already opened (`access`) that its reader may
+    see, each with `label`, the Vietnamese name of its field, for pages."""
     found = ConsistencyFinding.objects.select_related("component").filter(
-        personal_id=personal_id, status=FindingStatus.PROPOSED
+        personal_id=access.person.personal_id, status=FindingStatus.PROPOSED
     )
-    return [f for f in found.order_by("-found_at", "-pk") if _visible(access, f)]
+    visible = [f for f in found.order_by("-found_at", "-pk") if _visible(access, f)]
+    for finding in visible:
+        finding.label = _label(finding.field)
+    return visible

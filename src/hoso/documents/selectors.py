@@ -56,7 +56,15 @@ def components_for(
 
     Opening the list is a dossier read (audited by the gate); `NotFound` if it is not theirs."""
     access = policies.dossier_access(user, personal_id, "documents")
-    qs = Component.objects.filter(personal_id=personal_id)
+    return components_visible(access, include_superseded=include_superseded)
+
+
+def components_visible(
+    access: policies.DossierAccess, *, include_superseded: bool = False
+) -> list[Component]:
+    """The components of the dossier the gate already opened (`access`) that its reader may
+    see, in paper-dossier order."""
+    qs = Component.objects.filter(personal_id=access.person.personal_id)
     if not include_superseded:
         qs = qs.filter(superseded_by__isnull=True)
     return [

@@ -50,7 +50,7 @@ ADDING_ROLES = {Role.CLERK, Role.RECORDS_MANAGER}
 HOSO_AGENT = f"hoso {hoso.__version__}"
 
 
-def _may_add(user: Any, person: Person) -> bool:
+def may_add(user: Any, person: Person) -> bool:
     """A clerk or records manager whose duty's subtree holds the person's unit."""
     path = person.current_unit.path
     return any(
@@ -172,7 +172,7 @@ def component_add(
     otherwise hold SQLite's write lock); the rows are written in one atomic block after.
     """
     person = Person.objects.select_related("current_unit").filter(personal_id=personal_id).first()
-    if person is None or not _may_add(acting_user, person):
+    if person is None or not may_add(acting_user, person):
         raise NotFound()
     section, chosen = _checked_target(
         person=person,
@@ -367,11 +367,24 @@ def component_process(*, component_id: int) -> Component | None:
             _set_progress(component_id, 95)
             with open(made.pdf_path, "rb") as handle:
                 stored = storage().put(chunks_of(handle))
-            return _component_ready(component_id, made, stored)
+            ready = _component_ready(component_id, made, stored)
     except (ocr.OcrFailed, StorageError, OSError) as exc:
         reason = exc.reason if isinstance(exc, ocr.OcrFailed) else f"Lỗi đọc, ghi tệp: {exc}"
         log.warning("component %s needs review: %s", component_id, reason)
         return _component_needs_review(component_id, reason)
+    _consistency_check(ready)
+    return ready
+
+
+def _consistency_check(component: Component) -> None:
+    """Compare what the scan says with the e-dossier (findings for a person to confirm).
+    A failure here must not undo preservation: the copy is kept, the error logged."""
+    from hoso.documents.consistency import component_check
+
+    try:
+        component_check(component=component)
+    except Exception:  # noqa: BLE001 (preservation stands whatever the check does)
+        log.exception("consistency check of component %s failed", component.pk)
 
 
 @contextlib.contextmanager
