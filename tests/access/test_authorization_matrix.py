@@ -130,6 +130,53 @@ WEB_ARGS |= {
     "web:changeset_reject": [999999],
 }
 
+# The résumé and stamped copies (in depth in tests/documents/test_resume_api.py). The résumé
+# shows the whole dossier up to "sensitive": leaders, auditors and a "personal" grant get 404;
+# the others get 409 (no dossier of the matrix has a signed résumé).
+ROUTES |= {
+    "GET /api/v1/people/{personal_id}/resume.pdf": Route(
+        "resume", "/api/v1/people/{personal_id}/resume.pdf"
+    ),
+    "POST /api/v1/people/{personal_id}/resume": Route(
+        "post_only", "/api/v1/people/{personal_id}/resume"
+    ),
+    "GET /api/v1/components/{component_id}/copy.pdf": Route(
+        "missing", "/api/v1/components/999999/copy.pdf"
+    ),
+}
+SEES_RESUME = {"nhaplieu", "quanly", "canbo"}
+# Dossier components (in depth in tests/documents/test_components_api.py). A GET of the upload
+# path is the component list, gated like the dossier; a component nobody has is a 404.
+ROUTES |= {
+    "GET /api/v1/people/{personal_id}/components": Route(
+        "dossier", "/api/v1/people/{personal_id}/components"
+    ),
+    "POST /api/v1/people/{personal_id}/components": Route(
+        "dossier", "/api/v1/people/{personal_id}/components"
+    ),
+    "GET /api/v1/components/{component_id}": Route("missing", "/api/v1/components/999999"),
+    "GET /api/v1/components/search": Route("page", "/api/v1/components/search?q=nguyen"),
+}
+# The documents pages (in depth in tests/web/test_documents_pages.py). Without a signed résumé
+# the page sends those who may see one back to the documents page with the reason.
+ROUTES |= {
+    "web:components": Route("dossier", "web:components"),
+    "web:component_status": Route("missing", "web:component_status"),
+    "web:component_copy": Route("missing", "web:component_copy"),
+    "web:resume_copy": Route("resume_web", "web:resume_copy"),
+    "web:resume_sign": Route("post_only", "web:resume_sign"),
+    "web:document_search": Route("page", "web:document_search"),
+    "web:finding_confirm": Route("post_only", "web:finding_confirm"),
+    "web:finding_dismiss": Route("post_only", "web:finding_dismiss"),
+}
+WEB_ARGS |= {
+    "web:component_status": [999999],
+    "web:component_copy": [999999],
+    "web:finding_confirm": [999999],
+    "web:finding_dismiss": [999999],
+    "web:resume_sign": ["001085012345"],
+}
+
 PERSONAS = ["nhaplieu", "quanly", "lanhdao", "thanhtra", "canbo", "quantri", "ngoai"]
 # Target dossiers: in the clerk's department (T01.STC), elsewhere in the province (T01.XA),
 # and the employee's own (T01.STC.NS).
@@ -222,7 +269,8 @@ def api_client(user) -> Client:
 
 def url_for(name: str, route: Route, personal_id: str) -> tuple[str, bool]:
     if name.startswith("web:"):
-        args = [personal_id] if route.kind == "dossier" else WEB_ARGS.get(name, [])
+        by_person = route.kind in {"dossier", "resume_web"}
+        args = [personal_id] if by_person else WEB_ARGS.get(name, [])
         return reverse(route.path, args=args), True
     return route.path.replace("{personal_id}", personal_id), False
 
@@ -236,6 +284,10 @@ def expected(route: Route, allowed: bool, persona: str, has_any: bool) -> int:
         return 404
     if route.kind == "dossier":
         return 200 if allowed else 404
+    if route.kind == "resume":
+        return 409 if allowed and persona in SEES_RESUME else 404
+    if route.kind == "resume_web":
+        return 302 if allowed and persona in SEES_RESUME else 404
     if route.kind == "export_dossier":
         return 403 if allowed else 404  # no persona holds a grant that allows export
     if route.kind == "export_list":
@@ -283,7 +335,7 @@ def test_the_matrix(world, persona, grant):
                 assert listed == (target in readable), (name, persona, target, grant)
             if route.kind in {"dossier", "list", "export_dossier"} and target not in readable:
                 assert person.full_name not in response.content.decode(), (name, persona, target)
-            if route.kind not in {"dossier", "export_dossier", "list"}:
+            if route.kind not in {"dossier", "export_dossier", "list", "resume", "resume_web"}:
                 break  # the target does not matter for this endpoint
 
 

@@ -150,8 +150,12 @@ def test_a_records_manager_finds_a_dossier_typing_without_diacritics(
     results.get_by_role("link", name="Nguyễn Văn An").click()
     expect(page).to_have_url(re.compile(rf"/ho-so/{person.personal_id}/$"))
     expect(page.get_by_role("heading", name="NGUYỄN VĂN AN")).to_be_visible()
-    for title in ("Thông tin chung", "Đào tạo, bồi dưỡng", "Tóm tắt quá trình công tác",
-                  "Quan hệ gia đình"):
+    for title in (
+        "Thông tin chung",
+        "Đào tạo, bồi dưỡng",
+        "Tóm tắt quá trình công tác",
+        "Quan hệ gia đình",
+    ):
         expect(page.locator(".dossier-section h2", has_text=title)).to_be_visible()
     expect(page.get_by_text("Ảnh 4×6")).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile(r"Mức độ đầy đủ: \d+%"))).to_be_visible()
@@ -213,3 +217,39 @@ def test_the_administrator_manages_accounts_and_enrols_a_second_factor(
     page.get_by_role("button", name="Tạo tài khoản").click()
     expect(page.locator("main")).to_contain_text("Mật khẩu quá ngắn: cần ít nhất 12 ký tự.")
     page.screenshot(path=str(ARTIFACTS / "web-account-create.png"), full_page=True)
+
+
+def test_a_clerk_uploads_a_scan_and_sees_it_preserved(
+    node, people, totp_keys, browser_page, tmp_path
+):
+    """The upload form posts through the page's script (a progress bar while the bytes
+    travel), the scan is converted and read, and the list shows it preserved."""
+    from playwright.sync_api import expect
+    from tests.documents.scans import scan
+
+    person = people["an"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    diploma = tmp_path / "bang-tot-nghiep.png"
+    diploma.write_bytes(
+        scan(["BẰNG TỐT NGHIỆP ĐẠI HỌC", "Cấp cho: Nguyễn Văn An", "Ngày sinh: 14/03/1985"], "PNG")
+    )
+    page = browser_page
+    page.goto(node.url + "/dang-nhap/")
+    sign_in(page, "nhaplieu", totp_keys["nhaplieu"])
+    page.goto(f"{node.url}/ho-so/{person.personal_id}/")
+    page.get_by_role("link", name=re.compile("Tài liệu đã số hóa")).click()
+    expect(page.get_by_role("heading", name="Thành phần hồ sơ (bản quét)")).to_be_visible()
+
+    page.get_by_label("Loại tài liệu").select_option("diploma")
+    page.get_by_label("Tên tài liệu").fill("Bằng tốt nghiệp đại học")
+    page.get_by_label(re.compile("Tệp bản quét")).set_input_files(str(diploma))
+    page.get_by_role("button", name="Tải lên và lưu trữ").click()
+
+    expect(
+        page.get_by_text(re.compile("Đã nhận tài liệu «Bằng tốt nghiệp đại học»"))
+    ).to_be_visible(timeout=60_000)
+    row = page.locator("table tr", has_text="Bằng tốt nghiệp đại học")
+    expect(row).to_contain_text("Đào tạo, bồi dưỡng")  # the section a diploma proves
+    expect(row).to_contain_text("Đã lưu trữ (PDF/A, có lớp chữ)")
+    page.screenshot(path=str(ARTIFACTS / "web-documents.png"), full_page=True)
+    assert page.errors == []

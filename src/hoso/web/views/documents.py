@@ -1,0 +1,224 @@
+"""Dossier components (scans) and the résumé on the web (R-DIGITIZE, R-PROHIBITED, R-CORRECT).
+
+The list of a dossier's documents with the upload form and the processing progress; stamped
+copies of a document and of the signed résumé; the records manager's "sign the résumé"; the
+search in OCR text; findings of the OCR consistency check. Each view parses, calls one service
+or selector, renders; missing and forbidden are the same 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from hoso.access import policies
+from hoso.catalog.selectors import name_of
+from hoso.core.errors import DomainError, NotFound, ValidationFailed
+from hoso.documents import consistency, resume, selectors, services, serving
+from hoso.documents.models import ComponentStatus
+from hoso.people.sections import BY_KEY
+from hoso.web import readers_work
+from hoso.web.forms_documents import DismissForm, UploadForm
+from hoso.web.views.common import not_found
+
+IN_PROGRESS = {ComponentStatus.RECEIVED, ComponentStatus.PROCESSING}
+
+
+def _rows(components: list) -> list[dict]:
+    return [
+        {
+            "c": c,
+            "kind": name_of("component_kind", c.kind) or c.kind,
+            "section": BY_KEY[c.section].title if c.section in BY_KEY else "Toàn bộ hồ sơ",
+            "working": c.status in IN_PROGRESS,
+        }
+        for c in components
+    ]
+
+
+def _served(copy: serving.ServedFile) -> HttpResponse:
+    response = HttpResponse(copy.content, content_type=copy.media_type)
+    response["Content-Disposition"] = f'inline; filename="{copy.filename}"'
+    response["X-Hoso-Export-Id"] = copy.export_id
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@never_cache
+def components(request: HttpRequest, personal_id: str) -> HttpResponse:
+    try:
+        access = policies.dossier_access(request.user, personal_id, purpose="documents")
+    except NotFound:
+        return not_found(request, what="hồ sơ")
+    person = access.person
+    may_add = services.may_add(request.user, person)
+    form = UploadForm(request.POST or None, request.FILES or None) if may_add else None
+    status = 200
+    if request.method == "POST" and form is not None:
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                added = services.component_add(
+                    acting_user=request.user,
+                    personal_id=personal_id,
+                    kind=form.cleaned_data["kind"],
+                    title=form.cleaned_data["title"],
+                    filename=upload.name,
+                    content=upload.chunks(),
+                    section=form.cleaned_data["section"],
+                )
+            except NotFound:
+                return not_found(request, what="hồ sơ")
+            except ValidationFailed as error:
+                form.add_problems(error)
+            except DomainError as error:
+                form.add_error("file", error.message)
+            else:
+                messages.success(
+                    request,
+                    f"Đã nhận tài liệu «{added.title}» (SHA-256 {added.original_sha256[:12]}…). "
+                    "Bản PDF/A có lớp chữ đang được tạo; tiến độ hiện dưới đây.",
+                )
+                return redirect("web:components", personal_id=personal_id)
+        status = 400
+    context = {
+        "person": person,
+        "rows": _rows(selectors.components_visible(access)),
+        "form": form,
+        "kind_sections": UploadForm.kind_sections() if form else {},
+        "findings": consistency.findings_visible(access),
+        "resumes": resume.resumes_of(personal_id),
+        "may_sign": resume.may_issue(request.user, person),
+    }
+    return render(request, "hoso/documents/components.html", context, status=status)
+
+
+@login_required
+@never_cache
+def component_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The processing progress of one document (polled by htmx while it works)."""
+    try:
+        component = selectors.component_for(request.user, pk, purpose="documents_status")
+    except NotFound:
+        return not_found(request, what="tài liệu")
+    row = _rows([component])[0]
+    return render(request, "hoso/documents/_status.html", {"row": row})
+
+
+@login_required
+@never_cache
+def component_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        component = selectors.component_for(request.user, pk, purpose="documents_copy")
+        copy = serving.copy_serve(
+            user=request.user, personal_id=component.personal_id, component_id=pk
+        )
+    except NotFound:
+        return not_found(request, what="tài liệu")
+    return _served(copy)
+
+
+@login_required
+@never_cache
+def resume_copy(request: HttpRequest, personal_id: str) -> HttpResponse:
+    day_text = request.GET.get("ngay", "").strip()
+    as_of = readers_work.parse_vn_date(day_text) if day_text else None
+    if day_text and as_of is None:
+        messages.error(request, f"Ngày «{day_text}» không đúng dạng dd/mm/yyyy.")
+        return redirect("web:components", personal_id=personal_id)
+    try:
+        copy = serving.copy_serve(
+            user=request.user, personal_id=personal_id, resume_as_of=as_of, purpose="resume"
+        )
+    except NotFound:
+        return not_found(request, what="hồ sơ")
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("web:components", personal_id=personal_id)
+    return _served(copy)
+
+
+@login_required
+@require_POST
+def resume_sign(request: HttpRequest, personal_id: str) -> HttpResponse:
+    try:
+        signed = resume.resume_issue(acting_user=request.user, personal_id=personal_id)
+    except NotFound:
+        return not_found(request, what="hồ sơ")
+    except DomainError as error:
+        messages.error(request, f"{error.message} {' '.join(p.message for p in error.problems)}")
+    else:
+        messages.success(
+            request,
+            f"Đã ký số sơ yếu lý lịch theo phiên bản {signed.version_number} của hồ sơ.",
+        )
+    return redirect("web:components", personal_id=personal_id)
+
+
+@login_required
+@never_cache
+def document_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    context: dict = {"q": query, "results": None, "errors": []}
+    if query:
+        try:
+            found = selectors.component_search(request.user, query)
+        except ValidationFailed as error:
+            context["errors"] = [p.message for p in error.problems]
+        else:
+            context["results"] = [
+                {"c": c, "person": p, "kind": name_of("component_kind", c.kind) or c.kind}
+                for c, p in found
+            ]
+    return render(request, "hoso/documents/search.html", context)
+
+
+@login_required
+@require_POST
+def finding_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    personal_id = request.POST.get("personal_id", "")
+    try:
+        found = consistency.finding_confirm(acting_user=request.user, finding_id=pk)
+    except NotFound:
+        return not_found(request, what="đề xuất")
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Đã gửi cảnh báo sai lệch số {found.pk} từ bản quét.")
+        personal_id = found.personal_id
+    return (
+        redirect("web:components", personal_id=personal_id)
+        if personal_id
+        else redirect("web:search")
+    )
+
+
+@login_required
+@require_POST
+def finding_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    form = DismissForm(request.POST)
+    personal_id = request.POST.get("personal_id", "")
+    if not form.is_valid():
+        messages.error(request, "Cần ghi lý do bác bỏ đề xuất.")
+    else:
+        try:
+            finding = consistency.finding_dismiss(
+                acting_user=request.user, finding_id=pk, reason=form.cleaned_data["reason"]
+            )
+        except NotFound:
+            return not_found(request, what="đề xuất")
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Đã bác bỏ đề xuất (do nhận dạng chữ sai).")
+            personal_id = finding.personal_id
+    return (
+        redirect("web:components", personal_id=personal_id)
+        if personal_id
+        else redirect("web:search")
+    )
