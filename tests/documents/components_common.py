@@ -9,6 +9,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
+
+from hoso.catalog.selectors import attrs_map
+from hoso.documents.models import Component, ComponentStatus
+from hoso.documents.storage import storage
 
 NHUNG = "Nguyễn Thị Hồng Nhung"
 
@@ -63,3 +68,27 @@ def documents_sandbox(settings, tmp_path_factory):
     here explicitly.) Import this fixture into a test module to use it."""
     settings.HOSO_STORAGE_DIR = tmp_path_factory.mktemp("hoso-files")
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def component_of(person, scanned, user, *, kind="resume", title="Sơ yếu lý lịch (Mẫu 2C)"):
+    """A component row for a scan whose OCR text is known, its original kept in storage."""
+    image, text = scanned
+    stored = storage().put([image])
+    attrs = attrs_map("component_kind")[kind]
+    return Component.objects.create(
+        personal_id=person.personal_id,
+        kind=kind,
+        title=title,
+        section=attrs["section"],
+        position=Component.objects.filter(personal_id=person.personal_id).count() + 1,
+        sensitivity=attrs["default_sensitivity"],
+        status=ComponentStatus.READY,
+        original_name="scan.jpg",
+        media_type="image/jpeg",
+        original_key=stored.key,
+        original_sha256=stored.sha256,
+        original_size=stored.size,
+        ocr_text=text,
+        uploaded_by=user,
+        uploaded_at=timezone.now(),
+    )

@@ -10,18 +10,17 @@ from typing import Any
 
 import pytest
 
-SEAL_NAME = "Hệ thống hoso (niêm phong bản sao)"
-
 
 @pytest.fixture(scope="session", name="seal_key_ready")
 def seal_key_ready_fixture(signing_keys):
     """A key and certificate for the pseudo-user `hoso-node` beside the personas' keys, from
     the same session CA (`demo_pki_ensure` is idempotent)."""
     from hoso.changes.signatures import DemoSigner, demo_pki_ensure
+    from hoso.documents import stamping
     from hoso.signing.keys import KeyAlgorithm
 
     demo_pki_ensure(
-        [DemoSigner("hoso-node", SEAL_NAME, "Cơ quan thử nghiệm")],
+        [DemoSigner(stamping.SEAL_USERNAME, stamping.SEAL_NAME, "Cơ quan thử nghiệm")],
         directory=signing_keys,
         key_algorithm=KeyAlgorithm.EC_P256,
     )

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import ocrmypdf
 import pytest
-from django.utils import timezone
+from tests.documents.components_common import component_of
 from tests.documents.scans import RESUME_LINES, scan
 
 from hoso.audit.models import AuditEvent
-from hoso.catalog.selectors import attrs_map
 from hoso.changes.discrepancies import open_discrepancies
 from hoso.changes.models import ChangeStatus, DiscrepancyStatus, PersonnelDecision
 from hoso.changes.services import changeset_approve, changeset_propose
@@ -24,8 +23,8 @@ from hoso.documents.consistency import (
     finding_dismiss,
     findings_for,
 )
-from hoso.documents.models import Component, ComponentStatus, ConsistencyFinding, FindingStatus
-from hoso.documents.storage import read_bytes, storage
+from hoso.documents.models import ConsistencyFinding, FindingStatus
+from hoso.documents.storage import read_bytes
 
 PERSONAL_ID = "001185012345"  # as printed on RESUME_LINES
 NAME = "Nguyễn Thị Hồng Nhung"
@@ -70,30 +69,6 @@ def scans(tmp_path_factory):
         "resume": (resume, _ocr(resume, directory, "resume")),
         "decision": (decision, _ocr(decision, directory, "decision")),
     }
-
-
-def component_of(person, scanned, user, *, kind="resume", title="Sơ yếu lý lịch (Mẫu 2C)"):
-    """A component row for a scan whose OCR text is known, its original kept in storage."""
-    image, text = scanned
-    stored = storage().put([image])
-    attrs = attrs_map("component_kind")[kind]
-    return Component.objects.create(
-        personal_id=person.personal_id,
-        kind=kind,
-        title=title,
-        section=attrs["section"],
-        position=Component.objects.filter(personal_id=person.personal_id).count() + 1,
-        sensitivity=attrs["default_sensitivity"],
-        status=ComponentStatus.READY,
-        original_name="scan.jpg",
-        media_type="image/jpeg",
-        original_key=stored.key,
-        original_sha256=stored.sha256,
-        original_size=stored.size,
-        ocr_text=text,
-        uploaded_by=user,
-        uploaded_at=timezone.now(),
-    )
 
 
 def nhung(make_dossier, born=date(1985, 3, 12)):

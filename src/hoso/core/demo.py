@@ -207,6 +207,7 @@ def demo_setup(
     _signing_keys(out)
     if seeded:
         _work(today, out)
+        _documents(out)
     return DemoInfo(accounts, person_queryset().count(), seeded, _accounts_path())
 
 
@@ -391,6 +392,46 @@ def _received_for_due(today: date, low: date, high: date) -> date:
         if low <= due < high:
             return start
     return today - timedelta(days=30)
+
+
+def _scan_of(pdf: bytes) -> bytes:
+    """A page as a scanner gives it: `pdf`'s first page rasterized to a grayscale JPEG."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "in.pdf"
+        source.write_bytes(pdf)
+        # Fixed arguments; poppler from the system, like the OCR tools.
+        command = ["pdftoppm", "-r", "150", "-gray", "-jpeg", "-singlefile", str(source)]
+        subprocess.run([*command, f"{tmp}/p"], check=True, capture_output=True)  # noqa: S603
+        return (Path(tmp) / "p.jpg").read_bytes()
+
+
+def _documents(out: TextIO) -> None:
+    """Signed résumés for a few dossiers of the Department of Home Affairs, and their paper
+    résumés "scanned" (the résumé rendered, rasterized to a JPEG) and uploaded by the clerk:
+    the task worker beside the demo converts them to PDF/A and reads them (OCR)."""
+    from hoso.documents import resume, services
+
+    clerk = User.objects.get(username="nhaplieu")
+    manager = User.objects.get(username="quanly")
+    unit = Organization.objects.get(code="NB.SNV")
+    people = list(
+        person_queryset().filter(current_unit__path__startswith=unit.path).order_by("pk")[:3]
+    )
+    out.write("Ký số sơ yếu lý lịch và số hóa bản giấy của một số hồ sơ…\n")
+    for person in people:
+        resume.resume_issue(acting_user=manager, personal_id=person.personal_id)
+        page = _scan_of(resume.resume_render(resume.resume_source(person)))
+        services.component_add(
+            acting_user=clerk,
+            personal_id=person.personal_id,
+            kind="resume",
+            title="Sơ yếu lý lịch (bản giấy, Mẫu 2C-BNV/2008)",
+            filename="so-yeu-ly-lich.jpg",
+            content=[page],
+        )
 
 
 def _work(today: date, out: TextIO) -> None:
@@ -585,6 +626,7 @@ def _signing_keys(out: TextIO) -> None:
     directory (default `$HOSO_DATA_DIR/pki`, outside the repository) and a key and certificate
     for each records-manager persona. Made once; later runs find them."""
     from hoso.changes.signatures import DemoSigner, demo_pki_ensure, signing_dir
+    from hoso.documents import stamping
 
     unit_names = dict(Organization.objects.values_list("code", "name"))
     signers = [
@@ -592,6 +634,9 @@ def _signing_keys(out: TextIO) -> None:
         for p in PERSONAS
         if p.role == Role.RECORDS_MANAGER
     ]
+    # The node's own seal, which signs the stamp on served copies of signed résumés.
+    seal = DemoSigner(stamping.SEAL_USERNAME, stamping.SEAL_NAME, PROVINCE["name"])
+    signers.append(seal)
     issued = demo_pki_ensure(signers)
     if issued:
         out.write(

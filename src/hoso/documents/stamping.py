@@ -48,6 +48,7 @@ STAMP_FIELD = "DauBanSao"
 # The field's box on page 1 of the résumé (A4, points): the top margin, left to right margin.
 STAMP_BOX = (71, 796, 553, 832)
 SEAL_USERNAME = "hoso-node"
+SEAL_NAME = "Hệ thống hoso (niêm phong bản sao)"  # CN of the demo/test seal certificate
 FONT_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 FONT_SIZE = 7
 INFO_KEY = "/HosoExportId"
