@@ -250,16 +250,16 @@ def test_a_failure_part_way_leaves_no_rows_and_no_stored_files(
 ):
     bag = exported_elsewhere(personas, make_dossier, tmp_path)
     before = snapshot_counts()
-    from hoso.documents import archive
+    from hoso.documents.archive import ingest
 
-    real = archive.audit.record
+    real = ingest.audit.record
 
     def failing(**kwargs):
         if kwargs.get("outcome") == AuditOutcome.OK:
             raise RuntimeError("mất kết nối giữa chừng")
         return real(**kwargs)
 
-    monkeypatch.setattr(archive.audit, "record", failing)
+    monkeypatch.setattr(ingest.audit, "record", failing)
     with pytest.raises(RuntimeError):
         archive_import(acting_user=personas["nhaplieu"], path=bag.path)
     assert nothing_changed(before)

@@ -74,6 +74,15 @@ def active_assignments(user: Any, on: date | None = None) -> list[RoleAssignment
     )
 
 
+def duty_covers(user: Any, roles: set[str], unit_path: str) -> bool:
+    """Whether `user` holds one of `roles` over an organization subtree containing the unit
+    at `unit_path` (writes and signatures are decided by duty, not by grants)."""
+    return any(
+        a.role in roles and a.organization is not None and unit_path.startswith(a.organization.path)
+        for a in active_assignments(user)
+    )
+
+
 def roles_of(user: Any) -> set[str]:
     return {a.role for a in active_assignments(user)}
 

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from hoso.access import audit
 from hoso.access.models import Role
-from hoso.access.policies import active_assignments
+from hoso.access.policies import duty_covers
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.changes import discrepancies, obligations, signatures
 from hoso.changes.models import ChangeSet, ChangeStatus, DossierVersion, SourceKind
@@ -52,10 +52,7 @@ def _fail(code: str, message: str, field: str = "") -> ValidationFailed:
 
 
 def _covers(user: Any, roles: set[str], unit_path: str) -> bool:
-    return any(
-        a.role in roles and a.organization is not None and unit_path.startswith(a.organization.path)
-        for a in active_assignments(user)
-    )
+    return duty_covers(user, roles, unit_path)
 
 
 def _unit_path(personal_id: str, data: dict[str, Any] | None) -> str:

@@ -537,12 +537,7 @@ def signatures_check(pdf: bytes, trust_roots: list[Any] | None = None) -> list[S
 
 
 def _records_manager_covers(user: Any, person: Person) -> bool:
-    return any(
-        a.role == Role.RECORDS_MANAGER
-        and a.organization is not None
-        and person.current_unit.path.startswith(a.organization.path)
-        for a in policies.active_assignments(user)
-    )
+    return policies.duty_covers(user, {Role.RECORDS_MANAGER}, person.current_unit.path)
 
 
 def resume_issue(*, acting_user: Any, personal_id: str, as_of: date | None = None) -> SignedResume:

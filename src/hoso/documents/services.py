@@ -24,7 +24,7 @@ from django.utils import timezone
 import hoso
 from hoso.access import audit
 from hoso.access.models import Role, Sensitivity
-from hoso.access.policies import RANK, active_assignments
+from hoso.access.policies import RANK, duty_covers
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.catalog.selectors import attrs_map, name_of
 from hoso.core import crypto
@@ -52,13 +52,7 @@ HOSO_AGENT = f"hoso {hoso.__version__}"
 
 def may_add(user: Any, person: Person) -> bool:
     """A clerk or records manager whose duty's subtree holds the person's unit."""
-    path = person.current_unit.path
-    return any(
-        a.role in ADDING_ROLES
-        and a.organization is not None
-        and path.startswith(a.organization.path)
-        for a in active_assignments(user)
-    )
+    return duty_covers(user, ADDING_ROLES, person.current_unit.path)
 
 
 def _fail(code: str, message: str, field: str = "") -> ValidationFailed:

@@ -1,0 +1,224 @@
+"""Taking a verified bag through the one write path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from hoso.access import audit
+from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.core.errors import DomainError
+from hoso.documents.archive.common import (
+    PERSONAL_ID,
+    ArchiveImport,
+    ArchiveReport,
+    refused,
+)
+from hoso.documents.archive.verify import (
+    archive_verify,
+)
+from hoso.documents.models import (
+    Component,
+    ComponentStatus,
+    PreservationEvent,
+    PreservationEventType,
+    PreservationOutcome,
+)
+from hoso.documents.storage import chunks_of, storage
+
+# --- Import -----------------------------------------------------------------------------------
+
+
+def _refuse_import(acting_user: Any, pid: str, error: DomainError, path: Path) -> DomainError:
+    with transaction.atomic():
+        audit.record(
+            user=acting_user,
+            action=AuditAction.ARCHIVE,
+            outcome=AuditOutcome.DENY,
+            personal_id=pid if PERSONAL_ID.fullmatch(pid or "") else "",
+            purpose="archive_import",
+            detail={
+                "operation": "import",
+                "bag": Path(path).name[:60],
+                "code": error.code,
+                "problems": [p.code for p in error.problems][:20],
+            },
+        )
+    return error
+
+
+def archive_import(*, acting_user: Any, path: Path) -> ArchiveImport:
+    """Take a bag in: verify it whole, then propose its dossier as a change set.
+
+    Invariants:
+    - nothing is written unless `archive_verify` finds no problem at all;
+    - a person who already has a dossier here is refused (`archive_person_exists`), as is one
+      with a pending proposal creating it: never a silent merge;
+    - the dossier enters only through `changeset_propose` (latest snapshot, source: the bag),
+      so the importer must be allowed to propose it and a records manager approves it;
+    - each component's original is stored (encrypted) and gets a `Component` row (RECEIVED,
+      linked to the change set) and an `ingestion` preservation event citing the bag; all rows
+      in one transaction; stored files of a failed import are removed;
+    - every refusal and the import itself are audited (ARCHIVE); hence the writes have their
+      own transaction inside, and a refusal's audit event its own, outside it.
+    """
+    from hoso.changes.models import ChangeSet, ChangeStatus
+    from hoso.people.models import Person
+
+    report = archive_verify(path)
+    pid = report.personal_id
+    try:
+        if not report.valid:
+            raise refused(
+                "archive_invalid",
+                f"Gói lưu trữ không qua kiểm tra ({len(report.problems)} lỗi); không tiếp nhận gì.",
+                problems=report.problems,
+            )
+        if Person.objects.filter(personal_id=pid).exists():
+            raise refused(
+                "archive_person_exists",
+                f"Người có số định danh {pid} đã có hồ sơ trên hệ thống này; không gộp hồ sơ từ "
+                "gói lưu trữ. Nếu cần cập nhật, hãy đề xuất thay đổi trên hồ sơ hiện có.",
+                status=409,
+            )
+        if ChangeSet.objects.filter(
+            personal_id=pid, creates_dossier=True, status=ChangeStatus.PROPOSED
+        ).exists():
+            raise refused(
+                "archive_proposal_pending",
+                f"Đã có đề xuất tạo hồ sơ {pid} đang chờ phê duyệt; xử lý đề xuất đó trước.",
+                status=409,
+            )
+        return _import_verified(acting_user, Path(path), report)
+    except DomainError as error:
+        raise _refuse_import(acting_user, pid, error, Path(path)) from None
+
+
+def _import_verified(acting_user: Any, root: Path, report: ArchiveReport) -> ArchiveImport:
+    from hoso.catalog.selectors import codes
+    from hoso.changes.models import SourceKind
+    from hoso.changes.services import changeset_propose
+
+    doc = report.dossier or {}
+    pid = report.personal_id
+    versions = doc.get("versions") or []
+    data = versions[-1]["snapshot"] if versions else doc.get("current")
+    entries = list(doc.get("components") or [])
+    known_kinds = codes("component_kind")
+    limit = settings.HOSO_UPLOAD_MAX_BYTES
+    for entry in entries:
+        if entry.get("kind") not in known_kinds:
+            raise refused(
+                "archive_unknown_kind",
+                f"Thành phần số {entry.get('sequence')} có loại «{entry.get('kind')}» không có "
+                "trong danh mục loại thành phần của hệ thống này.",
+            )
+        if int(entry["original"]["size"]) > limit:
+            raise refused(
+                "archive_component_too_large",
+                f"Thành phần số {entry.get('sequence')} vượt giới hạn dung lượng tệp của hệ thống.",
+            )
+    note = f"Tiếp nhận từ gói lưu trữ {report.export_id or root.name} (BagIt, {root.name})"[:300]
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            changeset = changeset_propose(
+                acting_user=acting_user,
+                personal_id=pid,
+                operations=[{"op": "create", "data": data}],
+                source_kind=SourceKind.DECISION,
+                source_note=note,
+            )
+            now = timezone.now()
+            made: list[Component] = []
+            by_old_id: dict[Any, Component] = {}
+            for entry in entries:
+                original = entry["original"]
+                with open(root / original["path"], "rb") as handle:
+                    saved = storage().put(chunks_of(handle))
+                stored.append(saved.key)
+                if (saved.sha256, saved.size) != (original["sha256"], original["size"]):
+                    raise refused(
+                        "archive_changed_during_import",
+                        f"Tệp {original['path']} đã thay đổi trong lúc tiếp nhận; không ghi gì.",
+                    )
+                component = Component.objects.create(
+                    personal_id=pid,
+                    kind=entry["kind"],
+                    title=str(entry.get("title") or "")[:300],
+                    section=str(entry.get("section") or "")[:40],
+                    changeset=changeset,
+                    position=int(entry.get("position") or entry.get("sequence") or 0),
+                    sensitivity=str(entry.get("sensitivity") or "")[:32],
+                    status=ComponentStatus.RECEIVED,
+                    original_name=str(entry.get("original_name") or Path(original["path"]).name)[
+                        :200
+                    ],
+                    media_type=str(entry.get("media_type") or "")[:40],
+                    original_key=saved.key,
+                    original_sha256=saved.sha256,
+                    original_size=saved.size,
+                    uploaded_by=acting_user,
+                    uploaded_at=now,
+                )
+                PreservationEvent.objects.create(
+                    personal_id=pid,
+                    component=component,
+                    event_type=PreservationEventType.INGESTION,
+                    outcome=PreservationOutcome.SUCCESS,
+                    detail=(
+                        f"Tiếp nhận bản gốc từ gói lưu trữ «{root.name}» (mã xuất "
+                        f"{report.export_id}, tệp {original['path']}), SHA-256 {saved.sha256} "
+                        "khớp giá trị trong gói."
+                    )[:1000],
+                    agent=acting_user.get_username(),
+                    at=now,
+                )
+                made.append(component)
+                by_old_id[entry.get("id")] = component
+            for entry, component in zip(entries, made, strict=True):
+                newer = by_old_id.get(entry.get("superseded_by"))
+                if entry.get("superseded_by") is not None and newer is not None:
+                    component.superseded_by = newer
+                    component.save(update_fields=["superseded_by"])
+            audit.record(
+                user=acting_user,
+                action=AuditAction.ARCHIVE,
+                outcome=AuditOutcome.OK,
+                personal_id=pid,
+                purpose="archive_import",
+                detail={
+                    "operation": "import",
+                    "bag": root.name[:60],
+                    "export_id": report.export_id,
+                    "changeset": changeset.pk,
+                    "components": len(made),
+                },
+            )
+    except BaseException:
+        for key in stored:  # the rows are gone with the transaction; so must the files be
+            raw = storage().raw_path(key)
+            if raw is not None:
+                raw.unlink(missing_ok=True)
+        raise
+    found = tuple(
+        {
+            "sequence": e.get("sequence"),
+            "kind": e.get("kind"),
+            "title": e.get("title"),
+            "original": e["original"]["path"],
+            "preservation": (e.get("preservation") or {}).get("path"),
+        }
+        for e in entries
+    )
+    return ArchiveImport(
+        personal_id=pid,
+        changeset=changeset,
+        components=tuple(made),
+        found=found,
+        report=report,
+    )
