@@ -163,6 +163,7 @@ ROUTES |= {
     "web:components": Route("dossier", "web:components"),
     "web:component_status": Route("missing", "web:component_status"),
     "web:component_copy": Route("missing", "web:component_copy"),
+    "web:component_move": Route("post_only", "web:component_move"),
     "web:resume_copy": Route("resume_web", "web:resume_copy"),
     "web:resume_sign": Route("post_only", "web:resume_sign"),
     "web:document_search": Route("page", "web:document_search"),
@@ -172,6 +173,7 @@ ROUTES |= {
 WEB_ARGS |= {
     "web:component_status": [999999],
     "web:component_copy": [999999],
+    "web:component_move": [999999],
     "web:finding_confirm": [999999],
     "web:finding_dismiss": [999999],
     "web:resume_sign": ["001085012345"],

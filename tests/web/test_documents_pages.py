@@ -208,3 +208,43 @@ def test_an_outsider_cannot_decide_a_finding(as_, nhung, personas):
     assert response.status_code == 404
     finding.refresh_from_db()
     assert finding.status == FindingStatus.PROPOSED
+
+
+def test_the_clerk_reorders_scans_like_the_paper_dossier(as_, nhung, personas):
+    first = component_of(nhung, (b"a", ""), personas["nhaplieu"], title="Tài liệu một")
+    second = component_of(nhung, (b"b", ""), personas["nhaplieu"], title="Tài liệu hai")
+    third = component_of(nhung, (b"c", ""), personas["nhaplieu"], title="Tài liệu ba")
+    clerk = as_("nhaplieu")
+
+    moved = clerk.post(
+        reverse("web:component_move", args=[third.pk]),
+        {"personal_id": nhung.personal_id, "position": 1},
+        follow=True,
+    )
+
+    assert "Đã chuyển «Tài liệu ba» đến vị trí 1" in moved.content.decode()
+    order = list(
+        Component.objects.filter(personal_id=nhung.personal_id)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+    assert order == [third.pk, first.pk, second.pk]
+    too_far = clerk.post(
+        reverse("web:component_move", args=[first.pk]),
+        {"personal_id": nhung.personal_id, "position": 9},
+        follow=True,
+    )
+    assert "Thứ tự phải từ 1 đến 3" in too_far.content.decode()
+    assert Component.objects.get(pk=first.pk).position == 2
+
+
+def test_only_those_who_add_scans_may_reorder_them(as_, nhung, personas):
+    scan_row = component_of(nhung, (b"a", ""), personas["nhaplieu"], title="Tài liệu một")
+    component_of(nhung, (b"b", ""), personas["nhaplieu"], title="Tài liệu hai")
+    leader = as_("lanhdao")
+    response = leader.post(
+        reverse("web:component_move", args=[scan_row.pk]),
+        {"personal_id": nhung.personal_id, "position": 2},
+    )
+    assert response.status_code == 404
+    assert Component.objects.get(pk=scan_row.pk).position == 1

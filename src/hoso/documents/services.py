@@ -456,3 +456,59 @@ def _component_needs_review(component_id: int, reason: str) -> Component:
         agent=HOSO_AGENT,
     )
     return component
+
+
+@transaction.atomic
+def component_move(*, acting_user: Any, component_id: int, position: int) -> Component:
+    """Put a component at `position` in the paper-dossier order, renumbering the others.
+
+    Invariants:
+    - only a clerk or records manager whose duty covers the person (`NotFound` otherwise, the
+      same as for a missing component);
+    - `position` runs from 1 to the number of current (not superseded) components;
+    - positions stay 1..n without gaps or repeats; additions to the same dossier wait (the
+      person row is locked, as in `component_add`);
+    - audited (DOSSIER_WRITE, with the old and new position).
+    """
+    component = Component.objects.filter(pk=component_id).first()
+    person = (
+        Person.objects.select_related("current_unit")
+        .filter(personal_id=component.personal_id)
+        .first()
+        if component is not None
+        else None
+    )
+    if person is None or not may_add(acting_user, person):
+        raise NotFound()
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    current = list(
+        Component.objects.filter(personal_id=person.personal_id, superseded_by__isnull=True)
+        .order_by("position", "id")
+        .select_for_update()
+    )
+    if not 1 <= position <= len(current):
+        raise _fail(
+            "bad_position",
+            f"Thứ tự phải từ 1 đến {len(current)} (số tài liệu hiện có của hồ sơ).",
+            "position",
+        )
+    if component.superseded_by_id is not None:
+        raise _fail("superseded", "Tài liệu này đã được thay bằng bản khác; không xếp lại.")
+    ordered = [c for c in current if c.pk != component.pk]
+    moved = next(c for c in current if c.pk == component.pk)
+    before = moved.position
+    ordered.insert(position - 1, moved)
+    for number, item in enumerate(ordered, start=1):
+        if item.position != number:
+            item.position = number
+            item.save(update_fields=["position"])
+    audit.record(
+        user=acting_user,
+        action=AuditAction.DOSSIER_WRITE,
+        outcome=AuditOutcome.OK,
+        personal_id=person.personal_id,
+        sections=[moved.section] if moved.section else [],
+        purpose="component_reorder",
+        detail={"component": moved.pk, "from": before, "to": position},
+    )
+    return moved

@@ -42,6 +42,10 @@ class UploadForm(ProblemsMixin, forms.Form):
         }
 
 
+class MoveForm(forms.Form):
+    position = forms.IntegerField(label="Thứ tự mới", min_value=1)
+
+
 class DismissForm(ProblemsMixin, forms.Form):
     reason = forms.CharField(
         label="Lý do bác bỏ", max_length=500, widget=forms.Textarea(attrs={"rows": 2})

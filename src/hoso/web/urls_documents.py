@@ -7,6 +7,7 @@ from hoso.web.views import documents
 urlpatterns: list = [
     path("ho-so/<str:personal_id>/tai-lieu/", documents.components, name="components"),
     path("tai-lieu/<int:pk>/trang-thai/", documents.component_status, name="component_status"),
+    path("tai-lieu/<int:pk>/thu-tu/", documents.component_move, name="component_move"),
     path("tai-lieu/<int:pk>/ban-sao.pdf", documents.component_copy, name="component_copy"),
     path("ho-so/<str:personal_id>/ly-lich.pdf", documents.resume_copy, name="resume_copy"),
     path("ho-so/<str:personal_id>/ly-lich/ky/", documents.resume_sign, name="resume_sign"),

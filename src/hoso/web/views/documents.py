@@ -22,7 +22,7 @@ from hoso.documents import consistency, resume, selectors, services, serving
 from hoso.documents.models import ComponentStatus
 from hoso.people.sections import BY_KEY
 from hoso.web import readers_work
-from hoso.web.forms_documents import DismissForm, UploadForm
+from hoso.web.forms_documents import DismissForm, MoveForm, UploadForm
 from hoso.web.views.common import not_found
 
 IN_PROGRESS = {ComponentStatus.RECEIVED, ComponentStatus.PROCESSING}
@@ -108,6 +108,32 @@ def component_status(request: HttpRequest, pk: int) -> HttpResponse:
         return not_found(request, what="tài liệu")
     row = _rows([component])[0]
     return render(request, "hoso/documents/_status.html", {"row": row})
+
+
+@login_required
+@require_POST
+def component_move(request: HttpRequest, pk: int) -> HttpResponse:
+    form = MoveForm(request.POST)
+    personal_id = request.POST.get("personal_id", "")
+    if not form.is_valid():
+        messages.error(request, "Thứ tự phải là một số từ 1 trở lên.")
+    else:
+        try:
+            moved = services.component_move(
+                acting_user=request.user, component_id=pk, position=form.cleaned_data["position"]
+            )
+        except NotFound:
+            return not_found(request, what="tài liệu")
+        except ValidationFailed as error:
+            messages.error(request, " ".join(p.message for p in error.problems))
+        else:
+            messages.success(request, f"Đã chuyển «{moved.title}» đến vị trí {moved.position}.")
+            personal_id = moved.personal_id
+    return (
+        redirect("web:components", personal_id=personal_id)
+        if personal_id
+        else redirect("web:search")
+    )
 
 
 @login_required
