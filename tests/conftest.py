@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from hoso import identity
 
@@ -39,6 +40,14 @@ def _test_settings() -> None:
 
 
 _test_settings()
+
+
+# Property tests: the same examples on every run in CI (a red CI must mean a change broke
+# something, not that a new random example turned up), no per-example deadline (both suites
+# share the machine). `HYPOTHESIS_PROFILE=explore` searches wider and at random, locally.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+hypothesis_settings.register_profile("explore", max_examples=1000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)
