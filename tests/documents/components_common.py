@@ -63,11 +63,9 @@ def blank_pdf(pages: int = 1) -> bytes:
 
 @pytest.fixture(autouse=True)
 def documents_sandbox(settings, tmp_path_factory):
-    """Each test's stored files in a fresh folder, and tasks run at once. (The environment
-    variables set in tests/conftest.py come after the settings are loaded, so these are set
-    here explicitly.) Import this fixture into a test module to use it."""
+    """Each test's stored files in a fresh folder (tests/conftest.py already runs tasks at once
+    and keeps files out of the data directory). Import this fixture into a test module."""
     settings.HOSO_STORAGE_DIR = tmp_path_factory.mktemp("hoso-files")
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def component_of(person, scanned, user, *, kind="resume", title="Sơ yếu lý lịch (Mẫu 2C)"):

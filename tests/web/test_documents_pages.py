@@ -4,9 +4,13 @@ refused, each with a happy path and a refusal (R-DIGITIZE, R-PROHIBITED, R-CORRE
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
+import subprocess
 from datetime import date
 
+import pikepdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -19,6 +23,7 @@ from tests.documents.scans import RESUME_LINES, scan
 
 from conftest import login
 from hoso.changes.models import Discrepancy
+from hoso.documents import stamping
 from hoso.documents.consistency import component_check
 from hoso.documents.models import (
     Component,
@@ -74,6 +79,13 @@ def _page(response) -> str:
     return html
 
 
+def _pdf_text(content: bytes) -> str:
+    """What poppler reads on the pages (the visible mark included)."""
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+
+
 def _upload(client, person, content: bytes, name: str, **fields):
     data = {"kind": "resume", "title": "Sơ yếu lý lịch (bản giấy)", "section": "", **fields}
     data["file"] = SimpleUploadedFile(name, content)
@@ -117,7 +129,10 @@ def test_a_copy_from_the_page_is_stamped_and_recorded(as_, upload, nhung, person
     assert "no-store" in response["Cache-Control"]
     served = ServedCopy.objects.get(export_id=response["X-Hoso-Export-Id"])
     assert (served.username, served.component_id) == ("nhaplieu", component.pk)
-    assert response.content.startswith(b"%PDF") and response.content != b""
+    assert hashlib.sha256(response.content).hexdigest() == served.sha256
+    with pikepdf.open(io.BytesIO(response.content)) as pdf:
+        assert str(pdf.docinfo[stamping.INFO_KEY]) == served.export_id
+    assert served.export_id in _pdf_text(response.content)
 
 
 def test_a_bad_upload_is_refused_on_the_page_and_nothing_is_kept(as_, nhung):
@@ -128,8 +143,9 @@ def test_a_bad_upload_is_refused_on_the_page_and_nothing_is_kept(as_, nhung):
     disguised = _upload(clerk, nhung, scan(RESUME_LINES, "PNG"), "anh-that-ra-la-png.pdf")
 
     assert empty.status_code == 400 and disguised.status_code == 400
-    assert "Tệp bản quét" in _page(disguised)
-    assert "không khớp" in disguised.content.decode() or "PNG" in disguised.content.decode()
+    html = _page(disguised)
+    assert "phần mở rộng của tên tệp phải đúng với nội dung" in html
+    assert "Nội dung tệp «anh-that-ra-la-png.pdf» không phải" in html
     assert not Component.objects.exists()
     after = set(storage().root.rglob("*")) if storage().root.exists() else set()
     assert {p for p in after - before if p.is_file()} == set()
@@ -248,3 +264,13 @@ def test_only_those_who_add_scans_may_reorder_them(as_, nhung, personas):
     )
     assert response.status_code == 404
     assert Component.objects.get(pk=scan_row.pk).position == 1
+
+
+def test_a_forged_return_address_falls_back_to_search(as_, nhung, personas):
+    finding = _finding(nhung, personas["nhaplieu"])
+    manager = as_("quanly")
+    response = manager.post(
+        reverse("web:finding_dismiss", args=[finding.pk]),
+        {"personal_id": "../../dang-xuat", "reason": ""},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("web:search")

@@ -8,6 +8,8 @@ or selector, renders; missing and forbidden are the same 404.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +28,15 @@ from hoso.web.forms_documents import DismissForm, MoveForm, UploadForm
 from hoso.web.views.common import not_found
 
 IN_PROGRESS = {ComponentStatus.RECEIVED, ComponentStatus.PROCESSING}
+PERSONAL_ID = re.compile(r"\d{12}")
+
+
+def _back(personal_id: str) -> HttpResponse:
+    """Back to the documents page a form was posted from (the id comes from the form, so only
+    a well-formed one is used), else to search."""
+    if PERSONAL_ID.fullmatch(personal_id or ""):
+        return redirect("web:components", personal_id=personal_id)
+    return redirect("web:search")
 
 
 def _rows(components: list) -> list[dict]:
@@ -129,11 +140,7 @@ def component_move(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Đã chuyển «{moved.title}» đến vị trí {moved.position}.")
             personal_id = moved.personal_id
-    return (
-        redirect("web:components", personal_id=personal_id)
-        if personal_id
-        else redirect("web:search")
-    )
+    return _back(personal_id)
 
 
 @login_required
@@ -217,11 +224,7 @@ def finding_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Đã gửi cảnh báo sai lệch số {found.pk} từ bản quét.")
         personal_id = found.personal_id
-    return (
-        redirect("web:components", personal_id=personal_id)
-        if personal_id
-        else redirect("web:search")
-    )
+    return _back(personal_id)
 
 
 @login_required
@@ -243,8 +246,4 @@ def finding_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Đã bác bỏ đề xuất (do nhận dạng chữ sai).")
             personal_id = finding.personal_id
-    return (
-        redirect("web:components", personal_id=personal_id)
-        if personal_id
-        else redirect("web:search")
-    )
+    return _back(personal_id)
