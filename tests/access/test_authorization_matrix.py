@@ -170,6 +170,13 @@ ROUTES |= {
     "web:finding_confirm": Route("post_only", "web:finding_confirm"),
     "web:finding_dismiss": Route("post_only", "web:finding_dismiss"),
 }
+# The employee's home (in depth in tests/web/test_self_home_pages.py): 200 for everyone, the
+# own dossier or a notice that none is linked to the account.
+ROUTES |= {
+    "web:self_home": Route("page", "web:self_home"),
+    "web:self_consent_withdraw": Route("post_only", "web:self_consent_withdraw"),
+}
+WEB_ARGS |= {"web:self_consent_withdraw": [999999]}
 WEB_ARGS |= {
     "web:component_status": [999999],
     "web:component_copy": [999999],

@@ -99,6 +99,7 @@ ACTIONS = dict(AuditAction.choices)
 OUTCOMES = dict(AuditOutcome.choices)
 PURPOSES = {
     "view": "Xem trên trang",
+    "self": "Tự xem hồ sơ của mình",
     "api": "Qua API",
     "export": "Xuất dữ liệu",
     "search": "Tìm kiếm",
