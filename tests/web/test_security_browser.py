@@ -97,7 +97,8 @@ def switch_to(page, node, username: str, keys: dict) -> None:
     page.context.clear_cookies()
     page.goto(node.url + "/dang-nhap/")
     sign_in(page, username, keys[username])
-    expect(page.get_by_role("heading", name="Tra cứu hồ sơ")).to_be_visible()
+    # Each lands on their start page: search, or the employee's home.
+    expect(page.get_by_role("navigation", name="Chức năng chính")).to_be_visible()
 
 
 def test_grants_consent_audit_and_alerts_in_the_browser(

@@ -36,6 +36,7 @@ from hoso.access import services as access_services
 from hoso.access.mfa import confirmed_device, is_verified
 from hoso.access.sessions import session_start
 from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.web import readers_self
 from hoso.web.forms_accounts import LOGIN_REFUSED, NOT_ENROLLED, OtpForm, PasswordLoginForm
 from hoso.web.mfa import otp_url
 
@@ -50,16 +51,25 @@ OTP_WAIT = "Vừa nhập sai mã: hãy chờ vài giây rồi nhập mã mới �
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """The page asked for, if it is on this node; else the user's start page (the root, where
+    a bare visit is sent from, counts as no request: an employee starts at their home)."""
+    if (
+        candidate
+        and candidate != reverse("web:search")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
-    return reverse("web:search")
+    return readers_self.landing_url(request)
 
 
 class LoginView(auth_views.LoginView):
     template_name = "hoso/login.html"
     authentication_form = PasswordLoginForm
+
+    def get_default_redirect_url(self) -> str:
+        return readers_self.landing_url(self.request)
 
     def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.user.is_authenticated:
