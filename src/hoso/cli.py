@@ -11,6 +11,8 @@ ALIASES = {"trace-leak": "trace_leak"}
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoso.settings")
+    # Everything a node writes (database, keys, scans, exports) is its owner's only.
+    os.umask(0o077)
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv[1:] if argv is None else argv)

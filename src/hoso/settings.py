@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import time
 from pathlib import Path
@@ -13,6 +14,7 @@ from hoso.core.env import (
     env_int,
     env_list,
     env_str,
+    private_file,
     sqlite_database,
 )
 
@@ -32,8 +34,9 @@ def _secret_key() -> str:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        key_file.chmod(0o600)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(50))
     return key_file.read_text(encoding="utf-8").strip()
 
 
@@ -108,7 +111,8 @@ _database_url = env_str("DATABASE_URL")
 DATABASES = {
     "default": database_from_url(_database_url)
     if _database_url
-    else sqlite_database(DATA_DIR / "hoso.sqlite3")
+    # Created mode 600 before SQLite opens it (and so its -wal and -shm files).
+    else sqlite_database(private_file(DATA_DIR / "hoso.sqlite3"))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -168,6 +172,11 @@ X_FRAME_OPTIONS = "DENY"
 HOSO_AUDIT_KEY_FILE = env_str("HOSO_AUDIT_KEY_FILE")
 if PRODUCTION and not HOSO_AUDIT_KEY_FILE:
     raise ConfigError("HOSO_AUDIT_KEY_FILE must be set in production")
+# The task worker (`hoso worker`) seals the chain this often and once more when it stops;
+# `hoso audit verify` warns when an event has waited longer than this (plus a minute).
+HOSO_AUDIT_CHECKPOINT_SECONDS = env_int("HOSO_AUDIT_CHECKPOINT_SECONDS", 600)
+if HOSO_AUDIT_CHECKPOINT_SECONDS <= 0:
+    raise ConfigError("HOSO_AUDIT_CHECKPOINT_SECONDS must be a positive number of seconds")
 
 # Alerts on unusual reading (R-INCIDENT).
 HOSO_ALERT_WINDOW_SECONDS = env_int("HOSO_ALERT_WINDOW_SECONDS", 600)

@@ -148,7 +148,7 @@ def test_secret_and_special_dossiers_need_a_grant_at_the_configured_level(person
         grantee=personas["lanhdao"],
         person_ids=[secret.personal_id],
         secret_ceiling="mat",
-        approval_level="Ban Thường vụ Tỉnh ủy",
+        approval_level="tham_quyen_mat",
     )
     assert visible(personas["lanhdao"], secret).basis == ("grant",)
 

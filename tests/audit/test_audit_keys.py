@@ -75,3 +75,23 @@ def test_sealing_without_a_key_in_production_fails_and_writes_nothing(settings) 
         call_command("audit", "checkpoint")
     with pytest.raises(AuditKeyError):
         services.checkpoint_create()
+
+
+def test_production_refuses_a_signing_key_inside_the_data_directory(
+    settings, tmp_path: Path
+) -> None:
+    """Issue 15 finding 7: a key beside the database lets whoever rewrites the database
+    re-sign it. Production keeps it elsewhere (a mount the node may only read)."""
+    settings.PRODUCTION = True
+    settings.DATA_DIR = tmp_path / "data"
+    inside = tmp_path / "data" / "keys" / "audit.pem"
+    keys.key_file_write(inside)
+    settings.HOSO_AUDIT_KEY_FILE = str(inside)
+    with pytest.raises(AuditKeyError) as caught:
+        keys.private_key()
+    assert caught.value.code == "audit_key_in_data_dir"
+    assert "nằm trong thư mục dữ liệu" in caught.value.message
+    outside = tmp_path / "ro-mount" / "audit.pem"
+    key = keys.key_file_write(outside)
+    settings.HOSO_AUDIT_KEY_FILE = str(outside)
+    assert keys.fingerprint(keys.private_key().public_key()) == keys.fingerprint(key.public_key())

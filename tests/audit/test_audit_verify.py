@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 from audit_support import audit_key, tamperer  # noqa: F401 - fixtures
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from hoso.audit import keys, services
 from hoso.audit.models import AuditAction
@@ -35,7 +38,11 @@ def verify_command(*args: str, capsys) -> tuple[int, str, str]:
 
 
 def test_an_empty_chain_verifies(capsys) -> None:
-    assert verify_command(capsys=capsys) == (0, "OK: 0 sự kiện, 0 điểm niêm phong\n", "")
+    assert verify_command(capsys=capsys) == (
+        0,
+        "OK: 0 sự kiện, 0 điểm niêm phong\nChưa có điểm niêm phong nào.\n",
+        "",
+    )
 
 
 def test_an_intact_chain_verifies_and_says_how_much_it_checked(capsys) -> None:
@@ -44,7 +51,8 @@ def test_an_intact_chain_verifies_and_says_how_much_it_checked(capsys) -> None:
     events(2)
     call_command("audit", "checkpoint")
     assert "Đã niêm phong #2: 7 sự kiện" in capsys.readouterr().out
-    assert verify_command(capsys=capsys) == (0, "OK: 7 sự kiện, 2 điểm niêm phong\n", "")
+    code, out, err = verify_command(capsys=capsys)
+    assert (code, out.splitlines()[0], err) == (0, "OK: 7 sự kiện, 2 điểm niêm phong", "")
 
 
 def test_a_checkpoint_with_nothing_new_says_so(capsys) -> None:
@@ -87,7 +95,7 @@ def test_the_export_carries_the_public_key_and_verifies_elsewhere(
     code, _, err = verify_command(capsys=capsys)
     assert code == 1 and "[checkpoint_unknown_key]" in err
     code, out, _ = verify_command("--checkpoints", str(target), capsys=capsys)
-    assert (code, out) == (0, "OK: 3 sự kiện, 1 điểm niêm phong\n")
+    assert (code, out.splitlines()[0]) == (0, "OK: 3 sự kiện, 1 điểm niêm phong")
 
 
 def test_a_checkpoint_by_an_unknown_key_is_reported_until_its_public_key_is_given(
@@ -106,7 +114,7 @@ def test_a_checkpoint_by_an_unknown_key_is_reported_until_its_public_key_is_give
     code, _, err = verify_command(capsys=capsys)
     assert code == 1 and "[checkpoint_unknown_key]" in err and "#1" in err
     code, out, _ = verify_command("--public-key", str(tmp_path / "old.pub"), capsys=capsys)
-    assert (code, out) == (0, "OK: 3 sự kiện, 2 điểm niêm phong\n")
+    assert (code, out.splitlines()[0]) == (0, "OK: 3 sự kiện, 2 điểm niêm phong")
 
 
 def test_a_malformed_checkpoint_file_is_refused_with_a_clear_message(tmp_path: Path) -> None:
@@ -128,3 +136,40 @@ def test_an_exported_copy_with_a_forged_signature_is_not_trusted(tmp_path: Path)
     exported = exported_checkpoints_load(json.dumps(data))
     report = chain_verify(exported=exported)
     assert [p.code for p in report.problems] == ["export_bad_signature"]
+
+
+def test_verify_tells_the_age_of_the_last_seal_and_how_many_events_wait(capsys) -> None:
+    events(3)
+    call_command("audit", "checkpoint")
+    events(2)
+    capsys.readouterr()
+    code, out, err = verify_command(capsys=capsys)
+    assert code == 0 and err == ""
+    assert re.fullmatch(
+        r"Điểm niêm phong gần nhất: #1 lúc \d\d/\d\d/\d{4} \d\d:\d\d \(cách đây 0 phút\), "
+        r"2 sự kiện sau đó chưa được niêm phong\.",
+        out.splitlines()[1],
+    )
+
+
+def test_verify_warns_when_an_event_waited_longer_than_the_seal_schedule(
+    settings, monkeypatch, capsys
+) -> None:
+    """Issue 15 finding 7: a node whose worker does not seal leaves its tail open to silent
+    deletion; the auditor's check says so instead of a bare OK."""
+    settings.HOSO_AUDIT_CHECKPOINT_SECONDS = 600
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() - dt.timedelta(minutes=30))
+    events(2)  # appended half an hour ago, never sealed
+    monkeypatch.setattr(timezone, "now", real_now)
+    code, out, err = verify_command(capsys=capsys)
+    assert code == 0 and out.splitlines()[1] == (
+        "Chưa có điểm niêm phong nào; 2 sự kiện chưa được niêm phong."
+    )
+    assert err.startswith("CẢNH BÁO: có sự kiện đã chờ niêm phong 30 phút, quá lịch niêm phong ")
+    assert "mỗi 600 giây (HOSO_AUDIT_CHECKPOINT_SECONDS)" in err
+    call_command("audit", "checkpoint")
+    capsys.readouterr()
+    code, out, err = verify_command(capsys=capsys)
+    assert code == 0 and err == ""
+    assert "0 sự kiện sau đó chưa được niêm phong" in out

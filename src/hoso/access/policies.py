@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 
+from hoso.access import approvals
 from hoso.access.models import (
     AccessGrant,
     Consent,
@@ -103,13 +105,18 @@ def _unprotected() -> Q:
 
 
 def _grant_protection(grant: AccessGrant) -> Q:
+    # Up to its ceiling, and only as far as the level that signed it may permit (re-checked
+    # on every read: a grant recorded under an older or looser rule opens no more).
+    reqs = approvals.requirements()
     labels = [
         label
         for label, rank in SECRET_RANK.items()
         if rank <= SECRET_RANK.get(grant.secret_ceiling, 0)
+        and reqs.suffices(grant.approval_level, label, False)
     ]
     allowed = Q(secret_label__in=labels)
-    return allowed if grant.covers_special else allowed & Q(special_category=False)
+    special = grant.covers_special and reqs.suffices(grant.approval_level, "", True)
+    return allowed if special else allowed & Q(special_category=False)
 
 
 def _grant_coverage(grant: AccessGrant) -> Q:
@@ -200,6 +207,10 @@ class Gate:
             else set()
         )
 
+    @cached_property
+    def approval(self) -> approvals.Requirements:
+        return approvals.requirements()
+
     def _is_self(self, person: Person) -> bool:
         return (
             bool(self.user.personal_id)
@@ -231,6 +242,10 @@ class Gate:
         if SECRET_RANK.get(person.secret_label, 0) > SECRET_RANK.get(grant.secret_ceiling, 0):
             return False
         if person.special_category and not grant.covers_special:
+            return False
+        if not self.approval.suffices(
+            grant.approval_level, person.secret_label, person.special_category
+        ):
             return False
         # Outside cadre work, only with the person's consent (NĐ 27/2026 Art. 20).
         return grant.purpose_kind != PurposeKind.OTHER or person.personal_id in self.consented
@@ -376,6 +391,7 @@ def grants_awaiting_consent(user: Any, on: date | None = None) -> list[AccessGra
         .order_by("valid_to", "pk")
     )
     unit = person.current_unit.path
+    reqs = approvals.requirements()
     return [
         g
         for g in candidates
@@ -385,4 +401,5 @@ def grants_awaiting_consent(user: Any, on: date | None = None) -> list[AccessGra
         )
         and SECRET_RANK.get(person.secret_label, 0) <= SECRET_RANK.get(g.secret_ceiling, 0)
         and (g.covers_special or not person.special_category)
+        and reqs.suffices(g.approval_level, person.secret_label, person.special_category)
     ]

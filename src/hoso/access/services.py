@@ -338,12 +338,13 @@ def grant_issue(
 
     Invariants: only a records manager whose duty covers the whole coverage records it; never
     for themself; it names its document; its period is ordered; state-secret and special
-    coverage need the approval level configured for them (catalog `secret_label` attrs).
+    coverage need the approval level high enough for them (catalog `approval_level`).
     The grant and its `GRANT_ISSUE` audit event are written in one transaction. A refused
     attempt saves no grant but is itself audited (outcome DENY, with the problem codes): an
     officer trying to grant themself is what R-PROHIBITED asks to make attributable.
     """
     from hoso.access import audit
+    from hoso.access.approvals import grant_level_problems
     from hoso.access.policies import active_assignments
     from hoso.audit.models import AuditAction, AuditOutcome
     from hoso.people.models import Person
@@ -402,14 +403,9 @@ def grant_issue(
                         "person_ids",
                     )
                 )
-    if (secret_ceiling or covers_special) and not approval_level.strip():
-        problems.append(
-            Problem(
-                "approval_level_required",
-                "Hồ sơ có độ mật hoặc thuộc diện Ban Thường vụ quản lý cần ghi cấp phê duyệt.",
-                "approval_level",
-            )
-        )
+    problems += grant_level_problems(
+        secret_ceiling=secret_ceiling, covers_special=covers_special, approval_level=approval_level
+    )
     described = {
         "grantee": grantee.get_username(),
         "person_ids": list(person_ids or []),

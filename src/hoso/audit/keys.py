@@ -5,6 +5,10 @@ setting (and the file must already exist: `hoso audit keygen --output FILE`). A 
 demo node without the setting gets a key generated into `$HOSO_DATA_DIR/audit-ed25519.pem`
 (mode 600), never into the repository. Only the process that seals checkpoints needs to read
 the private key; the web process never signs (docs/decisions/0005-audit-chain.md).
+
+Production refuses a key inside `HOSO_DATA_DIR`: whoever can rewrite the database there could
+otherwise re-sign the rewritten chain. Keep it on a separate mount the node may only read
+(docs/howto/verify-the-audit-trail.md).
 """
 
 from __future__ import annotations
@@ -35,9 +39,19 @@ class AuditKeyError(DomainError):
 def key_file_path() -> Path:
     """Where the signing key is: the setting, or the development default in the data dir."""
     configured = getattr(settings, "HOSO_AUDIT_KEY_FILE", None)
+    production = getattr(settings, "PRODUCTION", False)
     if configured:
-        return Path(configured)
-    if getattr(settings, "PRODUCTION", False):
+        path = Path(configured).resolve()
+        data_dir = Path(getattr(settings, "DATA_DIR", "var")).resolve()
+        if production and path.is_relative_to(data_dir):
+            raise AuditKeyError(
+                f"Tệp khóa ký nhật ký «{path}» nằm trong thư mục dữ liệu «{data_dir}»: ai sửa "
+                "được cơ sở dữ liệu cũng ký lại được. Hãy đặt khóa ở phân vùng riêng, nút chỉ "
+                "được đọc (HOSO_AUDIT_KEY_FILE).",
+                code="audit_key_in_data_dir",
+            )
+        return path
+    if production:
         raise AuditKeyError(
             "Chưa cấu hình HOSO_AUDIT_KEY_FILE: môi trường chính thức phải có tệp khóa ký "
             "điểm niêm phong nhật ký (tạo bằng `hoso audit keygen --output TỆP`).",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -79,6 +80,37 @@ def chain_head() -> tuple[int, str]:
     """(number of events, hash of the last one); the genesis hash for an empty chain."""
     last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
     return last if last else (0, chain.GENESIS)
+
+
+@dataclass(frozen=True)
+class SealStatus:
+    """How fresh the seal is: the newest checkpoint and the events appended after it."""
+
+    last: AuditCheckpoint | None
+    unsealed: int
+    oldest_unsealed_at: dt.datetime | None
+    interval_seconds: int
+
+    def overdue(self, now: dt.datetime | None = None) -> bool:
+        """An event has waited for its seal longer than the worker's schedule allows (plus a
+        minute for a seal in progress): the worker is not running, or cannot sign."""
+        if self.oldest_unsealed_at is None:
+            return False
+        waited = (now or timezone.now()) - self.oldest_unsealed_at
+        return waited > dt.timedelta(seconds=self.interval_seconds + 60)
+
+
+def seal_status() -> SealStatus:
+    last = AuditCheckpoint.objects.order_by("-seq").first()
+    sealed = last.event_count if last else 0
+    after = AuditEvent.objects.filter(seq__gt=sealed)
+    oldest = after.order_by("seq").values_list("occurred_at", flat=True).first()
+    return SealStatus(
+        last=last,
+        unsealed=after.count(),
+        oldest_unsealed_at=oldest,
+        interval_seconds=settings.HOSO_AUDIT_CHECKPOINT_SECONDS,
+    )
 
 
 def checkpoint_list() -> QuerySet[AuditCheckpoint]:

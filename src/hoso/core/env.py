@@ -5,6 +5,7 @@ A bad value fails loudly at start; secrets may come from `<NAME>_FILE` and have 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -86,3 +87,22 @@ def sqlite_database(path: Path) -> dict[str, object]:
             "transaction_mode": "IMMEDIATE",
         },
     }
+
+
+def private_file(path: Path) -> Path:
+    """Make `path` a file only its owner may read or write (mode 600), creating it if needed.
+
+    Used for the SQLite database before SQLite opens it: SQLite gives its `-wal` and `-shm`
+    files the database file's mode, so they are private too. An existing file that group or
+    others could read (a node created before this rule) is tightened; so are its companions.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if candidate.stat().st_mode & 0o077:
+                candidate.chmod(0o600)
+        except FileNotFoundError:
+            continue
+    return path

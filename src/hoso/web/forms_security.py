@@ -13,6 +13,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from hoso.access.approvals import level_choices
 from hoso.access.models import PurposeKind, Sensitivity
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.core.errors import ValidationFailed
@@ -111,8 +112,11 @@ class GrantForm(forms.Form):
     covers_special = forms.BooleanField(
         label="Gồm hồ sơ diện Ban Thường vụ Tỉnh ủy quản lý", required=False
     )
-    approval_level = _text(
-        "Cấp phê duyệt (bắt buộc khi có độ mật hoặc diện Ban Thường vụ)", max_length=64
+    approval_level = forms.ChoiceField(
+        label="Cấp phê duyệt (bắt buộc khi có độ mật hoặc diện Ban Thường vụ)",
+        required=False,
+        choices=[],  # from catalog `approval_level`, in __init__
+        error_messages={"invalid_choice": "Cấp phê duyệt «%(value)s» không có trong danh mục."},
     )
     purpose_kind = forms.ChoiceField(
         label="Loại mục đích",
@@ -139,6 +143,9 @@ class GrantForm(forms.Form):
         self.fields["organization"].choices = [("", "— Không chọn đơn vị —")] + [
             (u.code, "\u00a0\u00a0" * (u.depth - base) + u.name) for u in units
         ]
+        self.fields["approval_level"].choices = [
+            ("", "— Không cần (hồ sơ không có độ mật, không thuộc diện) —")
+        ] + level_choices()
 
     def clean_grantee(self) -> object:
         username = self.cleaned_data["grantee"].strip()

@@ -1,7 +1,9 @@
 """`hoso audit checkpoint | verify | export-checkpoints | keygen`: seal and check the audit chain.
 
 `verify` exits 0 and prints "OK: N sự kiện, M điểm niêm phong", or exits 1 and names the
-first bad event (its number, a Vietnamese explanation and a stable code in brackets).
+first bad event (its number, a Vietnamese explanation and a stable code in brackets). Either
+way it then tells the age of the newest checkpoint and how many events wait for a seal, with
+a warning when one has waited longer than `HOSO_AUDIT_CHECKPOINT_SECONDS` allows.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from hoso.audit import keys, selectors, services
 from hoso.audit.verify import chain_verify, exported_checkpoints_load
@@ -89,6 +92,7 @@ class Command(BaseCommand):
         report = chain_verify(exported=exported, public_keys=trusted)
         if report.ok:
             self.stdout.write(report.summary())
+            self._seal_age()
             return
         self.stderr.write(
             f"LỖI: chuỗi nhật ký không toàn vẹn ({report.events} sự kiện đầu hợp lệ, "
@@ -97,6 +101,28 @@ class Command(BaseCommand):
         for problem in report.problems:
             self.stderr.write(f"  - {problem.message} [{problem.code}]")
         sys.exit(1)
+
+    def _seal_age(self) -> None:
+        status = selectors.seal_status()
+        now = timezone.now()
+        if status.last is None:
+            waiting = f"; {status.unsealed} sự kiện chưa được niêm phong" if status.unsealed else ""
+            self.stdout.write(f"Chưa có điểm niêm phong nào{waiting}.")
+        else:
+            minutes = int((now - status.last.created_at).total_seconds() // 60)
+            at = timezone.localtime(status.last.created_at).strftime("%d/%m/%Y %H:%M")
+            self.stdout.write(
+                f"Điểm niêm phong gần nhất: #{status.last.seq} lúc {at} (cách đây {minutes} "
+                f"phút), {status.unsealed} sự kiện sau đó chưa được niêm phong."
+            )
+        if status.overdue(now):
+            waited = int((now - status.oldest_unsealed_at).total_seconds() // 60)  # type: ignore[operator]
+            self.stderr.write(
+                f"CẢNH BÁO: có sự kiện đã chờ niêm phong {waited} phút, quá lịch niêm phong "
+                f"mỗi {status.interval_seconds} giây (HOSO_AUDIT_CHECKPOINT_SECONDS). Tiến trình "
+                "`hoso worker` có đang chạy và đọc được khóa ký không? Cho đến khi được niêm "
+                "phong, các sự kiện này có thể bị xóa hoặc sửa mà không bị phát hiện."
+            )
 
     def _export(self, output: Path) -> None:
         data = selectors.checkpoints_export()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hoso.core.demo import accounts_table, demo_setup
 from hoso.core.errors import DomainError
+from hoso.core.serving import background_worker
 
 
 class Command(BaseCommand):
@@ -73,13 +72,7 @@ class Command(BaseCommand):
             )
         if opts["no_serve"]:
             return
-        # Scans are converted and read (OCR) in the background: one task worker beside the web
-        # server, stopped with it.
-        worker = subprocess.Popen(  # noqa: S603 (our own command, fixed arguments)
-            [sys.executable, "-m", "hoso.cli", "db_worker", "--interval", "1", "--no-reload"]
-        )
-        try:
+        # Scans are converted and read (OCR) and the audit chain sealed in the background: one
+        # `hoso worker` beside the web server, stopped with it (SIGTERM, SIGINT; core.serving).
+        with background_worker():
             call_command("runserver", f"{host}:{port}", use_reloader=False, insecure_serving=True)
-        finally:
-            worker.terminate()
-            worker.wait(timeout=30)
