@@ -693,6 +693,10 @@ def test_the_audit_trail_of_a_protected_dossier_shows_only_under_the_grant_that_
         reader = api_client(users[who])
         for pid in hidden:
             assert reader.get(f"/api/v1/people/{pid}").status_code == 404
+    # A leader holding the approval finds the secret dossier: the search's record lists it.
+    _grant_by_ids(users["lanhdao"], users["quanly"], [secret.personal_id])
+    found = api_client(users["lanhdao"]).get("/api/v1/people", {"q": "Đặng Văn Mật"}).json()
+    assert secret.personal_id in str(found)
     auditor = web_client(users["thanhtra"])
 
     def trail() -> dict[str, str]:
@@ -717,6 +721,7 @@ def test_the_audit_trail_of_a_protected_dossier_shows_only_under_the_grant_that_
         for pid in hidden:
             assert not rows_of(pid, text), (page, pid)
     assert "Không có sự kiện nào" in shown["person"] and "Không có sự kiện nào" in shown["special"]
+    assert not {pid for pid in hidden if pid in shown["export"]}  # not even in a search's list
     # Under the approval that opens the secret dossier, its trail shows, the special one's not.
     grant = _grant_by_ids(users["thanhtra"], users["quanly"], [secret.personal_id])
     grant.covers_special = False

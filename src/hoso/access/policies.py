@@ -385,13 +385,20 @@ def audit_scope(user: Any, duties: list[RoleAssignment] | None = None) -> Q:
             allowed |= Q(personal_id="", actor_user_id__isnull=True)
     if not duties:
         return allowed
+    return allowed & ~Q(personal_id__in=protected_hidden(user).values("personal_id"))
+
+
+def protected_hidden(user: Any) -> Any:
+    """The dossiers with a state-secret label or of the special category that `user` holds
+    no written approval to open (a duty never opens them): what the audit trail must not
+    name to them (`audit_scope`)."""
     hidden = Person.objects.exclude(_unprotected())
     for grant in active_grants(user):
         covered = _grant_coverage(grant) & _grant_protection(grant)
         if grant.purpose_kind == PurposeKind.OTHER:
             covered &= _consented(user)
         hidden = hidden.exclude(covered)
-    return allowed & ~Q(personal_id__in=hidden.values("personal_id"))
+    return hidden
 
 
 def alert_scope(user: Any, duties: list[RoleAssignment] | None = None) -> Q:
