@@ -4,6 +4,9 @@ Invariants (each refused with a Vietnamese reason, nothing written):
 - a proposal is checked whole against the dossier it was made on: the dossier after it must
   pass `people.validation`; only duties that cover the person may propose (clerk or records
   manager), or the person themself for their own dossier;
+- proposing on, approving or rejecting for an existing dossier first passes the write gate
+  (`access.policies.dossier_write`): whoever may not open the dossier gets the `NotFound` of
+  a missing one, audited, and learns nothing of it (not its rows, nor a change set's state);
 - the approver is a records manager whose duty covers the person, and never the proposer;
 - a change set is decided once: approval runs under `select_for_update`, so of two approvers
   at the same moment exactly one applies it;
