@@ -16,7 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conftest import employee_account, login
+from conftest import PASSWORD, employee_account, login
 from hoso.access.services import grant_issue, grant_revoke, token_create
 from hoso.core.dates import today
 
@@ -363,3 +363,385 @@ def test_anonymous_requests_are_refused(world, name):
         assert response.status_code == 302 and reverse("web:login") in response["Location"]
     else:
         assert response.status_code == 401
+
+
+# --- Writes to protected dossiers (issue 15, findings 1 and 8; R-SECRET, R-SPECIAL) ----------
+# A dossier with a state-secret label or of the special category opens only by a written
+# approval; a write to it passes the same gate as a read, plus the duty to write. Both
+# dossiers sit in the clerk's own department, so only their protection refuses the clerk.
+
+PROTECTED = ["secret", "special"]
+MISSING_ID = "001085999999"  # well formed, nobody's
+# Every write to a dossier, by the web and the API. Each takes the world and a target
+# ("secret", "special" or "missing") and returns (is_web, method path, data, options).
+WRITES = [
+    "POST /api/v1/people/{personal_id}/components",
+    "POST /api/v1/decisions",
+    "POST /api/v1/people/{personal_id}/resume",
+    "web:components",
+    "web:component_move",
+    "web:resume_sign",
+    "web:discrepancy_report",
+    "web:discrepancy_resolve",
+    "web:changeset_approve",
+    "web:changeset_reject",
+    "web:finding_confirm",
+    "web:finding_dismiss",
+]
+
+
+# The change set pages turn away whoever is not a records manager before any dossier is
+# looked at (nothing about one to record).
+REVIEWS = {"web:changeset_approve", "web:changeset_reject"}
+
+
+def _grant_by_ids(grantee, approver, person_ids: list[str]):
+    """A written approval opening protected dossiers to `grantee`. Recorded as a row: which
+    approval level a label needs is tests/access/test_grants.py's subject, not this one's."""
+    from hoso.access.models import AccessGrant, Sensitivity
+
+    return AccessGrant.objects.create(
+        grantee=grantee,
+        person_ids=person_ids,
+        ceiling=Sensitivity.SECRET_CANDIDATE,
+        secret_ceiling="mat",
+        covers_special=True,
+        purpose="Thẩm định hồ sơ mật",
+        document_number="12/QĐ-BTV",
+        document_date=date(2026, 1, 5),
+        signer="Bí thư Tỉnh ủy",
+        approval_level="Ban Thường vụ Tỉnh ủy",
+        valid_from=today() - timedelta(days=10),
+        valid_to=today() + timedelta(days=10),
+        approved_by=approver,
+    )
+
+
+@pytest.fixture
+def protected(personas, make_dossier, orgs, settings, tmp_path_factory):
+    """A secret and a special-category dossier in the clerk's department, each with what the
+    writes act on (a scan, a proposal, a discrepancy, a finding), made by a clerk of the same
+    department who holds the written approval (the only one who may)."""
+    from django.utils import timezone
+
+    from hoso.access.models import Role
+    from hoso.access.services import role_assign, user_create
+    from hoso.changes.discrepancies import discrepancy_report
+    from hoso.changes.services import changeset_propose
+    from hoso.documents.models import ConsistencyFinding
+    from hoso.documents.services import component_add
+
+    settings.HOSO_STORAGE_DIR = tmp_path_factory.mktemp("hoso-files")
+    people = {
+        "secret": make_dossier(full_name="Đặng Văn Mật", protection={"secret_label": "mat"}),
+        "special": make_dossier(full_name="Võ Thị Diện", protection={"special_category": True}),
+    }
+    approved = user_create(
+        acting_user=None, username="nhaplieu_mat", password=PASSWORD, full_name="Nhập liệu mật"
+    )
+    role_assign(
+        acting_user=None,
+        user=approved,
+        role=Role.CLERK,
+        organization=orgs["finance"],
+        valid_from=date(2025, 7, 1),
+    )
+    _grant_by_ids(approved, personas["quanly"], [p.personal_id for p in people.values()])
+    made = {}
+    for key, person in people.items():
+        pid = person.personal_id
+        scan = component_add(
+            acting_user=approved,
+            personal_id=pid,
+            kind="birth_certificate",
+            title=f"Giấy khai sinh {person.full_name}",
+            filename="khai-sinh.jpg",
+            content=[_jpeg()],
+        )
+        finding = ConsistencyFinding.objects.create(
+            component=scan,
+            personal_id=pid,
+            field="identity.full_name",
+            section="identity",
+            dossier_value=person.full_name,
+            scanned_value="Đặng Văn Mặt",
+            found_at=timezone.now(),
+        )
+        proposal = changeset_propose(
+            acting_user=approved,
+            personal_id=pid,
+            operations=[{"op": "set", "section": "identity", "values": {"phone": "0987654321"}}],
+            source_kind="decision",
+            source_note="Quyết định 1/QĐ",
+        )
+        found = discrepancy_report(
+            acting_user=approved,
+            personal_id=pid,
+            sections=["identity"],
+            paper_says="Số điện thoại khác",
+        )
+        made[key] = {
+            "person": person,
+            "component": scan,
+            "finding": finding,
+            "changeset": proposal,
+            "discrepancy": found,
+        }
+    return made
+
+
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (600, 400), 255)
+    ImageDraw.Draw(image).rectangle((40, 40, 240, 160), fill=0)
+    out = io.BytesIO()
+    image.save(out, "JPEG")
+    return out.getvalue()
+
+
+def _write(client: Client, name: str, target: dict | None):
+    """Send the write `name` to the protected dossier of `target`, or to a missing one."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pid = target["person"].personal_id if target else MISSING_ID
+
+    def pk(what: str) -> int:
+        return target[what].pk if target else 999999
+
+    if name == "POST /api/v1/people/{personal_id}/components":
+        data = {"kind": "birth_certificate", "title": "Giấy khai sinh"}
+        data["file"] = SimpleUploadedFile("ks.jpg", _jpeg(), content_type="image/jpeg")
+        return client.post(f"/api/v1/people/{pid}/components", data)
+    if name == "POST /api/v1/decisions":
+        body = {
+            "decision_type": "salary_raise_regular",
+            "number": "305/QĐ-STC",
+            "signed_date": "2026-02-12",
+            "issuer": "Sở Tài chính",
+            "received_date": "2026-02-13",
+            "effective_date": "2026-02-13",
+            "personal_id": pid,
+        }
+        return client.post("/api/v1/decisions", body, content_type="application/json")
+    if name == "POST /api/v1/people/{personal_id}/resume":
+        return client.post(f"/api/v1/people/{pid}/resume")
+    if name == "web:components":
+        upload = SimpleUploadedFile("ks.jpg", _jpeg(), content_type="image/jpeg")
+        data = {"kind": "birth_certificate", "title": "Giấy khai sinh", "file": upload}
+        return client.post(reverse(name, args=[pid]), data)
+    if name == "web:component_move":
+        return client.post(reverse(name, args=[pk("component")]), {"position": 1})
+    if name == "web:resume_sign":
+        return client.post(reverse(name, args=[pid]))
+    if name == "web:discrepancy_report":
+        data = {"sections": ["identity"], "paper_says": "Khác", "evidence": ""}
+        return client.post(reverse(name, args=[pid]), data)
+    if name == "web:discrepancy_resolve":
+        return client.post(reverse(name, args=[pk("discrepancy")]), {"note": "Đã đối chiếu"})
+    if name == "web:changeset_approve":
+        return client.post(reverse(name, args=[pk("changeset")]))
+    if name == "web:changeset_reject":
+        return client.post(reverse(name, args=[pk("changeset")]), {"reason": "Không đúng"})
+    if name in {"web:finding_confirm", "web:finding_dismiss"}:
+        return client.post(reverse(name, args=[pk("finding")]), {"reason": "Sai", "note": ""})
+    raise AssertionError(name)
+
+
+def _stored(made: dict) -> dict:
+    """Everything a write to the protected dossiers could have left behind."""
+    from hoso.changes.models import ChangeSet, Discrepancy, Obligation, PersonnelDecision
+    from hoso.documents.models import Component, ConsistencyFinding, SignedResume
+
+    ids = [m["person"].personal_id for m in made.values()] + [MISSING_ID]
+    return {
+        "components": sorted(
+            Component.objects.filter(personal_id__in=ids).values_list("pk", "position")
+        ),
+        "changesets": sorted(
+            ChangeSet.objects.filter(personal_id__in=ids).values_list("pk", "status")
+        ),
+        "decisions": PersonnelDecision.objects.filter(personal_id__in=ids).count(),
+        "obligations": Obligation.objects.filter(personal_id__in=ids).count(),
+        "discrepancies": sorted(
+            Discrepancy.objects.filter(personal_id__in=ids).values_list("pk", "status")
+        ),
+        "findings": sorted(
+            ConsistencyFinding.objects.filter(personal_id__in=ids).values_list("pk", "status")
+        ),
+        "resumes": SignedResume.objects.filter(personal_id__in=ids).count(),
+    }
+
+
+def _leaks(response, made_one: dict) -> list[str]:
+    """What of the protected dossier a response shows: its name, its scan's title, the number
+    of its scans (its unit is the writer's own here: the byte-for-byte test below covers it)."""
+    text = response.content.decode(errors="replace")
+    told = [made_one["person"].full_name, made_one["component"].title, "số tài liệu"]
+    return [t for t in told if t in text]
+
+
+def test_the_write_rows_cover_every_write_endpoint():
+    """Every write endpoint of the matrix (those it skips as POST-only, and the upload) has a
+    row here, so a new write cannot escape the protected-dossier rows."""
+    posts = {name for name, route in ROUTES.items() if route.kind == "post_only"}
+    # Pages that show a form and take its POST at the same address.
+    posts |= {"POST /api/v1/people/{personal_id}/components", "web:components"}
+    posts |= {"web:discrepancy_report", "web:self_correction"}
+    not_dossier_writes = {
+        "web:self_correction",  # names no dossier: always the account's own
+        "web:grant_revoke",  # grants: tests/access/test_grants.py
+        "web:consent_give",  # the person's own consent
+        "web:consent_withdraw",
+        "web:audit_export",  # reads of the audit trail
+        "web:alert_acknowledge",
+    }
+    assert posts - not_dossier_writes == set(WRITES)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_no_persona_writes_to_a_protected_dossier_and_none_learns_it_exists(
+    world, protected, persona
+):
+    """R-SECRET, R-SPECIAL: each write endpoint × persona × protected dossier answers 404,
+    shows nothing of the dossier, stores nothing and is audited as a denied read."""
+    from hoso.audit.models import AuditAction, AuditEvent
+
+    user = world["users"][persona]
+    clients = {True: web_client(user), False: api_client(user)}
+    before = _stored(protected)
+    for name in WRITES:
+        for key in PROTECTED:
+            denials = AuditEvent.objects.filter(action=AuditAction.DOSSIER_READ_DENIED).count()
+            response = _write(clients[name.startswith("web:")], name, protected[key])
+            assert response.status_code == 404, (name, persona, key, response.content[:300])
+            assert not _leaks(response, protected[key]), (name, persona, key)
+            after = AuditEvent.objects.filter(action=AuditAction.DOSSIER_READ_DENIED).count()
+            if not (name in REVIEWS and persona != "quanly"):
+                assert after > denials, (name, persona, key)  # the refusal is on the record
+    assert _stored(protected) == before
+
+
+def _same_page(response) -> bytes:
+    """A page without what differs on every render (the masked CSRF token, the CSP nonce)."""
+    import re
+
+    body = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", response.content)
+    return re.sub(rb'nonce="[^"]+"', b"", body)
+
+
+@pytest.mark.parametrize("persona", ["nhaplieu", "quanly", "thanhtra", "ngoai"])
+def test_a_refused_write_answers_byte_for_byte_like_a_write_to_a_missing_dossier(
+    world, protected, persona, settings
+):
+    # Every refusal here is a denial on the record; an alert raised between two requests
+    # would change the page's header, not the answer (alerts: tests/access/test_alerts.py).
+    settings.HOSO_ALERT_DENIALS = 10**6
+    user = world["users"][persona]
+    clients = {True: web_client(user), False: api_client(user)}
+    for name in WRITES:
+        client = clients[name.startswith("web:")]
+        missing = _write(client, name, None)
+        assert missing.status_code == 404, (name, missing.content[:300])
+        for key in PROTECTED:
+            refused = _write(client, name, protected[key])
+            assert refused.status_code == missing.status_code, (name, key)
+            assert refused["Content-Type"] == missing["Content-Type"], (name, key)
+            if name.startswith("web:"):
+                assert _same_page(refused) == _same_page(missing), (name, key)
+            else:
+                assert refused.content == missing.content, (name, key)
+
+
+def test_the_same_writes_go_through_on_a_dossier_the_clerk_may_open(world, protected):
+    """The control of the rows above: the requests are well formed, the gate lets a writer
+    with the duty through, and a clerk with the written approval writes a protected dossier."""
+    from hoso.changes.models import Obligation
+
+    person = world["people"]["own_unit"]
+    clerk = api_client(world["users"]["nhaplieu"])
+    target = {"person": person}
+    added = _write(clerk, "POST /api/v1/people/{personal_id}/components", target)
+    assert added.status_code == 201, added.content
+    decided = _write(clerk, "POST /api/v1/decisions", target)
+    assert decided.status_code == 201, decided.content
+    assert (
+        decided.json()["changeset"]
+        and Obligation.objects.filter(personal_id=person.personal_id).exists()
+    )
+    approved = api_client(_account("nhaplieu_mat"))
+    for key in PROTECTED:
+        shown = _write(approved, "POST /api/v1/people/{personal_id}/components", protected[key])
+        assert shown.status_code == 201, shown.content
+
+
+def _account(username: str):
+    from hoso.access.models import User
+
+    return User.objects.get(username=username)
+
+
+def test_the_audit_trail_of_a_protected_dossier_shows_only_under_the_grant_that_opens_it(
+    world, make_dossier
+):
+    """Issue 15, finding 8 (R-SECRET, R-SPECIAL): outsiders' and staff's denied reads of a
+    protected dossier would tell an auditor without the written approval that it exists. The
+    auditor sees them — on every page of the trail and in its export — only while holding the
+    approval that would let them open the dossier."""
+    from django.utils import timezone
+
+    users = world["users"]
+    secret = make_dossier(full_name="Đặng Văn Mật", protection={"secret_label": "mat"})
+    special = make_dossier(full_name="Võ Thị Diện", protection={"special_category": True})
+    hidden = [secret.personal_id, special.personal_id]
+    for who in ("ngoai", "nhaplieu"):
+        reader = api_client(users[who])
+        for pid in hidden:
+            assert reader.get(f"/api/v1/people/{pid}").status_code == 404
+    # A leader holding the approval finds the secret dossier: the search's record lists it.
+    _grant_by_ids(users["lanhdao"], users["quanly"], [secret.personal_id])
+    found = api_client(users["lanhdao"]).get("/api/v1/people", {"q": "Đặng Văn Mật"}).json()
+    assert secret.personal_id in str(found)
+    auditor = web_client(users["thanhtra"])
+
+    def trail() -> dict[str, str]:
+        pages = {
+            "person": auditor.get(reverse("web:audit_person", args=[secret.personal_id])),
+            "special": auditor.get(reverse("web:audit_person", args=[special.personal_id])),
+            "events": auditor.get(reverse("web:audit_events")),
+            "staff": auditor.get(reverse("web:audit_user", args=["nhaplieu"])),
+            "outsider": auditor.get(reverse("web:audit_user", args=["ngoai"])),
+            "export": auditor.post(reverse("web:audit_export")),
+        }
+        assert {r.status_code for r in pages.values()} == {200}
+        return {k: r.content.decode("utf-8-sig") for k, r in pages.items()}
+
+    def rows_of(pid: str, text: str) -> bool:
+        """Whether an event about `pid` is listed: a row's link (pages) or cell (the CSV)."""
+        link = f'href="{reverse("web:audit_person", args=[pid])}">{pid}</a>'
+        return link in text or f",{pid}," in text
+
+    shown = trail()
+    for page, text in shown.items():
+        for pid in hidden:
+            assert not rows_of(pid, text), (page, pid)
+    assert "Không có sự kiện nào" in shown["person"] and "Không có sự kiện nào" in shown["special"]
+    assert not {pid for pid in hidden if pid in shown["export"]}  # not even in a search's list
+    # Under the approval that opens the secret dossier, its trail shows, the special one's not.
+    grant = _grant_by_ids(users["thanhtra"], users["quanly"], [secret.personal_id])
+    grant.covers_special = False
+    grant.save()
+    shown = trail()
+    assert reverse("web:audit_user", args=["ngoai"]) in shown["person"]
+    assert reverse("web:audit_user", args=["nhaplieu"]) in shown["person"]
+    assert rows_of(secret.personal_id, shown["export"])
+    assert rows_of(secret.personal_id, shown["staff"])
+    assert rows_of(secret.personal_id, shown["outsider"])
+    for text in shown.values():
+        assert not rows_of(special.personal_id, text)
+    # A revoked approval opens nothing, in the trail either.
+    grant.revoked_at = timezone.now()
+    grant.save()
+    assert reverse("web:audit_user", args=["ngoai"]) not in trail()["person"]

@@ -11,7 +11,7 @@ from conftest import dossier, employee_account
 from hoso.changes import selectors
 from hoso.changes.models import ChangeSet, ChangeStatus, DossierVersion
 from hoso.changes.services import changeset_approve, changeset_propose, changeset_reject
-from hoso.core.errors import ValidationFailed
+from hoso.core.errors import NotFound, ValidationFailed
 from hoso.people.models import Person, Training
 
 NEW_TRAINING = {
@@ -110,10 +110,14 @@ def test_the_proposer_cannot_approve_and_a_clerk_cannot_approve(personas, make_d
 
 def test_only_assigned_duties_may_propose(personas, make_dossier):
     person = make_dossier(unit="T01.XA")  # outside the clerk's department
-    with pytest.raises(ValidationFailed, match="không được giao"):
+    # Who may not open the dossier is told nothing of it: the same 404 as for a missing one.
+    with pytest.raises(NotFound):
         propose(personas, person)
-    with pytest.raises(ValidationFailed, match="không được giao"):
+    with pytest.raises(NotFound):
         propose(personas, person, who="ngoai")
+    # A reader of it without the duty to write (the leader) is told why.
+    with pytest.raises(ValidationFailed, match="không được giao"):
+        propose(personas, person, who="lanhdao")
     assert not ChangeSet.objects.exists()
 
 

@@ -227,7 +227,7 @@ def audit_trail_export(
     """
     from django.conf import settings
 
-    from hoso.access.policies import audit_scope, can_review_audit
+    from hoso.access.policies import audit_scope, can_review_audit, protected_hidden
     from hoso.audit.models import AuditOutcome as Outcome
     from hoso.audit.selectors import event_list
 
@@ -257,7 +257,11 @@ def audit_trail_export(
     writer.writerow([cell(c) for c in AUDIT_COLUMNS])
     actions = dict(AuditAction.choices)
     outcomes = dict(Outcome.choices)
+    # A search's list of people shown may name protected dossiers the exporter may not open.
+    hidden = set(protected_hidden(user).values_list("personal_id", flat=True))
     for e in events.iterator(chunk_size=2000):
+        if hidden and isinstance(e.detail.get("shown"), list):
+            e.detail["shown"] = [p for p in e.detail["shown"] if p not in hidden]
         writer.writerow(
             [
                 cell(value)

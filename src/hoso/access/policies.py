@@ -294,6 +294,50 @@ def dossier_for(user: Any, personal_id: str, purpose: str = "view") -> Person:
     return dossier_access(user, personal_id, purpose).person
 
 
+def dossier_write(
+    user: Any,
+    personal_id: str,
+    purpose: str,
+    roles: set[str],
+    *,
+    refusal: Exception | None = None,
+) -> DossierAccess:
+    """The gate for a write to an existing dossier: what `dossier_access` decides for a read,
+    plus the duty to write — one of `roles` over the person's unit (`Role.EMPLOYEE` in `roles`
+    lets the person write their own dossier, on the "self" basis).
+
+    - Who may not open the dossier gets `NotFound`, exactly as for a missing one, and the
+      denial is audited as a denied read (the repeated-denials alert counts it): a write
+      must not tell that a protected dossier exists, nor its title, count or unit.
+    - Who may open it but lacks the duty gets `refusal` when given (they know it exists, so a
+      specific reason helps), else the same `NotFound`, audited alike.
+    Nothing is recorded when the write may go on: the write records itself. Call it outside
+    the write's transaction, so that a denial stays in the audit trail.
+    """
+    person = person_queryset().filter(personal_id=personal_id).first()
+    decision = Gate(user).access(person) if person is not None else None
+    if decision is not None:
+        if Role.EMPLOYEE in roles and "self" in decision.basis:
+            return decision
+        if duty_covers(user, roles, person.current_unit.path):
+            return decision
+        if refusal is not None:
+            raise refusal
+    from hoso.access import audit
+    from hoso.audit.models import AuditAction, AuditOutcome
+
+    with transaction.atomic():
+        audit.record(
+            user=user,
+            action=AuditAction.DOSSIER_READ_DENIED,
+            outcome=AuditOutcome.DENY,
+            personal_id=str(personal_id),
+            purpose=purpose,
+            detail={"write": True},
+        )
+    raise NotFound()
+
+
 def can_read_any_dossier(user: Any) -> bool:
     ceilings = role_ceilings()
     return any(
@@ -338,16 +382,38 @@ def audit_scope(user: Any, duties: list[RoleAssignment] | None = None) -> Q:
     held a duty there (what its own staff did, wherever). A duty on a root unit also sees the
     node's events that name neither a person nor an account (failed logins of unknown names,
     system events).
+
+    Events about a dossier with a state-secret label or of the special category (R-SECRET,
+    R-SPECIAL) — even an outsider's denied read — are left out unless the reviewer holds the
+    written approval that would let them open it (the grant line of `people_scope`; a duty
+    never opens such a dossier): otherwise the trail would tell a reviewer without the
+    approval that the dossier exists.
     """
     allowed = Q(pk__in=[])
-    for duty in review_duties(user) if duties is None else duties:
+    duties = review_duties(user) if duties is None else duties
+    for duty in duties:
         path = duty.organization.path
         people = Person.objects.filter(current_unit__path__startswith=path).values("personal_id")
         staff = RoleAssignment.objects.filter(organization__path__startswith=path)
         allowed |= Q(personal_id__in=people) | Q(actor_user_id__in=staff.values("user_id"))
         if duty.organization.parent_id is None:
             allowed |= Q(personal_id="", actor_user_id__isnull=True)
-    return allowed
+    if not duties:
+        return allowed
+    return allowed & ~Q(personal_id__in=protected_hidden(user).values("personal_id"))
+
+
+def protected_hidden(user: Any) -> Any:
+    """The dossiers with a state-secret label or of the special category that `user` holds
+    no written approval to open (a duty never opens them): what the audit trail must not
+    name to them (`audit_scope`)."""
+    hidden = Person.objects.exclude(_unprotected())
+    for grant in active_grants(user):
+        covered = _grant_coverage(grant) & _grant_protection(grant)
+        if grant.purpose_kind == PurposeKind.OTHER:
+            covered &= _consented(user)
+        hidden = hidden.exclude(covered)
+    return hidden
 
 
 def alert_scope(user: Any, duties: list[RoleAssignment] | None = None) -> Q:

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoso.access import audit, policies
-from hoso.access.policies import active_assignments
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.catalog.selectors import entries, name_of
 from hoso.changes import effects
@@ -100,15 +99,6 @@ def _header_problems(
     return problems
 
 
-def _writer_covers(user: Any, person: Person) -> bool:
-    return any(
-        a.role in WRITING_ROLES
-        and a.organization is not None
-        and person.current_unit.path.startswith(a.organization.path)
-        for a in active_assignments(user)
-    )
-
-
 def _source_note(decision: PersonnelDecision) -> str:
     return (
         f"Quyết định số {decision.number} ngày {vn(decision.signed_date)} của {decision.issuer} "
@@ -116,7 +106,6 @@ def _source_note(decision: PersonnelDecision) -> str:
     )[:300]
 
 
-@transaction.atomic
 def decision_register(
     *,
     acting_user: Any,
@@ -137,8 +126,10 @@ def decision_register(
     - the type is in the ``decision_type`` catalog; number and issuer are given; the decision
       is not signed or received in the future, not received before it was signed, and takes
       effect at most ``HOSO_DECISION_MAX_FUTURE_DAYS`` days from today;
-    - the person's dossier exists and a clerk's or records manager's duty of the caller covers
-      it — otherwise the same `NotFound` as for a missing dossier (no existence oracle);
+    - the person's dossier exists, the caller may open it and a clerk's or records manager's
+      duty of the caller covers it (`policies.dossier_write`) — otherwise the same `NotFound`
+      as for a missing dossier (no existence oracle), the denial audited before the write's
+      transaction;
     - a decision (type, number, issuer, person) is registered once; again only when its change
       set was rejected or withdrawn, and then the new registration takes over the open
       obligation (its deadline still runs from the first receipt);
@@ -161,9 +152,40 @@ def decision_register(
     )
     if problems:
         raise ValidationFailed(problems, "Quyết định chưa đăng ký được; chưa lưu gì.")
-    person = Person.objects.select_related("current_unit").filter(personal_id=personal_id).first()
-    if person is None or not _writer_covers(acting_user, person):
-        raise NotFound()
+    person = policies.dossier_write(
+        acting_user, personal_id, "decision_register", WRITING_ROLES
+    ).person
+    return _decision_recorded(
+        acting_user=acting_user,
+        person=person,
+        decision_type=decision_type,
+        number=number,
+        signed_date=signed_date,
+        issuer=issuer,
+        received_date=received_date,
+        effective_date=effective_date,
+        parameters=parameters,
+        summary=summary,
+        today=today,
+    )
+
+
+@transaction.atomic
+def _decision_recorded(
+    *,
+    acting_user: Any,
+    person: Person,
+    decision_type: str,
+    number: str,
+    signed_date: date,
+    issuer: str,
+    received_date: date,
+    effective_date: date,
+    parameters: dict[str, Any] | None,
+    summary: str,
+    today: date,
+) -> PersonnelDecision:
+    personal_id = person.personal_id
     # One registration per dossier at a time, so the duplicate check below cannot race.
     Person.objects.select_for_update().filter(pk=person.pk).first()
     earlier = list(

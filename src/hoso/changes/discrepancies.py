@@ -255,18 +255,32 @@ def discrepancy_resolve(
 ) -> Discrepancy:
     """Verify a discrepancy with the records manager's signature; lifts the freeze.
 
-    Invariants: only a records manager whose duty covers the person, and not the reporter; an
-    open discrepancy only (decided once, under `select_for_update`); a note saying what was
+    Invariants: only a records manager who may open the dossier and whose duty covers the
+    person (`policies.dossier_write`: `NotFound` alike for a missing discrepancy and one on a
+    dossier the caller may not open, the denial audited), and not the reporter; an open
+    discrepancy only (decided once, under `select_for_update`); a note saying what was
     found is required; the signature is made with the manager's own key and checked against
     the trusted roots before anything is stored; the obligation to enter the correction within
     5 working days starts on the verification date. All in one transaction, audited.
     """
+    from hoso.access.policies import dossier_write
     from hoso.changes.services import _covers, _unit_path
     from hoso.changes.signatures import certificate_pem, sign_checked, signing_key_for
     from hoso.signing.canonical import canonical
 
     today = today or local_today()
     note = _text(note)
+    found = Discrepancy.objects.filter(pk=discrepancy_id).values_list("personal_id", flat=True)
+    personal_id = found.first()
+    if personal_id is None:
+        raise NotFound()  # the gate's own answer: missing and hidden alike
+    refusal = _fail(
+        "not_records_manager", "Chỉ cán bộ quản lý hồ sơ phụ trách mới xác minh sai lệch."
+    )
+    # The gate first, outside the write transaction, so that a denial stays audited.
+    dossier_write(
+        acting_user, personal_id, "discrepancy_resolve", {Role.RECORDS_MANAGER}, refusal=refusal
+    )
     with transaction.atomic():
         discrepancy = (
             Discrepancy.objects.select_for_update()

@@ -4,6 +4,9 @@ Invariants (each refused with a Vietnamese reason, nothing written):
 - a proposal is checked whole against the dossier it was made on: the dossier after it must
   pass `people.validation`; only duties that cover the person may propose (clerk or records
   manager), or the person themself for their own dossier;
+- proposing on, approving or rejecting for an existing dossier first passes the write gate
+  (`access.policies.dossier_write`): whoever may not open the dossier gets the `NotFound` of
+  a missing one, audited, and learns nothing of it (not its rows, nor a change set's state);
 - the approver is a records manager whose duty covers the person, and never the proposer;
 - a change set is decided once: approval runs under `select_for_update`, so of two approvers
   at the same moment exactly one applies it;
@@ -30,13 +33,13 @@ from django.utils import timezone
 
 from hoso.access import audit
 from hoso.access.models import Role
-from hoso.access.policies import duty_covers
+from hoso.access.policies import dossier_write, duty_covers
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.changes import discrepancies, obligations, signatures
 from hoso.changes.models import ChangeSet, ChangeStatus, DossierVersion, SourceKind
 from hoso.changes.operations import apply_operations, diff, touched_sections
 from hoso.core.dates import today as local_today
-from hoso.core.errors import Problem, ValidationFailed
+from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.orgs.models import Organization
 from hoso.people import services as people_services
 from hoso.people.models import Person
@@ -87,7 +90,31 @@ def _check(result: dict[str, Any], today: date) -> None:
         raise ValidationFailed(problems, "Sau thay đổi, hồ sơ không hợp lệ; chưa lưu gì.")
 
 
-@transaction.atomic
+def _creates(operations: Any) -> bool:
+    first = operations[0] if isinstance(operations, list) and operations else None
+    return isinstance(first, dict) and first.get("op") == "create"
+
+
+def _not_assigned() -> ValidationFailed:
+    return _fail("not_assigned", "Bạn không được giao cập nhật hồ sơ này.", "personal_id")
+
+
+def proposal_gate(acting_user: Any, personal_id: str, operations: Any, source_kind: str) -> None:
+    """Who may propose on this dossier, asked before anything is read of it.
+
+    An existing dossier passes the write gate (`policies.dossier_write`: the proposer may open
+    it and holds a clerk's or records manager's duty over it, or it is their own and the
+    source is "self"); a proposal that does not create a dossier, on an id without one, gets
+    the same `NotFound`. A reader without the duty is told `not_assigned`. Only a proposal
+    creating a new dossier is decided on the unit it names (in `changeset_propose`).
+    """
+    if Person.objects.filter(personal_id=personal_id).exists():
+        roles = WRITING_ROLES | ({Role.EMPLOYEE} if source_kind == SourceKind.SELF else set())
+        dossier_write(acting_user, personal_id, "propose", roles, refusal=_not_assigned())
+    elif not _creates(operations):
+        dossier_write(acting_user, personal_id, "propose", WRITING_ROLES)  # audited NotFound
+
+
 def changeset_propose(
     *,
     acting_user: Any,
@@ -98,6 +125,12 @@ def changeset_propose(
     source_note: str = "",
     today: date | None = None,
 ) -> ChangeSet:
+    """Propose `operations` on a dossier (or a new one); see the module's invariants.
+
+    The gate (`proposal_gate`) comes first and outside the write's transaction, so that a
+    proposal on a dossier the proposer may not open says nothing of it — not whether it
+    exists, nor its rows — and the denial stays audited.
+    """
     today = today or local_today()
     if source_kind not in SourceKind.values:
         raise _fail("bad_source", "Căn cứ thay đổi không hợp lệ.", "source_kind")
@@ -105,13 +138,36 @@ def changeset_propose(
         raise _fail("paper_date_required", "Cần ngày xác nhận hồ sơ giấy.", "paper_confirmed_on")
     if paper_confirmed_on and paper_confirmed_on > today:
         raise _fail("future_date", "Ngày xác nhận hồ sơ giấy ở tương lai.", "paper_confirmed_on")
+    proposal_gate(acting_user, personal_id, operations, source_kind)
+    return _proposal_recorded(
+        acting_user=acting_user,
+        personal_id=personal_id,
+        operations=operations,
+        source_kind=source_kind,
+        paper_confirmed_on=paper_confirmed_on,
+        source_note=source_note,
+        today=today,
+    )
+
+
+@transaction.atomic
+def _proposal_recorded(
+    *,
+    acting_user: Any,
+    personal_id: str,
+    operations: list[dict[str, Any]],
+    source_kind: str,
+    paper_confirmed_on: date | None,
+    source_note: str,
+    today: date,
+) -> ChangeSet:
     before = current_data(personal_id)
     result = apply_operations(before, operations)
     if str((result.get("identity") or {}).get("personal_id")) != personal_id:
         raise _fail("personal_id_mismatch", "Số định danh của hồ sơ không khớp.", "personal_id")
     own = getattr(acting_user, "personal_id", "") == personal_id and source_kind == SourceKind.SELF
     if not own and not _covers(acting_user, WRITING_ROLES, _unit_path(personal_id, result)):
-        raise _fail("not_assigned", "Bạn không được giao cập nhật hồ sơ này.", "personal_id")
+        raise _not_assigned()
     _check(result, today)
     changeset = ChangeSet.objects.create(
         personal_id=personal_id,
@@ -138,6 +194,26 @@ def changeset_propose(
     return changeset
 
 
+def _not_reviewer() -> ValidationFailed:
+    return _fail("not_records_manager", "Chỉ cán bộ quản lý hồ sơ phụ trách mới phê duyệt.")
+
+
+def review_gate(acting_user: Any, changeset_id: int, purpose: str) -> None:
+    """Who may decide on a change set, asked before anything is told of it: `NotFound` alike
+    for a missing change set and one on a dossier the reviewer may not open (the write gate,
+    `policies.dossier_write`, audited); a reader who is not its records manager is told
+    `not_records_manager`. A change set creating a dossier is decided on the unit it names
+    (`_locked_proposal`)."""
+    found = ChangeSet.objects.filter(pk=changeset_id).values_list("personal_id", flat=True)
+    personal_id = found.first()
+    if personal_id is None:
+        raise NotFound()
+    if Person.objects.filter(personal_id=personal_id).exists():
+        dossier_write(
+            acting_user, personal_id, purpose, {Role.RECORDS_MANAGER}, refusal=_not_reviewer()
+        )
+
+
 def _locked_proposal(acting_user: Any, changeset_id: int) -> ChangeSet:
     changeset = ChangeSet.objects.select_for_update().filter(pk=changeset_id).first()
     if changeset is None:
@@ -160,14 +236,19 @@ def _locked_proposal(acting_user: Any, changeset_id: int) -> ChangeSet:
             else None,
         ),
     ):
-        raise _fail("not_records_manager", "Chỉ cán bộ quản lý hồ sơ phụ trách mới phê duyệt.")
+        raise _not_reviewer()
     return changeset
 
 
-@transaction.atomic
 def changeset_approve(
     *, acting_user: Any, changeset_id: int, today: date | None = None
 ) -> DossierVersion:
+    review_gate(acting_user, changeset_id, "approve")
+    return _approved(acting_user=acting_user, changeset_id=changeset_id, today=today)
+
+
+@transaction.atomic
+def _approved(*, acting_user: Any, changeset_id: int, today: date | None) -> DossierVersion:
     today = today or local_today()
     changeset = _locked_proposal(acting_user, changeset_id)
     pid = changeset.personal_id
@@ -223,8 +304,13 @@ def changeset_approve(
     return version
 
 
-@transaction.atomic
 def changeset_reject(*, acting_user: Any, changeset_id: int, reason: str) -> ChangeSet:
+    review_gate(acting_user, changeset_id, "reject")
+    return _rejected(acting_user=acting_user, changeset_id=changeset_id, reason=reason)
+
+
+@transaction.atomic
+def _rejected(*, acting_user: Any, changeset_id: int, reason: str) -> ChangeSet:
     if not reason.strip():
         raise _fail("reason_required", "Cần ghi lý do từ chối.", "reason")
     changeset = _locked_proposal(acting_user, changeset_id)

@@ -24,7 +24,7 @@ from django.utils import timezone
 import hoso
 from hoso.access import audit
 from hoso.access.models import Role, Sensitivity
-from hoso.access.policies import RANK, duty_covers
+from hoso.access.policies import RANK, dossier_write, duty_covers
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.catalog.selectors import attrs_map, name_of
 from hoso.core import crypto
@@ -152,8 +152,9 @@ def component_add(
     """Add a scan to a person's dossier and queue its PDF/A + OCR processing.
 
     Invariants:
-    - only a clerk or records manager whose duty covers the person's unit adds; anyone else
-      gets the same `NotFound` as for a person who does not exist;
+    - only a clerk or records manager who may open the dossier and whose duty covers the
+      person's unit adds (`policies.dossier_write`); anyone else gets the same `NotFound` as
+      for a person who does not exist, the denial audited;
     - `kind` is in catalog `component_kind`, which gives the default section and sensitivity;
       a sensitivity may be raised, never lowered; the section is a known section key and
       `section_row_id` one of the person's rows of it; a change set is the person's own;
@@ -165,9 +166,7 @@ def component_add(
     The upload is spooled and stored outside the database transaction (a large file would
     otherwise hold SQLite's write lock); the rows are written in one atomic block after.
     """
-    person = Person.objects.select_related("current_unit").filter(personal_id=personal_id).first()
-    if person is None or not may_add(acting_user, person):
-        raise NotFound()
+    person = dossier_write(acting_user, personal_id, "component_add", ADDING_ROLES).person
     section, chosen = _checked_target(
         person=person,
         kind=kind,
@@ -458,28 +457,41 @@ def _component_needs_review(component_id: int, reason: str) -> Component:
     return component
 
 
-@transaction.atomic
 def component_move(*, acting_user: Any, component_id: int, position: int) -> Component:
     """Put a component at `position` in the paper-dossier order, renumbering the others.
 
     Invariants:
-    - only a clerk or records manager whose duty covers the person (`NotFound` otherwise, the
-      same as for a missing component);
+    - only a clerk or records manager who may open the dossier and see the scan, and whose
+      duty covers the person (`policies.dossier_write`; `NotFound` otherwise, the same as for
+      a missing component, the denial audited before the write's transaction);
     - `position` runs from 1 to the number of current (not superseded) components;
     - positions stay 1..n without gaps or repeats; additions to the same dossier wait (the
       person row is locked, as in `component_add`);
     - audited (DOSSIER_WRITE, with the old and new position).
     """
     component = Component.objects.filter(pk=component_id).first()
-    person = (
-        Person.objects.select_related("current_unit")
-        .filter(personal_id=component.personal_id)
-        .first()
-        if component is not None
-        else None
-    )
-    if person is None or not may_add(acting_user, person):
+    if component is None:
         raise NotFound()
+    access = dossier_write(acting_user, component.personal_id, "component_reorder", ADDING_ROLES)
+    if not access.can_see_document(component.sensitivity, component.section):
+        # A scan its mover may not see stays unnamed (its title is in the answer).
+        with transaction.atomic():
+            audit.record(
+                user=acting_user,
+                action=AuditAction.DOSSIER_READ_DENIED,
+                outcome=AuditOutcome.DENY,
+                personal_id=component.personal_id,
+                purpose="component_reorder",
+                detail={"component": component.pk, "reason": "document_class", "write": True},
+            )
+        raise NotFound()
+    return _component_moved(acting_user, access.person, component, position)
+
+
+@transaction.atomic
+def _component_moved(
+    acting_user: Any, person: Person, component: Component, position: int
+) -> Component:
     Person.objects.select_for_update().filter(pk=person.pk).first()
     current = list(
         Component.objects.filter(personal_id=person.personal_id, superseded_by__isnull=True)

@@ -56,8 +56,9 @@ def archive_import(*, acting_user: Any, path: Path) -> ArchiveImport:
 
     Invariants:
     - nothing is written unless `archive_verify` finds no problem at all;
-    - a person who already has a dossier here is refused (`archive_person_exists`), as is one
-      with a pending proposal creating it: never a silent merge;
+    - a person who already has a dossier here is refused (`archive_person_exists`, said only
+      to who may open it; anyone else gets the write gate's `NotFound`), as is one with a
+      pending proposal creating it: never a silent merge;
     - the dossier enters only through `changeset_propose` (latest snapshot, source: the bag),
       so the importer must be allowed to propose it and a records manager approves it;
     - each component's original is stored (encrypted) and gets a `Component` row (RECEIVED,
@@ -66,7 +67,9 @@ def archive_import(*, acting_user: Any, path: Path) -> ArchiveImport:
     - every refusal and the import itself are audited (ARCHIVE); hence the writes have their
       own transaction inside, and a refusal's audit event its own, outside it.
     """
+    from hoso.access.policies import dossier_write
     from hoso.changes.models import ChangeSet, ChangeStatus
+    from hoso.changes.services import WRITING_ROLES
     from hoso.people.models import Person
 
     report = archive_verify(path)
@@ -79,12 +82,16 @@ def archive_import(*, acting_user: Any, path: Path) -> ArchiveImport:
                 problems=report.problems,
             )
         if Person.objects.filter(personal_id=pid).exists():
-            raise refused(
+            exists = refused(
                 "archive_person_exists",
                 f"Người có số định danh {pid} đã có hồ sơ trên hệ thống này; không gộp hồ sơ từ "
                 "gói lưu trữ. Nếu cần cập nhật, hãy đề xuất thay đổi trên hồ sơ hiện có.",
                 status=409,
             )
+            # Said only to who may open that dossier; anyone else gets the write gate's
+            # `NotFound` (a protected dossier's existence is not told by an import).
+            dossier_write(acting_user, pid, "archive_import", WRITING_ROLES, refusal=exists)
+            raise exists
         if ChangeSet.objects.filter(
             personal_id=pid, creates_dossier=True, status=ChangeStatus.PROPOSED
         ).exists():
