@@ -410,7 +410,7 @@ def _grant_by_ids(grantee, approver, person_ids: list[str]):
         document_number="12/QĐ-BTV",
         document_date=date(2026, 1, 5),
         signer="Bí thư Tỉnh ủy",
-        approval_level="Ban Thường vụ Tỉnh ủy",
+        approval_level="tham_quyen_tuyet_mat",
         valid_from=today() - timedelta(days=10),
         valid_to=today() + timedelta(days=10),
         approved_by=approver,
@@ -595,6 +595,7 @@ def test_the_write_rows_cover_every_write_endpoint():
         "web:grant_revoke",  # grants: tests/access/test_grants.py
         "web:consent_give",  # the person's own consent
         "web:consent_withdraw",
+        "web:self_consent_withdraw",  # the person's own consent, from their home
         "web:audit_export",  # reads of the audit trail
         "web:alert_acknowledge",
     }
