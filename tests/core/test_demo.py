@@ -394,3 +394,31 @@ def test_serving_the_demo_prints_no_english_banner_and_answers(node_dir):
     assert lines[-1].startswith(f"Địa chỉ: http://127.0.0.1:{port}/")
     assert not any(word in out + err for word in BANNER)
     assert "development server" not in (out + err).lower()
+
+
+def test_pdfs_render_without_font_warnings_even_without_harfbuzz_subset(monkeypatch):
+    """Without libharfbuzz-subset0 WeasyPrint falls back to fontTools (a correct PDF) and
+    warns once per font: that one notice is dropped, and only it."""
+    import logging
+
+    from weasyprint import HTML
+    from weasyprint.pdf import fonts
+
+    seen: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record)
+
+    keep = Keep(level=logging.WARNING)
+    logging.getLogger().addHandler(keep)
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)
+    try:
+        pdf = HTML(string="<p style='font-family: Liberation Serif'>Hồ sơ điện tử</p>").write_pdf()
+        logging.getLogger("weasyprint").warning("Ignored `foo: bar` at 1:2, unknown property.")
+    finally:
+        logging.getLogger().removeHandler(keep)
+    assert pdf.startswith(b"%PDF")
+    assert [r.getMessage() for r in seen if r.name == "weasyprint"] == [
+        "Ignored `foo: bar` at 1:2, unknown property."
+    ]
