@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import warnings
 from datetime import time
 from pathlib import Path
 
@@ -215,12 +216,24 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Without libharfbuzz-subset0 (`./dev` installs it) WeasyPrint subsets fonts with fontTools,
+    # correctly, but warns once per font of every PDF it renders.
+    "filters": {
+        "weasyprint_subset": {
+            "()": "hoso.core.logs.DropMessages",
+            "prefixes": ["Using fontTools instead of HarfBuzz-Subset"],
+        }
+    },
     # pyHanko logs a traceback for every untrusted path; the verdict carries the reason.
     "loggers": {
         "pyhanko": {"level": "ERROR"},
         "pyhanko_certvalidator": {"level": "ERROR"},
+        "weasyprint": {"filters": ["weasyprint_subset"]},
     },
 }
+# pyHanko (0.38, the latest) imports cryptography's DSA key class, which cryptography 51
+# deprecates with a warning at that import; hoso signs with RSA and ECDSA only, never DSA.
+warnings.filterwarnings("ignore", message="DSA is deprecated", module=r"pyhanko\.")
 
 # --- Documents: scans, PDF/A + OCR, served copies, archive (issue: documents) -----------------
 HOSO_STORAGE_DIR = Path(env_str("HOSO_STORAGE_DIR") or DATA_DIR / "files").resolve()

@@ -275,3 +275,53 @@ def test_seed_command_explains_that_there_is_no_organization_yet(db):
 def test_seed_command_names_an_unknown_unit(orgs):
     with pytest.raises(CommandError, match="Không có đơn vị: KHONGCO"):
         call_command("seed", "--people", "5", "--unit", "KHONGCO", stdout=StringIO())
+
+
+def test_an_allocation_gives_each_unit_its_headcount_spread_evenly():
+    counts = {("A", "civil_servant"): 6, ("B", "public_employee"): 3, ("C", "cadre"): 1}
+    slots = synthetic.allocation_for(counts)
+    assert Counter(slots) == counts
+    assert Counter(slots[:5])[("A", "civil_servant")] == 3  # any prefix is spread like the whole
+
+
+def test_an_allocated_population_places_people_exactly_as_asked(world):
+    units = [u for u in world["units"] if u.code in {"NB.SNV.VP", "NB.SYT.BVDK"}]
+    counts = {("NB.SNV.VP", "civil_servant"): 4, ("NB.SYT.BVDK", "public_employee"): 16}
+    population = synthetic.Population(
+        seed=1,
+        units=units,
+        today=TODAY,
+        catalogs=world["catalogs"],
+        allocation=synthetic.allocation_for(counts),
+    )
+    placed = Counter(
+        (d["employment"]["current_unit"], d["employment"]["staff_category"])
+        for d in population.dossiers(20)
+    )
+    assert placed == counts
+
+
+def test_an_allocation_naming_an_unknown_unit_is_refused(world):
+    with pytest.raises(DomainError) as refused:
+        synthetic.Population(
+            seed=1,
+            units=world["units"],
+            today=TODAY,
+            catalogs=world["catalogs"],
+            allocation=[("NB.KHONG", "civil_servant")],
+        )
+    assert refused.value.code == "unknown_unit"
+
+
+def test_the_special_category_is_the_provinces_listed_leaders_and_labels_are_rare(crowd):
+    """R-SPECIAL, R-SECRET: diện Ban Thường vụ Tỉnh ủy quản lý only for the positions of
+    synthetic.json in the province's units; secret labels on a small share of dossiers."""
+    listed = set(synthetic.parameters()["protection"]["special_category_positions"])
+    special = [d for d in crowd if (d.get("protection") or {}).get("special_category")]
+    assert special
+    for d in special:
+        assert d["employment"]["current_unit"].startswith("NB.")
+        main = [p for p in d["positions"] if p.get("is_main") and not p.get("to_date")]
+        assert main and main[0]["position_code"] in listed
+    labelled = [d for d in crowd if (d.get("protection") or {}).get("secret_label")]
+    assert 0 < len(labelled) < len(crowd) * 0.05

@@ -303,16 +303,14 @@ def test_the_demo_has_work_waiting_made_once(tmp_path, settings, monkeypatch):
 
     settings.DATA_DIR = tmp_path
     monkeypatch.setattr(demo, "catalog_load_builtin", lambda: [])
-    monkeypatch.setattr(demo, "_signing_keys", lambda out: None)
-    demo.demo_setup(people=200, seed=1, stdout=StringIO(), progress=False)
+    demo.demo_setup(people=400, seed=1, stdout=StringIO(), progress=False)
     scope = obligations.obligation_scope(demo.User.objects.get(username="quanly"))
-    counts = (
-        obligations.overdue(scope=scope).count(),
-        obligations.due_soon(scope=scope).count(),
-        Discrepancy.objects.filter(status=DiscrepancyStatus.OPEN).count(),
+    assert obligations.overdue(scope=scope).count() == demo.WORK.overdue
+    assert obligations.due_soon(scope=scope).exists()
+    assert Discrepancy.objects.filter(status=DiscrepancyStatus.OPEN).count() == (
+        demo.WORK.open_discrepancies
     )
-    assert counts == (2, 1, 2)
-    assert ChangeSet.objects.filter(status=ChangeStatus.PROPOSED, source_kind="paper").exists()
+    assert ChangeSet.objects.filter(status=ChangeStatus.PROPOSED, source_kind="decision").exists()
     before = ChangeSet.objects.count()
-    demo.demo_setup(people=200, seed=1, stdout=StringIO(), progress=False)
+    demo.demo_setup(people=400, seed=1, stdout=StringIO(), progress=False)
     assert ChangeSet.objects.count() == before

@@ -57,6 +57,15 @@ def requirements() -> Requirements:
     return Requirements(ranks=ranks, minimum=minimum)
 
 
+def lowest_sufficient_level(*, secret_ceiling: str, covers_special: bool) -> str:
+    """The lowest catalog level that may approve this coverage ("" when none is needed)."""
+    reqs = requirements()
+    need = reqs.needed(secret_ceiling, covers_special)
+    if not need:
+        return ""
+    return min((c for c, r in reqs.ranks.items() if r >= need), key=reqs.ranks.__getitem__)
+
+
 def level_choices() -> list[tuple[str, str]]:
     """(code, name) lowest first, for the grant form's picker."""
     ranks = requirements().ranks

@@ -21,7 +21,9 @@ from typing import Any, TextIO
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Q
 
+from hoso.access.approvals import lowest_sufficient_level
 from hoso.access.mfa import base32_secret, confirmed_device
 from hoso.access.models import Role, User
 from hoso.access.services import password_reset, role_assign, totp_enrol, user_create
@@ -31,6 +33,7 @@ from hoso.core.dates import today as local_today
 from hoso.orgs.models import JobPosition, Organization, OrgKind
 from hoso.orgs.services import job_position_create, org_create, quota_set
 from hoso.people import synthetic
+from hoso.people.models import SecretLabel
 from hoso.people.selectors import person_queryset
 
 ACCOUNTS_FILE = "demo-accounts.json"
@@ -50,41 +53,41 @@ DEPARTMENTS: tuple[tuple[str, str, tuple[tuple[str, str, str, dict[str, int]], .
         "SNV",
         "Sở Nội vụ",
         (
-            ("VP", "Văn phòng Sở", OrgKind.DIVISION, {"civil_servant": 18}),
+            ("VP", "Văn phòng Sở", OrgKind.DIVISION, {"civil_servant": 25}),
             (
                 "TCBC",
                 "Phòng Tổ chức, biên chế và tổ chức phi chính phủ",
                 OrgKind.DIVISION,
-                {"civil_servant": 14},
+                {"civil_servant": 20},
             ),
-            ("CCVC", "Phòng Công chức, viên chức", OrgKind.DIVISION, {"civil_servant": 14}),
+            ("CCVC", "Phòng Công chức, viên chức", OrgKind.DIVISION, {"civil_servant": 20}),
         ),
     ),
     (
         "STC",
         "Sở Tài chính",
         (
-            ("VP", "Văn phòng Sở", OrgKind.DIVISION, {"civil_servant": 18}),
-            ("NS", "Phòng Ngân sách", OrgKind.DIVISION, {"civil_servant": 16}),
-            ("GCS", "Phòng Quản lý giá và công sản", OrgKind.DIVISION, {"civil_servant": 14}),
+            ("VP", "Văn phòng Sở", OrgKind.DIVISION, {"civil_servant": 25}),
+            ("NS", "Phòng Ngân sách", OrgKind.DIVISION, {"civil_servant": 22}),
+            ("GCS", "Phòng Quản lý giá và công sản", OrgKind.DIVISION, {"civil_servant": 20}),
         ),
     ),
     (
         "SGDDT",
         "Sở Giáo dục và Đào tạo",
         (
-            ("VP", "Văn phòng Sở", OrgKind.DIVISION, {"civil_servant": 18}),
+            ("VP", "Văn phòng Sở", OrgKind.DIVISION, {"civil_servant": 24}),
             (
                 "LVT",
                 "Trường Trung học phổ thông chuyên Lương Văn Tụy",
                 OrgKind.PUBLIC_UNIT,
-                {"public_employee": 100},
+                {"public_employee": 140},
             ),
             (
                 "HLA",
                 "Trường Trung học phổ thông Hoa Lư A",
                 OrgKind.PUBLIC_UNIT,
-                {"public_employee": 90},
+                {"public_employee": 120},
             ),
         ),
     ),
@@ -92,36 +95,36 @@ DEPARTMENTS: tuple[tuple[str, str, tuple[tuple[str, str, str, dict[str, int]], .
         "SYT",
         "Sở Y tế",
         (
-            ("VP", "Văn phòng Sở", OrgKind.DIVISION, {"civil_servant": 18}),
+            ("VP", "Văn phòng Sở", OrgKind.DIVISION, {"civil_servant": 24}),
             (
                 "BVDK",
                 "Bệnh viện Đa khoa tỉnh Ninh Bình",
                 OrgKind.PUBLIC_UNIT,
-                {"public_employee": 300},
+                {"public_employee": 520},
             ),
-            ("BVSN", "Bệnh viện Sản Nhi Ninh Bình", OrgKind.PUBLIC_UNIT, {"public_employee": 160}),
+            ("BVSN", "Bệnh viện Sản Nhi Ninh Bình", OrgKind.PUBLIC_UNIT, {"public_employee": 270}),
         ),
     ),
     (
         "STP",
         "Sở Tư pháp",
         (
-            ("VP", "Văn phòng Sở", OrgKind.DIVISION, {"civil_servant": 14}),
-            ("HCTP", "Phòng Hành chính tư pháp", OrgKind.DIVISION, {"civil_servant": 12}),
+            ("VP", "Văn phòng Sở", OrgKind.DIVISION, {"civil_servant": 20}),
+            ("HCTP", "Phòng Hành chính tư pháp", OrgKind.DIVISION, {"civil_servant": 16}),
         ),
     ),
     (
         "TTR",
         "Thanh tra tỉnh",
         (
-            ("VP", "Văn phòng", OrgKind.DIVISION, {"civil_servant": 14}),
-            ("NV1", "Phòng Nghiệp vụ 1", OrgKind.DIVISION, {"civil_servant": 14}),
-            ("NV2", "Phòng Nghiệp vụ 2", OrgKind.DIVISION, {"civil_servant": 14}),
+            ("VP", "Văn phòng", OrgKind.DIVISION, {"civil_servant": 20}),
+            ("NV1", "Phòng Nghiệp vụ 1", OrgKind.DIVISION, {"civil_servant": 18}),
+            ("NV2", "Phòng Nghiệp vụ 2", OrgKind.DIVISION, {"civil_servant": 18}),
         ),
     ),
 )
 COMMUNES = ("Phường Hoa Lư", "Phường Nam Định", "Phường Phủ Lý", "Xã Gia Viễn", "Xã Kim Sơn")
-COMMUNE_QUOTA = {"cadre": 12, "civil_servant": 36}
+COMMUNE_QUOTA = {"cadre": 16, "civil_servant": 52}
 MINISTRY = {
     "code": "BNV",
     "name": "Bộ Nội vụ",
@@ -129,13 +132,25 @@ MINISTRY = {
     "nhiệm vụ, quyền hạn và cơ cấu tổ chức của Bộ Nội vụ",
 }
 MINISTRY_UNITS: tuple[tuple[str, str, date, dict[str, int]], ...] = (
-    ("VP", "Văn phòng Bộ", MINISTRY_FROM, {"civil_servant": 90}),
-    ("TCBC", "Vụ Tổ chức - Biên chế", MINISTRY_FROM, {"civil_servant": 32}),
-    ("CCVC", "Vụ Công chức - Viên chức", MINISTRY_FROM, {"civil_servant": 32}),
-    ("CQDP", "Vụ Chính quyền địa phương", MINISTRY_FROM, {"civil_servant": 30}),
-    ("TTR", "Thanh tra Bộ", MINISTRY_FROM, {"civil_servant": 40}),
-    ("CVL", "Cục Việc làm", date(2025, 3, 1), {"civil_servant": 60}),
+    ("VP", "Văn phòng Bộ", MINISTRY_FROM, {"civil_servant": 150}),
+    ("TCBC", "Vụ Tổ chức - Biên chế", MINISTRY_FROM, {"civil_servant": 45}),
+    ("CCVC", "Vụ Công chức - Viên chức", MINISTRY_FROM, {"civil_servant": 45}),
+    ("CQDP", "Vụ Chính quyền địa phương", MINISTRY_FROM, {"civil_servant": 40}),
+    ("TTR", "Thanh tra Bộ", MINISTRY_FROM, {"civil_servant": 55}),
+    ("CVL", "Cục Việc làm", date(2025, 3, 1), {"civil_servant": 80}),
 )
+# How much of each quota is filled (demo figures): most units a little under, as while staff
+# are being cut; a few over — a hospital hiring for the services it earns from, two merged
+# communes still holding the staff of the communes they replaced (NQ 202/2025/QH15) — and a
+# new department still recruiting. By unit code, or by a commune's place in COMMUNES.
+FILL_DEFAULT = 0.93
+FILL = {
+    ("NB.SYT.BVDK", "public_employee"): 1.04,
+    ("NB.SGDDT.LVT", "public_employee"): 0.97,
+    ("NB.TTR.NV2", "civil_servant"): 0.83,
+    ("BNV.CVL", "civil_servant"): 0.75,
+}
+COMMUNE_FILL = ({"cadre": 1.19}, {}, {}, {"civil_servant": 1.06}, {})
 # Professional job positions by the field of the unit: (rank code, staff category).
 JOBS_BY_FIELD = {
     "admin": (("01.003", "civil_servant"), ("01.002", "civil_servant")),
@@ -206,6 +221,7 @@ def demo_setup(
     accounts = _personas(today)
     _signing_keys(out)
     if seeded:
+        _grants(today, out)
         _work(today, out)
         _documents(out)
     return DemoInfo(accounts, person_queryset().count(), seeded, _accounts_path())
@@ -363,6 +379,33 @@ def _job_positions(
 # --- people ---------------------------------------------------------------------------------------
 
 
+def headcounts(people: int, today: date) -> dict[tuple[str, str], int]:
+    """People per (unit code, staff category): each quota of the year times its fill (FILL),
+    scaled to `people` in all (largest remainders), so a default demo fills the quotas as
+    FILL says and a smaller one in the same proportions."""
+    from hoso.orgs.models import StaffingQuota
+
+    weights: dict[tuple[str, str], float] = {}
+    rows = StaffingQuota.objects.filter(year=today.year).select_related("organization")
+    mine = Q(organization__code__startswith=PROVINCE["code"] + ".")
+    for row in rows.filter(mine | Q(organization__code__startswith=MINISTRY["code"] + ".")):
+        unit = row.organization
+        fill = FILL.get((unit.code, row.staff_category), FILL_DEFAULT)
+        if unit.kind == OrgKind.COMMUNE_COMMITTEE:
+            extra = COMMUNE_FILL[(unit.sort_order - 100) % len(COMMUNE_FILL)]
+            fill = extra.get(row.staff_category, FILL_DEFAULT)
+        weights[(unit.code, row.staff_category)] = row.quota * fill
+    total = sum(weights.values())
+    if not total:
+        return {}
+    exact = {key: people * weight / total for key, weight in weights.items()}
+    counts = {key: int(value) for key, value in exact.items()}
+    by_remainder = sorted(exact, key=lambda key: (counts[key] - exact[key], key))
+    for key in by_remainder[: people - sum(counts.values())]:
+        counts[key] += 1
+    return {key: n for key, n in counts.items() if n}
+
+
 def _seed(people: int, seed: int, today: date, out: TextIO, progress: bool) -> int:
     from tqdm import tqdm
 
@@ -374,24 +417,290 @@ def _seed(people: int, seed: int, today: date, out: TextIO, progress: bool) -> i
             today=today,
             on_progress=bar.update,
             unit_codes=[PROVINCE["code"], MINISTRY["code"]],
+            allocation=synthetic.allocation_for(headcounts(people, today)),
         )
     out.write(f"Đã tạo {result.created} hồ sơ ({result.rate:.0f} hồ sơ/giây).\n")
     return result.created
 
 
-# --- work to do: deadlines, discrepancies, a proposal ---------------------------------------------
+# --- what the personas find: protected dossiers, work to do, scans --------------------------------
 
 
-def _received_for_due(today: date, low: date, high: date) -> date:
-    """A receipt day whose 10-working-day deadline falls in [low, high)."""
-    from hoso.changes.obligations import deadline
+@dataclass(frozen=True)
+class WorkPlan:
+    """How much of each kind of work a demo of the default size holds (a smaller demo holds
+    what its clerk's department has people for). README's table of the demo's data is checked
+    against `demo_figures`, which counts what was made."""
 
-    for back in range(1, 60):
+    overdue: int = 4  # decisions registered, not entered, past their deadline
+    due_soon: int = 3
+    later: int = 2  # registered today: due in 10 working days
+    done: int = 3  # entered (approved) on time
+    done_late: int = 1
+    pending: int = 5  # paper-based proposals waiting for review
+    approved: int = 3
+    rejected: int = 2
+    open_discrepancies: int = 6
+    resolved_discrepancies: int = 3
+    scanned_dossiers: int = 3  # each with a signed résumé, its paper copy and SCANS
+    granted: int = 6  # protected dossiers `lanhdao` may read under a written approval
+    foreign_granted: int = 3  # province dossiers `ngoai` (the ministry) may read
+
+
+WORK = WorkPlan()
+
+
+def _snv_people(limit: int) -> list[str]:
+    """Unprotected dossiers of the clerk's department, oldest first: the clerk's work."""
+    unit = Organization.objects.get(code="NB.SNV")
+    return list(
+        person_queryset()
+        .filter(current_unit__path__startswith=unit.path, secret_label="", special_category=False)
+        .order_by("pk")
+        .values_list("personal_id", flat=True)[:limit]
+    )
+
+
+def _receipt_days(today: date) -> dict[str, list[date]]:
+    """Receipt days (most recent first) by where a decision received then stands today:
+    overdue, due soon, later (its 10-working-day deadline counted on the real calendar)."""
+    from hoso.calendar import selectors as calendar_selectors
+    from hoso.changes.obligations import _soon_limit, deadline
+
+    soon = _soon_limit(today, calendar_selectors.calendar())
+    days: dict[str, list[date]] = {"overdue": [], "due_soon": [], "later": []}
+    for back in range(0, 45):
         start = today - timedelta(days=back)
         due = deadline("enter_decision", start)[0]
-        if low <= due < high:
-            return start
-    return today - timedelta(days=30)
+        bucket = "overdue" if due < today else "due_soon" if due < soon else "later"
+        days[bucket].append(start)
+    return days
+
+
+# (award form, summary, issuer) of the decisions the clerk registers.
+REWARDS = (
+    ("certificate_of_merit", "Tặng giấy khen hoàn thành xuất sắc nhiệm vụ năm {year}", "Sở Nội vụ"),
+    (
+        "certificate_of_merit",
+        "Tặng giấy khen có thành tích trong phong trào thi đua năm {year}",
+        "Ủy ban nhân dân tỉnh Ninh Bình",
+    ),
+)
+# (operations, note) of the clerk's paper-based proposals; {n} varies the values.
+PROPOSALS = (
+    (
+        [{"op": "set", "section": "identity", "values": {"phone": "09120{n:05d}"}}],
+        "Phiếu bổ sung lý lịch: số điện thoại mới",
+    ),
+    (
+        [
+            {
+                "op": "set",
+                "section": "qualifications",
+                "values": {"strengths": "Tổng hợp, tham mưu xây dựng văn bản quy phạm pháp luật"},
+            }
+        ],
+        "Bản tự kiểm điểm năm trước",
+    ),
+    (
+        [
+            {
+                "op": "set",
+                "section": "employment",
+                "values": {
+                    "main_duties": "Theo dõi công tác tổ chức bộ máy, biên chế của các sở, ngành"
+                },
+            }
+        ],
+        "Quyết định phân công nhiệm vụ",
+    ),
+)
+REJECTIONS = (
+    "Chưa có bản sao văn bằng kèm theo.",
+    "Số điện thoại không khớp với phiếu bổ sung lý lịch đã ký.",
+    "Nội dung đề nghị đã được cập nhật theo quyết định khác.",
+    "Cần xác nhận của thủ trưởng đơn vị trước khi cập nhật.",
+)
+# (section, field, what the paper dossier says) of the leader's discrepancy reports.
+DISCREPANCIES = (
+    ("identity", "identity.birth_place", "Xã Ninh Hải, huyện Hoa Lư (theo giấy khai sinh)"),
+    ("training", "", "Bằng thạc sĩ cấp năm 2015, hồ sơ giấy trang 12"),
+    ("awards", "", "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh năm 2019 chưa có trong hồ sơ"),
+    ("salary", "", "Quyết định nâng lương năm 2022 ghi bậc 4, hệ số 3,33"),
+    ("party", "", "Ngày vào Đảng 19/05/2010 theo thẻ đảng viên"),
+    ("work_history", "", "Từ 2008 đến 2012 công tác tại Ủy ban nhân dân huyện Gia Viễn"),
+    ("family", "", "Lý lịch giấy ghi em ruột sinh năm 1990, không phải 1991"),
+    ("identity", "identity.home_town", "Quê quán: xã Yên Khánh (theo lý lịch gốc năm 2005)"),
+    ("evaluations", "", "Năm 2023 xếp loại hoàn thành tốt nhiệm vụ, không phải xuất sắc"),
+    ("training", "", "Chứng chỉ quản lý nhà nước chương trình chuyên viên chính, năm 2018"),
+    ("military", "", "Thời gian nghĩa vụ quân sự 2002–2004 theo quyết định xuất ngũ"),
+    ("awards", "", "Giấy khen của Giám đốc Sở năm 2021 (hồ sơ giấy trang 20)"),
+    ("identity", "identity.birth_place", "Phường Nam Bình, thành phố Ninh Bình (giấy khai sinh)"),
+)
+
+
+def _work(today: date, out: TextIO) -> None:
+    """What the personas find waiting, made through the services as they would: decisions
+    registered by the clerk (overdue, due soon, later, entered on time or late), paper-based
+    proposals (pending, approved, rejected), discrepancies reported by the leader (open, and
+    resolved by the records manager). Only when this run created the people."""
+    from hoso.changes import decisions, discrepancies, services
+
+    plan = WORK
+    clerk = User.objects.get(username="nhaplieu")
+    leader = User.objects.get(username="lanhdao")
+    manager = User.objects.get(username="quanly")
+    out.write("Tạo việc cần làm, đề xuất thay đổi và cảnh báo sai lệch…\n")
+    wanted = sum((plan.overdue, plan.due_soon, plan.later, plan.done, plan.done_late)) + sum(
+        (plan.pending, plan.approved, plan.rejected)
+    )
+    people = iter(_snv_people(wanted + plan.scanned_dossiers)[plan.scanned_dossiers :])
+    days = _receipt_days(today)
+    decided: list[tuple[str, int]] = []  # (bucket, change set) to approve after registering
+    buckets = (
+        ("overdue", "overdue", plan.overdue),
+        ("due_soon", "due_soon", plan.due_soon),
+        ("later", "later", plan.later),
+        ("done", "due_soon", plan.done),
+        ("done_late", "overdue", plan.done_late),
+    )
+    number = 100
+    for bucket, when, count in buckets:
+        for index in range(count):
+            pid = next(people, None)
+            if pid is None or not days[when]:
+                break
+            received = days[when][min(index, len(days[when]) - 1)]
+            form, summary, issuer = REWARDS[number % len(REWARDS)]
+            number += 1
+            decision = decisions.decision_register(
+                acting_user=clerk,
+                decision_type="reward",
+                number=f"{number}/QĐ-{'SNV' if issuer == 'Sở Nội vụ' else 'UBND'}",
+                signed_date=received - timedelta(days=2),
+                issuer=issuer,
+                received_date=received,
+                effective_date=received - timedelta(days=2),
+                personal_id=pid,
+                parameters={"form_code": form},
+                summary=summary.format(year=received.year - 1),
+                today=today,
+            )
+            if bucket.startswith("done") and decision.changeset_id:
+                decided.append((bucket, decision.changeset_id))
+    for _bucket, changeset_id in decided:
+        services.changeset_approve(acting_user=manager, changeset_id=changeset_id, today=today)
+    outcomes = ["pending"] * plan.pending + ["approved"] * plan.approved
+    outcomes += ["rejected"] * plan.rejected
+    for n, outcome in enumerate(outcomes):
+        pid = next(people, None)
+        if pid is None:
+            break
+        operations, note = PROPOSALS[n % len(PROPOSALS)]
+        changeset = services.changeset_propose(
+            acting_user=clerk,
+            personal_id=pid,
+            operations=json.loads(json.dumps(operations).replace("{n:05d}", f"{n:05d}")),
+            source_kind="paper",
+            paper_confirmed_on=today - timedelta(days=n % 5),
+            source_note=note,
+            today=today,
+        )
+        if outcome == "approved":
+            services.changeset_approve(acting_user=manager, changeset_id=changeset.pk, today=today)
+        elif outcome == "rejected":
+            services.changeset_reject(
+                acting_user=manager,
+                changeset_id=changeset.pk,
+                reason=REJECTIONS[n % len(REJECTIONS)],
+            )
+    province = Organization.objects.get(code=PROVINCE["code"])
+    reports = plan.open_discrepancies + plan.resolved_discrepancies
+    reported = list(
+        person_queryset()
+        .filter(
+            current_unit__path__startswith=province.path, secret_label="", special_category=False
+        )
+        .exclude(current_unit__path__startswith=Organization.objects.get(code="NB.SNV").path)
+        .order_by("-pk")
+        .values_list("personal_id", flat=True)[:reports]
+    )
+    for n, pid in enumerate(reported):
+        section, field, paper = DISCREPANCIES[n % len(DISCREPANCIES)]
+        found = discrepancies.discrepancy_report(
+            acting_user=leader, personal_id=pid, sections=[section], field=field, paper_says=paper
+        )
+        if n >= plan.open_discrepancies:
+            discrepancies.discrepancy_resolve(
+                acting_user=manager,
+                discrepancy_id=found.pk,
+                note="Đã đối chiếu bản gốc trong hồ sơ giấy; hồ sơ điện tử cập nhật theo đó.",
+                today=today,
+            )
+
+
+def approval_level(*, secret_ceiling: str, covers_special: bool) -> str:
+    """The approval level a grant over protected dossiers names (R-SECRET, R-SPECIAL): the
+    lowest level of the `approval_level` catalog that suffices for what it covers."""
+    return lowest_sufficient_level(secret_ceiling=secret_ceiling, covers_special=covers_special)
+
+
+def _grants(today: date, out: TextIO) -> None:
+    """Written approvals recorded by the records manager: `lanhdao` may read some protected
+    dossiers (Mật and the special category, not Tối mật), for a personnel review; `ngoai`
+    (the ministry) a few ordinary dossiers of the province. Everyone else is refused the
+    protected ones, `quanly` included (a records manager never grants themself)."""
+    from hoso.access.models import AccessGrant
+    from hoso.access.services import grant_issue
+
+    if AccessGrant.objects.exists():
+        return
+    manager = User.objects.get(username="quanly")
+    province = Organization.objects.get(code=PROVINCE["code"])
+    in_province = person_queryset().filter(current_unit__path__startswith=province.path)
+    protected = list(
+        in_province.filter(secret_label__in=[SecretLabel.NONE, SecretLabel.MAT])
+        .exclude(secret_label="", special_category=False)
+        .order_by("-special_category", "pk")
+        .values_list("personal_id", flat=True)[: WORK.granted]
+    )
+    out.write("Ghi nhận văn bản phê duyệt cho khai thác hồ sơ…\n")
+    if protected:
+        grant_issue(
+            acting_user=manager,
+            grantee=User.objects.get(username="lanhdao"),
+            purpose="Xem xét quy hoạch, bổ nhiệm lại cán bộ diện Ban Thường vụ Tỉnh ủy quản lý",
+            document_number="125-CV/TU",
+            document_date=today - timedelta(days=7),
+            signer="Phó Bí thư Thường trực Tỉnh ủy",
+            valid_from=today - timedelta(days=7),
+            valid_to=today + timedelta(days=90),
+            person_ids=protected,
+            secret_ceiling=SecretLabel.MAT,
+            covers_special=True,
+            approval_level=approval_level(secret_ceiling=SecretLabel.MAT, covers_special=True),
+        )
+    ordinary = list(
+        in_province.filter(secret_label="", special_category=False)
+        .exclude(current_unit__path__startswith=Organization.objects.get(code="NB.SNV").path)
+        .order_by("pk")
+        .values_list("personal_id", flat=True)[1 : 1 + WORK.foreign_granted]
+    )
+    if ordinary:
+        grant_issue(
+            acting_user=manager,
+            grantee=User.objects.get(username="ngoai"),
+            purpose="Thẩm định hồ sơ đề nghị tiếp nhận, điều động về Bộ Nội vụ",
+            document_number="2187/BNV-CCVC",
+            document_date=today - timedelta(days=3),
+            signer="Vụ trưởng Vụ Công chức - Viên chức",
+            valid_from=today - timedelta(days=3),
+            valid_to=today + timedelta(days=30),
+            person_ids=ordinary,
+        )
+
+
+# --- scans ---------------------------------------------------------------------------------------
 
 
 def _scan_of(pdf: bytes) -> bytes:
@@ -408,94 +717,169 @@ def _scan_of(pdf: bytes) -> bytes:
         return (Path(tmp) / "p.jpg").read_bytes()
 
 
+# The paper a clerk scans besides the résumé: (component kind, title, file name, heading, body).
+PAPER_PAGE = """<html lang="vi"><head><meta charset="utf-8"><style>
+@page {{ size: A4; margin: 25mm 20mm; }}
+body {{ font-family: "Liberation Serif", serif; font-size: 14pt; line-height: 1.5; }}
+h1 {{ font-size: 17pt; text-align: center; margin: 14mm 0 8mm; }}
+.top {{ display: flex; justify-content: space-between; font-size: 12pt; text-align: center; }}
+</style></head><body>
+<div class="top"><div>{issuer}</div><div><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br>
+Độc lập - Tự do - Hạnh phúc</div></div>
+<h1>{heading}</h1>{body}</body></html>"""
+SCANS = (
+    (
+        "birth_certificate",
+        "Bản sao giấy khai sinh",
+        "giay-khai-sinh.jpg",
+        "GIẤY KHAI SINH (BẢN SAO)",
+        "<p>Họ, chữ đệm, tên: <b>{name}</b></p><p>Ngày, tháng, năm sinh: {birth}</p>"
+        "<p>Giới tính: {sex}</p><p>Nơi sinh: {birth_place}</p><p>Số định danh cá nhân: {pid}</p>",
+    ),
+    (
+        "diploma",
+        "Bản sao bằng tốt nghiệp",
+        "bang-tot-nghiep.jpg",
+        "BẰNG TỐT NGHIỆP",
+        "<p>Cấp cho: <b>{name}</b></p><p>Ngày sinh: {birth}</p>"
+        "<p>Ngành: {field}</p><p>Trình độ: {qualification}</p>",
+    ),
+    (
+        "decision",
+        "Quyết định nhân sự gần nhất",
+        "quyet-dinh.jpg",
+        "QUYẾT ĐỊNH",
+        "<p>Số: {decision_number}, ngày {decision_date}</p><p>Về việc: {decision_summary}</p>"
+        "<p>Đối với ông (bà): <b>{name}</b>, sinh ngày {birth}</p>",
+    ),
+)
+
+
+def _paper(person: Any, heading: str, body: str) -> bytes:
+    """A one-page paper document of `person`, rendered to PDF (then "scanned" by `_scan_of`)."""
+    from html import escape
+
+    from weasyprint import HTML
+
+    from hoso.catalog.selectors import name_of
+    from hoso.core.dates import vn
+    from hoso.people.selectors import dossier_data
+
+    data = dossier_data(person)
+    identity = data.get("identity") or {}
+    events = sorted(data.get("career_events") or [], key=lambda e: str(e.get("signed_date")))
+    last = events[-1] if events else {}
+    qualifications = data.get("qualifications") or {}
+    signed = last.get("signed_date")
+    facts = {
+        "name": person.full_name,
+        "birth": vn(person.birth_date),
+        "sex": "Nữ" if identity.get("sex") == "F" else "Nam",
+        "birth_place": identity.get("birth_place") or "",
+        "pid": person.personal_id,
+        "field": qualifications.get("qualification_field") or "",
+        "qualification": name_of("qualification", qualifications.get("highest_qualification")),
+        "decision_number": last.get("decision_number") or "",
+        "decision_date": vn(date.fromisoformat(str(signed))) if signed else "",
+        "decision_summary": last.get("summary") or "",
+    }
+    page = PAPER_PAGE.format(
+        issuer=escape(str(last.get("issuer") or PROVINCE["name"])),
+        heading=heading,
+        body=body.format(**{k: escape(str(v)) for k, v in facts.items()}),
+    )
+    return HTML(string=page).write_pdf()
+
+
 def _documents(out: TextIO) -> None:
-    """Signed résumés for a few dossiers of the Department of Home Affairs, and their paper
-    résumés "scanned" (the résumé rendered, rasterized to a JPEG) and uploaded by the clerk:
-    the task worker beside the demo converts them to PDF/A and reads them (OCR)."""
+    """Signed résumés for a sample of the clerk's department's dossiers, and their paper
+    documents "scanned" (rendered, rasterized to a grayscale JPEG) and uploaded by the clerk:
+    the résumé and the papers of SCANS. The task worker beside the demo converts them to
+    PDF/A and reads them (OCR) in the background, after the node is up."""
     from hoso.documents import resume, services
+    from hoso.documents.storage import storage
 
     clerk = User.objects.get(username="nhaplieu")
     manager = User.objects.get(username="quanly")
-    unit = Organization.objects.get(code="NB.SNV")
-    people = list(
-        person_queryset().filter(current_unit__path__startswith=unit.path).order_by("pk")[:3]
-    )
-    out.write("Ký số sơ yếu lý lịch và số hóa bản giấy của một số hồ sơ…\n")
+    people = [person_queryset().get(personal_id=pid) for pid in _snv_people(WORK.scanned_dossiers)]
+    out.write("Ký số sơ yếu lý lịch và số hóa hồ sơ giấy của một số hồ sơ…\n")
     for person in people:
-        resume.resume_issue(acting_user=manager, personal_id=person.personal_id)
-        page = _scan_of(resume.resume_render(resume.resume_source(person)))
-        services.component_add(
-            acting_user=clerk,
-            personal_id=person.personal_id,
-            kind="resume",
-            title="Sơ yếu lý lịch (bản giấy, Mẫu 2C-BNV/2008)",
-            filename="so-yeu-ly-lich.jpg",
-            content=[page],
-        )
+        signed = resume.resume_issue(acting_user=manager, personal_id=person.personal_id)
+        # Its paper copy: the same first page, as printed and signed by hand long ago.
+        pdf = b"".join(storage().open(signed.key))
+        pages = [
+            ("resume", "Sơ yếu lý lịch (bản giấy, Mẫu 2C-BNV/2008)", "so-yeu-ly-lich.jpg", pdf)
+        ]
+        pages += [
+            (kind, title, filename, _paper(person, heading, body))
+            for kind, title, filename, heading, body in SCANS
+        ]
+        for kind, title, filename, pdf in pages:
+            services.component_add(
+                acting_user=clerk,
+                personal_id=person.personal_id,
+                kind=kind,
+                title=title,
+                filename=filename,
+                content=[_scan_of(pdf)],
+            )
 
 
-def _work(today: date, out: TextIO) -> None:
-    """What the personas find waiting, made through the services as they would: decisions
-    registered late (overdue) and recently (due soon), two discrepancies, one proposal.
-    Only when this run created the people, so a second run adds nothing."""
-    from hoso.calendar import selectors as calendar_selectors
-    from hoso.changes import decisions, discrepancies, obligations, services
+# --- what the demo holds, as README states it -------------------------------------------------
 
-    clerk = User.objects.get(username="nhaplieu")
-    leader = User.objects.get(username="lanhdao")
-    unit = Organization.objects.get(code="NB.SNV")
-    people = list(
-        person_queryset()
-        .filter(current_unit__path__startswith=unit.path)
-        .order_by("pk")
-        .values_list("personal_id", flat=True)[:4]
-    )
+
+def demo_figures(today: date | None = None) -> dict[str, str]:
+    """What the node holds, counted, in the words of README's table of the demo's data (a
+    test compares the two after a default setup, so the README cannot drift)."""
+    from hoso.access.models import AccessGrant
+    from hoso.changes.models import ChangeSet, ChangeStatus, Discrepancy, DiscrepancyStatus
+    from hoso.changes.obligations import obligations_list
+    from hoso.documents.models import Component, SignedResume
+    from hoso.orgs.selectors import quota_usage
+
+    today = today or local_today()
+    people = person_queryset()
     province = Organization.objects.get(code=PROVINCE["code"])
-    others = list(
-        person_queryset()
-        .filter(current_unit__path__startswith=province.path)
-        .exclude(personal_id__in=people)
-        .order_by("-pk")
-        .values_list("personal_id", flat=True)[:2]
-    )
-    if len(people) < 4 or len(others) < 2:
-        return  # a tiny demo: the clerk's department has too few people
-    out.write("Tạo việc cần làm, cảnh báo sai lệch và đề xuất mẫu…\n")
-    soon = obligations._soon_limit(today, calendar_selectors.calendar())
-    overdue_day = _received_for_due(today, date.min, today - timedelta(days=3))
-    soon_day = _received_for_due(today, today, soon)
-    for index, (pid, received) in enumerate(
-        zip(people[:3], (overdue_day, overdue_day, soon_day), strict=True), start=1
-    ):
-        decisions.decision_register(
-            acting_user=clerk,
-            decision_type="reward",
-            number=f"{100 + index}/QĐ-UBND",
-            signed_date=received,
-            issuer="Ủy ban nhân dân tỉnh Ninh Bình",
-            received_date=received,
-            effective_date=received,
-            personal_id=pid,
-            parameters={"form_code": "certificate_of_merit"},
-            summary="Tặng giấy khen",
-            today=today,
-        )
-    for pid, section, field, paper in (
-        (others[0], "identity", "identity.birth_place", "Xã Ninh Hải, huyện Hoa Lư"),
-        (others[1], "training", "", "Bằng thạc sĩ cấp năm 2015, hồ sơ giấy trang 12"),
-    ):
-        discrepancies.discrepancy_report(
-            acting_user=leader, personal_id=pid, sections=[section], field=field, paper_says=paper
-        )
-    services.changeset_propose(
-        acting_user=clerk,
-        personal_id=people[3],
-        operations=[{"op": "set", "section": "identity", "values": {"phone": "0912000111"}}],
-        source_kind="paper",
-        paper_confirmed_on=today,
-        source_note="Sơ yếu lý lịch bổ sung",
-        today=today,
-    )
+    in_province = people.filter(current_unit__path__startswith=province.path).count()
+    labels = {
+        label: people.filter(secret_label=label).count()
+        for label in (SecretLabel.MAT, SecretLabel.TOI_MAT)
+    }
+    special = people.filter(special_category=True).count()
+    grants = {
+        g.grantee.username: len(g.person_ids)
+        for g in AccessGrant.objects.select_related("grantee").filter(revoked_at__isnull=True)
+    }
+    usage = quota_usage(year=today.year)
+    over = sum(1 for u in usage if u.over)
+    scans = Component.objects.count()
+    scanned = Component.objects.values("personal_id").distinct().count()
+    changes = ChangeSet.objects.all()
+    status = {s: changes.filter(status=s).count() for s in ChangeStatus.values}
+    paper = changes.filter(source_kind="paper")
+    open_ = Discrepancy.objects.filter(status=DiscrepancyStatus.OPEN).count()
+    resolved = Discrepancy.objects.filter(status=DiscrepancyStatus.RESOLVED).count()
+
+    def due(state: str) -> int:
+        return obligations_list(scope=Q(), status=state, today=today).count()
+
+    return {
+        "dossiers": f"{people.count():,} ({in_province:,} in the province, "
+        f"{people.count() - in_province:,} in the ministry)",
+        "protected dossiers": f"{labels[SecretLabel.MAT]} Mật, {labels[SecretLabel.TOI_MAT]} "
+        f"Tối mật; {special} of the special category",
+        "written approvals": f"`lanhdao`: {grants.get('lanhdao', 0)} protected dossiers "
+        f"(Mật or special category); `ngoai`: {grants.get('ngoai', 0)} province dossiers",
+        "staffing quota rows of the year": f"{len(usage)}: {len(usage) - over} within, {over} over",
+        "scans": f"{scans} on {scanned} dossiers",
+        "signed résumés": str(SignedResume.objects.count()),
+        "proposals": f"{status[ChangeStatus.PROPOSED]} pending, {status[ChangeStatus.APPLIED]} "
+        f"approved, {status[ChangeStatus.REJECTED]} rejected ({paper.count()} paper-based, "
+        f"the rest from decisions)",
+        "discrepancies": f"{open_} open, {resolved} resolved",
+        "deadlines": f"{due('overdue')} overdue, {due('due_soon')} due soon, {due('on_time')} "
+        f"later, {due('done')} done on time, {due('done_late')} done late",
+    }
 
 
 # --- personas and their passwords -----------------------------------------------------------------

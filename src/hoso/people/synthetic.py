@@ -128,6 +128,7 @@ class UnitInfo:
     root_former: str = ""
     siblings: tuple[str, ...] = ()  # names of other units under the same agency (transfers)
     email_domain: str = "gov.vn"
+    provincial: bool = False  # under a province's committee (its standing committee's cadres)
 
 
 def _read_json(name: str) -> dict[str, Any]:
@@ -280,7 +281,11 @@ class Population:
         catalogs: Catalogs,
         serial_start: Mapping[str, int] | None = None,
         present: Present | None = None,
+        allocation: Sequence[tuple[str, str]] = (),
     ) -> None:
+        """`allocation`, when given, places person `i` in (unit code, staff category)
+        `allocation[i % len(allocation)]` instead of drawing them by the units' weights, so a
+        demo can fill each quota as it means to (see `allocation_for`)."""
         require_catalogs(catalogs)
         if not units:
             raise DomainError("no_units", NO_UNITS)
@@ -296,6 +301,11 @@ class Population:
         self._names(_read_json("names.json"))
         self._catalogs(catalogs)
         self._units(units)
+        by_code = {u.code: u for u in units}
+        unknown = sorted({code for code, _ in allocation if code not in by_code})
+        if unknown:
+            raise DomainError("unknown_unit", "Không có đơn vị: " + ", ".join(unknown) + ".")
+        self.allocation = [(by_code[code], category) for code, category in allocation]
         self._streets()
 
     # -- tables built once -------------------------------------------------------------------------
@@ -444,7 +454,7 @@ class Population:
         rng.seed((self.seed << 32) + index)
         r = rng.random
         life = _Life()
-        self._who(life, r)
+        self._who(life, r, index)
         self._schooling(life, r)
         self._leadership(life, r)
         self._promotions(life, r)
@@ -477,14 +487,41 @@ class Population:
         data["qualifications"] = self._qualifications(life, r, honour)
         data["identity"]["marital_status"] = life.marital
         self._leave_gaps(data, r)
+        protection = self._protection(life, r)
+        if protection:
+            data["protection"] = protection
         return data
+
+    def _protection(self, life: _Life, r: Callable[[], float]) -> dict[str, Any]:
+        """The special category and the secret label (R-SPECIAL, R-SECRET): drawn last, so
+        everything else of the person is as it would be without them."""
+        rules = self.p["protection"]
+        special = life.unit.provincial and life.leader in rules["special_category_positions"]
+        if special:
+            shares = rules["special"]
+        elif life.leader and life.unit.field == "inspection":
+            shares = rules["inspection_leader"]
+        else:
+            shares = rules["other"]
+        u, label = r(), ""
+        for code, share in shares:
+            if u < share:
+                label = code
+                break
+            u -= share
+        if not (special or label):
+            return {}
+        return {"secret_label": label, "special_category": special}
 
     # -- who: unit, sex, birth, places, names ------------------------------------------------------
 
-    def _who(self, life: _Life, r: Callable[[], float]) -> None:
-        unit = life.unit = self.unit_pick(r())
+    def _who(self, life: _Life, r: Callable[[], float], index: int) -> None:
+        unit = self.unit_pick(r())
+        category = self.cat_pick[unit.code](r())
+        if self.allocation:
+            unit, category = self.allocation[index % len(self.allocation)]
+        life.unit, life.category = unit, category
         self.seen[unit.code] = self.seen.get(unit.code, 0) + 1
-        category = life.category = self.cat_pick[unit.code](r())
         shares = self.p["female_share"]
         base_field = unit.field.split("_")[0]
         if category == "public_employee" and base_field in shares:
@@ -1795,6 +1832,17 @@ def generate_dossiers(
     ).dossiers(count, start)
 
 
+def allocation_for(headcounts: Mapping[tuple[str, str], int]) -> list[tuple[str, str]]:
+    """(unit code, staff category) for each person, so that each pair gets its headcount and
+    the pairs are interleaved evenly (any first n people are spread like the whole)."""
+    slots = [
+        ((k + 0.5) / count, unit, category)
+        for (unit, category), count in sorted(headcounts.items())
+        for k in range(count)
+    ]
+    return [(unit, category) for _, unit, category in sorted(slots)]
+
+
 # --- reading the node's catalogs and organization tree (ORM, once per run) ----------------------
 
 
@@ -1942,6 +1990,7 @@ def _unit_info(
         categories=tuple(sorted(quotas.get(org.pk, {}).items())),
         job_positions=tuple(jobs.get(org.pk, ())),
         issuer_abbr=_initials(agency.name),
+        provincial=root.kind == "provincial_committee",
         **texts,
     )
 
@@ -2073,6 +2122,7 @@ def seed_plan(
     seed: int,
     unit_codes: Sequence[str] | None = None,
     today: date | None = None,
+    allocation: Sequence[tuple[str, str]] = (),
 ) -> SeedPlan:
     """Prepare seeding `count` people into the leaf units (under `unit_codes` if given).
 
@@ -2102,6 +2152,7 @@ def seed_plan(
         catalogs=catalogs,
         serial_start=id_prefix_counts(),
         present=present_state(),
+        allocation=allocation,
     )
     return SeedPlan(population, count, Person.objects.count(), today)
 
@@ -2114,7 +2165,11 @@ def seed_people(
     unit_codes: Sequence[str] | None = None,
     today: date | None = None,
     on_progress: Callable[[int], None] | None = None,
+    allocation: Sequence[tuple[str, str]] = (),
 ) -> SeedResult:
-    """Generate `count` people and write them through `people.services` (see `seed_plan`)."""
-    plan = seed_plan(count=count, seed=seed, unit_codes=unit_codes, today=today)
+    """Generate `count` people and write them through `people.services` (see `seed_plan`;
+    `allocation` as in `Population`)."""
+    plan = seed_plan(
+        count=count, seed=seed, unit_codes=unit_codes, today=today, allocation=allocation
+    )
     return plan.run(batch_size=batch_size, on_progress=on_progress)

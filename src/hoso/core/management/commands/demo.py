@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hoso.core.demo import accounts_table, demo_setup
 from hoso.core.errors import DomainError
 from hoso.core.serving import background_worker
+from hoso.core.webserver import serve
 
 
 class Command(BaseCommand):
@@ -50,11 +50,12 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
         url = f"http://{host}:{port}/"
+        # The accounts table comes last, right above the address: nothing printed after it
+        # but the address (the server starts without Django's banner, see core.webserver).
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Nút trình diễn sẵn sàng: {info.people} hồ sơ."))
-        self.stdout.write(accounts_table(info.accounts))
         self.stdout.write(
-            "\nĐăng nhập gồm hai bước: mật khẩu, rồi mã xác thực (OTP) 6 chữ số. Thêm khóa TOTP "
+            "Đăng nhập gồm hai bước: mật khẩu, rồi mã xác thực (OTP) 6 chữ số. Thêm khóa TOTP "
             "của tài khoản vào ứng dụng xác thực (Google Authenticator, FreeOTP…), hoặc lấy mã "
             "hiện tại bằng lệnh (chỉ để trình diễn, thử nghiệm):\n"
             "    hoso totp code TÊN_ĐĂNG_NHẬP"
@@ -62,7 +63,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Mật khẩu và khóa TOTP được lưu tại {info.accounts_file} (chỉ chủ sở hữu đọc được)."
         )
-        self.stdout.write(f"Địa chỉ: {url}  ·  API: {url}api/v1/docs")
         if host not in settings.ALLOWED_HOSTS:
             self.stdout.write(
                 self.style.WARNING(
@@ -70,9 +70,13 @@ class Command(BaseCommand):
                     "mà trình duyệt dùng để truy cập."
                 )
             )
+        self.stdout.write("")
+        self.stdout.write(accounts_table(info.accounts))
+        self.stdout.write(f"\nĐịa chỉ: {url}  ·  API: {url}api/v1/docs")
+        self.stdout.flush()
         if opts["no_serve"]:
             return
         # Scans are converted and read (OCR) and the audit chain sealed in the background: one
         # `hoso worker` beside the web server, stopped with it (SIGTERM, SIGINT; core.serving).
         with background_worker():
-            call_command("runserver", f"{host}:{port}", use_reloader=False, insecure_serving=True)
+            serve(host, port)
