@@ -466,7 +466,7 @@ def test_list_pages_run_a_bounded_number_of_queries(
         reverse("web:search") + "?q=le+van&unit=T01.STC&sex=M&age_min=20&age_max=60": 26,
         reverse("web:completeness"): 14,
         reverse("web:orgs"): 11,
-        reverse("web:org", args=["T01.STC"]): 14,
+        reverse("web:org", args=["T01.STC"]): 15,
         reverse("web:catalogs"): 10,
         reverse("web:catalog", args=["ethnicity"]): 13,
     }

@@ -638,7 +638,7 @@ def test_who_saw_this_dossier_lists_each_event_in_full(as_, people):
         "Cho phép",
         "Từ chối",
         f'<td class="num">{len(read.sections)}</td>',
-        "Xem trên trang",
+        "Xem hồ sơ trên trang",
         "127.0.0.1",
         read.correlation_id[:12],
     ):

@@ -23,7 +23,7 @@ from django.utils import timezone
 from hoso.access import audit, masking
 from hoso.access.policies import DossierAccess, Gate
 from hoso.audit.models import AuditAction, AuditOutcome
-from hoso.audit.purposes import purpose_label
+from hoso.audit.purposes import PURPOSES
 from hoso.catalog.selectors import name_of
 from hoso.core.errors import DomainError
 from hoso.people.models import Person
@@ -274,7 +274,7 @@ def audit_trail_export(
                     outcomes.get(e.outcome, e.outcome),
                     e.personal_id,
                     len(e.sections or []),
-                    purpose_label(e.purpose),
+                    PURPOSES.get(e.purpose, e.purpose),  # an unnamed one exactly as kept
                     e.grant_id,
                     e.client_address,
                     e.correlation_id,
