@@ -462,8 +462,8 @@ def test_list_pages_run_a_bounded_number_of_queries(
     # alerts (a records manager reviews them), the nav's count of the user's own work due,
     # the units' names told apart by their parents (one query): nothing per row.
     bounds = {
-        reverse("web:search"): 26,
-        reverse("web:search") + "?q=le+van&unit=T01.STC&sex=M&age_min=20&age_max=60": 26,
+        reverse("web:search"): 27,
+        reverse("web:search") + "?q=le+van&unit=T01.STC&sex=M&age_min=20&age_max=60": 27,
         reverse("web:completeness"): 14,
         reverse("web:orgs"): 11,
         reverse("web:org", args=["T01.STC"]): 15,
