@@ -460,13 +460,14 @@ def test_list_pages_run_a_bounded_number_of_queries(
     # Session (read and touched), user, its verifying TOTP device, duties, grants, filter
     # choices, count, one page and the audit event of the listing, the nav's count of open
     # alerts (a records manager reviews them; with their grants, which open protected
-    # dossiers' events), the nav's count of the user's own work due: nothing per row.
+    # dossiers' events), the nav's count of the user's own work due, the units' names told
+    # apart by their parents (one query): nothing per row.
     bounds = {
         reverse("web:search"): 27,
         reverse("web:search") + "?q=le+van&unit=T01.STC&sex=M&age_min=20&age_max=60": 27,
         reverse("web:completeness"): 14,
         reverse("web:orgs"): 12,
-        reverse("web:org", args=["T01.STC"]): 15,
+        reverse("web:org", args=["T01.STC"]): 16,
         reverse("web:catalogs"): 11,
         reverse("web:catalog", args=["ethnicity"]): 14,
     }

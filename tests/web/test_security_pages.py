@@ -638,7 +638,7 @@ def test_who_saw_this_dossier_lists_each_event_in_full(as_, people):
         "Cho phép",
         "Từ chối",
         f'<td class="num">{len(read.sections)}</td>',
-        "Xem trên trang",
+        "Xem hồ sơ trên trang",
         "127.0.0.1",
         read.correlation_id[:12],
     ):
@@ -762,7 +762,7 @@ def test_the_csv_export_neutralizes_formulas_and_is_audited_with_its_hash(as_, p
     export_id = response["X-Export-Id"]
     head = " ".join(" ".join(r) for r in rows[:3])
     assert "Người xuất: thanhtra" in head and f"Mã xuất: {export_id}" in head
-    assert re.search(r"Thời điểm \(UTC\): \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", head)
+    assert re.search(r"Thời điểm \(giờ Việt Nam\): \d\d/\d\d/\d{4} \d\d:\d\d:\d\d", head)
     cells = [c for r in rows for c in r]
     assert "'" + FORMULA in cells
     assert {"'+SUM(1+1)", "'-SUM(1+1)", "'@SUM(1+1)"} <= set(cells)

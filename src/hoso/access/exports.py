@@ -1,8 +1,9 @@
 """Exports of lists and dossiers (issue: security, item 9; R-PROHIBITED).
 
 Every exported file needs a written approval that allows export for every person in it,
-carries who exported it, when, and an export id in its first lines, and is audited with the
-file's SHA-256, so a leaked copy can be traced. Spreadsheet formulas are neutralized.
+carries who exported it, when (Vietnam time), and an export id in its first lines, and is
+audited with the file's SHA-256, so a leaked copy can be traced. Spreadsheet formulas are
+neutralized.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils import timezone
 from hoso.access import audit, masking
 from hoso.access.policies import DossierAccess, Gate
 from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.purposes import PURPOSES
 from hoso.catalog.selectors import name_of
 from hoso.core.errors import DomainError
 from hoso.people.models import Person
@@ -54,12 +56,12 @@ def cell(value: Any) -> str:
 
 
 def _header(user: Any, export_id: str) -> list[list[str]]:
-    moment = timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = timezone.localtime().strftime("%d/%m/%Y %H:%M:%S")
     return [
         ["# Hồ sơ điện tử cán bộ, công chức, viên chức — TÀI LIỆU MẬT, không sao chép trái phép"],
         [
             f"# Người xuất: {user.get_username()}",
-            f"Thời điểm (UTC): {moment}",
+            f"Thời điểm (giờ Việt Nam): {moment}",
             f"Mã xuất: {export_id}",
         ],
     ]
@@ -146,7 +148,7 @@ def dossier_export(*, user: Any, personal_id: str) -> ExportFile:
         "export": {
             "id": export_id,
             "by": user.get_username(),
-            "at": timezone.now().isoformat(timespec="seconds"),
+            "at": timezone.localtime().isoformat(timespec="seconds"),  # +07:00
             "classification": "TÀI LIỆU MẬT",
         },
         "personal_id": personal_id,
@@ -221,7 +223,7 @@ def audit_trail_export(
     the user's audit scope, as CSV.
 
     Invariants: only a reviewer of the audit trail exports it (`policies.can_review_audit`),
-    and only events of their scope; the first lines name the exporter, the UTC time and the
+    and only events of their scope; the first lines name the exporter, the time (Vietnam) and the
     export id, and the filters; every cell is neutralized against spreadsheet formulas; the
     file is audited (`EXPORT`, with its SHA-256) before it is handed out. Refusals are audited.
     """
@@ -276,7 +278,7 @@ def audit_trail_export(
                     outcomes.get(e.outcome, e.outcome),
                     e.personal_id,
                     len(e.sections or []),
-                    e.purpose,
+                    PURPOSES.get(e.purpose, e.purpose),  # an unnamed one exactly as kept
                     e.grant_id,
                     e.client_address,
                     e.correlation_id,
@@ -286,7 +288,7 @@ def audit_trail_export(
             ]
         )
     body = ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: spreadsheets read UTF-8
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     result = ExportFile(
         export_id, f"nhat-ky-{stamp}-{export_id[:8]}.csv", "text/csv; charset=utf-8", body
     )

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from hoso.core.errors import Problem, ValidationFailed
@@ -84,6 +84,30 @@ class FieldChange:
     field: str
     before: Any
     after: Any
+    # The whole row the change is in (after the change; before it when removed), so a page
+    # can name the row by its content: its index differs between a proposal and the version.
+    row_values: dict[str, Any] | None = field(default=None, compare=False)
+
+
+def _pairs(old_rows: list[dict], new_rows: list[dict], fields: tuple[str, ...]) -> list:
+    """Rows of two versions paired for comparison: a row found unchanged in both is the same
+    row wherever it stands (approval stores a section in its own order, a proposal appends);
+    the rest pair in order, extra ones as added or removed."""
+    def key(row: dict) -> tuple:
+        return tuple(_norm(row.get(f)) for f in fields)
+
+    unmatched = list(range(len(new_rows)))
+    left: list[int] = []
+    for i, row in enumerate(old_rows):
+        same = next((j for j in unmatched if key(new_rows[j]) == key(row)), None)
+        if same is None:
+            left.append(i)
+        else:
+            unmatched.remove(same)
+    pairs = list(zip(left, unmatched, strict=False))
+    pairs += [(i, None) for i in left[len(unmatched):]]
+    pairs += [(None, j) for j in unmatched[len(left):]]
+    return pairs
 
 
 def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> list[FieldChange]:
@@ -94,11 +118,11 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> list[FieldChan
         old, new = before.get(key), after.get(key)
         if section.many:
             old_rows, new_rows = old or [], new or []
-            for i in range(max(len(old_rows), len(new_rows))):
-                a = old_rows[i] if i < len(old_rows) else {}
-                b = new_rows[i] if i < len(new_rows) else {}
+            for i, j in _pairs(old_rows, new_rows, section.fields):
+                a = old_rows[i] if i is not None else {}
+                b = new_rows[j] if j is not None else {}
                 out += [
-                    FieldChange(key, i, f, a.get(f), b.get(f))
+                    FieldChange(key, j if j is not None else i, f, a.get(f), b.get(f), b or a)
                     for f in section.fields
                     if _norm(a.get(f)) != _norm(b.get(f))
                 ]

@@ -83,3 +83,26 @@ def headcount_by_unit(root: Organization | None = None) -> dict[int, int]:
     return dict(
         qs.values_list("current_unit").annotate(n=Count("id")).values_list("current_unit", "n")
     )
+
+
+def unit_labels() -> dict[str, str]:
+    """Code → the name a person can tell apart: a name several units share ("Văn phòng Sở"
+    in every department) gets its parent's name ("Văn phòng Sở — Sở Nội vụ"). One query."""
+    rows = list(Organization.objects.values_list("pk", "code", "name", "parent_id"))
+    names = {pk: name for pk, _code, name, _parent in rows}
+    taken: dict[str, int] = {}
+    for _pk, _code, name, _parent in rows:
+        taken[name] = taken.get(name, 0) + 1
+    return {
+        code: f"{name} — {names[parent]}" if taken[name] > 1 and parent in names else name
+        for _pk, code, name, parent in rows
+    }
+
+
+def unit_label(org: Organization | None) -> str:
+    """`unit_labels` for one unit (a page naming a handful of units)."""
+    if org is None:
+        return ""
+    if org.parent_id and Organization.objects.filter(name=org.name).exclude(pk=org.pk).exists():
+        return f"{org.name} — {org.parent.name}"
+    return org.name

@@ -14,7 +14,8 @@ from django.db.models import Avg, Count, Q, QuerySet
 from hoso.catalog.selectors import name_of
 from hoso.core.dates import today as local_today
 from hoso.core.text import normalize
-from hoso.orgs.models import Organization
+from hoso.orgs.models import JobPosition, Organization
+from hoso.orgs.selectors import unit_labels
 from hoso.people.models import Person, StaffStatus
 from hoso.people.sections import SECTIONS, Section
 from hoso.people.validation import CODED_FIELDS
@@ -82,14 +83,43 @@ class DisplaySection:
     rows: list[list[DisplayField]] = field(default_factory=list)
 
 
-def _display(section: Section, name: str, value: Any, units: dict[str, str]) -> str:
+# Fields shown by a catalog name although the write path keeps them free of one.
+DISPLAY_CATALOGS: dict[tuple[str, str], str] = {("identity", "nationality"): "nationality"}
+# Official codes officers read and quote (mã ngạch): the name first, the code beside it.
+CODE_BESIDE = {"rank"}
+PROVINCE_FIELDS = {"birth_place_code", "home_town_code"}
+
+
+def _province(code: str) -> str:
+    """"37" → "Tỉnh Ninh Bình (mã 37)": birth places are pre-2025 provinces, then the new."""
+    from hoso.catalog.selectors import attrs_map
+
+    for catalog in ("province_old", "province"):
+        attrs = attrs_map(catalog).get(code)
+        if attrs is not None:
+            name = attrs.get("full_name") or name_of(catalog, code)
+            return f"{name} (mã {code})"
+    return code
+
+
+def display_value(
+    section: Section, name: str, value: Any, units: dict[str, str] | None = None
+) -> str:
+    """One stored value as a person reads it: catalog codes by their Vietnamese name (with the
+    code beside it where officers use codes), units by name, dates dd/mm/yyyy."""
     if value in (None, ""):
         return ""
-    catalog = CODED_FIELDS.get((section.key, name))
+    catalog = CODED_FIELDS.get((section.key, name)) or DISPLAY_CATALOGS.get((section.key, name))
     if catalog:
-        return name_of(catalog, str(value))
+        named = name_of(catalog, str(value))
+        return f"{named} ({value})" if catalog in CODE_BESIDE and named != value else named
+    if name in PROVINCE_FIELDS:
+        return _province(str(value))
     if name in {"managing_agency", "current_unit", "organization"}:
-        return units.get(value, value)
+        return (units if units is not None else unit_labels()).get(value, value)
+    if name == "job_position":
+        found = JobPosition.objects.filter(code=value).values_list("name", flat=True).first()
+        return f"{found} ({value})" if found else str(value)
     model_field = section.model._meta.get_field(name)
     if getattr(model_field, "choices", None):
         return str(dict(model_field.choices).get(value, value))
@@ -100,10 +130,13 @@ def _display(section: Section, name: str, value: Any, units: dict[str, str]) -> 
     return str(value)
 
 
+_display = display_value
+
+
 def dossier_display(person: Person, *, missing: set[str] | None = None) -> list[DisplaySection]:
     """The dossier laid out for reading, labels and catalog names in Vietnamese."""
     data = dossier_data(person)
-    units = dict(Organization.objects.values_list("code", "name"))
+    units = unit_labels()
     missing = missing or set()
     out: list[DisplaySection] = []
     for section in SECTIONS:

@@ -18,7 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
 from hoso.access import masking, policies
-from hoso.access.models import Role, RoleAssignment
+from hoso.access.models import Role, RoleAssignment, Sensitivity
 from hoso.catalog.models import Catalog, CatalogEntry
 from hoso.catalog.selectors import catalog_list, entries, name_of
 from hoso.core.text import normalize
@@ -99,6 +99,7 @@ class ResultRow:
 
 def result_rows(user: Any, people: list[Person]) -> list[ResultRow]:
     gate = policies.Gate(user)  # duties and grants read once for the whole page
+    units = org_selectors.unit_labels()
     rows = []
     for p in people:
         visible = masking.summary_visible(gate.access(p))
@@ -112,7 +113,7 @@ def result_rows(user: Any, people: list[Person]) -> list[ResultRow]:
             full_name=show("full_name", p.full_name),
             birth_date=show("birth_date", p.birth_date),
             sex=show("sex", p.get_sex_display()),
-            unit=show("unit", p.current_unit.name),
+            unit=show("unit", units.get(p.current_unit.code, p.current_unit.name)),
             rank=show("rank", name_of("rank", p.current_rank_code)),
             position=show("position", name_of("position", p.current_position_code)),
         ))
@@ -213,7 +214,7 @@ def _header(access: policies.DossierAccess) -> dict[str, str | None]:
     p = access.person
     values = {
         "managing_agency": p.managing_agency.name,
-        "current_unit": p.current_unit.name,
+        "current_unit": org_selectors.unit_label(p.current_unit),
         "file_number": p.file_number or "—",
         "personal_id": p.personal_id,
         "full_name": p.full_name,
@@ -291,6 +292,43 @@ def dossier_view(access: policies.DossierAccess) -> DossierView:
     )
 
 
+def document_refusal(access: policies.DossierAccess, sensitivity: str, section: str = "") -> str:
+    """"" when this reader may have a copy of a document of `sensitivity` (a scan or the
+    résumé: all or nothing, `DossierAccess.can_see_document`); else which approval is missing,
+    in the words of the masks, so the page says it instead of offering a copy it would refuse."""
+    if access.can_see_document(sensitivity, section):
+        return ""
+    classes = policies.field_classes()
+    wanting = policies.fields_up_to(sensitivity, [section] if section else None) - access.fields
+    top = max((classes[f] for f in wanting), key=policies.RANK.__getitem__, default=sensitivity)
+    label = Sensitivity(top).label if top in Sensitivity.values else top
+    return (
+        f"Cần văn bản phê duyệt cho phép xem thông tin mức «{label}»: bản sao in mọi thông tin "
+        "đến mức đó, không che được từng trường."
+    )
+
+
+@dataclass(frozen=True)
+class Withheld:
+    count: int
+    reason: str
+
+
+def documents_withheld(access: policies.DossierAccess) -> Withheld | None:
+    """The scans of this dossier its reader may not open (listed as withheld, with the
+    approval missing, instead of being left out without a word)."""
+    from hoso.documents.models import Component
+
+    kept = Component.objects.filter(
+        personal_id=access.person.personal_id, superseded_by__isnull=True
+    ).values_list("sensitivity", "section")
+    reasons = [
+        document_refusal(access, sensitivity, section) for sensitivity, section in kept
+    ]
+    reasons = [r for r in reasons if r]
+    return Withheld(len(reasons), sorted(set(reasons))[0]) if reasons else None
+
+
 # --- Organizations ---------------------------------------------------------------------------
 
 
@@ -338,13 +376,15 @@ class QuotaRow:
     counted: int
     remaining: int
     over: bool
+    unit: str = ""  # the unit's name, with its parent's when another unit has the same
 
 
 def quota_rows(*, year: int, root: Organization) -> list[QuotaRow]:
+    labels = org_selectors.unit_labels()
     return [
         QuotaRow(
             u.organization, name_of("staff_category", u.staff_category), u.quota, u.counted,
-            u.remaining, u.over,
+            u.remaining, u.over, labels.get(u.organization.code, u.organization.name),
         )
         for u in org_selectors.quota_usage(year=year, root=root)
     ]
@@ -353,15 +393,16 @@ def quota_rows(*, year: int, root: Organization) -> list[QuotaRow]:
 # --- Completeness by unit --------------------------------------------------------------------
 
 BAR_HEIGHT = 22
-BAR_GAP = 10
-LABEL_WIDTH = 250
+BAR_GAP = 16  # room for a label on two lines
+LABEL_WIDTH = 270
+LABEL_CHARS = 32  # characters of a label line at 13 px that fit in LABEL_WIDTH
 CHART_WIDTH = 360
 VALUE_WIDTH = 60
 
 
 @dataclass(frozen=True)
 class Bar:
-    label: str
+    lines: list[str]
     title: str
     y: int
     text_y: int
@@ -390,16 +431,32 @@ def level_of(percent: float) -> str:
     return "poor"
 
 
-def _short(text: str, limit: int = 34) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def label_lines(text: str, limit: int = LABEL_CHARS) -> list[str]:
+    """A unit's name on at most two lines cut at spaces, the second shortened with "…" only
+    when it still does not fit (a name cut at the left edge reads as another word)."""
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > limit:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])]
+    if len(lines[-1]) > limit:
+        lines[-1] = lines[-1][: limit - 1].rstrip() + "…"
+    return lines
 
 
 def completeness_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
+    labels = org_selectors.unit_labels()
     for r in rows:
         percent = 100 * (r["score"] or 0)
         out.append({
-            "code": r["current_unit__code"], "name": r["current_unit__name"],
+            "code": r["current_unit__code"],
+            "name": labels.get(r["current_unit__code"], r["current_unit__name"]),
             "people": r["people"], "incomplete": r["incomplete"], "percent": percent,
             "level": level_of(percent),
         })
@@ -422,7 +479,8 @@ def completeness_chart(rows: list[dict[str, Any]]) -> Chart:
         y = top + i * (BAR_HEIGHT + BAR_GAP)
         width = max(1, round(CHART_WIDTH * r["percent"] / 100)) if r["people"] else 0
         bars.append(Bar(
-            label=_short(r["name"]), title=r["name"], y=y, text_y=y + BAR_HEIGHT // 2 + 5,
+            lines=label_lines(r["name"]), title=r["name"], y=y,
+            text_y=y + BAR_HEIGHT // 2 + 5,
             width=width,
             value_x=LABEL_WIDTH + width + 6,
             percent=r["percent"], level=r["level"],

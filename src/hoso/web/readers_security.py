@@ -15,7 +15,8 @@ from django.db.models import Q, QuerySet
 from hoso.access.exports import role_labels
 from hoso.access.models import AccessGrant, PurposeKind, Sensitivity, User
 from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
-from hoso.orgs.models import Organization
+from hoso.audit.purposes import purpose_label
+from hoso.orgs.selectors import unit_labels
 from hoso.people.models import SecretLabel
 from hoso.people.sections import BY_KEY
 
@@ -97,14 +98,6 @@ def grant_views(
 
 ACTIONS = dict(AuditAction.choices)
 OUTCOMES = dict(AuditOutcome.choices)
-PURPOSES = {
-    "view": "Xem trên trang",
-    "self": "Tự xem hồ sơ của mình",
-    "api": "Qua API",
-    "export": "Xuất dữ liệu",
-    "search": "Tìm kiếm",
-    "audit_export": "Xuất nhật ký",
-}
 
 
 @dataclass(frozen=True)
@@ -122,7 +115,8 @@ def _unit_names(events: list[AuditEvent]) -> dict[str, str]:
     codes = {c for e in events for c in e.actor_unit.split(",") if c}
     if not codes:
         return {}
-    return dict(Organization.objects.filter(code__in=codes).values_list("code", "name"))
+    labels = unit_labels()  # "Văn phòng Sở — Sở Nội vụ": names several units share
+    return {c: labels[c] for c in codes if c in labels}
 
 
 def event_rows(events: list[AuditEvent]) -> list[EventRow]:
@@ -136,7 +130,7 @@ def event_rows(events: list[AuditEvent]) -> list[EventRow]:
             roles=role_labels(e.actor_role),
             units=[names.get(c, c) for c in e.actor_unit.split(",") if c],
             fields=len(e.sections or []),
-            purpose=PURPOSES.get(e.purpose, e.purpose),
+            purpose=purpose_label(e.purpose),
         )
         for e in events
     ]
@@ -178,7 +172,7 @@ def read_rows(events: list[AuditEvent], me: Any) -> list[ReadRow]:
                 roles=role_labels(e.actor_role),
                 units=[units.get(c, c) for c in e.actor_unit.split(",") if c],
                 action=ACTIONS.get(e.action, e.action),
-                purpose=PURPOSES.get(e.purpose, e.purpose),
+                purpose=purpose_label(e.purpose),
             )
         )
     return rows

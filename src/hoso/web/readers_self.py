@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from hoso.access import policies
 from hoso.access.models import AccessGrant, Consent, Role, RoleAssignment
+from hoso.audit.purposes import PURPOSES
 from hoso.audit.selectors import events_for_person
 from hoso.changes import discrepancies
 from hoso.changes.models import ChangeSet, ChangeStatus, Discrepancy
@@ -162,5 +163,5 @@ def recent_reads(user: Any) -> tuple[list[readers_security.ReadRow], int]:
     )
     rows = readers_security.read_rows(list(others[:RECENT_READS]), user)
     # How the dossier was read, only where it has a Vietnamese name: no code on this page.
-    rows = [replace(r, purpose=readers_security.PURPOSES.get(r.event.purpose, "")) for r in rows]
+    rows = [replace(r, purpose=PURPOSES.get(r.event.purpose, "")) for r in rows]
     return rows, others.count()

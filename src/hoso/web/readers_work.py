@@ -24,8 +24,10 @@ from hoso.changes.models import (
     Obligation,
 )
 from hoso.changes.operations import FieldChange
+from hoso.core.dates import vn
 from hoso.people.models import Person
 from hoso.people.sections import BY_KEY, field_label
+from hoso.people.selectors import display_value
 
 STATUS_LABELS = {
     ObligationStatus.ON_TIME: "Trong hạn",
@@ -37,7 +39,8 @@ STATUS_LABELS = {
 
 
 def vn_date(value: date | datetime | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    """dd/mm/yyyy; a moment's date in Vietnam time (`core.dates.vn`)."""
+    return vn(value)
 
 
 def parse_vn_date(text: str) -> date | None:
@@ -157,9 +160,13 @@ def field_name(field_id: str) -> str:
 MASK = "Đã che"
 
 
-def shown(value: Any) -> str:
+def shown(value: Any, section: str = "", name: str = "") -> str:
+    """A stored value as a person reads it (`people.selectors.display_value`: catalog names,
+    units, dd/mm/yyyy)."""
     if value in (None, ""):
         return "—"
+    if section in BY_KEY and name in BY_KEY[section].fields:
+        return display_value(BY_KEY[section], name, value) or "—"
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
@@ -167,6 +174,19 @@ def shown(value: Any) -> str:
         if parsed:
             return vn_date(parsed)
     return str(value)
+
+
+def row_label(section: str, values: dict[str, Any] | None, access: policies.DossierAccess) -> str:
+    """A row named by its first two visible values ("12/03/2026, Giấy khen"), the same in a
+    proposal and in the approved version, where its position may differ."""
+    if not values:
+        return ""
+    parts = [
+        shown(values[n], section, n)
+        for n in BY_KEY[section].fields
+        if values.get(n) not in (None, "") and access.can_see(f"{section}.{n}")
+    ]
+    return ", ".join(parts[:2])
 
 
 def _iso_date(value: str) -> date | None:
@@ -194,10 +214,10 @@ def diff_rows(changes: list[FieldChange], access: policies.DossierAccess) -> lis
         rows.append(
             DiffRow(
                 section=section.title,
-                row=f"Dòng {c.row + 1}" if c.row is not None else "",
+                row=row_label(c.section, c.row_values, access) if c.row is not None else "",
                 field=field_label(section, c.field),
-                before=shown(c.before) if visible else MASK,
-                after=shown(c.after) if visible else MASK,
+                before=shown(c.before, c.section, c.field) if visible else MASK,
+                after=shown(c.after, c.section, c.field) if visible else MASK,
                 masked=not visible,
             )
         )
@@ -220,7 +240,7 @@ def version_rows(data: dict[str, Any], access: policies.DossierAccess) -> list[V
     for key, section in BY_KEY.items():
         value = data.get(key)
         rows = (value or []) if section.many else [value or {}]
-        for index, row in enumerate(rows):
+        for row in rows:
             for name in section.fields:
                 if row.get(name) in (None, ""):
                     continue
@@ -228,9 +248,9 @@ def version_rows(data: dict[str, Any], access: policies.DossierAccess) -> list[V
                 out.append(
                     ValueRow(
                         section=section.title,
-                        row=f"Dòng {index + 1}" if section.many else "",
+                        row=row_label(key, row, access) if section.many else "",
                         field=field_label(section, name),
-                        value=shown(row.get(name)) if visible else MASK,
+                        value=shown(row.get(name), key, name) if visible else MASK,
                         masked=not visible,
                     )
                 )

@@ -23,7 +23,7 @@ from hoso.core.errors import DomainError, NotFound, ValidationFailed
 from hoso.documents import consistency, resume, selectors, services, serving
 from hoso.documents.models import ComponentStatus
 from hoso.people.sections import BY_KEY
-from hoso.web import readers_work
+from hoso.web import readers, readers_work
 from hoso.web.forms_documents import DismissForm, MoveForm, UploadForm
 from hoso.web.views.common import not_found
 
@@ -97,9 +97,12 @@ def components(request: HttpRequest, personal_id: str) -> HttpResponse:
                 )
                 return redirect("web:components", personal_id=personal_id)
         status = 400
+    visible = selectors.components_visible(access)
     context = {
         "person": person,
-        "rows": _rows(selectors.components_visible(access)),
+        "rows": _rows(visible),
+        "withheld": readers.documents_withheld(access),
+        "resume_refusal": readers.document_refusal(access, resume.RESUME_SENSITIVITY),
         "form": form,
         "kind_sections": UploadForm.kind_sections() if form else {},
         "findings": consistency.findings_visible(access),
