@@ -465,7 +465,7 @@ def test_list_pages_run_a_bounded_number_of_queries(
     bounds = {
         reverse("web:search"): 27,
         reverse("web:search") + "?q=le+van&unit=T01.STC&sex=M&age_min=20&age_max=60": 27,
-        reverse("web:completeness"): 14,
+        reverse("web:completeness"): 15,
         reverse("web:orgs"): 12,
         reverse("web:org", args=["T01.STC"]): 16,
         reverse("web:catalogs"): 11,
