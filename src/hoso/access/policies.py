@@ -288,10 +288,11 @@ def dossier_for(user: Any, personal_id: str, purpose: str = "view") -> Person:
 
 def can_read_any_dossier(user: Any) -> bool:
     ceilings = role_ceilings()
+    duties = active_assignments(user)
     return any(
         (a.role in READING_ROLES and ceilings.get(a.role)) or a.role == Role.EMPLOYEE
-        for a in active_assignments(user)
-    ) or bool(active_grants(user))
+        for a in duties
+    ) or bool(active_grants(user, duties=duties))
 
 
 def can_manage_accounts(user: Any) -> bool:
