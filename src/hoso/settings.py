@@ -151,6 +151,30 @@ HOSO_SESSION_MAX_SECONDS = env_int("HOSO_SESSION_MAX_SECONDS", 8 * 3600)
 HOSO_SESSION_IDLE_SECONDS = env_int("HOSO_SESSION_IDLE_SECONDS", 15 * 60)
 HOSO_LOCKOUT_THRESHOLD = env_int("HOSO_LOCKOUT_THRESHOLD", 5)
 HOSO_LOCKOUT_SECONDS = env_int("HOSO_LOCKOUT_SECONDS", 15 * 60)
+# Login throttling (docs/decisions/0012-login-throttling.md): a name typed from one address is
+# locked out there after HOSO_LOCKOUT_THRESHOLD failures for HOSO_LOCKOUT_SECONDS, doubling at
+# each new lock up to HOSO_LOCKOUT_MAX_SECONDS; an address, whatever the names, gets
+# HOSO_LOGIN_ADDRESS_FREE failures, then waits HOSO_LOGIN_DELAY_SECONDS, doubling at each
+# failure up to HOSO_LOGIN_MAX_DELAY_SECONDS. Counts are forgotten after a quiet window.
+HOSO_LOCKOUT_MAX_SECONDS = env_int("HOSO_LOCKOUT_MAX_SECONDS", 24 * 3600)
+HOSO_LOGIN_ADDRESS_FREE = env_int("HOSO_LOGIN_ADDRESS_FREE", 10)
+HOSO_LOGIN_DELAY_SECONDS = env_int("HOSO_LOGIN_DELAY_SECONDS", 2)
+HOSO_LOGIN_MAX_DELAY_SECONDS = env_int("HOSO_LOGIN_MAX_DELAY_SECONDS", 300)
+HOSO_LOGIN_WINDOW_SECONDS = env_int("HOSO_LOGIN_WINDOW_SECONDS", 3600)
+# API bearer tokens: default and longest lifetime, in days.
+HOSO_API_TOKEN_DAYS = env_int("HOSO_API_TOKEN_DAYS", 90)
+HOSO_API_TOKEN_MAX_DAYS = env_int("HOSO_API_TOKEN_MAX_DAYS", 366)
+for _name in (
+    "HOSO_LOCKOUT_THRESHOLD",
+    "HOSO_LOCKOUT_SECONDS",
+    "HOSO_LOGIN_DELAY_SECONDS",
+    "HOSO_LOGIN_WINDOW_SECONDS",
+    "HOSO_API_TOKEN_DAYS",
+):
+    if globals()[_name] < 1:
+        raise ConfigError(f"{_name} must be at least 1")
+if HOSO_API_TOKEN_DAYS > HOSO_API_TOKEN_MAX_DAYS:
+    raise ConfigError("HOSO_API_TOKEN_DAYS must not exceed HOSO_API_TOKEN_MAX_DAYS")
 SESSION_COOKIE_AGE = HOSO_SESSION_MAX_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = PRODUCTION

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -185,26 +186,36 @@ def test_a_code_is_accepted_once(personas):
     assert second.post(reverse("web:otp"), {"code": code}).status_code == 400
 
 
-def test_code_failures_count_toward_the_same_lockout(client, personas, settings):
+def test_code_failures_lock_the_account_everywhere_and_revoke_its_tokens(
+    client, personas, settings
+):
+    """A wrong code means the password was right: the account itself is locked (from every
+    address) and its API tokens stop working (issue 15, finding 3)."""
     settings.HOSO_LOCKOUT_THRESHOLD = 3
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     device = enrol(personas["quanly"])
-    password_step(client, "wrong-first", password="x")  # an unknown name counts nothing
-    password_step(client, "quanly", password="sai-mat-khau")  # 1
+    token = services.token_create(acting_user=None, user=personas["quanly"])
     password_step(client, "quanly")
     good = code_for(device)
     wrong = f"{(int(good) + 1) % 1_000_000:06d}"
-    assert client.post(reverse("web:otp"), {"code": wrong}).status_code == 400  # 2
-    response = client.post(reverse("web:otp"), {"code": wrong})  # 3: locked
+    for _ in range(2):
+        assert client.post(reverse("web:otp"), {"code": wrong}).status_code == 400
+    assert not services.is_locked(User.objects.get(username="quanly"))
+    response = client.post(reverse("web:otp"), {"code": wrong})  # the third wrong code
     assert response.status_code == 302 and response["Location"] == reverse("web:login")
     assert "_auth_user_id" not in client.session
     assert LOGIN_REFUSED in client.get(reverse("web:login")).content.decode()
     assert services.is_locked(User.objects.get(username="quanly"))
     lockout = events(AuditAction.ACCOUNT_CHANGE, actor_username="quanly")[-1]
     assert lockout.detail["change"] == "lockout" and lockout.actor_user_id is None
-    # During the lock even the right password and code open nothing.
-    response = password_step(client, "quanly")
-    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    revoked = events(AuditAction.TOKEN_REVOKE)[-1]
+    assert revoked.detail["reason"] == "lockout" and revoked.detail["account"] == "quanly"
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api.get("/api/v1/people").status_code == 401
+    # During the lock even the right password and code open nothing, from any address.
+    elsewhere = Client(REMOTE_ADDR="127.0.0.9")
+    response = password_step(elsewhere, "quanly")
+    assert response.status_code == 200 and "_auth_user_id" not in elsewhere.session
     assert events(AuditAction.LOGIN_FAILED)[-1].detail["reason"] == "locked"
 
 
@@ -222,12 +233,14 @@ def test_the_code_step_expires_after_five_minutes(client, personas, monkeypatch)
 
 
 def test_the_login_error_never_tells_whether_an_account_exists(personas, settings):
-    """R-PROHIBITED: unknown name, wrong password, disabled and locked accounts read alike."""
+    """R-PROHIBITED: unknown name, wrong password, disabled and locked accounts read alike;
+    and a name locked out from an address reads the same whether it exists or not."""
     settings.HOSO_LOCKOUT_THRESHOLD = 2
     disabled = personas["ngoai"]
     services.account_disable(acting_user=personas["quantri"], user=disabled)
-    for _ in range(2):
-        password_step(Client(), "lanhdao", password="sai-mat-khau")
+    services.User.objects.filter(username="lanhdao").update(
+        locked_until=timezone.now() + timedelta(minutes=5)
+    )
     answers = {
         "unknown": password_step(Client(), "khong-ton-tai"),
         "wrong password": password_step(Client(), "quanly", password="sai-mat-khau"),
@@ -237,6 +250,14 @@ def test_the_login_error_never_tells_whether_an_account_exists(personas, setting
     texts = {name: alert_text(response) for name, response in answers.items()}
     assert {r.status_code for r in answers.values()} == {200}
     assert set(texts.values()) == {f"<p>{LOGIN_REFUSED}</p>"}, texts
+    blocked = {}
+    for name in ("thanhtra", "khong-co-ai"):
+        for _ in range(2):
+            password_step(Client(REMOTE_ADDR="127.0.0.5"), name, password="sai-mat-khau")
+        blocked[name] = password_step(Client(REMOTE_ADDR="127.0.0.5"), name)
+    assert {r.status_code for r in blocked.values()} == {429}
+    shown = {re.sub(r"\d", "#", alert_text(r)) for r in blocked.values()}
+    assert len(shown) == 1 and "hãy chờ" in shown.pop()
 
 
 def test_logout_is_recorded(client, personas):
@@ -320,6 +341,7 @@ def test_every_account_change_is_audited_with_the_acting_administrator(personas,
         (AuditAction.ACCOUNT_CHANGE, "totp_enrol"),
         (AuditAction.TOKEN_ISSUE, "token_create"),
         (AuditAction.ACCOUNT_CHANGE, "disable"),
+        (AuditAction.TOKEN_REVOKE, "token_revoke"),  # disabling revokes the account's tokens
     ]
     for event in AuditEvent.objects.filter(actor_username="quantri"):
         assert event.actor_user_id == admin.pk and event.actor_role == Role.ADMIN

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoso.access import audit, masking
-from hoso.access.policies import DossierAccess, Gate
+from hoso.access.policies import READING_ROLES, DossierAccess, Gate
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import PURPOSES
 from hoso.catalog.selectors import name_of
@@ -88,9 +88,26 @@ def _refuse(user: Any, message: str, detail: dict[str, Any]) -> ExportRefused:
     return ExportRefused(message)
 
 
+def _may_export(gate: Gate) -> bool:
+    """Exports are for records-reading duties (and grantees allowed to export); anyone else
+    (the administrator, an employee on their own) is refused before any export id exists."""
+    ceilings = gate.ceilings
+    reading = any(d.role in READING_ROLES and ceilings.get(d.role) for d in gate.duties)
+    return reading or any(g.allow_export for g in gate.grants)
+
+
+NO_EXPORT_DUTY = (
+    "Không được xuất: chỉ người được giao nhiệm vụ khai thác hồ sơ (hoặc có văn bản phê duyệt "
+    "cho phép xuất) mới được xuất dữ liệu."
+)
+
+
 def people_list_export(*, user: Any, people: list[Person], query: dict[str, Any]) -> ExportFile:
-    """A CSV of search results; refused whole unless every row is covered for export."""
+    """A CSV of search results; refused whole unless the user holds a records-reading duty
+    or an export grant, and every row is covered for export."""
     gate = Gate(user)
+    if not _may_export(gate):
+        raise _refuse(user, NO_EXPORT_DUTY, {"reason": "no_export_duty", "query": query})
     accesses = [(p, _export_allowed(gate, p)) for p in people]
     refused = [p.personal_id for p, a in accesses if a is None]
     if refused:

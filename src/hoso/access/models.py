@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -48,20 +49,71 @@ class RoleAssignment(models.Model):
         ordering = ["user", "role"]
 
 
+class TokenRevokeReason(models.TextChoices):
+    """Why a token stopped working before its expiry."""
+
+    OWNER = "owner", "Người dùng tự thu hồi"
+    ADMIN = "admin", "Quản trị hệ thống thu hồi"
+    OPERATOR = "operator", "Thu hồi bằng lệnh hoso token revoke"
+    PASSWORD_RESET = "password_reset", "Mật khẩu được đặt lại"
+    DISABLE = "disable", "Tài khoản bị khóa"
+    LOCKOUT = "lockout", "Tài khoản bị tạm khóa vì nhập sai mã xác thực nhiều lần"
+    DUTY_CHANGE = "duty_change", "Nhiệm vụ được giao thay đổi"
+
+
 class ApiToken(models.Model):
-    """A bearer token; only its SHA-256 is stored, the token itself is shown once."""
+    """A bearer token; only its SHA-256 is stored, the token itself is shown once. Every
+    token expires (`HOSO_API_TOKEN_DAYS` by default) and is revoked, never deleted."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=12)
     created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.CharField(max_length=32, choices=TokenRevokeReason.choices, blank=True)
+    revoked_by = models.CharField(max_length=150, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
 
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    def state(self, now: datetime) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at <= now else "active"
+
+
+class ThrottleScope(models.TextChoices):
+    ADDRESS = "address", "Địa chỉ máy khách"
+    ACCOUNT_ADDRESS = "account_address", "Tài khoản từ một địa chỉ máy khách"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins counted per client address, and per name typed from that address
+    (docs/decisions/0012-login-throttling.md). Kept in the database so every worker process
+    and both database engines share one count; rows quiet for `HOSO_LOGIN_WINDOW_SECONDS`
+    are forgotten."""
+
+    scope = models.CharField(max_length=16, choices=ThrottleScope.choices)
+    address = models.CharField(max_length=64)
+    username = models.CharField(max_length=150, blank=True)  # as typed; "" for the address
+    failures = models.PositiveIntegerField(default=0)
+    blocks = models.PositiveIntegerField(default=0)  # how many times blocked: the delay grows
+    last_failure_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "address", "username"], name="login_throttle_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["last_failure_at"], name="login_throttle_time_idx")]
 
 
 class Sensitivity(models.TextChoices):

@@ -89,9 +89,15 @@ def roles_of(user: Any) -> set[str]:
     return {a.role for a in active_assignments(user)}
 
 
-def active_grants(user: Any, on: date | None = None) -> list[AccessGrant]:
+def active_grants(
+    user: Any, on: date | None = None, duties: list[RoleAssignment] | None = None
+) -> list[AccessGrant]:
+    """`duties`: the user's active duties when the caller has already read them."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
+    duties = active_assignments(user) if duties is None else duties
+    if any(a.role == Role.ADMIN for a in duties):
+        return []  # the administrator reads no dossier content, whatever grant row exists
     on = on or local_today()
     return list(
         AccessGrant.objects.filter(
@@ -139,12 +145,13 @@ def people_scope(user: Any) -> Q:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return allowed
     ceilings = role_ceilings()
-    for duty in active_assignments(user):
+    duties = active_assignments(user)
+    for duty in duties:
         if duty.role == Role.EMPLOYEE and user.personal_id:
             allowed |= Q(personal_id=user.personal_id)
         elif duty.role in READING_ROLES and duty.organization and ceilings.get(duty.role):
             allowed |= Q(current_unit__path__startswith=duty.organization.path) & _unprotected()
-    for grant in active_grants(user):
+    for grant in active_grants(user, duties=duties):
         covered = _grant_coverage(grant) & _grant_protection(grant)
         if grant.purpose_kind == PurposeKind.OTHER:
             covered &= _consented(user)
@@ -194,7 +201,7 @@ class Gate:
         self.user = user
         self.active = bool(getattr(user, "is_authenticated", False) and user.is_active)
         self.duties = active_assignments(user) if self.active else []
-        self.grants = active_grants(user) if self.active else []
+        self.grants = active_grants(user, duties=self.duties) if self.active else []
         self.ceilings = role_ceilings()
         needs_consent = any(g.purpose_kind == PurposeKind.OTHER for g in self.grants)
         self.consented: set[str] = (
@@ -340,10 +347,11 @@ def dossier_write(
 
 def can_read_any_dossier(user: Any) -> bool:
     ceilings = role_ceilings()
+    duties = active_assignments(user)
     return any(
         (a.role in READING_ROLES and ceilings.get(a.role)) or a.role == Role.EMPLOYEE
-        for a in active_assignments(user)
-    ) or bool(active_grants(user))
+        for a in duties
+    ) or bool(active_grants(user, duties=duties))
 
 
 def can_manage_accounts(user: Any) -> bool:

@@ -16,6 +16,7 @@ from hoso.access.models import (
     Role,
     RoleAssignment,
     Sensitivity,
+    TokenRevokeReason,
     User,
 )
 from hoso.core.errors import Problem, ValidationFailed
@@ -164,7 +165,8 @@ def role_assign(
 
     Invariants: by an administrator (never to themself, and naming the assignment decision)
     or the node; the role exists; reading roles are scoped to a unit; the period is ordered;
-    the account is active. Every session of the account ends (its duties changed).
+    the account is active. Every session of the account ends and its API tokens are revoked
+    (its duties changed).
     """
     from hoso.audit.models import AuditAction
 
@@ -218,6 +220,7 @@ def role_assign(
         valid_to=valid_to.isoformat() if valid_to else "",
         decision_ref=assignment.decision_ref,
     )
+    _revoke_tokens(acting_user, user, TokenRevokeReason.DUTY_CHANGE)
     return assignment
 
 
@@ -232,7 +235,8 @@ def role_end(
     """End a duty: `valid_to` is its last day. Every session of the account ends at once.
 
     Invariants: by an administrator (never their own duty, naming the decision) or the node;
-    the end is not before the start, and only brings an end already set closer.
+    the end is not before the start, and only brings an end already set closer. The account's
+    API tokens are revoked.
     """
     from hoso.audit.models import AuditAction
 
@@ -285,29 +289,158 @@ def role_end(
         previous_valid_to=previous.isoformat() if previous else "",
         decision_ref=decision_ref.strip(),
     )
+    _revoke_tokens(acting_user, assignment.user, TokenRevokeReason.DUTY_CHANGE)
     return assignment
 
 
+def _token_days(days: int | None) -> tuple[int, list[Problem]]:
+    from django.conf import settings
+
+    if days is None:
+        return settings.HOSO_API_TOKEN_DAYS, []
+    longest = settings.HOSO_API_TOKEN_MAX_DAYS
+    if not 1 <= days <= longest:
+        return 0, [
+            Problem(
+                "bad_token_days",
+                f"Thời hạn của mã truy cập phải từ 1 đến {longest} ngày.",
+                "days",
+            )
+        ]
+    return days, []
+
+
 @transaction.atomic
-def token_create(*, acting_user: object | None, user: User) -> str:
+def token_create(*, acting_user: object | None, user: User, days: int | None = None) -> str:
     """A new bearer token for `user`, returned once; only its SHA-256 is kept.
 
     A token is a possession factor on its own (it is never typed with a password): it goes
-    to a machine client, over the node's internal network, and is refused once the account
-    is disabled. Invariants: by an administrator (not for themself) or the node; the account
-    is active; audited `TOKEN_ISSUE` without the token.
+    to a machine client, over the node's internal network. Invariants: by an administrator
+    (not for themself) or the node; the account is active; it expires after `days`
+    (`HOSO_API_TOKEN_DAYS` by default, at most `HOSO_API_TOKEN_MAX_DAYS`); audited
+    `TOKEN_ISSUE` without the token.
     """
+    from django.utils import timezone
+
     from hoso.audit.models import AuditAction
 
     problems = _account_problems(acting_user, user, "cấp mã truy cập API")
     if not user.is_active:
         problems.append(Problem("inactive_user", "Tài khoản đã bị khóa.", "username"))
+    lifetime, bad = _token_days(days)
+    problems += bad
     if problems:
         raise ValidationFailed(problems)
     key = "hoso_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, key_hash=ApiToken.hash_key(key), prefix=key[:12])
-    _audit_account(acting_user, AuditAction.TOKEN_ISSUE, user, "token_create", token_id=token.pk)
+    expires = timezone.now() + timedelta(days=lifetime)
+    token = ApiToken.objects.create(
+        user=user, key_hash=ApiToken.hash_key(key), prefix=key[:12], expires_at=expires
+    )
+    _audit_account(
+        acting_user,
+        AuditAction.TOKEN_ISSUE,
+        user,
+        "token_create",
+        token_id=token.pk,
+        prefix=token.prefix,
+        expires_at=expires.isoformat(timespec="seconds"),
+    )
     return key
+
+
+def token_revoke(*, acting_user: object | None, token: ApiToken) -> ApiToken:
+    """Revoke one token from now on: its next request is refused.
+
+    Invariants: by the token's owner, an administrator, or the node (`acting_user=None`:
+    `hoso token revoke`); a token is revoked once. The revocation and its `TOKEN_REVOKE`
+    audit event are one transaction; a refusal changes nothing and is audited (DENY).
+    """
+    from django.utils import timezone
+
+    from hoso.access import audit
+    from hoso.access.policies import can_manage_accounts
+    from hoso.audit.models import AuditAction, AuditOutcome
+
+    problem: Problem
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update(of=("self",)).select_related("user").get(
+            pk=token.pk
+        )
+        owner = acting_user is not None and getattr(acting_user, "pk", None) == token.user_id
+        if acting_user is None:
+            reason = TokenRevokeReason.OPERATOR
+        elif owner:
+            reason = TokenRevokeReason.OWNER
+        elif can_manage_accounts(acting_user):
+            reason = TokenRevokeReason.ADMIN
+        else:
+            reason = ""
+        if not reason:
+            problem = Problem("not_yours", "Mã truy cập này không phải của bạn.")
+        elif token.revoked_at is not None:
+            problem = Problem("already_revoked", "Mã truy cập này đã bị thu hồi.")
+        else:
+            token.revoked_at = timezone.now()
+            token.revoke_reason = reason
+            token.revoked_by = str(getattr(acting_user, "username", None) or "system")
+            token.save(update_fields=["revoked_at", "revoke_reason", "revoked_by"])
+            _audit_account(
+                acting_user,
+                AuditAction.TOKEN_REVOKE,
+                token.user,
+                "token_revoke",
+                token_ids=[token.pk],
+                prefix=token.prefix,
+                reason=reason,
+            )
+            return token
+    with transaction.atomic():
+        audit.record(
+            user=acting_user,
+            username="" if acting_user is not None else "system",
+            action=AuditAction.TOKEN_REVOKE,
+            outcome=AuditOutcome.DENY,
+            detail={"problems": [problem.code], "token_id": token.pk},
+        )
+    raise ValidationFailed([problem])
+
+
+def _revoke_tokens(acting_user: object | None, user: User, reason: str) -> int:
+    """Revoke every live token of `user` (inside the caller's transaction): its password,
+    lock, or duties changed, so what a machine client was given no longer stands."""
+    from django.utils import timezone
+
+    from hoso.audit.models import AuditAction
+
+    now = timezone.now()
+    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
+    ids = list(live.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    by = str(getattr(acting_user, "username", None) or "system")
+    ApiToken.objects.filter(pk__in=ids).update(revoked_at=now, revoke_reason=reason, revoked_by=by)
+    _audit_account(
+        acting_user, AuditAction.TOKEN_REVOKE, user, "token_revoke", token_ids=ids, reason=reason
+    )
+    return len(ids)
+
+
+def token_refused(*, owner: str, reason: str) -> None:
+    """A bearer token was refused (unknown, revoked, expired, account disabled or locked):
+    audited, and counted against the client address (`throttle`)."""
+    from hoso.access import audit, throttle
+    from hoso.audit.models import AuditAction, AuditOutcome
+    from hoso.core.context import current
+
+    with transaction.atomic():
+        audit.record(
+            user=None,
+            username=owner,
+            action=AuditAction.LOGIN_FAILED,
+            outcome=AuditOutcome.DENY,
+            detail={"step": "token", "reason": reason},
+        )
+        throttle.failure(current().client_address)
 
 
 def _problem(code: str, message: str, field: str = "") -> ValidationFailed:
@@ -345,7 +478,7 @@ def grant_issue(
     """
     from hoso.access import audit
     from hoso.access.approvals import grant_level_problems
-    from hoso.access.policies import active_assignments
+    from hoso.access.policies import active_assignments, can_manage_accounts
     from hoso.audit.models import AuditAction, AuditOutcome
     from hoso.people.models import Person
     from hoso.people.sections import BY_KEY
@@ -353,6 +486,18 @@ def grant_issue(
     problems: list[Problem] = []
     if grantee.pk == acting_user.pk:
         problems.append(Problem("self_grant", "Không được tự cấp quyền cho chính mình.", "grantee"))
+    # Never to a system administrator: they read no dossier content (the gate ignores any
+    # grant row naming one, too).
+    if can_manage_accounts(grantee):
+        problems.append(
+            Problem(
+                "grantee_is_admin",
+                "Không được cấp quyền khai thác hồ sơ cho quản trị hệ thống: quản trị hệ thống "
+                "không bao giờ được xem nội dung hồ sơ. Hãy cấp cho tài khoản của người sẽ khai "
+                "thác.",
+                "grantee",
+            )
+        )
     duties = [a for a in active_assignments(acting_user) if a.role == Role.RECORDS_MANAGER]
     if not duties:
         problems.append(
@@ -654,19 +799,23 @@ def _bump(user: User) -> None:
 def login_failed(
     *, username: str, step: str = "password", reason: str = "invalid", counts: bool = True
 ) -> User | None:
-    """Record a failed login (password or one-time code) and count it toward the lockout.
+    """Record a failed login (password or one-time code) and count it.
 
     The audit event names who was claimed (the name typed; actor None), the step and the
-    reason, never the password or code. After `HOSO_LOCKOUT_THRESHOLD` counted failures the
-    account is locked for `HOSO_LOCKOUT_SECONDS`, itself an audited account change. Attempts
-    that are refused for another reason (`counts=False`: the account is already locked) are
-    recorded but not counted, so the lock does not grow while it runs.
+    reason, never the password or code. A counted failure goes to the throttle of the
+    client address and of the name from that address (`access.throttle`): guessing locks out
+    only the guesser's address. A wrong one-time code means the password was right: those
+    failures also count on the account itself, and after `HOSO_LOCKOUT_THRESHOLD` of them the
+    account is locked everywhere for `HOSO_LOCKOUT_SECONDS` and its API tokens revoked, both
+    audited. Attempts refused for another reason (`counts=False`: locked, throttled, no
+    second factor) are recorded but not counted, so a block does not grow while it runs.
     """
     from django.conf import settings
     from django.utils import timezone
 
-    from hoso.access import audit
+    from hoso.access import audit, throttle
     from hoso.audit.models import AuditAction, AuditOutcome
+    from hoso.core.context import current
 
     audit.record(
         user=None,
@@ -676,7 +825,10 @@ def login_failed(
         detail={"step": step, "reason": reason},
     )
     user = User.objects.select_for_update().filter(username=username).first()
-    if user is None or not counts:
+    if not counts:
+        return user
+    throttle.failure(current().client_address, username)
+    if user is None or step != "otp":
         return user
     user.failed_logins += 1
     if user.failed_logins >= settings.HOSO_LOCKOUT_THRESHOLD:
@@ -695,17 +847,21 @@ def login_failed(
                 "failures": settings.HOSO_LOCKOUT_THRESHOLD,
             },
         )
+        _revoke_tokens(None, user, TokenRevokeReason.LOCKOUT)
     user.save(update_fields=["failed_logins", "locked_until"])
     return user
 
 
 @transaction.atomic
 def login_succeeded(*, user: User) -> None:
-    """Both factors passed: clear the failure count and record the login."""
-    from hoso.access import audit
+    """Both factors passed: clear the failure counts of the account and of its name from
+    this address, and record the login."""
+    from hoso.access import audit, throttle
     from hoso.audit.models import AuditAction, AuditOutcome
+    from hoso.core.context import current
 
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    throttle.success(current().client_address, user.get_username())
     audit.record(
         user=user,
         action=AuditAction.LOGIN,
@@ -722,7 +878,7 @@ def is_locked(user: User) -> bool:
 
 @transaction.atomic
 def password_reset(*, acting_user: object | None, user: User, new_password: str) -> None:
-    """Set a new password; every session of the account ends.
+    """Set a new password; every session of the account ends and its API tokens are revoked.
 
     Invariants: by an administrator (never their own password) or the node; the password
     passes the node's validators; audited without the password.
@@ -739,6 +895,7 @@ def password_reset(*, acting_user: object | None, user: User, new_password: str)
     user.save(update_fields=["password"])
     _bump(user)
     _audit_account(acting_user, AuditAction.ACCOUNT_CHANGE, user, "password_reset")
+    _revoke_tokens(acting_user, user, TokenRevokeReason.PASSWORD_RESET)
 
 
 @transaction.atomic
@@ -757,6 +914,7 @@ def account_disable(*, acting_user: object | None, user: User) -> None:
     user.is_active = False
     _bump(user)
     _audit_account(acting_user, AuditAction.ACCOUNT_CHANGE, user, "disable")
+    _revoke_tokens(acting_user, user, TokenRevokeReason.DISABLE)
 
 
 @transaction.atomic

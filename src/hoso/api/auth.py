@@ -4,8 +4,10 @@
   `user.is_verified()`); a session between the two steps gets the JSON 401.
 - A bearer token is a possession factor on its own: a 256-bit random secret issued by an
   administrator or the node's operator to a machine client (only its hash is stored), never
-  typed by a person with a password, refused once revoked, expired or its account disabled.
-  It is not asked for a one-time code (docs/decisions/0008-two-step-login.md).
+  typed by a person with a password, refused once revoked, expired, or its account disabled
+  or locked. It is not asked for a one-time code (docs/decisions/0008-two-step-login.md).
+  Every refused token is audited and counts against the client address: past the throttle
+  (docs/decisions/0012-login-throttling.md) the API answers 429 with Retry-After.
 """
 
 from __future__ import annotations
@@ -17,23 +19,52 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
+from hoso.access import throttle
 from hoso.access.mfa import is_verified
 from hoso.access.models import ApiToken
+from hoso.access.services import token_refused
+from hoso.core.errors import DomainError
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
+class TooManyAttempts(DomainError):
+    """The client address is throttled after failed logins: 429 with Retry-After."""
+
+    def __init__(self, block: throttle.Block) -> None:
+        super().__init__(code="too_many_attempts", message=block.message, status=429)
+        self.retry_after = block.seconds
+
+
+def _refusal(row: ApiToken | None, now: Any) -> str:
+    if row is None:
+        return "unknown_token"
+    if row.revoked_at is not None:
+        return "revoked_token"
+    if row.expires_at <= now:
+        return "expired_token"
+    if not row.user.is_active:
+        return "inactive_user"
+    if row.user.locked_until is not None and row.user.locked_until > now:
+        return "locked_user"
+    return ""
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        block = throttle.blocked(request.META.get("REMOTE_ADDR", ""))
+        if block is not None:
+            raise TooManyAttempts(block)
         row = (
             ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True)
+            .filter(key_hash=ApiToken.hash_key(token))
             .first()
         )
-        if row is None or not row.user.is_active:
-            return None
         now = timezone.now()
-        if row.expires_at and row.expires_at <= now:
+        refused = _refusal(row, now)
+        if refused:
+            owner = row.user.get_username() if row is not None else ""
+            token_refused(owner=owner, reason=refused)
             return None
         # Every use is in the audit trail; the token row only needs a coarse "last used",
         # so it is written at most once a minute instead of on every request.

@@ -17,7 +17,11 @@ def error_body(code: str, message: str, problems: list | None = None) -> dict:
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-        return api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
+        response = api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
+        retry_after = getattr(exc, "retry_after", None)  # a throttled client (hoso.api.auth)
+        if retry_after is not None:
+            response["Retry-After"] = str(retry_after)
+        return response
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:

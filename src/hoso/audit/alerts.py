@@ -52,6 +52,8 @@ def _raise(event: AuditEvent, kind: str, events: list[AuditEvent], message: str)
 
 def check_after(event: AuditEvent) -> list[Alert]:
     """Alerts that `event` (just recorded) completes."""
+    if event.action == AuditAction.LOGIN_THROTTLED:
+        return _throttle_alert(event)
     if not event.actor_username or event.action not in (
         AuditAction.DOSSIER_READ_ALLOWED,
         AuditAction.DOSSIER_READ_DENIED,
@@ -101,6 +103,29 @@ def check_after(event: AuditEvent) -> list[Alert]:
                 )
             )
     return raised
+
+
+def _throttle_alert(event: AuditEvent) -> list[Alert]:
+    """A login throttle started: one open alert per address and window, naming the address,
+    the name typed and how long it waits (the auditor sees guessing as it happens)."""
+    detail = event.detail or {}
+    address = str(detail.get("address", event.client_address))
+    window = timedelta(seconds=int(_setting("HOSO_ALERT_WINDOW_SECONDS", 600)))
+    tag = f"«{address}»"
+    if Alert.objects.filter(
+        kind=AlertKind.LOGIN_THROTTLED,
+        acknowledged_at__isnull=True,
+        raised_at__gte=event.occurred_at - window,
+        message__contains=tag,
+    ).exists():
+        return []
+    name = event.actor_username or "(không ghi tên)"
+    scope = "tài khoản này từ địa chỉ" if detail.get("scope") == "account_address" else "địa chỉ"
+    message = (
+        f"Đăng nhập sai nhiều lần từ địa chỉ {tag} (tên đăng nhập «{name}»): tạm hoãn "
+        f"{scope} {detail.get('seconds', '?')} giây."
+    )
+    return [_raise(event, AlertKind.LOGIN_THROTTLED, [event], message[:300])]
 
 
 @transaction.atomic

@@ -31,6 +31,8 @@ class AuditAction(models.TextChoices):
     ACCOUNT_CHANGE = "account_change", "Thay đổi tài khoản"
     ROLE_CHANGE = "role_change", "Thay đổi nhiệm vụ được giao"
     TOKEN_ISSUE = "token_issue", "Cấp mã truy cập API"
+    TOKEN_REVOKE = "token_revoke", "Thu hồi mã truy cập API"
+    LOGIN_THROTTLED = "login_throttled", "Tạm hoãn đăng nhập (sai nhiều lần)"
     CHANGESET = "changeset", "Đề xuất, phê duyệt thay đổi"
     SETTINGS_CHANGE = "settings_change", "Thay đổi cấu hình"
     DOCUMENT_ADD = "document_add", "Thêm thành phần hồ sơ (bản quét)"
@@ -112,6 +114,7 @@ class AlertKind(models.TextChoices):
     OFF_HOURS = "off_hours", "Xem hồ sơ ngoài giờ làm việc"
     REPEATED_DENIALS = "repeated_denials", "Bị từ chối nhiều lần"
     FIXITY = "fixity", "Tệp lưu trữ bị thay đổi hoặc mất (kiểm tra toàn vẹn)"
+    LOGIN_THROTTLED = "login_throttled", "Đăng nhập sai nhiều lần (tạm hoãn đăng nhập)"
 
 
 class Alert(models.Model):

@@ -17,6 +17,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 
 from hoso.access import services as access_services
+from hoso.access import throttle
 from hoso.access.models import Role
 from hoso.orgs.models import Organization
 
@@ -61,8 +62,11 @@ def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.Da
 
 
 class PasswordLoginForm(AuthenticationForm):
-    """The first step: name and password, with the lockout of `access.services`.
+    """The first step: name and password, with the throttle of `access.throttle` and the
+    account lock of `access.services`.
 
+    A throttled address, or name from that address, is refused before the password is
+    checked, with how long to wait (the same for a name that exists and one that does not).
     The password is checked even for a locked account (same work, same message, same time);
     every refusal is recorded by `login_failed` with the name typed, never the password.
     """
@@ -76,11 +80,23 @@ class PasswordLoginForm(AuthenticationForm):
         for field in self.fields.values():
             field.error_messages["required"] = f"Hãy nhập {str(field.label).lower()}."
 
+    throttle_block: throttle.Block | None = None
+
+    def _throttled(self, username: str) -> None:
+        block = throttle.blocked(self.request.META.get("REMOTE_ADDR", ""), username)
+        if block is not None:
+            self.throttle_block = block
+            raise ValidationError(block.message, code="throttled")
+
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if not username or not password:
             return self.cleaned_data
+        # A throttled address (or name from it) is refused before the password is checked.
+        if throttle.blocked(self.request.META.get("REMOTE_ADDR", ""), username) is not None:
+            access_services.login_failed(username=username, reason="throttled", counts=False)
+            self._throttled(username)
         account = get_user_model()._default_manager.filter(username=username).first()
         locked = account is not None and access_services.is_locked(account)
         user = authenticate(self.request, username=username, password=password)
@@ -88,6 +104,7 @@ class PasswordLoginForm(AuthenticationForm):
             access_services.login_failed(username=username, reason="locked", counts=False)
         elif user is None or not user.is_active:
             access_services.login_failed(username=username)
+            self._throttled(username)  # this failure may have started a block: say so
         if locked or user is None or not user.is_active:
             raise ValidationError(LOGIN_REFUSED, code="invalid_login")
         self.user_cache = user

@@ -3,10 +3,17 @@ area has its own file)."""
 
 from django.urls import path
 
-from hoso.web.views import accounts, admin_accounts
+from hoso.web.views import accounts, admin_accounts, my_tokens
 
 urlpatterns: list = [
     path("dang-nhap/ma-xac-thuc/", accounts.otp, name="otp"),
+    # Everyone's own API tokens: see and revoke them.
+    path("tai-khoan-cua-toi/ma-truy-cap/", my_tokens.my_tokens, name="my_tokens"),
+    path(
+        "tai-khoan-cua-toi/ma-truy-cap/<int:pk>/thu-hoi/",
+        my_tokens.my_token_revoke,
+        name="my_token_revoke",
+    ),
     path("quan-tri/tai-khoan/", admin_accounts.account_list, name="accounts"),
     path("quan-tri/tai-khoan-moi/", admin_accounts.account_create, name="account_create"),
     path("quan-tri/tai-khoan/<str:username>/", admin_accounts.account_detail, name="account"),

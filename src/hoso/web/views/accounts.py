@@ -5,7 +5,8 @@
    confirmed TOTP device stops here with a message to ask the administrator.
 2. The code step verifies the 6-digit code against the account's device
    (`django_otp.verify_token`: the device row locked, a code used once, repeated failures
-   slowed down). Failures count toward the same lockout as wrong passwords. Only then is the
+   slowed down). Failures count toward the throttle of the address and, the password being
+   right, toward the lock of the account (`access.services.login_failed`). Only then is the
    session verified (`django_otp.login`), its limits started (`session_start`), the login
    recorded, and the browser sent on.
 Step 2 must follow step 1 within `OTP_STEP_SECONDS`, or the session ends.
@@ -31,7 +32,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from hoso.access import audit
+from hoso.access import audit, throttle
 from hoso.access import services as access_services
 from hoso.access.mfa import confirmed_device, is_verified
 from hoso.access.sessions import session_start
@@ -78,6 +79,14 @@ class LoginView(auth_views.LoginView):
             return HttpResponseRedirect(otp_url(self.get_redirect_url()))
         return super().dispatch(request, *args, **kwargs)
 
+    def form_invalid(self, form: PasswordLoginForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        block = getattr(form, "throttle_block", None)
+        if block is not None:  # too many failures from here: 429 and when to come back
+            response.status_code = 429
+            response["Retry-After"] = str(block.seconds)
+        return response
+
     def form_valid(self, form: PasswordLoginForm) -> HttpResponse:
         user = form.get_user()
         if confirmed_device(user) is None:
@@ -121,6 +130,12 @@ def otp(request: HttpRequest) -> HttpResponse:
                 username=user.get_username(), step="otp", reason="locked", counts=False
             )
             return _back_to_login(request, LOGIN_REFUSED)
+        block = throttle.blocked(request.META.get("REMOTE_ADDR", ""), user.get_username())
+        if block is not None:
+            access_services.login_failed(
+                username=user.get_username(), step="otp", reason="throttled", counts=False
+            )
+            return _back_to_login(request, block.message)
         throttled = not device.verify_is_allowed()[0]
         verified = django_otp.verify_token(user, device.persistent_id, form.cleaned_data["code"])
         if verified is not None:
@@ -137,6 +152,9 @@ def otp(request: HttpRequest) -> HttpResponse:
         )
         if account is not None and access_services.is_locked(account):
             return _back_to_login(request, LOGIN_REFUSED)
+        block = throttle.blocked(request.META.get("REMOTE_ADDR", ""), user.get_username())
+        if block is not None:
+            return _back_to_login(request, block.message)
         form.add_error("code", OTP_WAIT if throttled else OTP_WRONG)
     context = {
         "form": form,

@@ -152,7 +152,10 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def my_grants(request: HttpRequest) -> HttpResponse:
     """The grantee's own active approvals, and nobody else's."""
-    grants = sorted(policies.active_grants(request.user), key=lambda g: (g.valid_to, g.pk))
+    grants = sorted(
+        policies.active_grants(request.user, duties=readers.assignments(request)),
+        key=lambda g: (g.valid_to, g.pk),
+    )
     consents: dict[int, int] = {}
     if any(g.purpose_kind == PurposeKind.OTHER for g in grants):
         # How many people consented, not who: that is theirs to tell.
