@@ -65,7 +65,7 @@ def test_search_is_paged(api, make_dossier):
         ({"unit": "NOPE"}, "unknown_unit"),
         ({"sex": "X"}, "bad_choice"),
         ({"age_min": 50, "age_max": 30}, "bad_range"),
-        ({"page": 0}, "bad_page"),
+        ({"page": 0}, "out_of_range"),
     ],
 )
 def test_bad_search_parameters_get_specific_errors(api, orgs, params, code):
