@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "hoso.web",
     "hoso.api",
+    "ninja",  # serves Swagger UI's own files for /api/v1/docs (no CDN)
 ]
 
 MIDDLEWARE = [

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from hoso.access import policies
@@ -70,7 +70,8 @@ class ComponentDetailOut(ComponentOut):
 
 
 class ComponentForm(Schema):
-    kind: str
+    # A form cannot tell an empty field from a missing one: the kind is at least one character.
+    kind: str = Field(min_length=1)
     title: str = ""
     section: str = ""
     section_row_id: FormId = None

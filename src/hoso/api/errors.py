@@ -49,8 +49,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "date_from_datetime_parsing": ("bad_date", "Ngày phải viết dạng YYYY-MM-DD."),
     "date_from_datetime_inexact": ("bad_date", "Ngày phải viết dạng YYYY-MM-DD, không kèm giờ."),
     "date_format": ("bad_date", "Ngày phải viết dạng YYYY-MM-DD."),
-    "date_invalid": ("bad_date", "Ngày không có trong lịch."),
-    "date_out_of_range": ("date_out_of_range", ""),  # the message is the validator's own
+    "date_invalid": ("bad_date", ""),  # the validator names the date
+    "date_out_of_range": ("date_out_of_range", ""),  # the validator names the range
     "datetime_type": ("bad_datetime", "Thời điểm phải viết dạng ISO 8601."),
     "datetime_parsing": ("bad_datetime", "Thời điểm phải viết dạng ISO 8601."),
     "dict_type": ("bad_object", "Phải là một đối tượng JSON."),
@@ -108,16 +108,20 @@ HTTP_ERRORS = {
 
 
 class StrictParser(Parser):
-    """A query or form field given twice is refused, not silently read as its last value."""
+    """A query parameter given twice is refused, not silently read as its last value."""
 
     def parse_querydict(
         self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
     ) -> dict[str, Any]:
-        source = "query" if data is request.GET else "form"
-        repeated = [k for k in data if k not in list_fields and len(data.getlist(k)) > 1]
+        # Query strings only: multipart forms may repeat names the operation does not read.
+        repeated = (
+            [k for k in data if k not in list_fields and len(data.getlist(k)) > 1]
+            if data is request.GET
+            else []
+        )
         if repeated:
             raise NinjaValidationError(
-                [{"type": "repeated_parameter", "loc": (source, k), "msg": ""} for k in repeated]
+                [{"type": "repeated_parameter", "loc": ("query", k), "msg": ""} for k in repeated]
             )
         return super().parse_querydict(data, list_fields, request)
 
