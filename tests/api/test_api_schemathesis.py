@@ -21,7 +21,7 @@ from schemathesis.engine import Status, events
 
 SEED = 20261206
 MIN_CASES = 1000  # the floor for one run
-CASES_PER_OPERATION = 40  # fuzzing examples per operation; examples and coverage cases add more
+CASES_PER_OPERATION = 30  # fuzzing examples per operation; examples and coverage cases add more
 
 # A schema-valid request may still be refused for what JSON Schema cannot state: a code missing
 # from a catalog or the organization tree, two fields that contradict each other, a date outside
