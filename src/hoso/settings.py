@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "hoso.web",
     "hoso.api",
+    "ninja",  # serves Swagger UI's own files for /api/v1/docs (no CDN)
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,11 @@ HOSO_UPLOAD_MAX_BYTES = env_int("HOSO_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 # ~35 Mpx), nor may a PDF have more pages.
 HOSO_IMAGE_MAX_PIXELS = env_int("HOSO_IMAGE_MAX_PIXELS", 80_000_000)
 HOSO_PDF_MAX_PAGES = env_int("HOSO_PDF_MAX_PAGES", 500)
+# Nor smaller than a real paper (issue 15.6: a 1×1 pt page or a 1×1 px image was accepted, and
+# every copy of it failed): a PDF page at least this many points (1/72 inch) on each side, an
+# image at least this many pixels on each side.
+HOSO_PDF_MIN_PAGE_POINTS = env_int("HOSO_PDF_MIN_PAGE_POINTS", 72)
+HOSO_IMAGE_MIN_SIDE_PIXELS = env_int("HOSO_IMAGE_MIN_SIDE_PIXELS", 100)
 HOSO_OCR_LANGUAGES = env_list("HOSO_OCR_LANGUAGES", ["vie"])
 HOSO_OCR_TIMEOUT_SECONDS = env_int("HOSO_OCR_TIMEOUT_SECONDS", 600)
 # The node's own seal, which signs the stamp of every served copy of a signed résumé. Unset

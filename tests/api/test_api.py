@@ -1,5 +1,7 @@
 """The JSON API: search, whole dossiers, identity, catalogs, organizations, errors."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -65,7 +67,7 @@ def test_search_is_paged(api, make_dossier):
         ({"unit": "NOPE"}, "unknown_unit"),
         ({"sex": "X"}, "bad_choice"),
         ({"age_min": 50, "age_max": 30}, "bad_range"),
-        ({"page": 0}, "bad_page"),
+        ({"page": 0}, "out_of_range"),
     ],
 )
 def test_bad_search_parameters_get_specific_errors(api, orgs, params, code):
@@ -212,3 +214,86 @@ def test_a_token_records_its_last_use_at_most_once_a_minute(personas):
     client.get("/api/v1/catalogs")
     assert first is not None
     assert ApiToken.objects.get(user=personas["quanly"]).last_used_at == first
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "code"),
+    [
+        ("/api/v1/people?age_max=10000", "query.age_max", "out_of_range"),
+        ("/api/v1/people?page_size=-3924964189", "query.page_size", "out_of_range"),
+        ("/api/v1/people?page=96704651925048994226503680", "query.page", "out_of_range"),
+        ("/api/v1/people/export.csv?age_max=10000", "query.age_max", "out_of_range"),
+        ("/api/v1/obligations?page=96704651925048994226503680", "query.page", "out_of_range"),
+        ("/api/v1/obligations?page_size=-5", "query.page_size", "out_of_range"),
+        ("/api/v1/identity/001085012345?sex=X", "query.sex", "bad_choice"),
+        ("/api/v1/identity/001085012345?birth_date=0", "query.birth_date", "bad_date"),
+        ("/api/v1/organizations?on=0.0", "query.on", "bad_date"),
+        ("/api/v1/catalogs/ethnicity?on=2020-01-01&on=2021-01-01", "query.on", "repeated"),
+        ("/api/v1/catalogs/ethnicity?on=1700-01-01", "query.on", "date_out_of_range"),
+        ("/api/v1/components/99999999999999999999999", "path.component_id", "out_of_range"),
+        ("/api/v1/organizations/T01/quotas?year=99999999", "query.year", "out_of_range"),
+    ],
+)
+def test_inputs_that_were_server_errors_are_specific_422s(api, orgs, url, field, code):
+    """Issue 15.6: each of these was a 500 (or accepted); now a 422 naming the field."""
+    response = api("quanly").get(url)
+    assert response.status_code == 422, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request"
+    [problem] = error["problems"]
+    assert (problem["field"], problem["code"]) == (field, code)
+    assert problem["loc"] == field.split(".") and problem["type"]
+    assert problem["message"] and not problem["message"].startswith(("Input", "Field", "Value"))
+
+
+def test_a_missing_field_is_explained_in_vietnamese_with_its_type_and_place(api, orgs):
+    """Issue 16.4: pydantic's "Field required" becomes Vietnamese; `type`/`loc` are kept."""
+    response = api("nhaplieu").post(
+        "/api/v1/decisions", {"number": "12/QĐ-UBND"}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    problems = {p["field"]: p for p in response.json()["error"]["problems"]}
+    issuer = problems["body.body.issuer"]
+    assert (issuer["code"], issuer["type"]) == ("required", "missing")
+    assert issuer["message"] == "Thiếu trường bắt buộc."
+    assert issuer["loc"] == ["body", "body", "issuer"]
+
+
+def test_a_bad_date_is_explained_in_vietnamese(api, orgs):
+    body = {
+        "decision_type": "appointment",
+        "number": "12/QĐ-UBND",
+        "signed_date": "2026-02-30",
+        "issuer": "UBND tỉnh",
+        "received_date": "01/03/2026",
+        "effective_date": "2026-03-01",
+        "personal_id": "001085012345",
+    }
+    response = api("nhaplieu").post("/api/v1/decisions", body, content_type="application/json")
+    assert response.status_code == 422
+    problems = {p["field"]: p for p in response.json()["error"]["problems"]}
+    assert problems["body.body.signed_date"]["message"] == "Ngày «2026-02-30» không có trong lịch."
+    assert problems["body.body.received_date"]["message"] == "Ngày phải viết dạng YYYY-MM-DD."
+    assert {p["code"] for p in problems.values()} == {"bad_date"}
+
+
+def test_a_body_that_is_not_json_is_a_vietnamese_400(api, orgs):
+    response = api("nhaplieu").post("/api/v1/decisions", "{", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_body"
+    assert "không đọc được" in response.json()["error"]["message"]
+
+
+def test_every_summary_is_vietnamese_and_every_operation_declares_its_errors(db):
+    """Issue 16.4 and 15.6: no English summary ("People Search"); 401 and 422 everywhere, with
+    the error body."""
+    schema = Client().get("/api/v1/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            summary = operation["summary"]
+            assert re.search(r"[ạảãàáâậầấẩẫăắằặẳẵđêềếểễệôồốổỗộơờớởỡợưừứửữựìíỉĩịùúủũụ]", summary), (
+                method,
+                path,
+                summary,
+            )
+            assert {"401", "422"} <= set(operation["responses"]), (method, path)

@@ -396,7 +396,8 @@ def test_api_lists_obligations_with_filters(api, personas, workload):
 def test_api_obligation_errors_are_specific(api, orgs):
     bad = api("quanly").get("/api/v1/obligations", {"status": "late"})
     assert bad.status_code == 422
-    assert bad.json()["error"]["problems"][0]["field"] == "status"
+    assert bad.json()["error"]["problems"][0]["field"] == "query.status"
+    assert bad.json()["error"]["problems"][0]["code"] == "bad_choice"
     unknown = api("quanly").get("/api/v1/obligations", {"unit": "NOPE"})
     assert unknown.json()["error"]["problems"][0]["code"] == "unknown_unit"
     assert api("quanly").get("/api/v1/obligations/counts", {"unit": "NOPE"}).status_code == 422

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema
+from ninja import Router, Schema
+from pydantic import WithJsonSchema
 
-from hoso.api.schemas import ErrorOut
+from hoso.api.params import DateText, responses
 from hoso.calendar import selectors
 from hoso.calendar.engine import FIRST_DAY, LAST_DAY, OutOfRange
 from hoso.core.errors import Problem, ValidationFailed
@@ -16,6 +18,8 @@ router = Router(tags=["calendar"])
 
 # A limit of this API (about 14 years of working days), not a number from law.
 MAX_DAYS = 3650
+# Parsed by the handler (specific messages), described to clients as the integer it must be.
+DaysText = Annotated[str, WithJsonSchema({"type": "integer", "minimum": 0, "maximum": MAX_DAYS})]
 
 
 class DayOut(Schema):
@@ -74,14 +78,15 @@ def _parse_days(value: str, problems: list[Problem]) -> int | None:
 
 @router.get(
     "/calendar/working-days",
-    response={200: WorkingDaysOut, 401: ErrorOut, 422: ErrorOut},
+    response=responses({200: WorkingDaysOut}),
     summary="Ngày đến hạn sau N ngày làm việc",
 )
 def working_days(
     request: HttpRequest,
-    start: str = Query(..., description="Ngày xảy ra sự kiện, YYYY-MM-DD (không được tính)"),
-    days: str = Query(..., description=f"Số ngày làm việc, 0–{MAX_DAYS}"),
+    start: DateText,
+    days: DaysText,
 ) -> dict:
+    """`start`: the day of the event (not counted); `days`: working days to count."""
     problems: list[Problem] = []
     start_day = _parse_day(start, "start", "Ngày bắt đầu", problems)
     count = _parse_days(days, problems)
@@ -102,10 +107,10 @@ def working_days(
 
 @router.get(
     "/calendar/day/{day}",
-    response={200: DayOut, 401: ErrorOut, 422: ErrorOut},
+    response=responses({200: DayOut}),
     summary="Một ngày là ngày làm việc hay ngày nghỉ, và lý do",
 )
-def calendar_day(request: HttpRequest, day: str = Path(..., description="YYYY-MM-DD")) -> dict:
+def calendar_day(request: HttpRequest, day: DateText) -> dict:
     problems: list[Problem] = []
     parsed = _parse_day(day, "day", "Ngày", problems)
     if parsed is None:

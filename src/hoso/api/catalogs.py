@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.http import HttpRequest
 from ninja import Router
 
-from hoso.api.schemas import CatalogOut, CatalogSummary, ErrorOut
+from hoso.api.params import OptDate, responses
+from hoso.api.schemas import CatalogOut, CatalogSummary
 from hoso.catalog import selectors
 from hoso.catalog.models import Catalog
 from hoso.core.errors import NotFound
@@ -15,7 +14,9 @@ from hoso.core.errors import NotFound
 router = Router(tags=["catalogs"])
 
 
-@router.get("/catalogs", response={200: list[CatalogSummary], 401: ErrorOut})
+@router.get(
+    "/catalogs", response=responses({200: list[CatalogSummary]}), summary="Các danh mục dùng chung"
+)
 def catalog_list(request: HttpRequest) -> list[dict]:
     return [
         {
@@ -28,10 +29,12 @@ def catalog_list(request: HttpRequest) -> list[dict]:
     ]
 
 
-@router.get("/catalogs/{name}", response={200: CatalogOut, 401: ErrorOut, 404: ErrorOut})
-def catalog_detail(
-    request: HttpRequest, name: str, on: date | None = None, parent: str = ""
-) -> dict:
+@router.get(
+    "/catalogs/{name}",
+    response=responses({200: CatalogOut}, 404),
+    summary="Một danh mục và các mục còn hiệu lực (vào một ngày, dưới một mục cha)",
+)
+def catalog_detail(request: HttpRequest, name: str, on: OptDate = None, parent: str = "") -> dict:
     catalog = Catalog.objects.filter(name=name).first()
     if catalog is None:
         raise NotFound(f"Không có danh mục «{name}».")

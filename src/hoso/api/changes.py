@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.db.models import Q
@@ -20,7 +20,7 @@ from ninja import Query, Router, Schema, Status
 
 from hoso.access import audit, policies
 from hoso.access.models import User
-from hoso.api.schemas import ErrorOut
+from hoso.api.params import PAGE_SIZE_MAX, IsoDate, ObjectId, OptPageSize, Page, responses
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.calendar import selectors as calendar_selectors
 from hoso.calendar.choices import ObligationStatusChoices
@@ -38,10 +38,10 @@ router = Router(tags=["decisions"])
 class DecisionIn(Schema):
     decision_type: str
     number: str
-    signed_date: date
+    signed_date: IsoDate
     issuer: str
-    received_date: date
-    effective_date: date
+    received_date: IsoDate
+    effective_date: IsoDate
     personal_id: str
     summary: str = ""
     parameters: dict[str, Any] = {}
@@ -92,12 +92,16 @@ class DecisionOut(Schema):
     obligations: list[ObligationOut]
 
 
+# The statuses as an enum of the OpenAPI ("" = any).
+ObligationStatusParam = Literal[("", *ObligationStatusChoices.values)]  # type: ignore[valid-type]
+
+
 class ObligationParams(Schema):
     unit: str = ""
-    status: str = ""
+    status: ObligationStatusParam = ""
     officer: str = ""
-    page: int = 1
-    page_size: int | None = None
+    page: Page = 1
+    page_size: OptPageSize = None
 
 
 class ObligationPage(Schema):
@@ -194,7 +198,7 @@ def _decision(
 
 @router.post(
     "/decisions",
-    response={201: DecisionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: DecisionOut}, 400, 403, 404),
     summary="Đăng ký quyết định nhân sự và đề xuất cập nhật hồ sơ theo quyết định",
 )
 def decision_create(request: HttpRequest, body: DecisionIn) -> Status:
@@ -205,10 +209,10 @@ def decision_create(request: HttpRequest, body: DecisionIn) -> Status:
 
 @router.get(
     "/decisions/{decision_id}",
-    response={200: DecisionOut, 401: ErrorOut, 404: ErrorOut},
+    response=responses({200: DecisionOut}, 404),
     summary="Một quyết định nhân sự, trong phạm vi được xem hồ sơ",
 )
-def decision_detail(request: HttpRequest, decision_id: int) -> dict[str, Any]:
+def decision_detail(request: HttpRequest, decision_id: ObjectId) -> dict[str, Any]:
     decision, access = decisions.decision_access(request.user, decision_id)
     return _decision(decision, access)
 
@@ -234,12 +238,12 @@ def _filters(params: ObligationParams) -> dict[str, Any]:
 
 @router.get(
     "/obligations",
-    response={200: ObligationPage, 401: ErrorOut, 422: ErrorOut},
+    response=responses({200: ObligationPage}),
     summary="Việc phải cập nhật hồ sơ theo thời hạn: theo đơn vị, trạng thái, người phụ trách",
 )
 def obligation_list(request: HttpRequest, params: Query[ObligationParams]) -> dict[str, Any]:
     filters = _filters(params)
-    size = min(params.page_size or settings.HOSO_PAGE_SIZE, 100)
+    size = min(params.page_size or settings.HOSO_PAGE_SIZE, PAGE_SIZE_MAX)
     scope = obligations.obligation_scope(request.user)
     if params.officer:
         # An unknown account name selects nothing (no oracle of account names).
@@ -271,7 +275,7 @@ def obligation_list(request: HttpRequest, params: Query[ObligationParams]) -> di
 
 @router.get(
     "/obligations/counts",
-    response={200: list[UnitCountOut], 401: ErrorOut, 422: ErrorOut},
+    response=responses({200: list[UnitCountOut]}),
     summary="Số việc đúng hạn, sắp đến hạn, quá hạn theo đơn vị",
 )
 def obligation_counts(request: HttpRequest, unit: str = "") -> list[dict[str, Any]]:

@@ -15,11 +15,11 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from hoso.access import policies
-from hoso.api.schemas import ErrorOut
+from hoso.api.params import FormId, FormPosition, ObjectId, responses
 from hoso.catalog.selectors import name_of
 from hoso.documents import selectors, services
 from hoso.documents.models import Component
@@ -70,12 +70,13 @@ class ComponentDetailOut(ComponentOut):
 
 
 class ComponentForm(Schema):
-    kind: str
+    # A form cannot tell an empty field from a missing one: the kind is at least one character.
+    kind: str = Field(min_length=1)
     title: str = ""
     section: str = ""
-    section_row_id: int | None = None
-    changeset_id: int | None = None
-    position: int | None = None
+    section_row_id: FormId = None
+    changeset_id: FormId = None
+    position: FormPosition = None
     sensitivity: str = ""
 
 
@@ -122,7 +123,7 @@ def _component(c: Component) -> dict[str, Any]:
 
 @router.get(
     "/people/{personal_id}/components",
-    response={200: list[ComponentOut], 401: ErrorOut, 404: ErrorOut},
+    response=responses({200: list[ComponentOut]}, 404),
     summary="Các thành phần hồ sơ (bản quét) của một người, theo thứ tự hồ sơ giấy",
 )
 def component_list(request: HttpRequest, personal_id: str) -> list[dict[str, Any]]:
@@ -132,7 +133,7 @@ def component_list(request: HttpRequest, personal_id: str) -> list[dict[str, Any
 
 @router.post(
     "/people/{personal_id}/components",
-    response={201: ComponentOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: ComponentOut}, 400, 403, 404),
     summary="Tải lên bản quét (PDF, JPEG, PNG, TIFF) làm thành phần hồ sơ",
 )
 def component_upload(
@@ -154,7 +155,7 @@ def component_upload(
 
 @router.get(
     "/components/search",
-    response={200: ComponentSearchOut, 401: ErrorOut, 422: ErrorOut},
+    response=responses({200: ComponentSearchOut}),
     summary="Tìm trong chữ nhận dạng được (OCR) của các bản quét được phép xem",
 )
 def component_search(request: HttpRequest, q: str = "") -> dict[str, Any]:
@@ -176,10 +177,10 @@ def component_search(request: HttpRequest, q: str = "") -> dict[str, Any]:
 
 @router.get(
     "/components/{component_id}",
-    response={200: ComponentDetailOut, 401: ErrorOut, 404: ErrorOut},
+    response=responses({200: ComponentDetailOut}, 404),
     summary="Một thành phần hồ sơ: trạng thái xử lý, tiến độ, siêu dữ liệu bảo quản",
 )
-def component_detail(request: HttpRequest, component_id: int) -> dict[str, Any]:
+def component_detail(request: HttpRequest, component_id: ObjectId) -> dict[str, Any]:
     component = selectors.component_for(request.user, component_id)
     return {
         **_component(component),

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from hoso.access import audit
-from hoso.api.schemas import ErrorOut
+from hoso.api.params import ObjectId, OptDateText, responses
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.documents import resume as resumes
@@ -66,10 +66,10 @@ def _pdf(served: serving.ServedFile) -> HttpResponse:
 
 @router.get(
     "/people/{personal_id}/resume.pdf",
-    response={200: None, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response=responses({200: None}, 404, 409, 503),
     summary="Bản sao có đóng dấu của sơ yếu lý lịch đã ký số",
 )
-def resume_copy(request: HttpRequest, personal_id: str, as_of: str | None = None) -> HttpResponse:
+def resume_copy(request: HttpRequest, personal_id: str, as_of: OptDateText = None) -> HttpResponse:
     day = _as_of(as_of)
     served = serving.copy_serve(
         user=request.auth, personal_id=personal_id, resume_as_of=day, purpose="resume_copy"
@@ -79,10 +79,10 @@ def resume_copy(request: HttpRequest, personal_id: str, as_of: str | None = None
 
 @router.post(
     "/people/{personal_id}/resume",
-    response={201: SignedResumeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=responses({201: SignedResumeOut}, 403, 404, 409, 503),
     summary="Tạo và ký số sơ yếu lý lịch (cán bộ quản lý hồ sơ)",
 )
-def resume_sign(request: HttpRequest, personal_id: str, as_of: str | None = None):
+def resume_sign(request: HttpRequest, personal_id: str, as_of: OptDateText = None):
     day = _as_of(as_of)
     signed = resumes.resume_issue(acting_user=request.auth, personal_id=personal_id, as_of=day)
     return Status(
@@ -103,10 +103,10 @@ def resume_sign(request: HttpRequest, personal_id: str, as_of: str | None = None
 
 @router.get(
     "/components/{component_id}/copy.pdf",
-    response={200: None, 404: ErrorOut, 409: ErrorOut},
+    response=responses({200: None}, 404, 409, 503),
     summary="Bản sao có đóng dấu của một thành phần hồ sơ",
 )
-def component_copy(request: HttpRequest, component_id: int) -> HttpResponse:
+def component_copy(request: HttpRequest, component_id: ObjectId) -> HttpResponse:
     component = Component.objects.filter(pk=component_id).only("personal_id").first()
     if component is None:
         audit.record(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.http import HttpRequest
 from ninja import Router
 
-from hoso.api.schemas import ErrorOut, OrganizationOut, QuotaOut
+from hoso.api.params import OptDate, OptYear, responses
+from hoso.api.schemas import OrganizationOut, QuotaOut
 from hoso.core.dates import today
 from hoso.core.errors import NotFound
 from hoso.orgs import selectors
@@ -37,20 +36,30 @@ def _get(code: str) -> Organization:
     return org
 
 
-@router.get("/organizations", response={200: list[OrganizationOut], 401: ErrorOut})
-def organization_list(request: HttpRequest, on: date | None = None, root: str = "") -> list[dict]:
+@router.get(
+    "/organizations",
+    response=responses({200: list[OrganizationOut]}, 404),
+    summary="Cây cơ quan, đơn vị (hiệu lực vào một ngày, từ một đơn vị gốc)",
+)
+def organization_list(request: HttpRequest, on: OptDate = None, root: str = "") -> list[dict]:
     return [_out(o) for o in selectors.org_list(on=on, root=_get(root) if root else None)]
 
 
-@router.get("/organizations/{code}", response={200: OrganizationOut, 401: ErrorOut, 404: ErrorOut})
+@router.get(
+    "/organizations/{code}",
+    response=responses({200: OrganizationOut}, 404),
+    summary="Một cơ quan, đơn vị",
+)
 def organization_detail(request: HttpRequest, code: str) -> dict:
     return _out(_get(code))
 
 
 @router.get(
-    "/organizations/{code}/quotas", response={200: list[QuotaOut], 401: ErrorOut, 404: ErrorOut}
+    "/organizations/{code}/quotas",
+    response=responses({200: list[QuotaOut]}, 404),
+    summary="Biên chế được giao và số đã sử dụng của một đơn vị và các đơn vị trực thuộc",
 )
-def organization_quotas(request: HttpRequest, code: str, year: int | None = None) -> list[dict]:
+def organization_quotas(request: HttpRequest, code: str, year: OptYear = None) -> list[dict]:
     usage = selectors.quota_usage(year=year or today().year, root=_get(code))
     return [
         {

@@ -196,6 +196,30 @@ def _max_pixels() -> int:
     return int(settings.HOSO_IMAGE_MAX_PIXELS)
 
 
+def _min_side() -> int:
+    return int(settings.HOSO_IMAGE_MIN_SIDE_PIXELS)
+
+
+def _min_points() -> int:
+    return int(settings.HOSO_PDF_MIN_PAGE_POINTS)
+
+
+def _image_too_small(name: str, width: int, height: int) -> DocumentRefused:
+    return _refuse(
+        "image_too_small",
+        f"Ảnh «{name}» quá nhỏ ({width} × {height} điểm ảnh), mỗi cạnh phải từ "
+        f"{_min_side()} điểm ảnh trở lên; hãy quét lại bản giấy.",
+    )
+
+
+def _page_too_small(name: str, number: int, width: float, height: float) -> DocumentRefused:
+    return _refuse(
+        "page_too_small",
+        f"Trang {number} của tệp PDF «{name}» quá nhỏ ({width:g} × {height:g} pt), mỗi cạnh "
+        f"phải từ {_min_points()} pt (2,54 cm) trở lên; hãy xuất hoặc quét lại.",
+    )
+
+
 def _too_many_pages(name: str, pages: int) -> DocumentRefused:
     return _refuse(
         "too_many_pages",
@@ -231,6 +255,8 @@ def _image_pages(path: Path, name: str, media_type: str) -> int:
                     width, height = image.size
                     if width <= 0 or height <= 0:
                         raise corrupt
+                    if min(width, height) < _min_side():
+                        raise _image_too_small(name, width, height)
                     if width * height > limit:
                         raise _bomb(name, width, height)
                 for index in range(frames):
@@ -289,7 +315,10 @@ def _pdf_pages(path: Path, name: str) -> int:
                 raise _refuse("pdf_corrupt", f"Tệp PDF «{name}» không có trang nào.")
             if pages > _max_pages():
                 raise _too_many_pages(name, pages)
-            for page in pdf.pages:
+            for number, page in enumerate(pdf.pages, start=1):
+                x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+                if min(abs(x1 - x0), abs(y1 - y0)) < _min_points():
+                    raise _page_too_small(name, number, abs(x1 - x0), abs(y1 - y0))
                 _decode_contents(page.obj.get("/Contents"))
                 for image in page.get_images().values():
                     width = int(image.get("/Width", 0))

@@ -178,6 +178,19 @@ def seal_key() -> Any:
 # --- Stamping -----------------------------------------------------------------------------------
 
 
+# The smallest page side the stamp's text box fits on (its layout divides by the box size).
+STAMP_MIN_POINTS = 18.0
+
+
+def _too_small_to_stamp(number: int, width: float, height: float) -> DocumentRefused:
+    return DocumentRefused(
+        "page_too_small",
+        f"Trang {number} quá nhỏ để đóng dấu bản sao ({width:g} × {height:g} pt); chưa cấp "
+        "bản sao. Hãy thay thành phần này bằng bản quét đúng khổ giấy.",
+        status=409,
+    )
+
+
 def _unreadable() -> DocumentRefused:
     return DocumentRefused(
         "copy_unreadable",
@@ -264,7 +277,11 @@ def stamp_pages(content: bytes, mark: Mark) -> bytes:
         raise _unreadable() from exc
     style = _style()
     for index, (x0, y0, x1, y1) in enumerate(boxes):
-        width, height = x1 - x0, y1 - y0
+        width, height = abs(x1 - x0), abs(y1 - y0)
+        x0, y1 = min(x0, x1), max(y0, y1)
+        if min(width, height) < STAMP_MIN_POINTS:
+            # Intake refuses such pages; one stored before that rule must not crash the copy.
+            raise _too_small_to_stamp(index + 1, width, height)
         margin = min(18.0, width / 20)
         box = BoxConstraints(width=width - 2 * margin, height=min(38.0, height / 8))
         TextStamp(writer, style, text_params={"mark": mark.text}, box=box).apply(
