@@ -101,10 +101,11 @@ FormPosition = _optional(int, _int(0, PAGE_MAX, f"Vị trí, 0–{PAGE_MAX}"), g
 def responses(ok: dict[int, Any], *errors: int) -> dict[int, Any]:
     """`ok` plus the error statuses an operation can answer, all with the error body.
 
-    Every operation can answer 401 (no valid token or session) and 422 (its parameters fail
-    validation; an operation without parameters still declares it, harmlessly); `errors` adds
+    Every operation can answer 401 (no valid token or session), 422 (its parameters fail
+    validation; an operation without parameters still declares it, harmlessly) and 429 (the
+    client's address is throttled after failed logins, with Retry-After); `errors` adds
     the others: 400 a body that is not JSON or multipart, 403 a refused duty or a session
     request without its CSRF token, 404 missing or not visible, 409 a state conflict, 503 a
     node not configured for the operation.
     """
-    return {**ok, **dict.fromkeys(sorted({401, 422, *errors}), ErrorOut)}
+    return {**ok, **dict.fromkeys(sorted({401, 422, 429, *errors}), ErrorOut)}
