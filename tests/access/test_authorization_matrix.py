@@ -601,6 +601,7 @@ def test_the_write_rows_cover_every_write_endpoint():
         "web:consent_give",  # the person's own consent
         "web:consent_withdraw",
         "web:self_consent_withdraw",  # the person's own consent, from their home
+        "web:my_token_revoke",  # the account's own API tokens
         "web:audit_export",  # reads of the audit trail
         "web:alert_acknowledge",
     }

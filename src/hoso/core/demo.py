@@ -932,11 +932,13 @@ def _totp_secret(user: User, known: str | None) -> str | None:
 
 
 def _employee_person() -> tuple[str, str]:
-    """(personal id, full name) of one seeded person of the province, for the `canbo` account."""
+    """(personal id, full name) of one seeded person of the province, for the `canbo` account:
+    an ordinary dossier (not labelled secret nor of the special category), as most are."""
     province = Organization.objects.get(code=PROVINCE["code"])
     person = (
         person_queryset()
         .filter(current_unit__path__startswith=province.path)
+        .filter(secret_label="", special_category=False)
         .order_by("pk")
         .values_list("personal_id", "full_name")
         .first()

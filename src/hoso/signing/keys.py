@@ -62,6 +62,7 @@ def _write_new(path: Path, content: bytes, mode: int) -> None:
             f"Tệp «{path}» đã tồn tại; không ghi đè khóa hoặc chứng thư đang dùng.",
             code="file_exists",
         ) from exc
+    os.fchmod(fd, mode)  # exactly `mode`, whatever the process umask (the CLI's is 077)
     with os.fdopen(fd, "wb") as handle:
         handle.write(content)
 
