@@ -197,7 +197,13 @@ def test_stopping_the_demo_stops_its_worker_after_a_final_seal(node, stop):
         events, sealed = chain_counts(node)
         assert sealed < events  # the schedule (10 minutes) will not seal this in time
         demo.send_signal(stop)
-        demo.wait(timeout=90)
+        try:
+            demo.wait(timeout=180)  # generous: CI runs two suites side by side on two cores
+        except subprocess.TimeoutExpired:
+            log.flush()
+            pytest.fail(
+                f"the demo did not stop on {stop!r}:\n" + (node.parent / "demo.log").read_text()
+            )
         wait_for(lambda: not processes_of(node), 30, "every process of the node to end")
     finally:
         if demo.poll() is None:
