@@ -54,6 +54,9 @@ def background_worker(*, verbosity: int = 0) -> Iterator[subprocess.Popen[bytes]
         start_new_session=True,
     )
     previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    # A command started in the background by a non-interactive shell inherits SIGINT ignored
+    # (POSIX), and Python then leaves it so: Ctrl+C or `kill -INT` would never stop us.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield worker
     finally:
