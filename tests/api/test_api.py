@@ -285,8 +285,8 @@ def test_a_body_that_is_not_json_is_a_vietnamese_400(api, orgs):
 
 
 def test_every_summary_is_vietnamese_and_every_operation_declares_its_errors(db):
-    """Issue 16.4 and 15.6: no English summary ("People Search"); 401 and 422 everywhere, with
-    the error body."""
+    """Issue 16.4 and 15.6: no English summary ("People Search") nor group; 401, 422 and the
+    login throttle's 429 everywhere, with the error body."""
     schema = Client().get("/api/v1/openapi.json").json()
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
@@ -296,4 +296,9 @@ def test_every_summary_is_vietnamese_and_every_operation_declares_its_errors(db)
                 path,
                 summary,
             )
-            assert {"401", "422"} <= set(operation["responses"]), (method, path)
+            for tag in operation["tags"]:  # the groups of the docs page, too
+                assert re.search(r"[ạảãàáâậầấẩẫăắằặẳẵđêềếểễệôồốổỗộơờớởỡợưừứửữựìíỉĩịùúủũụ]", tag), (
+                    path,
+                    tag,
+                )
+            assert {"401", "422", "429"} <= set(operation["responses"]), (method, path)

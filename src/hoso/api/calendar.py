@@ -14,7 +14,7 @@ from hoso.calendar import selectors
 from hoso.calendar.engine import FIRST_DAY, LAST_DAY, OutOfRange
 from hoso.core.errors import Problem, ValidationFailed
 
-router = Router(tags=["calendar"])
+router = Router(tags=["Lịch làm việc, thời hạn"])
 
 # A limit of this API (about 14 years of working days), not a number from law.
 MAX_DAYS = 3650

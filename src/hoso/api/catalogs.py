@@ -11,7 +11,7 @@ from hoso.catalog import selectors
 from hoso.catalog.models import Catalog
 from hoso.core.errors import NotFound
 
-router = Router(tags=["catalogs"])
+router = Router(tags=["Danh mục"])
 
 
 @router.get(

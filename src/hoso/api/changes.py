@@ -32,7 +32,7 @@ from hoso.core.errors import Problem, ValidationFailed
 from hoso.orgs.selectors import org_get
 from hoso.people.sections import BY_KEY
 
-router = Router(tags=["decisions"])
+router = Router(tags=["Quyết định nhân sự, đề xuất, việc cần làm"])
 
 
 class DecisionIn(Schema):

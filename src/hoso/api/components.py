@@ -25,7 +25,7 @@ from hoso.documents import selectors, services
 from hoso.documents.models import Component
 from hoso.people.sections import BY_KEY
 
-router = Router(tags=["components"])
+router = Router(tags=["Thành phần hồ sơ (bản quét)"])
 
 
 class ComponentOut(Schema):

@@ -25,7 +25,7 @@ from hoso.documents import resume as resumes
 from hoso.documents import serving
 from hoso.documents.models import Component
 
-router = Router(tags=["documents"])
+router = Router(tags=["Tài liệu, sơ yếu lý lịch"])
 
 
 class SignedResumeOut(Schema):

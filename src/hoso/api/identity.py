@@ -9,7 +9,7 @@ from hoso import identity
 from hoso.api.params import OptDate, OptSex, responses
 from hoso.api.schemas import IdentityOut
 
-router = Router(tags=["identity"])
+router = Router(tags=["Số định danh cá nhân"])
 
 
 class IdentityHints(Schema):

@@ -12,7 +12,7 @@ from hoso.core.errors import NotFound
 from hoso.orgs import selectors
 from hoso.orgs.models import Organization
 
-router = Router(tags=["organizations"])
+router = Router(tags=["Tổ chức, biên chế"])
 
 
 def _out(org: Organization) -> dict:

@@ -18,7 +18,7 @@ from hoso.people import selectors
 from hoso.people.derive import completeness
 from hoso.people.models import Person
 
-router = Router(tags=["people"])
+router = Router(tags=["Hồ sơ"])
 
 
 class SearchParams(Schema):
