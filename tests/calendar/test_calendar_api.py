@@ -22,7 +22,7 @@ def test_the_endpoints_are_published(db):
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/calendar/working-days" in paths
     assert "/api/v1/calendar/day/{day}" in paths
-    assert paths["/api/v1/calendar/day/{day}"]["get"]["tags"] == ["calendar"]
+    assert paths["/api/v1/calendar/day/{day}"]["get"]["tags"] == ["Lịch làm việc, thời hạn"]
 
 
 @pytest.mark.parametrize(
