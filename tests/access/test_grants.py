@@ -7,7 +7,6 @@ import pytest
 
 from conftest import employee_account
 from hoso.access import policies
-from hoso.access.masking import masked_dossier
 from hoso.access.services import (
     consent_give,
     consent_withdraw,
@@ -17,7 +16,7 @@ from hoso.access.services import (
 from hoso.core.dates import today
 from hoso.core.errors import NotFound, ValidationFailed
 from hoso.people.models import Person
-from hoso.people.selectors import dossier_data, people_search
+from hoso.people.selectors import people_search
 
 
 def grant(personas, **kw):
@@ -53,7 +52,7 @@ def test_a_grant_opens_the_covered_person_up_to_its_ceiling(personas, make_dossi
     assert access.basis == ("grant",)
     assert access.can_see("identity.full_name")
     assert not access.can_see("identity.phone")  # sensitive, above the "personal" ceiling
-    shown = masked_dossier(access, dossier_data(person))
+    shown = access.content()
     assert shown["identity"]["full_name"] == "Nguyễn Văn An"
     assert shown["identity"]["phone"] is None
     assert [row["status"] for row in shown["health"]] == [None]
@@ -67,7 +66,7 @@ def test_a_grant_limited_to_sections_shows_only_those(personas, make_dossier):
     access = visible(personas["ngoai"], person)
     assert access.can_see("training.institution")
     assert not access.can_see("identity.full_name")
-    shown = masked_dossier(access, dossier_data(person))
+    shown = access.content()
     assert shown["health"] == [] and shown["family"] == []  # wholly hidden histories are left out
 
 

@@ -252,14 +252,14 @@ def test_a_failure_part_way_leaves_no_rows_and_no_stored_files(
     before = snapshot_counts()
     from hoso.documents.archive import ingest
 
-    real = ingest.audit.record
+    real = ingest.recorder.record
 
     def failing(**kwargs):
         if kwargs.get("outcome") == AuditOutcome.OK:
             raise RuntimeError("mất kết nối giữa chừng")
         return real(**kwargs)
 
-    monkeypatch.setattr(ingest.audit, "record", failing)
+    monkeypatch.setattr(ingest.recorder, "record", failing)
     with pytest.raises(RuntimeError):
         archive_import(acting_user=personas["nhaplieu"], path=bag.path)
     assert nothing_changed(before)

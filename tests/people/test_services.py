@@ -7,8 +7,8 @@ import pytest
 from conftest import dossier
 from hoso.core.errors import ValidationFailed
 from hoso.people.models import Person, PositionAssignment
-from hoso.people.selectors import dossier_data
-from hoso.people.services import dossier_create, section_row_add
+from hoso.people.selectors import _dossier_data as dossier_data  # the write path's own view
+from hoso.people.services import dossier_create, dossier_replace
 
 
 def test_a_whole_dossier_round_trips_through_the_json_shape(orgs):
@@ -39,25 +39,21 @@ def test_completeness_counts_missing_required_items(orgs):
 
 def test_adding_a_salary_step_moves_the_current_step(orgs):
     person = dossier_create(acting_user=None, data=dossier())
-    section_row_add(
-        acting_user=None,
-        personal_id=person.personal_id,
-        section="salary",
-        row={"from_date": "2014-09-01", "rank_code": "01.003", "step": 3, "coefficient": "3.00"},
+    data = dossier_data(person)
+    data["salary"].append(
+        {"from_date": "2014-09-01", "rank_code": "01.003", "step": 3, "coefficient": "3.00"}
     )
+    dossier_replace(acting_user=None, data=data)
     person.refresh_from_db()
     assert person.current_salary_step == 3
 
 
 def test_adding_a_second_current_main_position_is_refused_and_changes_nothing(orgs):
     person = dossier_create(acting_user=None, data=dossier())
+    data = dossier_data(person)
+    data["positions"].append({"organization": "T01.XA", "is_main": True, "from_date": "2024-01-01"})
     with pytest.raises(ValidationFailed) as caught:
-        section_row_add(
-            acting_user=None,
-            personal_id=person.personal_id,
-            section="positions",
-            row={"organization": "T01.XA", "is_main": True, "from_date": "2024-01-01"},
-        )
+        dossier_replace(acting_user=None, data=data)
     assert caught.value.problems[0].code == "overlapping_main_positions"
     assert PositionAssignment.objects.filter(person=person).count() == 1
 
@@ -73,10 +69,10 @@ def test_the_database_itself_refuses_two_current_main_positions(orgs):
         )
 
 
-def test_unknown_section_is_refused(orgs):
-    person = dossier_create(acting_user=None, data=dossier())
-    with pytest.raises(ValidationFailed):
-        section_row_add(
-            acting_user=None, personal_id=person.personal_id, section="identity", row={}
-        )
+def test_replacing_an_unknown_person_is_refused(orgs):
+    dossier_create(acting_user=None, data=dossier())
+    data = dossier(identity={"personal_id": "001090000999"})
+    with pytest.raises(ValidationFailed) as caught:
+        dossier_replace(acting_user=None, data=data)
+    assert caught.value.problems[0].code == "unknown_person"
     assert Person.objects.count() == 1

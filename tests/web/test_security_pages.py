@@ -706,11 +706,11 @@ def test_the_event_list_filters_by_action_outcome_user_person_and_dates(as_, peo
 def test_the_event_list_pages_with_a_bounded_number_of_queries(
     as_, personas, people, django_assert_max_num_queries
 ):
-    from hoso.access import audit, policies
+    from hoso.access import policies, recorder
 
     client = as_("thanhtra")
     for _ in range(45):
-        audit.record(
+        recorder.record(
             user=None, action=AuditAction.LOGIN_FAILED, outcome=AuditOutcome.DENY, username="ai-do"
         )
     client.get(reverse("web:audit_events"))  # warm the per-process caches
@@ -735,17 +735,17 @@ def _csv_rows(response) -> list[list[str]]:
 def test_the_csv_export_neutralizes_formulas_and_is_audited_with_its_hash(as_, people):
     from django.contrib.auth.models import AnonymousUser
 
-    from hoso.access import audit
+    from hoso.access import recorder
 
     # Text an outsider controls ends up in the trail: a purpose, a username typed at login.
-    audit.record(
+    recorder.record(
         user=AnonymousUser(),
         action=AuditAction.LOGIN_FAILED,
         outcome=AuditOutcome.DENY,
         username=FORMULA,
     )
     for prefix in ("+", "-", "@"):
-        audit.record(
+        recorder.record(
             user=None,
             action=AuditAction.SEARCH,
             outcome=AuditOutcome.ALLOW,

@@ -20,14 +20,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from hoso.access import audit, masking
+from hoso.access import masking, recorder
 from hoso.access.policies import READING_ROLES, DossierAccess, Gate
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import PURPOSES
 from hoso.catalog.selectors import name_of
 from hoso.core.errors import DomainError
 from hoso.people.models import Person
-from hoso.people.selectors import dossier_data
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -78,7 +77,7 @@ def _export_allowed(gate: Gate, person: Person) -> DossierAccess | None:
 
 def _refuse(user: Any, message: str, detail: dict[str, Any]) -> ExportRefused:
     with transaction.atomic():
-        audit.record(
+        recorder.record(
             user=user,
             action=AuditAction.EXPORT,
             outcome=AuditOutcome.DENY,
@@ -169,7 +168,7 @@ def dossier_export(*, user: Any, personal_id: str) -> ExportFile:
             "classification": "TÀI LIỆU MẬT",
         },
         "personal_id": personal_id,
-        "sections": masking.masked_dossier(access, dossier_data(access.person)),
+        "sections": access.content(),
         "masked": access.masked,
     }
     body = json.dumps(document, ensure_ascii=False, indent=1, default=str).encode("utf-8")
@@ -182,7 +181,7 @@ def dossier_export(*, user: Any, personal_id: str) -> ExportFile:
 
 def _record(user: Any, export: ExportFile, ids: list[str], query: dict[str, Any]) -> None:
     with transaction.atomic():
-        audit.record(
+        recorder.record(
             user=user,
             action=AuditAction.EXPORT,
             outcome=AuditOutcome.OK,
@@ -310,7 +309,7 @@ def audit_trail_export(
         export_id, f"nhat-ky-{stamp}-{export_id[:8]}.csv", "text/csv; charset=utf-8", body
     )
     with transaction.atomic():
-        audit.record(
+        recorder.record(
             user=user,
             action=AuditAction.EXPORT,
             outcome=Outcome.OK,

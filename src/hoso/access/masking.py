@@ -8,10 +8,21 @@ something (a discipline, an arrest).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hoso.access.policies import DossierAccess
-from hoso.people.sections import SECTIONS
+from hoso.people.sections import BY_KEY, SECTIONS
+
+if TYPE_CHECKING:  # the decision calls these; a runtime import would loop
+    from hoso.access.policies import DossierAccess
+
+
+def item_visible(access: DossierAccess, code: str) -> bool:
+    """A required item ("section.field", or a whole "section") may be named to this reader:
+    its field is visible, or some field of its section is."""
+    key, _, name = code.partition(".")
+    if name:
+        return access.can_see(code)
+    return any(access.can_see(f"{key}.{f}") for f in BY_KEY[key].fields)
 
 
 def masked_dossier(access: DossierAccess, data: dict[str, Any]) -> dict[str, Any]:

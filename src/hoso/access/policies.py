@@ -22,7 +22,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from hoso.access import approvals
+from hoso.access import approvals, masking, recorder
+from hoso.access.duties import active_assignments
 from hoso.access.models import (
     AccessGrant,
     Consent,
@@ -32,12 +33,14 @@ from hoso.access.models import (
     Sensitivity,
     User,
 )
+from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.catalog.selectors import attrs_map
 from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound
+from hoso.people.derive import completeness
 from hoso.people.models import Person, SecretLabel
 from hoso.people.sections import all_field_ids
-from hoso.people.selectors import person_queryset
+from hoso.people.selectors import DisplaySection, _dossier_data, display_sections, person_queryset
 
 RANK = {value: index for index, value in enumerate(Sensitivity.values, start=1)}
 SECRET_RANK = {"": 0, SecretLabel.MAT: 1, SecretLabel.TOI_MAT: 2, SecretLabel.TUYET_MAT: 3}
@@ -62,17 +65,6 @@ def fields_up_to(ceiling: str, sections: list[str] | None = None) -> frozenset[s
         f
         for f, cls in field_classes().items()
         if RANK[cls] <= limit and (not sections or f.split(".", 1)[0] in sections)
-    )
-
-
-def active_assignments(user: Any, on: date | None = None) -> list[RoleAssignment]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    on = on or local_today()
-    return list(
-        RoleAssignment.objects.filter(user=user, valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .select_related("organization")
     )
 
 
@@ -161,7 +153,9 @@ def people_scope(user: Any) -> Q:
 
 @dataclass(frozen=True)
 class DossierAccess:
-    """What the gate decided for one dossier: whom, which fields, on which basis."""
+    """What the gate decided for one dossier: whom, which fields, on which basis — and the
+    only way to its content (`content`, `display`, `missing_required`), already masked for
+    this reader with the rules of `access.masking`. Only the gate makes one."""
 
     person: Person
     fields: frozenset[str]
@@ -170,6 +164,28 @@ class DossierAccess:
 
     def can_see(self, field_id: str) -> bool:
         return field_id in self.fields
+
+    @cached_property
+    def _whole(self) -> dict[str, Any]:
+        # Read once per decision; never handed out unmasked.
+        return _dossier_data(self.person)
+
+    def content(self) -> dict[str, Any]:
+        """The dossier as plain data (codes, ISO dates), a hidden field `None`, a history
+        section none of whose fields may be seen empty (`access.masking.masked_dossier`)."""
+        return masking.masked_dossier(self, self._whole)
+
+    def missing_required(self, required: list[str]) -> tuple[list[str], bool]:
+        """The required items (catalog `required_field`) missing from this dossier that this
+        reader may be told of, and whether others are missing in fields they may not see."""
+        missing = completeness(self._whole, required)[1]
+        visible = [c for c in missing if masking.item_visible(self, c)]
+        return visible, len(visible) < len(missing)
+
+    def display(self, *, missing: set[str] | None = None) -> list[DisplaySection]:
+        """The masked content laid out for reading (Vietnamese labels, catalog names,
+        dd/mm/yyyy); `missing`: required items to mark (from `missing_required`)."""
+        return display_sections(self.content(), missing=missing)
 
     @property
     def masked(self) -> dict[str, str]:
@@ -285,12 +301,10 @@ def dossier_access(user: Any, personal_id: str, purpose: str = "view") -> Dossie
 
     Every decision, allow or deny, is an audit event written before the answer is returned.
     """
-    from hoso.access import audit
-
     person = person_queryset().filter(personal_id=personal_id).first()
     decision = Gate(user).access(person) if person is not None else None
     with transaction.atomic():
-        audit.dossier_read(user, str(personal_id), purpose, decision)
+        recorder.dossier_read(user, str(personal_id), purpose, decision)
     if decision is None:
         raise NotFound()
     return decision
@@ -330,11 +344,8 @@ def dossier_write(
             return decision
         if refusal is not None:
             raise refusal
-    from hoso.access import audit
-    from hoso.audit.models import AuditAction, AuditOutcome
-
     with transaction.atomic():
-        audit.record(
+        recorder.record(
             user=user,
             action=AuditAction.DOSSIER_READ_DENIED,
             outcome=AuditOutcome.DENY,

@@ -76,10 +76,10 @@ def password_messages(password: str, user: User | None = None) -> list[str]:
 def _audit_account(
     acting_user: object | None, action: str, account: User, change: str, **detail: object
 ) -> None:
-    from hoso.access import audit
+    from hoso.access import recorder
     from hoso.audit.models import AuditOutcome
 
-    audit.record(
+    recorder.record(
         user=acting_user,
         username="" if acting_user is not None else "system",
         action=action,
@@ -357,7 +357,7 @@ def token_revoke(*, acting_user: object | None, token: ApiToken) -> ApiToken:
     """
     from django.utils import timezone
 
-    from hoso.access import audit
+    from hoso.access import recorder
     from hoso.access.policies import can_manage_accounts
     from hoso.audit.models import AuditAction, AuditOutcome
 
@@ -395,7 +395,7 @@ def token_revoke(*, acting_user: object | None, token: ApiToken) -> ApiToken:
             )
             return token
     with transaction.atomic():
-        audit.record(
+        recorder.record(
             user=acting_user,
             username="" if acting_user is not None else "system",
             action=AuditAction.TOKEN_REVOKE,
@@ -428,12 +428,12 @@ def _revoke_tokens(acting_user: object | None, user: User, reason: str) -> int:
 def token_refused(*, owner: str, reason: str) -> None:
     """A bearer token was refused (unknown, revoked, expired, account disabled or locked):
     audited, and counted against the client address (`throttle`)."""
-    from hoso.access import audit, throttle
+    from hoso.access import recorder, throttle
     from hoso.audit.models import AuditAction, AuditOutcome
     from hoso.core.context import current
 
     with transaction.atomic():
-        audit.record(
+        recorder.record(
             user=None,
             username=owner,
             action=AuditAction.LOGIN_FAILED,
@@ -476,7 +476,7 @@ def grant_issue(
     attempt saves no grant but is itself audited (outcome DENY, with the problem codes): an
     officer trying to grant themself is what R-PROHIBITED asks to make attributable.
     """
-    from hoso.access import audit
+    from hoso.access import recorder
     from hoso.access.approvals import grant_level_problems
     from hoso.access.policies import active_assignments, can_manage_accounts
     from hoso.audit.models import AuditAction, AuditOutcome
@@ -570,7 +570,7 @@ def grant_issue(
     }
     if problems:
         with transaction.atomic():
-            audit.record(
+            recorder.record(
                 user=acting_user,
                 action=AuditAction.GRANT_ISSUE,
                 outcome=AuditOutcome.DENY,
@@ -598,7 +598,7 @@ def grant_issue(
             valid_to=valid_to,
             approved_by=acting_user,
         )
-        audit.record(
+        recorder.record(
             user=acting_user,
             action=AuditAction.GRANT_ISSUE,
             outcome=AuditOutcome.OK,
@@ -619,7 +619,7 @@ def grant_revoke(*, acting_user: User, grant: AccessGrant, reason: str) -> Acces
     """
     from django.utils import timezone
 
-    from hoso.access import audit
+    from hoso.access import recorder
     from hoso.access.policies import active_assignments
     from hoso.audit.models import AuditAction, AuditOutcome
     from hoso.people.models import Person
@@ -664,7 +664,7 @@ def grant_revoke(*, acting_user: User, grant: AccessGrant, reason: str) -> Acces
             grant.revoked_by = acting_user
             grant.revoke_reason = reason
             grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-            audit.record(
+            recorder.record(
                 user=acting_user,
                 action=AuditAction.GRANT_REVOKE,
                 outcome=AuditOutcome.OK,
@@ -678,7 +678,7 @@ def grant_revoke(*, acting_user: User, grant: AccessGrant, reason: str) -> Acces
             )
             return grant
     with transaction.atomic():
-        audit.record(
+        recorder.record(
             user=acting_user,
             action=AuditAction.GRANT_REVOKE,
             outcome=AuditOutcome.DENY,
@@ -700,7 +700,7 @@ def consent_give(
     """
     from django.utils import timezone
 
-    from hoso.access import audit
+    from hoso.access import recorder
     from hoso.audit.models import AuditAction, AuditOutcome
 
     problem: Problem
@@ -724,7 +724,7 @@ def consent_give(
                 purpose=purpose,
                 given_at=timezone.now(),
             )
-            audit.record(
+            recorder.record(
                 user=acting_user,
                 action=AuditAction.CONSENT_GIVE,
                 outcome=AuditOutcome.OK,
@@ -735,7 +735,7 @@ def consent_give(
             )
             return consent
     with transaction.atomic():
-        audit.record(
+        recorder.record(
             user=acting_user,
             action=AuditAction.CONSENT_GIVE,
             outcome=AuditOutcome.DENY,
@@ -755,7 +755,7 @@ def consent_withdraw(*, acting_user: User, consent: Consent) -> Consent:
     """
     from django.utils import timezone
 
-    from hoso.access import audit
+    from hoso.access import recorder
     from hoso.audit.models import AuditAction, AuditOutcome
 
     with transaction.atomic():
@@ -768,7 +768,7 @@ def consent_withdraw(*, acting_user: User, consent: Consent) -> Consent:
             if consent.withdrawn_at is None:
                 consent.withdrawn_at = timezone.now()
                 consent.save(update_fields=["withdrawn_at"])
-                audit.record(
+                recorder.record(
                     user=acting_user,
                     action=AuditAction.CONSENT_WITHDRAW,
                     outcome=AuditOutcome.OK,
@@ -781,7 +781,7 @@ def consent_withdraw(*, acting_user: User, consent: Consent) -> Consent:
                 )
             return consent
     with transaction.atomic():
-        audit.record(
+        recorder.record(
             user=acting_user,
             action=AuditAction.CONSENT_WITHDRAW,
             outcome=AuditOutcome.DENY,
@@ -813,11 +813,11 @@ def login_failed(
     from django.conf import settings
     from django.utils import timezone
 
-    from hoso.access import audit, throttle
+    from hoso.access import recorder, throttle
     from hoso.audit.models import AuditAction, AuditOutcome
     from hoso.core.context import current
 
-    audit.record(
+    recorder.record(
         user=None,
         username=username,
         action=AuditAction.LOGIN_FAILED,
@@ -834,7 +834,7 @@ def login_failed(
     if user.failed_logins >= settings.HOSO_LOCKOUT_THRESHOLD:
         user.locked_until = timezone.now() + timedelta(seconds=settings.HOSO_LOCKOUT_SECONDS)
         user.failed_logins = 0
-        audit.record(
+        recorder.record(
             user=None,
             username=username,
             action=AuditAction.ACCOUNT_CHANGE,
@@ -856,13 +856,13 @@ def login_failed(
 def login_succeeded(*, user: User) -> None:
     """Both factors passed: clear the failure counts of the account and of its name from
     this address, and record the login."""
-    from hoso.access import audit, throttle
+    from hoso.access import recorder, throttle
     from hoso.audit.models import AuditAction, AuditOutcome
     from hoso.core.context import current
 
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
     throttle.success(current().client_address, user.get_username())
-    audit.record(
+    recorder.record(
         user=user,
         action=AuditAction.LOGIN,
         outcome=AuditOutcome.OK,

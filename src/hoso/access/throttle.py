@@ -159,10 +159,10 @@ def success(address: str, username: str) -> None:
 
 
 def _record(row: LoginThrottle, username: str, delay: int) -> None:
-    from hoso.access import audit
+    from hoso.access import recorder
     from hoso.audit.models import AuditAction, AuditOutcome
 
-    audit.record(
+    recorder.record(
         user=None,
         username=username,
         action=AuditAction.LOGIN_THROTTLED,

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
-from hoso.access import audit, policies
+from hoso.access import policies, recorder
 from hoso.access.models import User
 from hoso.api.params import PAGE_SIZE_MAX, IsoDate, ObjectId, OptPageSize, Page, responses
 from hoso.audit.models import AuditAction, AuditOutcome
@@ -254,7 +254,7 @@ def obligation_list(request: HttpRequest, params: Query[ObligationParams]) -> di
     page = list(qs[start : start + size])
     total = qs.count()
     calendar = calendar_selectors.calendar()  # once for the page's statuses
-    audit.record(
+    recorder.record(
         user=request.user,
         action=AuditAction.SEARCH,
         outcome=AuditOutcome.ALLOW,

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
-from hoso.access import audit
+from hoso.access import recorder
 from hoso.api.params import ObjectId, OptDateText, responses
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.core.errors import NotFound, Problem, ValidationFailed
@@ -109,7 +109,7 @@ def resume_sign(request: HttpRequest, personal_id: str, as_of: OptDateText = Non
 def component_copy(request: HttpRequest, component_id: ObjectId) -> HttpResponse:
     component = Component.objects.filter(pk=component_id).only("personal_id").first()
     if component is None:
-        audit.record(
+        recorder.record(
             user=request.auth,
             action=AuditAction.DOCUMENT_SERVE,
             outcome=AuditOutcome.DENY,

@@ -8,14 +8,13 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
-from hoso.access import audit, exports, masking, policies
+from hoso.access import exports, masking, policies, recorder
 from hoso.api.params import PAGE_SIZE_MAX, OptAge, OptPageSize, Page, Sex, responses
 from hoso.api.schemas import DossierOut, SearchOut
 from hoso.catalog.selectors import name_of
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.orgs.selectors import org_get
 from hoso.people import selectors
-from hoso.people.derive import completeness
 from hoso.people.models import Person
 
 router = Router(tags=["Hồ sơ"])
@@ -107,7 +106,7 @@ def people_search(request: HttpRequest, params: Query[SearchParams]) -> dict:
     limit = settings.HOSO_COUNT_LIMIT
     total = qs.order_by()[: limit + 1].count()
     exact = total <= limit
-    audit.search_listed(
+    recorder.search_listed(
         request.user, query=params.dict(), shown=[p.personal_id for p in page], total=total
     )
     return {
@@ -160,14 +159,14 @@ def _file(export: exports.ExportFile) -> HttpResponse:
 def person_dossier(request: HttpRequest, personal_id: str) -> dict:
     access = policies.dossier_access(request.user, personal_id, purpose="api")
     person = access.person
-    data = selectors.dossier_data(person)
+    # The required list from the catalog cache: a full reference snapshot per read is costly.
+    missing = access.missing_required(selectors.required_fields())[0]
     return {
         "personal_id": person.personal_id,
         "completeness": person.completeness,
-        # The required list from the catalog cache: a full reference snapshot per read is costly.
-        "missing_required": completeness(data, selectors.required_fields())[1],
+        "missing_required": missing,
         "access_basis": list(access.basis),
         "grant_id": access.grant.pk if access.grant else None,
-        "sections": masking.masked_dossier(access, data),
+        "sections": access.content(),
         "masked": access.masked,
     }

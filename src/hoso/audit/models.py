@@ -41,6 +41,7 @@ class AuditAction(models.TextChoices):
     FIXITY = "fixity", "Kiểm tra tính toàn vẹn tệp lưu trữ"
     ARCHIVE = "archive", "Đóng gói, tiếp nhận gói lưu trữ"
     SYSTEM = "system", "Sự kiện hệ thống"
+    DOSSIER_SYSTEM_READ = "dossier_system_read", "Hệ thống đọc hồ sơ (không hiển thị cho ai)"
 
 
 class AuditOutcome(models.TextChoices):

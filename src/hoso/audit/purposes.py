@@ -1,52 +1,67 @@
-"""The purposes an audit event records (why a dossier was opened), by their Vietnamese names.
+"""Why a dossier was opened: the purposes the gate is asked for and the audit trail records.
 
-Callers of the gate pass a short English code (`dossier_access(..., purpose="versions")`);
-people read the audit trail, their own "who read my dossier" and the CSV export, so every
-code they may meet is named here. An unknown code (a new caller not yet named) is shown as
-"Khác" with the code beside it, never bare.
+Callers of the gate pass a member (`dossier_access(..., purpose=Purpose.VERSIONS)`); the
+stored value is its short English code, never renamed. People read the audit trail, their own
+"who read my dossier" and the CSV export by the Vietnamese label. An unknown code (kept from an
+older release) is shown as "Khác" with the code beside it, never bare.
+
+System purposes (`SYSTEM_*`) name the work of the node itself, read through
+`access.system.system_dossier`: applying a change, signing a résumé, archiving.
 """
 
 from __future__ import annotations
 
-PURPOSES: dict[str, str] = {
-    "view": "Xem hồ sơ trên trang",
-    "self": "Tự xem hồ sơ của mình",
-    "api": "Khai thác qua API",
-    "search": "Tìm kiếm hồ sơ",
-    "export": "Xuất dữ liệu",
-    "audit_export": "Xuất nhật ký",
-    "versions": "Xem các phiên bản hồ sơ",
-    "propose": "Đề xuất thay đổi hồ sơ",
-    "approve": "Phê duyệt đề xuất thay đổi",
-    "reject": "Từ chối đề xuất thay đổi",
-    "changeset_review": "Xem xét đề xuất thay đổi",
-    "changeset_approve": "Phê duyệt đề xuất thay đổi",
-    "changeset_reject": "Từ chối đề xuất thay đổi",
-    "self_correction": "Đề nghị sửa hồ sơ của chính mình",
-    "decision": "Xem quyết định nhân sự",
-    "decision_register": "Ghi nhận quyết định nhân sự",
-    "obligations": "Xem việc cần làm, thời hạn",
-    "discrepancy_report": "Báo sai lệch với hồ sơ giấy",
-    "discrepancy_view": "Xem cảnh báo sai lệch",
-    "discrepancy_resolve": "Xác minh sai lệch",
-    "documents": "Xem tài liệu đã số hóa",
-    "documents_status": "Xem tiến độ xử lý bản quét",
-    "documents_copy": "Cấp bản sao tài liệu",
-    "component_copy": "Cấp bản sao tài liệu",
-    "component_reorder": "Sắp xếp thứ tự tài liệu",
-    "add": "Tiếp nhận bản quét",
-    "consistency_check": "Đối chiếu bản quét với hồ sơ",
-    "consistency_findings": "Xem khác biệt phát hiện trên bản quét",
-    "consistency_confirm": "Xác nhận khác biệt trên bản quét",
-    "consistency_dismiss": "Bác bỏ khác biệt trên bản quét",
-    "resume": "Cấp bản sao sơ yếu lý lịch",
-    "resume_copy": "Cấp bản sao sơ yếu lý lịch",
-    "resume_sign": "Lập và ký số sơ yếu lý lịch",
-    "fixity": "Kiểm tra toàn vẹn tệp lưu trữ",
-    "trace_leak": "Truy vết bản sao bị lộ",
-    "archive": "Đóng gói lưu trữ (BagIt)",
-    "archive_import": "Tiếp nhận gói lưu trữ",
-}
+from django.db import models
+
+
+class Purpose(models.TextChoices):
+    VIEW = "view", "Xem hồ sơ trên trang"
+    SELF = "self", "Tự xem hồ sơ của mình"
+    API = "api", "Khai thác qua API"
+    SEARCH = "search", "Tìm kiếm hồ sơ"
+    EXPORT = "export", "Xuất dữ liệu"
+    AUDIT_EXPORT = "audit_export", "Xuất nhật ký"
+    VERSIONS = "versions", "Xem các phiên bản hồ sơ"
+    PROPOSE = "propose", "Đề xuất thay đổi hồ sơ"
+    APPROVE = "approve", "Phê duyệt đề xuất thay đổi"
+    REJECT = "reject", "Từ chối đề xuất thay đổi"
+    CHANGESET_REVIEW = "changeset_review", "Xem xét đề xuất thay đổi"
+    CHANGESET_APPROVE = "changeset_approve", "Phê duyệt đề xuất thay đổi"
+    CHANGESET_REJECT = "changeset_reject", "Từ chối đề xuất thay đổi"
+    SELF_CORRECTION = "self_correction", "Đề nghị sửa hồ sơ của chính mình"
+    DECISION = "decision", "Xem quyết định nhân sự"
+    DECISION_REGISTER = "decision_register", "Ghi nhận quyết định nhân sự"
+    OBLIGATIONS = "obligations", "Xem việc cần làm, thời hạn"
+    DISCREPANCY_REPORT = "discrepancy_report", "Báo sai lệch với hồ sơ giấy"
+    DISCREPANCY_VIEW = "discrepancy_view", "Xem cảnh báo sai lệch"
+    DISCREPANCY_RESOLVE = "discrepancy_resolve", "Xác minh sai lệch"
+    DOCUMENTS = "documents", "Xem tài liệu đã số hóa"
+    DOCUMENTS_STATUS = "documents_status", "Xem tiến độ xử lý bản quét"
+    DOCUMENTS_COPY = "documents_copy", "Cấp bản sao tài liệu"
+    COMPONENT_COPY = "component_copy", "Cấp bản sao tài liệu"
+    COMPONENT_REORDER = "component_reorder", "Sắp xếp thứ tự tài liệu"
+    ADD = "add", "Tiếp nhận bản quét"
+    CONSISTENCY_CHECK = "consistency_check", "Đối chiếu bản quét với hồ sơ"
+    CONSISTENCY_FINDINGS = "consistency_findings", "Xem khác biệt phát hiện trên bản quét"
+    CONSISTENCY_CONFIRM = "consistency_confirm", "Xác nhận khác biệt trên bản quét"
+    CONSISTENCY_DISMISS = "consistency_dismiss", "Bác bỏ khác biệt trên bản quét"
+    RESUME = "resume", "Cấp bản sao sơ yếu lý lịch"
+    RESUME_COPY = "resume_copy", "Cấp bản sao sơ yếu lý lịch"
+    RESUME_SIGN = "resume_sign", "Lập và ký số sơ yếu lý lịch"
+    FIXITY = "fixity", "Kiểm tra toàn vẹn tệp lưu trữ"
+    TRACE_LEAK = "trace_leak", "Truy vết bản sao bị lộ"
+    ARCHIVE = "archive", "Đóng gói lưu trữ (BagIt)"
+    ARCHIVE_IMPORT = "archive_import", "Tiếp nhận gói lưu trữ"
+    # The node's own work (access.system.system_dossier): no person reads, the system does.
+    SYSTEM_CHANGE = "system_change", "Hệ thống: lập, áp dụng thay đổi hồ sơ"
+    SYSTEM_RESUME = "system_resume", "Hệ thống: lập sơ yếu lý lịch"
+    SYSTEM_ARCHIVE = "system_archive", "Hệ thống: đóng gói, tiếp nhận lưu trữ"
+    SYSTEM_CONSISTENCY = "system_consistency", "Hệ thống: đối chiếu bản quét với hồ sơ"
+    SYSTEM_DEMO = "system_demo", "Hệ thống: dựng dữ liệu trình diễn"
+    SYSTEM_NATIONAL = "system_national", "Hệ thống: đồng bộ cơ sở dữ liệu quốc gia"
+
+
+PURPOSES: dict[str, str] = {str(p.value): str(p.label) for p in Purpose}
 
 
 def purpose_label(code: str) -> str:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from hoso.access import audit, policies
+from hoso.access import policies, recorder
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.catalog.selectors import entries, name_of
 from hoso.changes import effects
@@ -239,7 +239,7 @@ def _decision_recorded(
     obligation = None
     if decision.changeset is not None:
         obligation = _obligation_for(decision, earlier, person, acting_user)
-    audit.record(
+    recorder.record(
         user=acting_user,
         action=AuditAction.CHANGESET,
         outcome=AuditOutcome.OK,

@@ -38,7 +38,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from hoso.access import audit
+from hoso.access import recorder
 from hoso.access.models import Role
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.changes.models import ChangeSet, Discrepancy, DiscrepancyStatus, SourceKind
@@ -187,7 +187,7 @@ def discrepancy_report(
             reported_by=acting_user,
             reported_at=timezone.now(),
         )
-        audit.record(
+        recorder.record(
             user=acting_user,
             action=AUDIT_ACTION,
             outcome=AuditOutcome.OK,
@@ -320,7 +320,7 @@ def discrepancy_resolve(
         discrepancy.save()
         person = Person.objects.select_related("current_unit").filter(personal_id=pid).first()
         obligation = _open_obligation(discrepancy, person, today)
-        audit.record(
+        recorder.record(
             user=acting_user,
             action=AUDIT_ACTION,
             outcome=AuditOutcome.OK,

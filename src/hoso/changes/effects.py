@@ -6,7 +6,7 @@ The registry `EFFECTS` maps codes of the ``decision_type`` catalog to a function
     effect(decision, data, params) -> operations
 
 `decision` is the (unsaved) `PersonnelDecision` with its header (number, dates, issuer),
-`data` the dossier as it is now (the plain data of `people.selectors.dossier_data`), `params`
+`data` the dossier as it is now (plain data, read by the system reader), `params`
 what the decision says beyond its header (the new unit, the post, the discipline form…). The
 result is a list of change-set operations (`hoso.changes.operations`) that
 `hoso.changes.decisions.decision_register` proposes: nothing is written here. Every number with

@@ -31,10 +31,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from hoso.access import audit
+from hoso.access import recorder
 from hoso.access.models import Role
 from hoso.access.policies import dossier_write, duty_covers
+from hoso.access.system import system_dossier
 from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.changes import discrepancies, obligations, signatures
 from hoso.changes.models import ChangeSet, ChangeStatus, DossierVersion, SourceKind
 from hoso.changes.operations import apply_operations, diff, touched_sections
@@ -44,7 +46,6 @@ from hoso.orgs.models import Organization
 from hoso.people import services as people_services
 from hoso.people.models import Person
 from hoso.people.reference import load_reference
-from hoso.people.selectors import dossier_data
 from hoso.people.validation import validate_dossier
 
 WRITING_ROLES = {Role.CLERK, Role.RECORDS_MANAGER}
@@ -73,9 +74,12 @@ def current_version_number(personal_id: str) -> int:
     )
 
 
-def current_data(personal_id: str) -> dict[str, Any] | None:
+def current_data(personal_id: str, acting_user: Any = None) -> dict[str, Any] | None:
+    """The whole dossier a change is built on and applied to (a system read, audited)."""
     person = Person.objects.filter(personal_id=personal_id).first()
-    return dossier_data(person) if person is not None else None
+    if person is None:
+        return None
+    return system_dossier(purpose=Purpose.SYSTEM_CHANGE, person=person, acting_user=acting_user)
 
 
 def _canonical(data: dict[str, Any]) -> bytes:
@@ -182,7 +186,7 @@ def _proposal_recorded(
     )
     # A new dossier from a confirmed paper dossier must be entered within the policy's days.
     obligations.obligation_open_for_changeset(acting_user=acting_user, changeset=changeset)
-    audit.record(
+    recorder.record(
         user=acting_user,
         action=AuditAction.CHANGESET,
         outcome=AuditOutcome.OK,
@@ -286,7 +290,7 @@ def _approved(*, acting_user: Any, changeset_id: int, today: date | None) -> Dos
     signed = signatures.approval_sign(
         changeset=changeset, version=version, approver=acting_user, key=key
     )
-    audit.record(
+    recorder.record(
         user=acting_user,
         action=AuditAction.CHANGESET,
         outcome=AuditOutcome.OK,
@@ -319,7 +323,7 @@ def _rejected(*, acting_user: Any, changeset_id: int, reason: str) -> ChangeSet:
     changeset.reviewed_at = timezone.now()
     changeset.review_reason = reason
     changeset.save(update_fields=["status", "reviewer", "reviewed_at", "review_reason"])
-    audit.record(
+    recorder.record(
         user=acting_user,
         action=AuditAction.CHANGESET,
         outcome=AuditOutcome.OK,

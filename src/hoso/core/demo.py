@@ -761,11 +761,12 @@ def _paper(person: Any, heading: str, body: str) -> bytes:
 
     from weasyprint import HTML
 
+    from hoso.access.system import system_dossier
+    from hoso.audit.purposes import Purpose
     from hoso.catalog.selectors import name_of
     from hoso.core.dates import vn
-    from hoso.people.selectors import dossier_data
 
-    data = dossier_data(person)
+    data = system_dossier(purpose=Purpose.SYSTEM_DEMO, person=person)
     identity = data.get("identity") or {}
     events = sorted(data.get("career_events") or [], key=lambda e: str(e.get("signed_date")))
     last = events[-1] if events else {}

@@ -29,9 +29,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from hoso.access import audit
+from hoso.access import recorder
 from hoso.access.policies import DossierAccess, dossier_access
+from hoso.access.system import system_dossier
 from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import name_of
 from hoso.changes import discrepancies
 from hoso.changes.models import Discrepancy, PersonnelDecision
@@ -40,7 +42,7 @@ from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.core.text import clean_name, normalize
 from hoso.documents.models import Component, ConsistencyFinding, FindingStatus
 from hoso.people.sections import BY_KEY, field_label
-from hoso.people.selectors import dossier_data, person_queryset
+from hoso.people.selectors import person_queryset
 
 # --- Reading (pure) -----------------------------------------------------------------------------
 
@@ -476,7 +478,7 @@ def component_check(*, component: Component) -> list[ConsistencyFinding]:
     person = person_queryset().filter(personal_id=locked.personal_id).first()
     if read.empty or person is None:
         return []
-    data = dossier_data(person)
+    data = system_dossier(purpose=Purpose.SYSTEM_CONSISTENCY, person=person)
     mismatches = identity_mismatches(read, data["identity"])
     if locked.kind in DECISION_KINDS:
         linked = (
@@ -515,7 +517,7 @@ def component_check(*, component: Component) -> list[ConsistencyFinding]:
             created.append(finding.pk)
         if finding.status == FindingStatus.PROPOSED and finding not in standing:
             standing.append(finding)
-    audit.record(
+    recorder.record(
         user=None,
         username="system",
         action=AuditAction.SYSTEM,
@@ -636,7 +638,7 @@ def finding_confirm(*, acting_user: Any, finding_id: int, note: str = "") -> Dis
         finding.decided_at = timezone.now()
         finding.discrepancy = discrepancy
         finding.save(update_fields=["status", "decided_by", "decided_at", "discrepancy"])
-        audit.record(
+        recorder.record(
             user=acting_user,
             action=AuditAction.DOSSIER_WRITE,
             outcome=AuditOutcome.OK,
@@ -675,7 +677,7 @@ def finding_dismiss(*, acting_user: Any, finding_id: int, reason: str) -> Consis
         finding.decided_by = acting_user
         finding.decided_at = timezone.now()
         finding.save(update_fields=["status", "decided_by", "decided_at"])
-        audit.record(
+        recorder.record(
             user=acting_user,
             action=AuditAction.DOSSIER_WRITE,
             outcome=AuditOutcome.OK,

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from hoso.access import audit
+from hoso.access import recorder
 from hoso.audit.models import Alert, AlertKind, AuditAction, AuditEvent, AuditOutcome
 from hoso.documents.errors import StorageError
 from hoso.documents.models import (
@@ -135,7 +135,7 @@ def fixity_check(*, acting_user: Any = None) -> FixityReport:
             report.failures.append(Failure(obj.label, obj.personal_id, obj.key, reason))
     if acting_user is not None or report.failures:
         with transaction.atomic():
-            audit.record(
+            recorder.record(
                 user=acting_user,
                 username="" if acting_user is not None else AGENT,
                 action=AuditAction.FIXITY,
@@ -161,7 +161,7 @@ def _record(obj: StoredObject, reason: str, acting_user: Any) -> None:
     )
     if not reason:
         return
-    audit.record(
+    recorder.record(
         user=acting_user,
         username="" if acting_user is not None else AGENT,
         action=AuditAction.FIXITY,

@@ -27,9 +27,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from hoso.access import audit, policies
+from hoso.access import policies, recorder
 from hoso.access.models import Role
+from hoso.access.system import system_dossier
 from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import name_of
 from hoso.changes import selectors as change_selectors
 from hoso.core.dates import today as local_today
@@ -45,7 +47,6 @@ from hoso.documents.stamping import STAMP_BOX, STAMP_FIELD
 from hoso.documents.storage import storage
 from hoso.orgs.models import Organization
 from hoso.people.models import Person
-from hoso.people.selectors import dossier_data
 
 SIGNATURE_FIELD = "KySoSoYeuLyLich"
 TEMPLATE = "documents/resume_2c.html"
@@ -103,7 +104,8 @@ def resume_source(person: Person, as_of: date | None = None) -> ResumeSource:
     Callers pass the access gate first."""
     version = version_in_force(person, as_of)
     if version is None:
-        return ResumeSource(person.personal_id, 0, printable(dossier_data(person)), as_of)
+        data = system_dossier(purpose=Purpose.SYSTEM_RESUME, person=person)
+        return ResumeSource(person.personal_id, 0, printable(data), as_of)
     return ResumeSource(
         person.personal_id,
         version.number,
@@ -568,7 +570,7 @@ def resume_issue(*, acting_user: Any, personal_id: str, as_of: date | None = Non
             status=403,
         )
         with transaction.atomic():
-            audit.record(
+            recorder.record(
                 user=acting_user,
                 action=AuditAction.RESUME_SIGN,
                 outcome=AuditOutcome.DENY,
@@ -627,7 +629,7 @@ def _resume_store(acting_user: Any, source: ResumeSource, signed: bytes, key: An
         agent=username,
         at=now,
     )
-    audit.record(
+    recorder.record(
         user=acting_user,
         action=AuditAction.RESUME_SIGN,
         outcome=AuditOutcome.OK,

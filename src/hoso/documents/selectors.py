@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Count
 
-from hoso.access import audit, policies
+from hoso.access import policies, recorder
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.core import crypto
 from hoso.core.errors import NotFound, Problem, ValidationFailed
@@ -84,7 +84,7 @@ def component_access(
         raise NotFound()
     access = policies.dossier_access(user, component.personal_id, purpose)
     if not access.can_see_document(component.sensitivity, component.section):
-        audit.record(
+        recorder.record(
             user=user,
             action=AuditAction.DOSSIER_READ_DENIED,
             outcome=AuditOutcome.DENY,
@@ -139,7 +139,7 @@ def component_search(user: Any, query: str) -> list[tuple[Component, Person]]:
         results.append((component, person))
         if len(results) >= SEARCH_LIMIT:
             break
-    audit.search_listed(
+    recorder.search_listed(
         user,
         query={"component_text": " ".join(found)},
         shown=sorted({c.personal_id for c, _ in results}),

@@ -22,7 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 import hoso
-from hoso.access import audit
+from hoso.access import recorder
 from hoso.access.models import Role, Sensitivity
 from hoso.access.policies import RANK, dossier_write, duty_covers
 from hoso.audit.models import AuditAction, AuditOutcome
@@ -273,7 +273,7 @@ def _component_record(
         ),
         agent=_validation_agent(),
     )
-    audit.record(
+    recorder.record(
         user=acting_user,
         action=AuditAction.DOCUMENT_ADD,
         outcome=AuditOutcome.OK,
@@ -476,7 +476,7 @@ def component_move(*, acting_user: Any, component_id: int, position: int) -> Com
     if not access.can_see_document(component.sensitivity, component.section):
         # A scan its mover may not see stays unnamed (its title is in the answer).
         with transaction.atomic():
-            audit.record(
+            recorder.record(
                 user=acting_user,
                 action=AuditAction.DOSSIER_READ_DENIED,
                 outcome=AuditOutcome.DENY,
@@ -514,7 +514,7 @@ def _component_moved(
         if item.position != number:
             item.position = number
             item.save(update_fields=["position"])
-    audit.record(
+    recorder.record(
         user=acting_user,
         action=AuditAction.DOSSIER_WRITE,
         outcome=AuditOutcome.OK,

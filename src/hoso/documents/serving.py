@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from hoso.access import audit, policies
+from hoso.access import policies, recorder
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.core.context import current
 from hoso.core.dates import vn
@@ -52,7 +52,7 @@ def _deny(user: Any, personal_id: str, purpose: str, detail: dict[str, Any]) -> 
     """Audit a refused copy (committed even though the caller then raises) and return the
     same `NotFound` as for a missing one."""
     with transaction.atomic():
-        audit.record(
+        recorder.record(
             user=user,
             action=AuditAction.DOCUMENT_SERVE,
             outcome=AuditOutcome.DENY,
@@ -224,7 +224,7 @@ def _record(
         agent=username,
         at=now,
     )
-    audit.record(
+    recorder.record(
         user=user,
         action=AuditAction.DOCUMENT_SERVE,
         outcome=AuditOutcome.ALLOW,

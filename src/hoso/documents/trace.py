@@ -20,7 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from hoso.access import audit
+from hoso.access import recorder
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.documents import stamping
 from hoso.documents.models import Component, ServedCopy, SignedResume
@@ -184,7 +184,7 @@ def leak_trace(*, acting_user: Any, content: bytes, source_name: str = "") -> Tr
     """Trace `content` and audit the lookup (SYSTEM, operation "trace_leak")."""
     trace = trace_file(content)
     with transaction.atomic():
-        audit.record(
+        recorder.record(
             user=acting_user,
             action=AuditAction.SYSTEM,
             outcome=AuditOutcome.OK,

@@ -1,5 +1,10 @@
 """The only readers of dossier tables. Callers must have passed `access.policies` first:
 these functions take the person or the scope the gate returned, never a raw id from a user.
+
+Dossier content is read by `_dossier_data`, private: only the access decision
+(`access.policies.DossierAccess.content`, masked for its reader), the named system reader
+(`access.system.system_dossier`) and the write path (`people.services`) call it; a rule in
+the test suite (tests/architecture) fails the build for any other caller.
 """
 
 from __future__ import annotations
@@ -47,9 +52,9 @@ def person_queryset() -> QuerySet[Person]:
     return Person.objects.select_related("current_unit", "managing_agency")
 
 
-def dossier_data(person: Person) -> dict[str, Any]:
-    """The whole dossier as plain data (codes, ISO dates): the API's JSON and the shape
-    `people.services` accepts."""
+def _dossier_data(person: Person) -> dict[str, Any]:
+    """The whole dossier, unmasked, as plain data (codes, ISO dates): the shape of the API's
+    JSON and of what `people.services` accepts. Private: see the module's docstring."""
     data: dict[str, Any] = {}
     for section in SECTIONS:
         if section.model is Person:
@@ -133,9 +138,11 @@ def display_value(
 _display = display_value
 
 
-def dossier_display(person: Person, *, missing: set[str] | None = None) -> list[DisplaySection]:
-    """The dossier laid out for reading, labels and catalog names in Vietnamese."""
-    data = dossier_data(person)
+def display_sections(
+    data: dict[str, Any], *, missing: set[str] | None = None
+) -> list[DisplaySection]:
+    """Dossier data (as a decision returned it: masked fields are None) laid out for reading,
+    labels and catalog names in Vietnamese."""
     units = unit_labels()
     missing = missing or set()
     out: list[DisplaySection] = []
@@ -164,12 +171,6 @@ def required_fields() -> list[str]:
     from hoso.catalog.selectors import codes
 
     return sorted(codes("required_field"))
-
-
-def missing_required(person: Person, required: list[str]) -> list[str]:
-    from hoso.people.derive import completeness
-
-    return completeness(dossier_data(person), required)[1]
 
 
 @dataclass(frozen=True)

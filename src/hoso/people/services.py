@@ -314,40 +314,6 @@ def dossier_create(
     return Person.objects.get(pk=pk)
 
 
-@transaction.atomic
-def section_row_add(
-    *,
-    acting_user: object | None,
-    personal_id: str,
-    section: str,
-    row: dict[str, Any],
-    today: date | None = None,
-) -> None:
-    """Add one history row (a training, a salary step, …) after validating the whole dossier
-    with it, then refresh the derived state."""
-    from hoso.people.selectors import dossier_data
-
-    target = next((s for s in ROW_SECTIONS if s.key == section and s.many), None)
-    if target is None:
-        raise ValidationFailed(
-            [Problem("unknown_section", f"Không có mục «{section}».", "section")]
-        )
-    person = Person.objects.select_for_update().filter(personal_id=personal_id).first()
-    if person is None:
-        raise ValidationFailed([Problem("unknown_person", "Không có hồ sơ này.", "personal_id")])
-    ref = load_reference()
-    data = dossier_data(person)
-    data[section] = [*data.get(section, []), row]
-    problems = validate_dossier(data, ref=ref, today=today or local_today())
-    if problems:
-        raise ValidationFailed(problems)
-    now = timezone.now()
-    fields, rows = _section_rows(target, person.pk, [row], ref, now)
-    bulk.insert(target.model, fields, rows)
-    person_refresh(person=person, data=data, ref=ref)
-    _audit_write(acting_user, [personal_id], f"add:{section}", current_context())
-
-
 def person_refresh(*, person: Person, data: dict[str, Any], ref: Reference) -> None:
     for name, value in derived_fields(data, ref).items():
         setattr(person, name, value)

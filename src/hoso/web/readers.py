@@ -230,21 +230,13 @@ def required_fields() -> list[str]:
     return people_selectors.required_fields()
 
 
-def _visible_item(access: policies.DossierAccess, code: str) -> bool:
-    key, _, name = code.partition(".")
-    if name:
-        return access.can_see(code)
-    return any(access.can_see(f"{key}.{f}") for f in BY_KEY[key].fields)
-
-
 def dossier_view(access: policies.DossierAccess) -> DossierView:
     """The dossier as the gate allows this user to see it (same rules as `access.masking`):
     hidden fields show no value and no "missing" mark; a history section none of whose fields
     may be seen is left out, since even its row count says something."""
     person = access.person
-    missing = people_selectors.missing_required(person, required_fields())
-    visible_missing = [c for c in missing if _visible_item(access, c)]
-    shown = people_selectors.dossier_display(person, missing=set(visible_missing))
+    visible_missing, missing_hidden = access.missing_required(required_fields())
+    shown = access.display(missing=set(visible_missing))
     classes = policies.field_classes()
     sections = []
     for s in shown:
@@ -288,7 +280,7 @@ def dossier_view(access: policies.DossierAccess) -> DossierView:
         sections=sections,
         completeness=person.completeness,
         missing=[(c.partition(".")[0], name_of("required_field", c)) for c in visible_missing],
-        missing_hidden=len(visible_missing) < len(missing),
+        missing_hidden=missing_hidden,
     )
 
 

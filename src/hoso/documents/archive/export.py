@@ -17,8 +17,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from hoso.access import audit
+from hoso.access import recorder
+from hoso.access.system import system_dossier
 from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.core.errors import DomainError, NotFound, Problem
 from hoso.documents import premis
 from hoso.documents.archive.common import (
@@ -109,9 +111,7 @@ def _archive_sensitivity(person: Any) -> str:
     from hoso.access.policies import RANK
     from hoso.changes import selectors as change_selectors
     from hoso.documents.resume import resume_sensitivity
-    from hoso.people.selectors import dossier_data
-
-    best = resume_sensitivity(dossier_data(person))
+    best = resume_sensitivity(system_dossier(purpose=Purpose.SYSTEM_ARCHIVE, person=person))
     for version in change_selectors.versions(person.personal_id):
         found = resume_sensitivity(change_selectors.version_data(version))
         best = found if RANK[found] > RANK[best] else best
@@ -120,7 +120,7 @@ def _archive_sensitivity(person: Any) -> str:
 
 def _deny(acting_user: Any, personal_id: str, reason: str, **detail: Any) -> NotFound:
     with transaction.atomic():
-        audit.record(
+        recorder.record(
             user=acting_user,
             action=AuditAction.ARCHIVE,
             outcome=AuditOutcome.DENY,
@@ -256,8 +256,6 @@ def _build(
 
     from hoso.changes.models import ApprovalSignature, DossierVersion
     from hoso.changes.signatures import approval_payload
-    from hoso.people.selectors import dossier_data
-
     pid = person.personal_id
     export_id = "LT" + secrets.token_hex(8).upper()
     now = timezone.now()
@@ -266,7 +264,9 @@ def _build(
     events = package.events
 
     # dossier.json: the current dossier and every version, each approval with what it signed.
-    current = dossier_data(person)
+    current = system_dossier(
+        purpose=Purpose.SYSTEM_ARCHIVE, person=person, acting_user=acting_user
+    )
     signatures = {
         s.version_id: s
         for s in ApprovalSignature.objects.filter(version__personal_id=pid).select_related(
@@ -563,7 +563,7 @@ def _build(
     oxum = bag.info.get("Payload-Oxum", "0.0")
     total_bytes, total_files = (int(x) for x in oxum.split("."))
     tagmanifest = hashlib.sha256((partial / "tagmanifest-sha256.txt").read_bytes()).hexdigest()
-    audit.record(
+    recorder.record(
         user=acting_user,
         action=AuditAction.ARCHIVE,
         outcome=AuditOutcome.OK,

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from hoso.access import audit
+from hoso.access import recorder
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.core.errors import DomainError
 from hoso.documents.archive.common import (
@@ -35,7 +35,7 @@ from hoso.documents.storage import chunks_of, storage
 
 def _refuse_import(acting_user: Any, pid: str, error: DomainError, path: Path) -> DomainError:
     with transaction.atomic():
-        audit.record(
+        recorder.record(
             user=acting_user,
             action=AuditAction.ARCHIVE,
             outcome=AuditOutcome.DENY,
@@ -192,7 +192,7 @@ def _import_verified(acting_user: Any, root: Path, report: ArchiveReport) -> Arc
                 if entry.get("superseded_by") is not None and newer is not None:
                     component.superseded_by = newer
                     component.save(update_fields=["superseded_by"])
-            audit.record(
+            recorder.record(
                 user=acting_user,
                 action=AuditAction.ARCHIVE,
                 outcome=AuditOutcome.OK,

@@ -32,7 +32,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from hoso.access import audit, throttle
+from hoso.access import recorder, throttle
 from hoso.access import services as access_services
 from hoso.access.mfa import confirmed_device, is_verified
 from hoso.access.sessions import session_start
@@ -174,7 +174,7 @@ class LogoutView(auth_views.LogoutView):
         user = request.user
         if user.is_authenticated:
             with transaction.atomic():
-                audit.record(
+                recorder.record(
                     user=user,
                     action=AuditAction.LOGOUT,
                     outcome=AuditOutcome.OK,

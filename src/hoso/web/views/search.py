@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from hoso.access import audit, policies
+from hoso.access import policies, recorder
 from hoso.core.dates import today
 from hoso.people.selectors import people_search
 from hoso.web import readers
@@ -36,8 +36,10 @@ def search(request: HttpRequest) -> HttpResponse:
         page = Paginator(people, settings.HOSO_PAGE_SIZE).get_page(request.GET.get("page"))
         rows = readers.result_rows(request.user, list(page.object_list))
         # A page of results shows names: who was shown to whom is recorded.
-        audit.search_listed(request.user, query=query.dict(), shown=[r.personal_id for r in rows],
-                            total=page.paginator.count)
+        recorder.search_listed(
+            request.user, query=query.dict(), shown=[r.personal_id for r in rows],
+            total=page.paginator.count,
+        )
         context |= {"page": page, "rows": rows}
     else:
         # htmx does not swap 4xx answers by default: live search shows the message with 200.

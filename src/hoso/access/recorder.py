@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from hoso.access.duties import active_assignments
 from hoso.audit.alerts import check_after
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.services import event_record
@@ -17,8 +18,6 @@ from hoso.core.context import current
 
 
 def _duty(user: Any) -> tuple[str, str]:
-    from hoso.access.policies import active_assignments
-
     if not getattr(user, "is_authenticated", False):
         return "", ""
     duties = active_assignments(user)
