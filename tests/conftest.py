@@ -401,7 +401,7 @@ def signing_keys(tmp_path_factory):
     key uses another username."""
     from django.conf import settings as django_settings
 
-    from hoso.changes.signatures import DemoSigner, demo_pki_ensure
+    from hoso.demo.pki import DemoSigner, demo_pki_ensure
     from hoso.signing.keys import KeyAlgorithm
 
     directory = tmp_path_factory.mktemp("pki")

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "hoso.web",
     "hoso.api",
+    "hoso.demo",  # the demo node and the synthetic population; nothing imports it
     "ninja",  # serves Swagger UI's own files for /api/v1/docs (no CDN)
 ]
 

@@ -63,7 +63,7 @@ def fuzz_node(personas_committed, orgs_committed, signing_keys, settings):
     two dossiers, the employee of the first, a token each, and the node's seal key."""
     from conftest import dossier, employee_account
     from hoso.access.services import token_create
-    from hoso.changes.signatures import DemoSigner, demo_pki_ensure
+    from hoso.demo.pki import DemoSigner, demo_pki_ensure
     from hoso.documents import stamping
     from hoso.people.services import dossier_create
     from hoso.signing.keys import KeyAlgorithm

@@ -15,7 +15,7 @@ import pytest
 def seal_key_ready_fixture(signing_keys):
     """A key and certificate for the pseudo-user `hoso-node` beside the personas' keys, from
     the same session CA (`demo_pki_ensure` is idempotent)."""
-    from hoso.changes.signatures import DemoSigner, demo_pki_ensure
+    from hoso.demo.pki import DemoSigner, demo_pki_ensure
     from hoso.documents import stamping
     from hoso.signing.keys import KeyAlgorithm
 

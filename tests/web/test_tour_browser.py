@@ -37,7 +37,7 @@ def demo_node(transactional_db, live_server, settings, tmp_path, monkeypatch):
     documents, versions and a copy of the résumé (so "who read my dossier" has purposes)."""
     from hoso.catalog.selectors import clear_cache
     from hoso.catalog.services import catalog_load_builtin
-    from hoso.core import demo
+    from hoso.demo import node as demo
 
     catalog_load_builtin()
     clear_cache()

@@ -299,18 +299,20 @@ def test_self_service_is_404_for_officers(as_):
 def test_the_demo_has_work_waiting_made_once(tmp_path, settings, monkeypatch):
     from io import StringIO
 
-    from hoso.core import demo
+    from hoso.access.models import User
+    from hoso.demo import node
+    from hoso.demo.plan import WORK
 
     settings.DATA_DIR = tmp_path
-    monkeypatch.setattr(demo, "catalog_load_builtin", lambda: [])
-    demo.demo_setup(people=400, seed=1, stdout=StringIO(), progress=False)
-    scope = obligations.obligation_scope(demo.User.objects.get(username="quanly"))
-    assert obligations.overdue(scope=scope).count() == demo.WORK.overdue
+    monkeypatch.setattr(node, "catalog_load_builtin", lambda: [])
+    node.demo_setup(people=400, seed=1, stdout=StringIO(), progress=False)
+    scope = obligations.obligation_scope(User.objects.get(username="quanly"))
+    assert obligations.overdue(scope=scope).count() == WORK.overdue
     assert obligations.due_soon(scope=scope).exists()
     assert Discrepancy.objects.filter(status=DiscrepancyStatus.OPEN).count() == (
-        demo.WORK.open_discrepancies
+        WORK.open_discrepancies
     )
     assert ChangeSet.objects.filter(status=ChangeStatus.PROPOSED, source_kind="decision").exists()
     before = ChangeSet.objects.count()
-    demo.demo_setup(people=400, seed=1, stdout=StringIO(), progress=False)
+    node.demo_setup(people=400, seed=1, stdout=StringIO(), progress=False)
     assert ChangeSet.objects.count() == before

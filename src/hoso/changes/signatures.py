@@ -29,7 +29,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -43,12 +42,11 @@ from hoso.changes.models import ApprovalSignature, ChangeSet, DossierVersion
 from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.signing.canonical import canonical
 from hoso.signing.errors import SigningError
-from hoso.signing.keys import KeyAlgorithm, SigningKey
+from hoso.signing.keys import SigningKey
 
 APPROVAL_FORMAT = "hoso.changeset.approval/1"
 CA_BUNDLE = "ca.pem"
 CA_SUBDIRECTORY = "ca"
-DEMO_CA_NAME = "CA thử nghiệm hoso (không dùng chính thức)"
 
 
 # --- Where keys and roots live ------------------------------------------------------------------
@@ -299,54 +297,3 @@ def with_problems(result: Any, problems: list[Problem]) -> Any:
     if not problems:
         return result
     return dataclasses.replace(result, valid=False, problems=(*result.problems, *problems))
-
-
-# --- A throwaway CA for demos and tests ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DemoSigner:
-    username: str
-    full_name: str
-    organization: str
-
-
-def demo_pki_ensure(
-    signers: list[DemoSigner],
-    *,
-    directory: Path | None = None,
-    key_algorithm: KeyAlgorithm = KeyAlgorithm.RSA_3072,
-) -> list[str]:
-    """Make (once) a throwaway CA in `<directory>/ca/`, its certificate as the trusted root
-    `<directory>/ca.pem`, and a key and certificate for each signer that has none; returns
-    the usernames issued now. Idempotent. Refused on a production node: there officials sign
-    with the certificates a licensed CA issued them.
-    """
-    from hoso.signing.keys import certificates_write
-    from hoso.signing.pki import CA_CERT_FILE, ca_create, ca_load, signer_issue
-
-    if getattr(settings, "PRODUCTION", False):
-        raise SigningError(
-            "Không tạo CA thử nghiệm trên môi trường chính thức.", code="demo_ca_in_production"
-        )
-    directory = directory or signing_dir()
-    ca_directory = directory / CA_SUBDIRECTORY
-    if (ca_directory / CA_CERT_FILE).exists():
-        ca = ca_load(ca_directory)
-    else:
-        ca = ca_create(DEMO_CA_NAME, ca_directory, key_algorithm=key_algorithm)
-    if not (directory / CA_BUNDLE).exists():
-        certificates_write(directory / CA_BUNDLE, [ca.certificate])
-    issued = []
-    for signer in signers:
-        if (directory / f"{signer.username}.key.pem").exists():
-            continue
-        signer_issue(
-            ca,
-            username=signer.username,
-            full_name=signer.full_name,
-            organization=signer.organization,
-            directory=directory,
-        )
-        issued.append(signer.username)
-    return issued

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import connection, models
 
+from hoso.people.models import Person
+
 Row = tuple[Any, ...]
 
 
@@ -20,8 +22,6 @@ def columns(model: type[models.Model], *, with_pk: bool) -> list[models.Field]:
 
 
 def allocate_person_ids(count: int) -> list[int]:
-    from hoso.people.models import Person
-
     table = Person._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

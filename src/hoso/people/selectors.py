@@ -15,12 +15,14 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import Substr
 
-from hoso.catalog.selectors import name_of
+from hoso.catalog.selectors import attrs_map, codes, name_of
 from hoso.core.dates import today as local_today
 from hoso.core.text import normalize
 from hoso.orgs.models import JobPosition, Organization
 from hoso.orgs.selectors import unit_labels
+from hoso.people.derive import ethnicity_index
 from hoso.people.models import Person, StaffStatus
 from hoso.people.sections import SECTIONS, Section
 from hoso.people.validation import CODED_FIELDS
@@ -50,6 +52,27 @@ def _row(section: Section, obj: Any) -> dict[str, Any]:
 
 def person_queryset() -> QuerySet[Person]:
     return Person.objects.select_related("current_unit", "managing_agency")
+
+
+def working_by_unit_and_position() -> dict[tuple[str, str], int]:
+    """Working people per (current unit code, current position code; "" for none)."""
+    rows = (
+        Person.objects.filter(status=StaffStatus.WORKING)
+        .values_list("current_unit__code", "current_position_code")
+        .annotate(n=Count("id"))
+    )
+    return {(unit, position): n for unit, position, n in rows}
+
+
+def personal_id_prefix_counts() -> dict[str, int]:
+    """How many dossiers exist per personal-id prefix (6 digits): a generator's new serials
+    start after them."""
+    rows = (
+        Person.objects.annotate(prefix=Substr("personal_id", 1, 6))
+        .values("prefix")
+        .annotate(n=Count("id"))
+    )
+    return {row["prefix"]: row["n"] for row in rows}
 
 
 def _dossier_data(person: Person) -> dict[str, Any]:
@@ -97,8 +120,6 @@ PROVINCE_FIELDS = {"birth_place_code", "home_town_code"}
 
 def _province(code: str) -> str:
     """"37" → "Tỉnh Ninh Bình (mã 37)": birth places are pre-2025 provinces, then the new."""
-    from hoso.catalog.selectors import attrs_map
-
     for catalog in ("province_old", "province"):
         attrs = attrs_map(catalog).get(code)
         if attrs is not None:
@@ -168,8 +189,6 @@ def display_sections(
 
 def required_fields() -> list[str]:
     """The required items (catalog `required_field`), from the per-process catalog cache."""
-    from hoso.catalog.selectors import codes
-
     return sorted(codes("required_field"))
 
 
@@ -225,8 +244,6 @@ def people_search(
         # Younger than age_max + 1 years on `on`.
         qs = qs.filter(birth_date__gt=_years_ago(on, filters.age_max + 1))
     if filters.ethnicity:
-        from hoso.people.services import ethnicity_index  # the one definition of the index
-
         qs = qs.filter(ethnicity_bidx=ethnicity_index(filters.ethnicity))
     if filters.qualification:
         qs = qs.filter(highest_qualification=filters.qualification)

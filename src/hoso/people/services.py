@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.services import event_record
-from hoso.core import crypto
 from hoso.core.context import RequestContext
 from hoso.core.context import current as current_context
 from hoso.core.dates import today as local_today
@@ -29,18 +28,13 @@ from hoso.core.errors import Problem, ValidationFailed
 from hoso.core.fields import EncryptedField
 from hoso.core.text import clean_name
 from hoso.people import bulk
-from hoso.people.derive import derived_fields
+from hoso.people.derive import derived_fields, ethnicity_index
 from hoso.people.models import Person
 from hoso.people.reference import load_reference
 from hoso.people.sections import SECTIONS
 from hoso.people.validation import Reference, validate_dossier
 
 PERSON_SECTIONS = [s for s in SECTIONS if s.model is Person]
-
-
-def ethnicity_index(code: str | None) -> str:
-    """Blind index of the (encrypted) ethnicity, for the search filter."""
-    return crypto.blind_index(code, "ethnicity") if code else ""
 
 
 ROW_SECTIONS = [s for s in SECTIONS if s.model is not Person]

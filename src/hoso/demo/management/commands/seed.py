@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
 
 from hoso.core.errors import DomainError
-from hoso.people.synthetic import seed_plan
+from hoso.demo.population import seed_plan
 
 
 def _vn_number(value: float, decimals: int = 0) -> str:
@@ -40,8 +41,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from tqdm import tqdm
-
         count, batch = opts["people"], opts["batch_size"]
         if count < 1:
             raise CommandError("--people phải lớn hơn 0.")

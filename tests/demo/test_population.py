@@ -16,7 +16,8 @@ from django.db import transaction
 from hoso import identity
 from hoso.core.dates import age_on
 from hoso.core.errors import DomainError
-from hoso.people import synthetic
+from hoso.demo import population as gen
+from hoso.demo.population.basics import _mi
 from hoso.people.models import Person
 from hoso.people.reference import load_reference
 from hoso.people.validation import validate_dossier
@@ -35,7 +36,7 @@ class _Rollback(Exception):
 @pytest.fixture
 def demo_tree(db):
     """The demo's organization tree (a real province and a ministry, with quotas and posts)."""
-    from hoso.core.demo import demo_organizations
+    from hoso.demo.orgs import demo_organizations
 
     demo_organizations(TODAY)
 
@@ -44,14 +45,14 @@ def demo_tree(db):
 def world(django_db_setup, django_db_blocker):
     """Catalogs, the demo's units and the validation reference, read once per module from a
     tree that is rolled back afterwards: generation itself needs no database."""
-    from hoso.core.demo import demo_organizations
+    from hoso.demo.orgs import demo_organizations
 
     found = {}
     with django_db_blocker.unblock(), contextlib.suppress(_Rollback), transaction.atomic():
         demo_organizations(TODAY)
         found = {
-            "catalogs": synthetic.load_catalogs(),
-            "units": synthetic.load_units(on=TODAY),
+            "catalogs": gen.load_catalogs(),
+            "units": gen.load_units(on=TODAY),
             "ref": load_reference(),
         }
         raise _Rollback
@@ -60,8 +61,8 @@ def world(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def population(world):
-    def make(seed: int = 1) -> synthetic.Population:
-        return synthetic.Population(
+    def make(seed: int = 1) -> gen.Population:
+        return gen.Population(
             seed=seed, units=world["units"], today=TODAY, catalogs=world["catalogs"]
         )
 
@@ -72,7 +73,7 @@ def population(world):
 def crowd(world):
     """2,000 people of seed 1: enough for the shares to settle."""
     return list(
-        synthetic.Population(
+        gen.Population(
             seed=1, units=world["units"], today=TODAY, catalogs=world["catalogs"]
         ).dossiers(2000)
     )
@@ -102,7 +103,7 @@ def test_output_does_not_depend_on_the_batch_size(demo_tree):
     def stored(batch_size: int) -> list[tuple]:
         rows: list[tuple] = []
         with contextlib.suppress(_Rollback), transaction.atomic():
-            synthetic.seed_people(count=30, seed=5, batch_size=batch_size, today=TODAY)
+            gen.seed_people(count=30, seed=5, batch_size=batch_size, today=TODAY)
             rows = list(
                 Person.objects.order_by("personal_id").values_list(
                     "personal_id", "full_name", "birth_date", "current_unit__code"
@@ -123,14 +124,14 @@ def test_family_names_follow_their_real_frequencies(crowd):
 
 
 def test_ages_fit_a_working_life_and_nobody_works_past_retirement(crowd):
-    rule = synthetic.parameters()["retirement_age"]
+    rule = gen.parameters()["retirement_age"]
     ages = Counter()
     for data in crowd:
         ident = data["identity"]
         birth = ident["birth_date"]
         ages[age_on(birth, TODAY) // 10] += 1
         assert 22 <= age_on(birth, TODAY) <= 62
-        assert synthetic.retirement_month(birth, ident["sex"], rule) >= TODAY.year * 12 + 10
+        assert gen.retirement_month(birth, ident["sex"], rule) >= TODAY.year * 12 + 10
         recruited = data["employment"]["recruitment_date"]
         assert 22 <= age_on(birth, recruited) <= 31
     assert ages[3] > ages[2] and ages[4] > ages[5] > ages[6]  # a workforce, not a pyramid
@@ -187,7 +188,7 @@ def test_salary_steps_use_the_pay_group_coefficients_and_intervals(population, c
             if (row["rank_code"], row["step"]) == (reached["rank_code"], reached["step"]):
                 continue  # an allowance changed, not the step
             if row["rank_code"] == reached["rank_code"] and row["step"] == reached["step"] + 1:
-                months = synthetic._mi(row["from_date"]) - synthetic._mi(reached["from_date"])
+                months = _mi(row["from_date"]) - _mi(reached["from_date"])
                 assert months >= pop.pay[group]["step_months"]
             reached = row
 
@@ -199,7 +200,7 @@ def test_party_admission_is_at_eighteen_or_later_and_official_a_year_on(crowd):
         row = data["party"][0]
         assert age_on(data["identity"]["birth_date"], row["admission_date"]) >= 18
         if row["official_date"]:
-            assert synthetic._mi(row["official_date"]) - synthetic._mi(row["admission_date"]) == 12
+            assert _mi(row["official_date"]) - _mi(row["admission_date"]) == 12
 
 
 def test_parents_are_20_to_40_years_older_and_spouses_match_sex(crowd):
@@ -233,10 +234,10 @@ def test_a_few_people_carry_a_discipline_with_its_period(crowd):
 
 
 def test_retirement_month_follows_the_examples_of_decree_135(population):
-    rule = synthetic.parameters()["retirement_age"]
+    rule = gen.parameters()["retirement_age"]
 
     def month(year: int, month_: int, sex: str) -> tuple[int, int]:
-        at = synthetic.retirement_month(date(year, month_, 15), sex, rule)
+        at = gen.retirement_month(date(year, month_, 15), sex, rule)
         return at // 12, at % 12 + 1
 
     assert month(1961, 9, "M") == (2021, 12)
@@ -247,7 +248,7 @@ def test_retirement_month_follows_the_examples_of_decree_135(population):
 
 def test_missing_catalogs_are_named():
     with pytest.raises(DomainError) as caught:
-        synthetic.require_catalogs({})
+        gen.require_catalogs({})
     assert "hoso catalog load" in caught.value.message
 
 
@@ -279,7 +280,7 @@ def test_seed_command_names_an_unknown_unit(orgs):
 
 def test_an_allocation_gives_each_unit_its_headcount_spread_evenly():
     counts = {("A", "civil_servant"): 6, ("B", "public_employee"): 3, ("C", "cadre"): 1}
-    slots = synthetic.allocation_for(counts)
+    slots = gen.allocation_for(counts)
     assert Counter(slots) == counts
     assert Counter(slots[:5])[("A", "civil_servant")] == 3  # any prefix is spread like the whole
 
@@ -287,12 +288,12 @@ def test_an_allocation_gives_each_unit_its_headcount_spread_evenly():
 def test_an_allocated_population_places_people_exactly_as_asked(world):
     units = [u for u in world["units"] if u.code in {"NB.SNV.VP", "NB.SYT.BVDK"}]
     counts = {("NB.SNV.VP", "civil_servant"): 4, ("NB.SYT.BVDK", "public_employee"): 16}
-    population = synthetic.Population(
+    population = gen.Population(
         seed=1,
         units=units,
         today=TODAY,
         catalogs=world["catalogs"],
-        allocation=synthetic.allocation_for(counts),
+        allocation=gen.allocation_for(counts),
     )
     placed = Counter(
         (d["employment"]["current_unit"], d["employment"]["staff_category"])
@@ -303,7 +304,7 @@ def test_an_allocated_population_places_people_exactly_as_asked(world):
 
 def test_an_allocation_naming_an_unknown_unit_is_refused(world):
     with pytest.raises(DomainError) as refused:
-        synthetic.Population(
+        gen.Population(
             seed=1,
             units=world["units"],
             today=TODAY,
@@ -315,8 +316,8 @@ def test_an_allocation_naming_an_unknown_unit_is_refused(world):
 
 def test_the_special_category_is_the_provinces_listed_leaders_and_labels_are_rare(crowd):
     """R-SPECIAL, R-SECRET: diện Ban Thường vụ Tỉnh ủy quản lý only for the positions of
-    synthetic.json in the province's units; secret labels on a small share of dossiers."""
-    listed = set(synthetic.parameters()["protection"]["special_category_positions"])
+    gen.json in the province's units; secret labels on a small share of dossiers."""
+    listed = set(gen.parameters()["protection"]["special_category_positions"])
     special = [d for d in crowd if (d.get("protection") or {}).get("special_category")]
     assert special
     for d in special:

@@ -7,10 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hoso.core.demo import accounts_table, demo_setup
 from hoso.core.errors import DomainError
 from hoso.core.serving import background_worker
 from hoso.core.webserver import serve
+from hoso.demo.accounts import accounts_table
+from hoso.demo.node import demo_setup
 
 
 class Command(BaseCommand):

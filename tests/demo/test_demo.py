@@ -23,8 +23,13 @@ from django.db import transaction
 
 from hoso.access.models import AccessGrant, Role, User
 from hoso.access.policies import roles_of
-from hoso.core import demo
 from hoso.core.dates import today as local_today
+from hoso.demo import node
+from hoso.demo.accounts import PERSONAS
+from hoso.demo.figures import demo_figures
+from hoso.demo.grants import approval_level
+from hoso.demo.orgs import demo_organizations, headcounts
+from hoso.demo.plan import WORK
 from hoso.orgs.models import Organization, StaffingQuota
 from hoso.orgs.selectors import quota_usage
 from hoso.people.models import Person
@@ -41,11 +46,11 @@ def data_dir(tmp_path, settings):
 @pytest.fixture
 def fast(monkeypatch):
     # Catalogs are already loaded once per test database; reloading them is covered elsewhere.
-    monkeypatch.setattr(demo, "catalog_load_builtin", lambda: [])
+    monkeypatch.setattr(node, "catalog_load_builtin", lambda: [])
 
 
 def _setup(people: int = 30):
-    return demo.demo_setup(people=people, seed=1, stdout=StringIO(), progress=False)
+    return node.demo_setup(people=people, seed=1, stdout=StringIO(), progress=False)
 
 
 def test_demo_setup_twice_keeps_the_same_accounts_passwords_and_people(db, data_dir, fast):
@@ -209,7 +214,7 @@ def default_demo(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.atomic(),
     ):
         # Catalogs are loaded (a transactional test before may have flushed them).
-        demo.demo_setup(people=2000, seed=1, stdout=StringIO(), progress=False)
+        node.demo_setup(people=2000, seed=1, stdout=StringIO(), progress=False)
         grants = {g.grantee.username: g for g in AccessGrant.objects.select_related("grantee")}
         granted = grants["lanhdao"].person_ids
         province = Organization.objects.get(code="NB")
@@ -228,7 +233,7 @@ def default_demo(django_db_setup, django_db_blocker, tmp_path_factory):
             .first()
         )
         found = {
-            "figures": demo.demo_figures(),
+            "figures": demo_figures(),
             "grants": grants,
             "granted": {u: [_can_read(u, p) for p in granted] for u in ("lanhdao", "thanhtra")},
             "quanly_granted": [_can_read("quanly", p) for p in granted],
@@ -247,7 +252,7 @@ def test_the_readme_states_what_a_default_demo_holds(default_demo):
 
 def test_the_readme_lists_every_demo_account_and_only_those():
     rows = _readme_table("## Demo accounts: who sees what", "Ceilings per duty")
-    assert [row[0].strip("`") for row in rows] == [p.username for p in demo.PERSONAS]
+    assert [row[0].strip("`") for row in rows] == [p.username for p in PERSONAS]
 
 
 def test_the_demo_holds_protected_dossiers_of_each_kind(default_demo):
@@ -264,8 +269,8 @@ def test_a_written_approval_lets_the_leader_read_some_protected_dossiers_and_no_
     records manager who recorded it are refused the same dossiers, like missing ones."""
     grant = default_demo["grants"]["lanhdao"]
     assert grant.secret_ceiling == "mat" and grant.covers_special
-    assert grant.approval_level == demo.approval_level(secret_ceiling="mat", covers_special=True)
-    assert len(grant.person_ids) == demo.WORK.granted
+    assert grant.approval_level == approval_level(secret_ceiling="mat", covers_special=True)
+    assert len(grant.person_ids) == WORK.granted
     assert all(default_demo["granted"]["lanhdao"])
     assert not any(default_demo["granted"]["thanhtra"])
     assert not any(default_demo["quanly_granted"])
@@ -279,7 +284,7 @@ def test_top_secret_dossiers_stay_refused_above_the_approval_ceiling(default_dem
 
 def test_the_other_agency_reads_only_the_province_dossiers_its_approval_names(default_demo):
     named, other = default_demo["ngoai"]
-    assert len(named) == demo.WORK.foreign_granted and all(named)
+    assert len(named) == WORK.foreign_granted and all(named)
     assert other is False
 
 
@@ -305,12 +310,12 @@ def test_the_demo_fills_each_work_page(default_demo):
 
 def test_headcounts_fill_each_quota_as_planned_and_sum_to_the_people(db, data_dir, fast):
     today = local_today()
-    demo.demo_organizations(today)
-    counts = demo.headcounts(2000, today)
+    demo_organizations(today)
+    counts = headcounts(2000, today)
     assert sum(counts.values()) == 2000
     assert counts[("NB.SYT.BVDK", "public_employee")] > 520  # planned over its quota
     assert counts[("NB.SNV.VP", "civil_servant")] <= 25
-    assert sum(demo.headcounts(200, today).values()) == 200
+    assert sum(headcounts(200, today).values()) == 200
 
 
 # --- Quiet start (the accounts table last, no English banner) -----------------------------------
@@ -353,9 +358,9 @@ def test_the_demo_starts_quietly_with_the_accounts_table_last_before_the_address
     assert noise == []
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     assert lines[-1].startswith("Địa chỉ: http://127.0.0.1:8000/")
-    table = lines[-3 - len(demo.PERSONAS) : -1]  # header, rule, one row per account
+    table = lines[-3 - len(PERSONAS) : -1]  # header, rule, one row per account
     assert table[0].startswith("Tên đăng nhập") and table[1].startswith("---")
-    assert [row.split()[0] for row in table[2:]] == [p.username for p in demo.PERSONAS]
+    assert [row.split()[0] for row in table[2:]] == [p.username for p in PERSONAS]
     assert "Ký số sơ yếu lý lịch" in done.stdout  # the documents were made in this start
     assert not any(word in done.stdout for word in BANNER)
 
