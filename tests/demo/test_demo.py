@@ -23,6 +23,7 @@ from django.db import transaction
 
 from hoso.access.models import AccessGrant, Role, User
 from hoso.access.policies import roles_of
+from hoso.audit.models import AuditEvent
 from hoso.core.dates import today as local_today
 from hoso.demo import node
 from hoso.demo.accounts import PERSONAS
@@ -89,6 +90,15 @@ def test_the_employee_persona_is_a_seeded_person_of_the_province(db, data_dir, f
     person = Person.objects.get(personal_id=canbo.personal_id)
     assert person.current_unit.path.startswith(Organization.objects.get(code="NB").path)
     assert canbo.full_name == person.full_name
+
+
+def test_the_employee_persona_made_before_any_people_is_linked_when_they_come(db, data_dir, fast):
+    _setup(people=0)
+    assert User.objects.get(username="canbo").personal_id == ""
+    _setup(people=30)
+    canbo = User.objects.get(username="canbo")
+    assert Person.objects.get(personal_id=canbo.personal_id).full_name == canbo.full_name
+    assert AuditEvent.objects.filter(detail__change="person_link").count() == 1
 
 
 def test_passwords_live_in_the_data_dir_readable_by_the_owner_only(db, data_dir, fast):

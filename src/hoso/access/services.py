@@ -947,3 +947,26 @@ def totp_enrol(*, acting_user: object | None, user: User) -> tuple[TOTPDevice, s
         replaced=replaced,
     )
     return device, otpauth_uri(device), base32_secret(device)
+
+
+@transaction.atomic
+def user_person_link(
+    *, acting_user: User | None, user: User, personal_id: str, full_name: str
+) -> User:
+    """Link an account to the dossier of `personal_id` (its owner's own), named `full_name`.
+
+    Invariants: only the node links (as in `user_create`: an administrator who could link
+    would make accounts that open other people's dossiers); audited.
+    """
+    from hoso.audit.models import AuditAction  # as the other account services (issue 9 lifts it)
+
+    if acting_user is not None:
+        raise ValidationFailed(
+            [Problem("node_only", "Chỉ hệ thống được gắn tài khoản với hồ sơ của một người.")]
+        )
+    user.personal_id, user.full_name = personal_id, full_name.strip()
+    user.save(update_fields=["personal_id", "full_name"])
+    _audit_account(
+        acting_user, AuditAction.ACCOUNT_CHANGE, user, "person_link", personal_id=personal_id
+    )
+    return user

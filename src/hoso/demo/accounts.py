@@ -15,7 +15,13 @@ from django.db import transaction
 
 from hoso.access.mfa import base32_secret, confirmed_device
 from hoso.access.models import Role, User
-from hoso.access.services import password_reset, role_assign, totp_enrol, user_create
+from hoso.access.services import (
+    password_reset,
+    role_assign,
+    totp_enrol,
+    user_create,
+    user_person_link,
+)
 from hoso.demo.orgs import PROVINCE, REFORM
 from hoso.orgs.models import Organization
 from hoso.people.selectors import person_queryset
@@ -140,8 +146,9 @@ def personas(today: date) -> list[DemoAccount]:
             # The password file was lost: issue a new password rather than keep an unknown one.
             password_reset(acting_user=None, user=user, new_password=password)
         if persona.role == Role.EMPLOYEE and personal_id and user.personal_id != personal_id:
-            user.personal_id, user.full_name = personal_id, full_name
-            user.save(update_fields=["personal_id", "full_name"])
+            user_person_link(
+                acting_user=None, user=user, personal_id=personal_id, full_name=full_name
+            )
         unit = (
             Organization.objects.filter(code=persona.unit_code).first()
             if persona.unit_code

@@ -119,7 +119,7 @@ PROVINCE_FIELDS = {"birth_place_code", "home_town_code"}
 
 
 def _province(code: str) -> str:
-    """"37" → "Tỉnh Ninh Bình (mã 37)": birth places are pre-2025 provinces, then the new."""
+    """Code "37" → "Tỉnh Ninh Bình (mã 37)": birth places are pre-2025 provinces, then the new."""
     for catalog in ("province_old", "province"):
         attrs = attrs_map(catalog).get(code)
         if attrs is not None:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser as User
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -34,6 +35,8 @@ from hoso.people.reference import load_reference
 from hoso.people.sections import SECTIONS
 from hoso.people.validation import Reference, validate_dossier
 
+# `User` is the account model (`access.models.User`) by its Django base: people stands below
+# access (the gate reads people), so it names no access module.
 PERSON_SECTIONS = [s for s in SECTIONS if s.model is Person]
 
 
@@ -184,7 +187,7 @@ def _prepare_batch(batch: list[dict[str, Any]], ref: Reference) -> tuple[list[in
     return pks, tables
 
 
-def _audit_write(acting_user: Any, ids: list[str], what: str, ctx: RequestContext) -> None:
+def _audit_write(acting_user: User | None, ids: list[str], what: str, ctx: RequestContext) -> None:
     """One audit event per written batch, in the batch's transaction."""
     event_record(
         actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,
@@ -198,14 +201,16 @@ def _audit_write(acting_user: Any, ids: list[str], what: str, ctx: RequestContex
     )
 
 
-def _insert_prepared(tables: Prepared, audit: tuple[Any, list[str], str, RequestContext]) -> None:
+def _insert_prepared(
+    tables: Prepared, audit: tuple[User | None, list[str], str, RequestContext]
+) -> None:
     for model, fields, rows in tables:
         bulk.insert(model, fields, rows)
     _audit_write(*audit)
 
 
 def _insert_in_own_transaction(
-    tables: Prepared, audit: tuple[Any, list[str], str, RequestContext]
+    tables: Prepared, audit: tuple[User | None, list[str], str, RequestContext]
 ) -> None:
     """Runs on the writer thread, with that thread's own connection."""
     try:
@@ -227,7 +232,7 @@ def _batches(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[s
 
 def dossiers_bulk_create(
     *,
-    acting_user: object | None,
+    acting_user: User | None,
     dossiers: Iterable[dict[str, Any]],
     all_or_nothing: bool = True,
     batch_size: int = 1000,
@@ -301,7 +306,7 @@ def dossiers_bulk_create(
 
 
 def dossier_create(
-    *, acting_user: object | None, data: dict[str, Any], today: date | None = None
+    *, acting_user: User | None, data: dict[str, Any], today: date | None = None
 ) -> Person:
     """Create one whole dossier (identity and any sections) or nothing."""
     [pk] = dossiers_bulk_create(acting_user=acting_user, dossiers=[data], today=today)
@@ -317,7 +322,7 @@ def person_refresh(*, person: Person, data: dict[str, Any], ref: Reference) -> N
 
 @transaction.atomic
 def dossier_replace(
-    *, acting_user: object | None, data: dict[str, Any], today: date | None = None
+    *, acting_user: User | None, data: dict[str, Any], today: date | None = None
 ) -> Person:
     """Make the live tables equal `data` (a whole dossier) for an existing person.
 
