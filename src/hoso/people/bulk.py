@@ -51,7 +51,7 @@ def insert(model: type[models.Model], fields: list[models.Field], rows: list[Row
     if not rows:
         return
     table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    names = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)  # concrete
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from hoso.catalog.selectors import entries
 from hoso.people.forms_map import DATA_GROUPS_ND27, FORM_2C
-from hoso.people.sections import BY_KEY, SECTIONS
+from hoso.people.sections import BY_KEY, SECTIONS, section_field
 from hoso.people.validation import CODED_FIELDS
 
 
 def _field(ref: str) -> str:
     section, _, name = ref.partition(".")
     model = BY_KEY[section].model
-    return f"`{model._meta.db_table}.{model._meta.get_field(name).column}`"
+    return f"`{model._meta.db_table}.{section_field(BY_KEY[section], name).column}`"
 
 
 def render() -> str:
@@ -54,7 +54,7 @@ def render() -> str:
             "|---|---|---|---|---|",
         ]
         for name in section.fields:
-            field = section.model._meta.get_field(name)
+            field = section_field(section, name)
             catalog = CODED_FIELDS.get((section.key, name), "")
             out.append(
                 f"| `{field.column}` | {field.verbose_name} | {field.get_internal_type()} | "

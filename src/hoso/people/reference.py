@@ -24,7 +24,7 @@ def load_reference() -> Reference:
     pay_steps: dict[str, list[Decimal]] = {}
     for rank in codes.get("rank", set()):
         group = attrs[("rank", rank)].get("pay_group")
-        steps = attrs.get(("pay_group", group), {}).get("steps")
+        steps = attrs.get(("pay_group", str(group or "")), {}).get("steps")
         if steps:
             pay_steps[rank] = [Decimal(str(s)).quantize(Decimal("0.01")) for s in steps]
     units = dict(Organization.objects.values_list("code", "pk"))

@@ -7,6 +7,7 @@ field classification and docs/data-model.md are all derived from it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import models
 
@@ -303,8 +304,13 @@ SECTIONS: tuple[Section, ...] = (
 BY_KEY = {section.key: section for section in SECTIONS}
 
 
+def section_field(section: Section, name: str) -> models.Field:
+    """The model field of one of the section's `fields` (always a concrete column)."""
+    return cast(models.Field, section.model._meta.get_field(name))
+
+
 def field_label(section: Section, name: str) -> str:
-    return str(section.model._meta.get_field(name).verbose_name)
+    return str(section_field(section, name).verbose_name)
 
 
 def all_field_ids() -> list[str]:

@@ -24,7 +24,7 @@ from hoso.orgs.models import JobPosition, Organization
 from hoso.orgs.selectors import unit_labels
 from hoso.people.derive import ethnicity_index
 from hoso.people.models import Person, StaffStatus
-from hoso.people.sections import SECTIONS, Section
+from hoso.people.sections import SECTIONS, Section, field_label, section_field
 from hoso.people.validation import CODED_FIELDS
 
 _ID_FRAGMENT = re.compile(r"^\d{3,12}$")
@@ -89,7 +89,7 @@ def _dossier_data(person: Person) -> dict[str, Any]:
             )
             data[section.key] = [_row(section, obj) for obj in rows]
         else:
-            obj = section.model.objects.filter(person=person).first()
+            obj = section.model._default_manager.filter(person=person).first()
             data[section.key] = _row(section, obj) if obj else None
     return data
 
@@ -146,9 +146,9 @@ def display_value(
     if name == "job_position":
         found = JobPosition.objects.filter(code=value).values_list("name", flat=True).first()
         return f"{found} ({value})" if found else str(value)
-    model_field = section.model._meta.get_field(name)
+    model_field = section_field(section, name)
     if getattr(model_field, "choices", None):
-        return str(dict(model_field.choices).get(value, value))
+        return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
@@ -168,7 +168,7 @@ def display_sections(
     missing = missing or set()
     out: list[DisplaySection] = []
     for section in SECTIONS:
-        labels = [str(section.model._meta.get_field(n).verbose_name) for n in section.fields]
+        labels = [field_label(section, n) for n in section.fields]
         shown = DisplaySection(section.key, section.title, section.form_items, section.many, labels)
         value = data[section.key]
         rows = value if section.many else ([value] if value else [])
@@ -268,4 +268,4 @@ def completeness_by_unit(*, scope: Q, root: Organization | None = None) -> list[
         )
         .order_by("current_unit__path")
     )
-    return list(rows)
+    return [dict(row) for row in rows]

@@ -83,7 +83,7 @@ def _person_row(pk: int, data: dict[str, Any], ref: Reference, now: datetime) ->
         flat.update(data.get(section.key) or {})
     flat["full_name"] = clean_name(flat.get("full_name", ""))
     flat.update(derived_fields({**data, "identity": {**data.get("identity", {}), **flat}}, ref))
-    values = []
+    values: list[Any] = []
     for name, convert in _plan(Person)[1]:
         if name == "id":
             values.append(pk)
@@ -118,7 +118,8 @@ def _section_rows(section: Any, person_pk: int, rows: list[dict], ref: Reference
             values[i_unit] = ref.units.get(unit) if unit else None
         if i_job is not None:
             job = get("job_position")
-            values[i_job] = ref.job_positions.get((get("organization"), job)) if job else None
+            unit_code = str(get("organization") or "")
+            values[i_job] = ref.job_positions.get((unit_code, job)) if job else None
         if i_order is not None:
             values[i_order] = get("order", order)
         out.append(tuple(values))
@@ -347,7 +348,7 @@ def dossier_replace(
     }
     Person.objects.filter(pk=person.pk).update(**updates)
     for section in ROW_SECTIONS:
-        section.model.objects.filter(person_id=person.pk).delete()
+        section.model._default_manager.filter(person_id=person.pk).delete()
         rows = _section_rows(
             section, person.pk, _as_rows(data.get(section.key), section.many), ref, now
         )[1]

@@ -249,9 +249,8 @@ def _check_positions(out: _Collector, rows: list[dict], ref: Reference) -> None:
                 mains.append((_date(row.get("from_date")), _date(row.get("to_date")), index))
             except ValueError:
                 continue
-    mains = [m for m in mains if m[0]]
-    mains.sort(key=lambda m: m[0])
-    for (s1, e1, i1), (s2, _e2, i2) in zip(mains, mains[1:], strict=False):
+    started = sorted(((s, e, i) for s, e, i in mains if s), key=lambda m: m[0])
+    for (s1, e1, i1), (s2, _e2, i2) in zip(started, started[1:], strict=False):
         if e1 is None or e1 >= s2:
             out.add(
                 "overlapping_main_positions",
