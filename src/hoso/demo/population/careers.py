@@ -10,15 +10,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from hoso.demo.population.basics import (
-    _d,
-    _Life,
-    _mi,
-    job_code,
-)
-from hoso.demo.population.inputs import (
-    UnitInfo,
-)
+from hoso.demo.population.basics import _d, _Life, _mi, job_code
+from hoso.demo.population.inputs import UnitInfo
 
 
 class CareerMixin:

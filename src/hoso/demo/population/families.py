@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hoso.demo.population.basics import (
-    _Life,
-)
+from hoso.demo.population.basics import _Life
 
 
 class FamilyMixin:

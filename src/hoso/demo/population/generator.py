@@ -11,12 +11,7 @@ from faker import Faker
 
 from hoso import identity
 from hoso.core.errors import DomainError
-from hoso.demo.population.basics import (
-    _Life,
-    _lower_first,
-    _mi,
-    _Pick,
-)
+from hoso.demo.population.basics import _Life, _lower_first, _mi, _Pick
 from hoso.demo.population.careers import CareerMixin
 from hoso.demo.population.families import FamilyMixin
 from hoso.demo.population.inputs import (

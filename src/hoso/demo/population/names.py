@@ -9,15 +9,8 @@ from collections.abc import Callable
 from datetime import date
 
 from hoso.core.text import normalize
-from hoso.demo.population.basics import (
-    _Life,
-    _lower_first,
-    _mi,
-    retirement_month,
-)
-from hoso.demo.population.inputs import (
-    UnitInfo,
-)
+from hoso.demo.population.basics import _Life, _lower_first, _mi, retirement_month
+from hoso.demo.population.inputs import UnitInfo
 
 
 class NamesMixin:

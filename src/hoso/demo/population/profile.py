@@ -10,14 +10,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from hoso import identity
-from hoso.demo.population.basics import (
-    _Life,
-    _lower_first,
-)
-from hoso.demo.population.inputs import (
-    _SERIAL_SPACE,
-    _SERIAL_STRIDE,
-)
+from hoso.demo.population.basics import _Life, _lower_first
+from hoso.demo.population.inputs import _SERIAL_SPACE, _SERIAL_STRIDE
 
 
 class ProfileMixin:

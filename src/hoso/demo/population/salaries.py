@@ -8,10 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from hoso.demo.population.basics import (
-    _d,
-    _Life,
-)
+from hoso.demo.population.basics import _d, _Life
 
 
 class SalaryMixin:

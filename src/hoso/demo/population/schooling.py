@@ -8,15 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hoso.demo.population.basics import (
-    _d,
-    _Life,
-    _lower_first,
-    _Pick,
-)
-from hoso.demo.population.inputs import (
-    Entry,
-)
+from hoso.demo.population.basics import _d, _Life, _lower_first, _Pick
+from hoso.demo.population.inputs import Entry
 
 
 class SchoolingMixin:

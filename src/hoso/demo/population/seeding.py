@@ -14,13 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from hoso.core.dates import today as local_today
 from hoso.core.errors import DomainError
 from hoso.demo.population.generator import Population
-from hoso.demo.population.inputs import (
-    NO_UNITS,
-    Catalogs,
-    Present,
-    UnitInfo,
-    require_catalogs,
-)
+from hoso.demo.population.inputs import NO_UNITS, Catalogs, Present, UnitInfo, require_catalogs
 from hoso.demo.population.units import load_catalogs, load_units
 from hoso.people import selectors
 from hoso.people.services import dossiers_bulk_create

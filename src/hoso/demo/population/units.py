@@ -11,15 +11,8 @@ from django.db.models import F
 from hoso.catalog.models import CatalogEntry
 from hoso.core.errors import DomainError
 from hoso.core.text import normalize
-from hoso.demo.population.basics import (
-    _initials,
-    _lower_first,
-)
-from hoso.demo.population.inputs import (
-    CATALOGS,
-    Entry,
-    UnitInfo,
-)
+from hoso.demo.population.basics import _initials, _lower_first
+from hoso.demo.population.inputs import CATALOGS, Entry, UnitInfo
 from hoso.orgs.models import JobPosition, Organization, StaffingQuota
 from hoso.orgs.selectors import valid_on
 
