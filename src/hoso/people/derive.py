@@ -8,15 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hoso.core import crypto
 from hoso.core.text import name_sort_key, normalize
 from hoso.people.validation import Reference
-
-
-def ethnicity_index(code: str | None) -> str:
-    """Blind index of the (encrypted) ethnicity, for the search filter: written by
-    `people.services`, matched by `people.selectors.people_search`."""
-    return crypto.blind_index(code, "ethnicity") if code else ""
 
 
 def _filled(value: Any) -> bool:

@@ -22,7 +22,7 @@ from hoso.core.dates import today as local_today
 from hoso.core.text import normalize
 from hoso.orgs.models import JobPosition, Organization
 from hoso.orgs.selectors import unit_labels
-from hoso.people.derive import ethnicity_index
+from hoso.people.keys import ethnicity_index
 from hoso.people.models import Person, StaffStatus
 from hoso.people.sections import SECTIONS, Section, field_label, section_field
 from hoso.people.validation import CODED_FIELDS

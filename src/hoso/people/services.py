@@ -29,7 +29,8 @@ from hoso.core.errors import Problem, ValidationFailed
 from hoso.core.fields import EncryptedField
 from hoso.core.text import clean_name
 from hoso.people import bulk
-from hoso.people.derive import derived_fields, ethnicity_index
+from hoso.people.derive import derived_fields
+from hoso.people.keys import ethnicity_index
 from hoso.people.models import Person
 from hoso.people.reference import load_reference
 from hoso.people.sections import SECTIONS
