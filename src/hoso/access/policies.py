@@ -24,6 +24,8 @@ from django.db.models import Q
 
 from hoso.access import approvals, masking, recorder
 from hoso.access.duties import active_assignments
+from hoso.access.masking import field_classes
+from hoso.access.masking import mask_note as mask_note  # callers still say policies.mask_note
 from hoso.access.models import (
     AccessGrant,
     Consent,
@@ -39,20 +41,11 @@ from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound
 from hoso.people.derive import completeness
 from hoso.people.models import Person, SecretLabel
-from hoso.people.sections import all_field_ids
 from hoso.people.selectors import DisplaySection, _dossier_data, display_sections, person_queryset
 
 RANK = {value: index for index, value in enumerate(Sensitivity.values, start=1)}
 SECRET_RANK = {"": 0, SecretLabel.MAT: 1, SecretLabel.TOI_MAT: 2, SecretLabel.TUYET_MAT: 3}
 READING_ROLES = {Role.CLERK, Role.RECORDS_MANAGER, Role.LEADER, Role.AUDITOR}
-
-
-def field_classes() -> dict[str, str]:
-    """`section.field` → class; an unclassified field counts as the highest class."""
-    known = attrs_map("field_class")
-    return {
-        f: known.get(f, {}).get("class") or Sensitivity.SECRET_CANDIDATE for f in all_field_ids()
-    }
 
 
 def role_ceilings() -> dict[str, str]:
@@ -187,9 +180,10 @@ class DossierAccess:
         dd/mm/yyyy); `missing`: required items to mark (from `missing_required`)."""
         return display_sections(self.content(), missing=missing)
 
-    @property
+    @cached_property
     def masked(self) -> dict[str, str]:
-        return {f: mask_note(field_classes()[f]) for f in field_classes() if f not in self.fields}
+        """Every hidden field → its note (`access.masking.masked_notes`)."""
+        return masking.masked_notes(self)
 
     @property
     def can_export(self) -> bool:
@@ -202,11 +196,6 @@ class DossierAccess:
         if sensitivity not in RANK:
             return False
         return fields_up_to(sensitivity, [section] if section else None) <= self.fields
-
-
-def mask_note(field_class: str) -> str:
-    label = Sensitivity(field_class).label if field_class in Sensitivity.values else field_class
-    return f"Đã che: cần văn bản phê duyệt cho phép xem thông tin mức «{label}»."
 
 
 class Gate:

@@ -12,7 +12,7 @@ from typing import Any
 
 from hoso.access.duties import active_assignments
 from hoso.audit.alerts import check_after
-from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
 from hoso.audit.services import event_record
 from hoso.core.context import current
 
@@ -37,7 +37,9 @@ def record(
     grant_id: Any = "",
     username: str = "",
     detail: Mapping[str, Any] | None = None,
-) -> None:
+) -> AuditEvent:
+    """Record one event with the acting user's duties and the request's context, then check
+    the alerts it completes; returns the event (e.g. for `audit.services.alert_raise`)."""
     ctx = current()
     role, unit = _duty(user)
     event = event_record(
@@ -56,6 +58,7 @@ def record(
         detail={"channel": ctx.channel, **dict(detail or {})},
     )
     check_after(event)
+    return event
 
 
 def dossier_read(user: Any, personal_id: str, purpose: str, access: Any | None) -> None:
