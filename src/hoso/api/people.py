@@ -95,7 +95,7 @@ def search_filters(params: SearchParams) -> selectors.SearchFilters:
 def people_search(request: HttpRequest, params: Query[SearchParams]) -> dict:
     filters = search_filters(params)
     size = min(params.page_size or settings.HOSO_PAGE_SIZE, PAGE_SIZE_MAX)
-    gate = policies.Gate(request.user)
+    gate = policies.gate_for(request.user)
     qs = selectors.people_search(
         scope=policies.people_scope(request.user), q=params.q, filters=filters
     )
