@@ -37,7 +37,9 @@ from hoso.access.models import (
     User,
 )
 from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import attrs_map
+from hoso.changes.models import ChangeSet, Discrepancy, PersonnelDecision
 from hoso.core.context import request_memo
 from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound
@@ -384,7 +386,7 @@ def gate_for(user: Any) -> Gate:
     return gate
 
 
-def dossier_access(user: Any, personal_id: str, purpose: str = "view") -> DossierAccess:
+def dossier_access(user: Any, personal_id: str, purpose: str = Purpose.VIEW) -> DossierAccess:
     """The gate for one dossier: the fields this user may see, or `NotFound`.
 
     Every decision, allow or deny, is an audit event written before the answer is returned.
@@ -398,7 +400,7 @@ def dossier_access(user: Any, personal_id: str, purpose: str = "view") -> Dossie
     return decision
 
 
-def dossier_for(user: Any, personal_id: str, purpose: str = "view") -> Person:
+def dossier_for(user: Any, personal_id: str, purpose: str = Purpose.VIEW) -> Person:
     """The person whose dossier `user` may open, or `NotFound` (see `dossier_access`)."""
     return dossier_access(user, personal_id, purpose).person
 
@@ -443,6 +445,63 @@ def dossier_write(
             detail={"write": True},
         )
     raise NotFound()
+
+
+# --- Records about a dossier: the same 404 for missing and forbidden ---------------------------
+# Each answers the record with the gate's decision for its person's dossier (audited like any
+# read, under `purpose`), or `NotFound` — for a missing record exactly as for one the user
+# may not see, so ids cannot be probed.
+
+
+def changeset_for(
+    user: Any, pk: int, purpose: str = Purpose.CHANGESET_REVIEW
+) -> tuple[ChangeSet, DossierAccess]:
+    """A change set a records manager reviews, with what they may see of its dossier."""
+    if not gate_for(user).is_records_manager():
+        raise NotFound()
+    changeset = ChangeSet.objects.select_related("proposer", "reviewer").filter(pk=pk).first()
+    if changeset is None:
+        raise NotFound()
+    return changeset, dossier_access(user, changeset.personal_id, purpose)
+
+
+def discrepancy_for(
+    user: Any, pk: int, purpose: str = Purpose.DISCREPANCY_VIEW
+) -> tuple[Discrepancy, DossierAccess]:
+    """A discrepancy warning about a dossier the user may open, with the gate's decision."""
+    found = Discrepancy.objects.select_related("reported_by", "verified_by").filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found, dossier_access(user, found.personal_id, purpose)
+
+
+def decision_for(
+    user: Any, pk: int, purpose: str = Purpose.DECISION
+) -> tuple[PersonnelDecision, DossierAccess]:
+    """A personnel decision about a dossier the user may open, with the gate's decision."""
+    decision = (
+        PersonnelDecision.objects.select_related("changeset", "registered_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if decision is None:
+        raise NotFound()
+    return decision, dossier_access(user, decision.personal_id, purpose)
+
+
+def own_grant_for(user: Any, pk: int) -> AccessGrant:
+    """A written approval this records manager recorded (only its recorder manages it), or
+    `NotFound`. Names no dossier content, so nothing is audited (as the page never did)."""
+    if not gate_for(user).is_records_manager():
+        raise NotFound()
+    grant = (
+        AccessGrant.objects.filter(approved_by=user, pk=pk)
+        .select_related("grantee", "organization", "revoked_by")
+        .first()
+    )
+    if grant is None:
+        raise NotFound()
+    return grant
 
 
 def can_read_any_dossier(user: Any) -> bool:

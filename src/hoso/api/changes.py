@@ -213,7 +213,7 @@ def decision_create(request: HttpRequest, body: DecisionIn) -> Status:
     summary="Một quyết định nhân sự, trong phạm vi được xem hồ sơ",
 )
 def decision_detail(request: HttpRequest, decision_id: ObjectId) -> dict[str, Any]:
-    decision, access = decisions.decision_access(request.user, decision_id)
+    decision, access = policies.decision_for(request.user, decision_id)
     return _decision(decision, access)
 
 
