@@ -13,6 +13,7 @@ from typing import Any
 from hoso.access.duties import active_assignments
 from hoso.audit.alerts import check_after
 from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.audit.services import event_record
 from hoso.core.context import current
 
@@ -89,7 +90,7 @@ def search_listed(user: Any, *, query: Mapping[str, Any], shown: list[str], tota
         user=user,
         action=AuditAction.SEARCH,
         outcome=AuditOutcome.ALLOW,
-        purpose="search",
+        purpose=Purpose.SEARCH,
         detail={
             "query": {k: v for k, v in query.items() if v not in (None, "")},
             "shown": shown,
