@@ -321,7 +321,7 @@ class Gate:
         return allowed
 
     def protected_hidden(self) -> QuerySet[Person]:
-        hidden = Person.objects.exclude(_unprotected())
+        hidden = person_queryset().exclude(_unprotected())
         for grant in self.grants:
             hidden = hidden.exclude(self.grant_filter(grant))
         return hidden
@@ -556,7 +556,11 @@ def audit_scope(user: Any, duties: list[RoleAssignment] | None = None) -> Q:
     duties = review_duties(user) if duties is None else duties
     for duty in duties:
         path = duty.organization.path
-        people = Person.objects.filter(current_unit__path__startswith=path).values("personal_id")
+        people = (
+            person_queryset()
+            .filter(current_unit__path__startswith=path)
+            .values("personal_id")
+        )
         staff = RoleAssignment.objects.filter(organization__path__startswith=path)
         allowed |= Q(personal_id__in=people) | Q(actor_user_id__in=staff.values("user_id"))
         if duty.organization.parent_id is None:

@@ -35,8 +35,8 @@ from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.core.context import current, memo_forget
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.orgs.models import Organization
-from hoso.people.models import Person
 from hoso.people.sections import BY_KEY
+from hoso.people.selectors import person_queryset
 
 # --- Accounts, duties, second factors and API tokens -----------------------------------------
 # Changed by a system administrator (`policies.can_manage_accounts`), never on their own
@@ -542,7 +542,7 @@ def grant_issue(
             )
         )
     if person_ids:
-        known = Person.objects.filter(personal_id__in=person_ids).select_related("current_unit")
+        known = person_queryset().filter(personal_id__in=person_ids)
         found = {p.personal_id: p for p in known}
         for pid in person_ids:
             person = found.get(pid)
@@ -638,9 +638,9 @@ def grant_revoke(*, acting_user: User, grant: AccessGrant, reason: str) -> Acces
         ]
         # Everything the grant covers must lie inside the revoker's duty (its recorder aside).
         covered_paths = list(
-            Person.objects.filter(personal_id__in=grant.person_ids or []).values_list(
-                "current_unit__path", flat=True
-            )
+            person_queryset()
+            .filter(personal_id__in=grant.person_ids or [])
+            .values_list("current_unit__path", flat=True)
         )
         if grant.organization is not None:
             covered_paths.append(grant.organization.path)
