@@ -72,14 +72,14 @@ def duty_covers(user: Any, roles: set[str], unit_path: str) -> bool:
 
 
 def roles_of(user: Any) -> set[str]:
-    return gate_for(user).roles
+    return set(gate_for(user).roles)
 
 
 def active_grants(
     user: Any, on: date | None = None, duties: list[RoleAssignment] | None = None
 ) -> list[AccessGrant]:
-    """The written approvals `user` holds on `on` (today: read once per request, through the
-    gate). `duties`: the user's active duties when the caller has already read them."""
+    """The written approvals `user` holds on `on` (today: the gate's, read once per request).
+    `duties`: the user's duties on `on`, when the caller has already read them."""
     if on is None:
         return list(gate_for(user).grants)
     return _grants_read(user, active_assignments(user) if duties is None else duties, on)

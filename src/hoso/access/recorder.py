@@ -30,11 +30,11 @@ def _duty(user: Any) -> tuple[str, str]:
 def record(
     *,
     user: Any,
-    action: str,
-    outcome: str,
+    action: AuditAction | str,
+    outcome: AuditOutcome | str,
     personal_id: str = "",
     sections: Iterable[str] = (),
-    purpose: str = "",
+    purpose: Purpose | str = "",
     grant_id: Any = "",
     username: str = "",
     detail: Mapping[str, Any] | None = None,
@@ -62,7 +62,9 @@ def record(
     return event
 
 
-def dossier_read(user: Any, personal_id: str, purpose: str, access: Any | None) -> None:
+def dossier_read(
+    user: Any, personal_id: str, purpose: Purpose | str, access: Any | None
+) -> None:
     if access is None:
         record(
             user=user,
