@@ -273,6 +273,16 @@ class Gate:
     def roles(self) -> set[str]:
         return {a.role for a in self.duties}
 
+    @cached_property
+    def reading_duties(self) -> list[tuple[str, str]]:
+        """(subtree path, ceiling) of each duty that reads the dossiers of a subtree — the
+        one list both `people_scope` (a filter) and `access` (in memory) open by duty."""
+        return [
+            (d.organization.path, self.ceilings[d.role])
+            for d in self.duties
+            if d.role in READING_ROLES and d.organization is not None and self.ceilings.get(d.role)
+        ]
+
     # --- Duties -------------------------------------------------------------------------------
 
     def duty_covers(self, roles: set[str], unit_path: str) -> bool:
@@ -311,11 +321,10 @@ class Gate:
         allowed = Q(pk__in=[])  # deny by default
         if not self.active:
             return allowed
-        for duty in self.duties:
-            if duty.role == Role.EMPLOYEE and self.user.personal_id:
-                allowed |= Q(personal_id=self.user.personal_id)
-            elif duty.role in READING_ROLES and duty.organization and self.ceilings.get(duty.role):
-                allowed |= Q(current_unit__path__startswith=duty.organization.path) & _unprotected()
+        if Role.EMPLOYEE in self.roles and self.user.personal_id:
+            allowed |= Q(personal_id=self.user.personal_id)
+        for path, _ceiling in self.reading_duties:
+            allowed |= Q(current_unit__path__startswith=path) & _unprotected()
         for grant in self.grants:
             allowed |= self.grant_filter(grant)
         return allowed
@@ -337,13 +346,10 @@ class Gate:
         if person.secret_label or person.special_category:
             return ""
         best = ""
-        for duty in self.duties:
-            if duty.role not in READING_ROLES or duty.organization is None:
-                continue
-            if not person.current_unit.path.startswith(duty.organization.path):
-                continue
-            ceiling = self.ceilings.get(duty.role, "")
-            if RANK.get(ceiling, 0) > RANK.get(best, 0):
+        for path, ceiling in self.reading_duties:
+            if person.current_unit.path.startswith(path) and RANK.get(ceiling, 0) > RANK.get(
+                best, 0
+            ):
                 best = ceiling
         return best
 
