@@ -12,7 +12,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 
 from hoso.audit import chain, keys, services
-from hoso.audit.models import AuditAction, AuditCheckpoint, AuditEvent, AuditOutcome
+from hoso.audit.models import (
+    AlertKind,
+    AuditAction,
+    AuditCheckpoint,
+    AuditEvent,
+    AuditOutcome,
+)
 from hoso.audit.verify import chain_verify
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +195,26 @@ def test_an_empty_chain_can_be_sealed() -> None:
 
 def test_correlation_ids_are_fresh() -> None:
     assert services.correlation_new() != services.correlation_new()
+
+
+def test_an_alert_is_raised_about_the_event_passed_not_the_latest_one():
+    trigger = record()
+    record(actor=Someone(pk=8, username="khac"))  # a later event, of someone else
+    alert = services.alert_raise(kind=AlertKind.FIXITY, event=trigger, message="x" * 400)
+    assert (alert.first_seq, alert.last_seq, alert.count) == (trigger.seq, trigger.seq, 1)
+    assert (alert.actor_id, alert.actor_username) == (7, "nhaplieu")
+    assert alert.raised_at == trigger.occurred_at
+    assert len(alert.message) == 300
+
+
+def test_an_alert_covers_the_run_of_events_it_is_given():
+    first, second = record(), record()
+    alert = services.alert_raise(
+        kind=AlertKind.MASS_READING, event=second, events=[first, second], message="m"
+    )
+    assert (alert.first_seq, alert.last_seq, alert.count) == (first.seq, second.seq, 2)
+
+
+def test_an_unknown_alert_kind_is_a_programming_error():
+    with pytest.raises(ValueError):
+        services.alert_raise(kind="nope", event=record(), message="m")

@@ -714,10 +714,10 @@ def test_the_event_list_pages_with_a_bounded_number_of_queries(
             user=None, action=AuditAction.LOGIN_FAILED, outcome=AuditOutcome.DENY, username="ai-do"
         )
     client.get(reverse("web:audit_events"))  # warm the per-process caches
-    # Session (read, saved), user, OTP device, duties, the nav's grants and open-alert count,
-    # the reviewer's grants (events of protected dossiers), the page's count and rows, the
-    # units' names, the duties again for the grant lookup: nothing per row.
-    with django_assert_max_num_queries(15):
+    # Session (read, saved), user, OTP device, the access decision (duties, grants: read once
+    # per request), the nav's open-alert count, the page's count and rows, the units' names:
+    # nothing per row.
+    with django_assert_max_num_queries(12):
         first = client.get(reverse("web:audit_events"))
     pages = -(-AuditEvent.objects.filter(policies.audit_scope(personas["thanhtra"])).count() // 20)
     assert pages >= 3 and f"Trang 1 / {pages}" in text(first)
@@ -875,13 +875,13 @@ def test_grant_and_consent_lists_run_a_bounded_number_of_queries(
     # Session (read, saved), user, OTP device, duties, the nav's open-alert count (with a
     # reviewer's grants) and count of the user's own work due, then per page: grants (count,
     # page); grants and consent counts; the person, grants awaiting consent, consents, reads
-    # (count, page) with their readers' names and units. The duties are read again by the
-    # grant lookups (the administrator's grants count for nothing): one query each, not per row.
+    # (count, page) with their readers' names and units. The duties and the user's own grants
+    # are read once per request (`policies.gate_for`): one query each, not per row.
     bounds = {
-        ("quanly", reverse("web:grants")): 15,
+        ("quanly", reverse("web:grants")): 12,
         ("ngoai", reverse("web:my_grants")): 10,
-        (employee, reverse("web:consent")): 17,
-        ("thanhtra", reverse("web:alerts")): 15,  # the scope twice: the nav and the page
+        (employee, reverse("web:consent")): 16,
+        ("thanhtra", reverse("web:alerts")): 12,  # the scope twice: the nav and the page
     }
     for (who, url), bound in bounds.items():
         client = as_(who)

@@ -17,13 +17,25 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from hoso.access import masking, recorder
-from hoso.access.policies import READING_ROLES, DossierAccess, Gate
+from hoso.access.models import Role
+from hoso.access.policies import (
+    READING_ROLES,
+    DossierAccess,
+    Gate,
+    audit_scope,
+    can_review_audit,
+    dossier_access,
+    gate_for,
+    protected_hidden,
+)
 from hoso.audit.models import AuditAction, AuditOutcome
-from hoso.audit.purposes import PURPOSES
+from hoso.audit.purposes import PURPOSES, Purpose
+from hoso.audit.selectors import event_list
 from hoso.catalog.selectors import name_of
 from hoso.core.errors import DomainError
 from hoso.people.models import Person
@@ -70,7 +82,7 @@ def _export_allowed(gate: Gate, person: Person) -> DossierAccess | None:
     access = gate.access(person)
     if access is None:
         return None
-    if not any(g.allow_export and gate._covers(g, person) for g in gate.grants):
+    if not any(g.allow_export and gate.covers(g, person) for g in gate.grants):
         return None
     return access
 
@@ -81,7 +93,7 @@ def _refuse(user: Any, message: str, detail: dict[str, Any]) -> ExportRefused:
             user=user,
             action=AuditAction.EXPORT,
             outcome=AuditOutcome.DENY,
-            purpose="export",
+            purpose=Purpose.EXPORT,
             detail=detail,
         )
     return ExportRefused(message)
@@ -104,7 +116,7 @@ NO_EXPORT_DUTY = (
 def people_list_export(*, user: Any, people: list[Person], query: dict[str, Any]) -> ExportFile:
     """A CSV of search results; refused whole unless the user holds a records-reading duty
     or an export grant, and every row is covered for export."""
-    gate = Gate(user)
+    gate = gate_for(user)
     if not _may_export(gate):
         raise _refuse(user, NO_EXPORT_DUTY, {"reason": "no_export_duty", "query": query})
     accesses = [(p, _export_allowed(gate, p)) for p in people]
@@ -150,10 +162,8 @@ def people_list_export(*, user: Any, people: list[Person], query: dict[str, Any]
 
 def dossier_export(*, user: Any, personal_id: str) -> ExportFile:
     """The masked dossier as JSON with its export stamp."""
-    from hoso.access.policies import dossier_access
-
-    access = dossier_access(user, personal_id, purpose="export")
-    if _export_allowed(Gate(user), access.person) is None:
+    access = dossier_access(user, personal_id, purpose=Purpose.EXPORT)
+    if _export_allowed(gate_for(user), access.person) is None:
         raise _refuse(
             user,
             "Không được xuất: chưa có văn bản phê duyệt cho phép xuất hồ sơ này.",
@@ -185,7 +195,7 @@ def _record(user: Any, export: ExportFile, ids: list[str], query: dict[str, Any]
             user=user,
             action=AuditAction.EXPORT,
             outcome=AuditOutcome.OK,
-            purpose="export",
+            purpose=Purpose.EXPORT,
             personal_id=ids[0] if len(ids) == 1 else "",
             detail={
                 "export_id": export.export_id,
@@ -223,8 +233,6 @@ AUDIT_COLUMNS = [
 
 def role_labels(roles: str) -> str:
     """Roles as an audit event stores them ("auditor,records_manager") → Vietnamese names."""
-    from hoso.access.models import Role
-
     return ", ".join(Role(r).label if r in Role.values else r for r in roles.split(",") if r)
 
 
@@ -243,12 +251,6 @@ def audit_trail_export(
     export id, and the filters; every cell is neutralized against spreadsheet formulas; the
     file is audited (`EXPORT`, with its SHA-256) before it is handed out. Refusals are audited.
     """
-    from django.conf import settings
-
-    from hoso.access.policies import audit_scope, can_review_audit, protected_hidden
-    from hoso.audit.models import AuditOutcome as Outcome
-    from hoso.audit.selectors import event_list
-
     if not can_review_audit(user):
         raise _refuse(
             user,
@@ -274,7 +276,7 @@ def audit_trail_export(
     writer.writerow([cell(f"# Bộ lọc: {query}"), cell(f"Số sự kiện: {count}")])
     writer.writerow([cell(c) for c in AUDIT_COLUMNS])
     actions = dict(AuditAction.choices)
-    outcomes = dict(Outcome.choices)
+    outcomes = dict(AuditOutcome.choices)
     # A search's list of people shown may name protected dossiers the exporter may not open.
     hidden = set(protected_hidden(user).values_list("personal_id", flat=True))
     for e in events.iterator(chunk_size=2000):
@@ -312,8 +314,8 @@ def audit_trail_export(
         recorder.record(
             user=user,
             action=AuditAction.EXPORT,
-            outcome=Outcome.OK,
-            purpose="audit_export",
+            outcome=AuditOutcome.OK,
+            purpose=Purpose.AUDIT_EXPORT,
             detail={
                 "kind": "audit_trail",
                 "export_id": result.export_id,

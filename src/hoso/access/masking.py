@@ -10,10 +10,57 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from hoso.people.sections import BY_KEY, SECTIONS
+from hoso.access.models import Sensitivity
+from hoso.catalog.selectors import attrs_map
+from hoso.people.sections import BY_KEY, SECTIONS, all_field_ids
 
 if TYPE_CHECKING:  # the decision calls these; a runtime import would loop
     from hoso.access.policies import DossierAccess
+
+
+def field_classes() -> dict[str, str]:
+    """`section.field` → class; an unclassified field counts as the highest class."""
+    known = attrs_map("field_class")
+    return {
+        f: known.get(f, {}).get("class") or Sensitivity.SECRET_CANDIDATE for f in all_field_ids()
+    }
+
+
+def mask_note(field_class: str) -> str:
+    """What a reader is told in place of a hidden field of class `field_class`."""
+    label = Sensitivity(field_class).label if field_class in Sensitivity.values else field_class
+    return f"Đã che: cần văn bản phê duyệt cho phép xem thông tin mức «{label}»."
+
+
+def masked_notes(access: DossierAccess) -> dict[str, str]:
+    """Every field hidden from this reader → its note (`DossierAccess.masked`)."""
+    return {f: mask_note(cls) for f, cls in field_classes().items() if not access.can_see(f)}
+
+
+def field_flags(access: DossierAccess, section_key: str) -> list[bool]:
+    """Whether each field of the section (in its order) may be shown to this reader."""
+    return [access.can_see(f"{section_key}.{name}") for name in BY_KEY[section_key].fields]
+
+
+def section_visible(access: DossierAccess, section_key: str) -> bool:
+    """Whether the section is shown at all: a history section none of whose fields may be
+    seen is left out (even its row count says something); a single section always shows,
+    its hidden fields masked."""
+    return not BY_KEY[section_key].many or any(field_flags(access, section_key))
+
+
+def section_notes(access: DossierAccess, section_key: str) -> list[str]:
+    """The distinct mask notes of the section's hidden fields, sorted."""
+    classes = field_classes()
+    return sorted(
+        {
+            mask_note(classes[f"{section_key}.{name}"])
+            for name, shown in zip(
+                BY_KEY[section_key].fields, field_flags(access, section_key), strict=True
+            )
+            if not shown
+        }
+    )
 
 
 def item_visible(access: DossierAccess, code: str) -> bool:

@@ -14,16 +14,19 @@ The same `NotFound` answers "no such person" and "not yours to see", so ids cann
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from hoso.access import approvals, masking, recorder
 from hoso.access.duties import active_assignments
+from hoso.access.masking import field_classes
+from hoso.access.masking import mask_note as mask_note  # callers still say policies.mask_note
 from hoso.access.models import (
     AccessGrant,
     Consent,
@@ -33,26 +36,20 @@ from hoso.access.models import (
     Sensitivity,
     User,
 )
-from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import attrs_map
+from hoso.changes.models import ChangeSet, Discrepancy, PersonnelDecision
+from hoso.core.context import request_memo
 from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound
 from hoso.people.derive import completeness
 from hoso.people.models import Person, SecretLabel
-from hoso.people.sections import all_field_ids
 from hoso.people.selectors import DisplaySection, _dossier_data, display_sections, person_queryset
 
 RANK = {value: index for index, value in enumerate(Sensitivity.values, start=1)}
 SECRET_RANK = {"": 0, SecretLabel.MAT: 1, SecretLabel.TOI_MAT: 2, SecretLabel.TUYET_MAT: 3}
 READING_ROLES = {Role.CLERK, Role.RECORDS_MANAGER, Role.LEADER, Role.AUDITOR}
-
-
-def field_classes() -> dict[str, str]:
-    """`section.field` → class; an unclassified field counts as the highest class."""
-    known = attrs_map("field_class")
-    return {
-        f: known.get(f, {}).get("class") or Sensitivity.SECRET_CANDIDATE for f in all_field_ids()
-    }
 
 
 def role_ceilings() -> dict[str, str]:
@@ -71,23 +68,26 @@ def fields_up_to(ceiling: str, sections: list[str] | None = None) -> frozenset[s
 def duty_covers(user: Any, roles: set[str], unit_path: str) -> bool:
     """Whether `user` holds one of `roles` over an organization subtree containing the unit
     at `unit_path` (writes and signatures are decided by duty, not by grants)."""
-    return any(
-        a.role in roles and a.organization is not None and unit_path.startswith(a.organization.path)
-        for a in active_assignments(user)
-    )
+    return gate_for(user).duty_covers(roles, unit_path)
 
 
 def roles_of(user: Any) -> set[str]:
-    return {a.role for a in active_assignments(user)}
+    return set(gate_for(user).roles)
 
 
 def active_grants(
     user: Any, on: date | None = None, duties: list[RoleAssignment] | None = None
 ) -> list[AccessGrant]:
-    """`duties`: the user's active duties when the caller has already read them."""
+    """The written approvals `user` holds on `on` (today: the gate's, read once per request).
+    `duties`: the user's duties on `on`, when the caller has already read them."""
+    if on is None:
+        return list(gate_for(user).grants)
+    return _grants_read(user, active_assignments(user) if duties is None else duties, on)
+
+
+def _grants_read(user: Any, duties: list[RoleAssignment], on: date | None) -> list[AccessGrant]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    duties = active_assignments(user) if duties is None else duties
     if any(a.role == Role.ADMIN for a in duties):
         return []  # the administrator reads no dossier content, whatever grant row exists
     on = on or local_today()
@@ -98,32 +98,79 @@ def active_grants(
     )
 
 
+# --- What a written approval covers: one rule, two shapes ---------------------------------------
+# A grant covers a person when (1) it reaches them — named in its list, or in its unit's
+# subtree; (2) it opens their protection — secret label up to its ceiling, the special
+# category only if it says so, each only as far as the level that signed it may permit
+# (re-checked on every read: a grant recorded under an older or looser rule opens no more);
+# and (3) outside cadre work, the person has consented (NĐ 27/2026 Art. 20).
+# `grant_covers` asks it of one person in memory; `grant_coverage` builds the same rule as a
+# filter. Protection is decided by `_opens` alone: the filter lists the (label, category)
+# pairs `_opens` accepts, so the two shapes cannot drift apart.
+
+PROTECTIONS = [(label, special) for label in SECRET_RANK for special in (False, True)]
+
+
+def _opens(
+    grant: AccessGrant, secret_label: str, special: bool, reqs: approvals.Requirements
+) -> bool:
+    return (
+        SECRET_RANK.get(secret_label, 0) <= SECRET_RANK.get(grant.secret_ceiling, 0)
+        and (grant.covers_special or not special)
+        and reqs.suffices(grant.approval_level, secret_label, special)
+    )
+
+
+def _reaches(grant: AccessGrant, person: Person) -> bool:
+    return person.personal_id in (grant.person_ids or []) or (
+        grant.organization is not None
+        and person.current_unit.path.startswith(grant.organization.path)
+    )
+
+
+def grant_covers(
+    grant: AccessGrant,
+    person: Person,
+    *,
+    consented: Collection[str],
+    reqs: approvals.Requirements | None = None,
+    consent_needed: bool = True,
+) -> bool:
+    """Whether `grant` opens `person`'s dossier; `consented`: the personal ids whose consent
+    the grantee holds; `consent_needed=False` asks whether it would, once consented."""
+    reqs = reqs or approvals.requirements()
+    return (
+        _reaches(grant, person)
+        and _opens(grant, person.secret_label, person.special_category, reqs)
+        and (
+            not consent_needed
+            or grant.purpose_kind != PurposeKind.OTHER
+            or person.personal_id in consented
+        )
+    )
+
+
+def grant_coverage(
+    grant: AccessGrant, *, consented: Q, reqs: approvals.Requirements | None = None
+) -> Q:
+    """`grant_covers` as a filter on people; `consented`: a filter of the people whose
+    consent the grantee holds."""
+    reqs = reqs or approvals.requirements()
+    reach = Q(pk__in=[])
+    if grant.person_ids:
+        reach |= Q(personal_id__in=grant.person_ids)
+    if grant.organization is not None:
+        reach |= Q(current_unit__path__startswith=grant.organization.path)
+    opened = Q(pk__in=[])
+    for label, special in PROTECTIONS:
+        if _opens(grant, label, special, reqs):
+            opened |= Q(secret_label=label, special_category=special)
+    covered = reach & opened
+    return covered & consented if grant.purpose_kind == PurposeKind.OTHER else covered
+
+
 def _unprotected() -> Q:
     return Q(secret_label="") & Q(special_category=False)
-
-
-def _grant_protection(grant: AccessGrant) -> Q:
-    # Up to its ceiling, and only as far as the level that signed it may permit (re-checked
-    # on every read: a grant recorded under an older or looser rule opens no more).
-    reqs = approvals.requirements()
-    labels = [
-        label
-        for label, rank in SECRET_RANK.items()
-        if rank <= SECRET_RANK.get(grant.secret_ceiling, 0)
-        and reqs.suffices(grant.approval_level, label, False)
-    ]
-    allowed = Q(secret_label__in=labels)
-    special = grant.covers_special and reqs.suffices(grant.approval_level, "", True)
-    return allowed if special else allowed & Q(special_category=False)
-
-
-def _grant_coverage(grant: AccessGrant) -> Q:
-    covered = Q(pk__in=[])
-    if grant.person_ids:
-        covered |= Q(personal_id__in=grant.person_ids)
-    if grant.organization is not None:
-        covered |= Q(current_unit__path__startswith=grant.organization.path)
-    return covered
 
 
 def _consented(user: User) -> Q:
@@ -133,22 +180,7 @@ def _consented(user: User) -> Q:
 
 def people_scope(user: Any) -> Q:
     """A filter selecting exactly the people this user may list (and open)."""
-    allowed = Q(pk__in=[])  # deny by default
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return allowed
-    ceilings = role_ceilings()
-    duties = active_assignments(user)
-    for duty in duties:
-        if duty.role == Role.EMPLOYEE and user.personal_id:
-            allowed |= Q(personal_id=user.personal_id)
-        elif duty.role in READING_ROLES and duty.organization and ceilings.get(duty.role):
-            allowed |= Q(current_unit__path__startswith=duty.organization.path) & _unprotected()
-    for grant in active_grants(user, duties=duties):
-        covered = _grant_coverage(grant) & _grant_protection(grant)
-        if grant.purpose_kind == PurposeKind.OTHER:
-            covered &= _consented(user)
-        allowed |= covered
-    return allowed
+    return gate_for(user).people_scope()
 
 
 @dataclass(frozen=True)
@@ -187,9 +219,10 @@ class DossierAccess:
         dd/mm/yyyy); `missing`: required items to mark (from `missing_required`)."""
         return display_sections(self.content(), missing=missing)
 
-    @property
+    @cached_property
     def masked(self) -> dict[str, str]:
-        return {f: mask_note(field_classes()[f]) for f in field_classes() if f not in self.fields}
+        """Every hidden field → its note (`access.masking.masked_notes`)."""
+        return masking.masked_notes(self)
 
     @property
     def can_export(self) -> bool:
@@ -204,74 +237,121 @@ class DossierAccess:
         return fields_up_to(sensitivity, [section] if section else None) <= self.fields
 
 
-def mask_note(field_class: str) -> str:
-    label = Sensitivity(field_class).label if field_class in Sensitivity.values else field_class
-    return f"Đã che: cần văn bản phê duyệt cho phép xem thông tin mức «{label}»."
-
-
 class Gate:
-    """One user's duties, grants and consents, read once, then asked per person in memory
-    (a page of search results costs no query per row)."""
+    """One user's access decision: duties, grants and consents, read once per request
+    (`gate_for`), then asked per person in memory (a page of search results costs no query per
+    row). Every question about what this user may read goes through it."""
 
     def __init__(self, user: Any) -> None:
         self.user = user
         self.active = bool(getattr(user, "is_authenticated", False) and user.is_active)
-        self.duties = active_assignments(user) if self.active else []
-        self.grants = active_grants(user, duties=self.duties) if self.active else []
-        self.ceilings = role_ceilings()
-        needs_consent = any(g.purpose_kind == PurposeKind.OTHER for g in self.grants)
-        self.consented: set[str] = (
-            set(
-                Consent.objects.filter(grantee=user, withdrawn_at__isnull=True).values_list(
-                    "personal_id", flat=True
-                )
+        self.duties: list[RoleAssignment] = active_assignments(user) if self.active else []
+
+    @cached_property
+    def ceilings(self) -> dict[str, str]:
+        return role_ceilings()
+
+    @cached_property
+    def grants(self) -> list[AccessGrant]:
+        return _grants_read(self.user, self.duties, None) if self.active else []
+
+    @cached_property
+    def consented(self) -> set[str]:
+        if not any(g.purpose_kind == PurposeKind.OTHER for g in self.grants):
+            return set()  # no grant needs a consent: no query
+        return set(
+            Consent.objects.filter(grantee=self.user, withdrawn_at__isnull=True).values_list(
+                "personal_id", flat=True
             )
-            if needs_consent
-            else set()
         )
 
     @cached_property
     def approval(self) -> approvals.Requirements:
         return approvals.requirements()
 
+    @cached_property
+    def roles(self) -> set[str]:
+        return {a.role for a in self.duties}
+
+    @cached_property
+    def reading_duties(self) -> list[tuple[str, str]]:
+        """(subtree path, ceiling) of each duty that reads the dossiers of a subtree — the
+        one list both `people_scope` (a filter) and `access` (in memory) open by duty."""
+        return [
+            (d.organization.path, self.ceilings[d.role])
+            for d in self.duties
+            if d.role in READING_ROLES and d.organization is not None and self.ceilings.get(d.role)
+        ]
+
+    # --- Duties -------------------------------------------------------------------------------
+
+    def duty_covers(self, roles: set[str], unit_path: str) -> bool:
+        return any(
+            a.role in roles
+            and a.organization is not None
+            and unit_path.startswith(a.organization.path)
+            for a in self.duties
+        )
+
+    def can_read_any_dossier(self) -> bool:
+        return any(
+            (a.role in READING_ROLES and self.ceilings.get(a.role)) or a.role == Role.EMPLOYEE
+            for a in self.duties
+        ) or bool(self.grants)
+
+    def can_manage_accounts(self) -> bool:
+        return Role.ADMIN in self.roles
+
+    def is_records_manager(self) -> bool:
+        return any(a.role == Role.RECORDS_MANAGER and a.organization for a in self.duties)
+
+    def review_duties(self) -> list[RoleAssignment]:
+        return [a for a in self.duties if a.role in REVIEWING_ROLES and a.organization]
+
+    # --- Dossiers -----------------------------------------------------------------------------
+
+    def covers(self, grant: AccessGrant, person: Person) -> bool:
+        return grant_covers(grant, person, consented=self.consented, reqs=self.approval)
+
+    def grant_filter(self, grant: AccessGrant) -> Q:
+        return grant_coverage(grant, consented=_consented(self.user), reqs=self.approval)
+
+    def people_scope(self) -> Q:
+        """A filter selecting exactly the people this user may list (and open)."""
+        allowed = Q(pk__in=[])  # deny by default
+        if not self.active:
+            return allowed
+        if Role.EMPLOYEE in self.roles and self.user.personal_id:
+            allowed |= Q(personal_id=self.user.personal_id)
+        for path, _ceiling in self.reading_duties:
+            allowed |= Q(current_unit__path__startswith=path) & _unprotected()
+        for grant in self.grants:
+            allowed |= self.grant_filter(grant)
+        return allowed
+
+    def protected_hidden(self) -> QuerySet[Person]:
+        hidden = person_queryset().exclude(_unprotected())
+        for grant in self.grants:
+            hidden = hidden.exclude(self.grant_filter(grant))
+        return hidden
+
     def _is_self(self, person: Person) -> bool:
         return (
             bool(self.user.personal_id)
             and self.user.personal_id == person.personal_id
-            and any(d.role == Role.EMPLOYEE for d in self.duties)
+            and Role.EMPLOYEE in self.roles
         )
 
     def _duty_ceiling(self, person: Person) -> str:
         if person.secret_label or person.special_category:
             return ""
         best = ""
-        for duty in self.duties:
-            if duty.role not in READING_ROLES or duty.organization is None:
-                continue
-            if not person.current_unit.path.startswith(duty.organization.path):
-                continue
-            ceiling = self.ceilings.get(duty.role, "")
-            if RANK.get(ceiling, 0) > RANK.get(best, 0):
+        for path, ceiling in self.reading_duties:
+            if person.current_unit.path.startswith(path) and RANK.get(ceiling, 0) > RANK.get(
+                best, 0
+            ):
                 best = ceiling
         return best
-
-    def _covers(self, grant: AccessGrant, person: Person) -> bool:
-        in_list = person.personal_id in (grant.person_ids or [])
-        in_unit = grant.organization is not None and person.current_unit.path.startswith(
-            grant.organization.path
-        )
-        if not (in_list or in_unit):
-            return False
-        if SECRET_RANK.get(person.secret_label, 0) > SECRET_RANK.get(grant.secret_ceiling, 0):
-            return False
-        if person.special_category and not grant.covers_special:
-            return False
-        if not self.approval.suffices(
-            grant.approval_level, person.secret_label, person.special_category
-        ):
-            return False
-        # Outside cadre work, only with the person's consent (NĐ 27/2026 Art. 20).
-        return grant.purpose_kind != PurposeKind.OTHER or person.personal_id in self.consented
 
     def access(self, person: Person) -> DossierAccess | None:
         if not self.active:
@@ -285,7 +365,7 @@ class Gate:
         if duty:
             basis.append("duty")
             fields |= fields_up_to(duty)
-        grants = [g for g in self.grants if self._covers(g, person)]
+        grants = [g for g in self.grants if self.covers(g, person)]
         for grant in grants:
             fields |= fields_up_to(grant.ceiling, grant.sections or None)
         if grants:
@@ -296,13 +376,29 @@ class Gate:
         return DossierAccess(person, frozenset(fields), tuple(basis), best)
 
 
-def dossier_access(user: Any, personal_id: str, purpose: str = "view") -> DossierAccess:
+def gate_for(user: Any) -> Gate:
+    """`user`'s access decision, made once per request (the duties, grants and consents are
+    read at most once each however many questions the page asks). Outside a request — a
+    command, a task, a test calling services — every call reads fresh rows."""
+    memo = request_memo()
+    if memo is None or getattr(user, "pk", None) is None:
+        return Gate(user)
+    key = ("access.gate", user.pk, bool(getattr(user, "is_authenticated", False)))
+    gate = memo.get(key)
+    if gate is None or gate.active != bool(
+        getattr(user, "is_authenticated", False) and user.is_active
+    ):
+        gate = memo[key] = Gate(user)
+    return gate
+
+
+def dossier_access(user: Any, personal_id: str, purpose: str = Purpose.VIEW) -> DossierAccess:
     """The gate for one dossier: the fields this user may see, or `NotFound`.
 
     Every decision, allow or deny, is an audit event written before the answer is returned.
     """
     person = person_queryset().filter(personal_id=personal_id).first()
-    decision = Gate(user).access(person) if person is not None else None
+    decision = gate_for(user).access(person) if person is not None else None
     with transaction.atomic():
         recorder.dossier_read(user, str(personal_id), purpose, decision)
     if decision is None:
@@ -310,7 +406,7 @@ def dossier_access(user: Any, personal_id: str, purpose: str = "view") -> Dossie
     return decision
 
 
-def dossier_for(user: Any, personal_id: str, purpose: str = "view") -> Person:
+def dossier_for(user: Any, personal_id: str, purpose: str = Purpose.VIEW) -> Person:
     """The person whose dossier `user` may open, or `NotFound` (see `dossier_access`)."""
     return dossier_access(user, personal_id, purpose).person
 
@@ -336,11 +432,12 @@ def dossier_write(
     the write's transaction, so that a denial stays in the audit trail.
     """
     person = person_queryset().filter(personal_id=personal_id).first()
-    decision = Gate(user).access(person) if person is not None else None
+    gate = gate_for(user)
+    decision = gate.access(person) if person is not None else None
     if decision is not None:
         if Role.EMPLOYEE in roles and "self" in decision.basis:
             return decision
-        if duty_covers(user, roles, person.current_unit.path):
+        if gate.duty_covers(roles, person.current_unit.path):
             return decision
         if refusal is not None:
             raise refusal
@@ -356,17 +453,69 @@ def dossier_write(
     raise NotFound()
 
 
+# --- Records about a dossier: the same 404 for missing and forbidden ---------------------------
+# Each answers the record with the gate's decision for its person's dossier (audited like any
+# read, under `purpose`), or `NotFound` — for a missing record exactly as for one the user
+# may not see, so ids cannot be probed.
+
+
+def changeset_for(
+    user: Any, pk: int, purpose: str = Purpose.CHANGESET_REVIEW
+) -> tuple[ChangeSet, DossierAccess]:
+    """A change set a records manager reviews, with what they may see of its dossier."""
+    if not gate_for(user).is_records_manager():
+        raise NotFound()
+    changeset = ChangeSet.objects.select_related("proposer", "reviewer").filter(pk=pk).first()
+    if changeset is None:
+        raise NotFound()
+    return changeset, dossier_access(user, changeset.personal_id, purpose)
+
+
+def discrepancy_for(
+    user: Any, pk: int, purpose: str = Purpose.DISCREPANCY_VIEW
+) -> tuple[Discrepancy, DossierAccess]:
+    """A discrepancy warning about a dossier the user may open, with the gate's decision."""
+    found = Discrepancy.objects.select_related("reported_by", "verified_by").filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found, dossier_access(user, found.personal_id, purpose)
+
+
+def decision_for(
+    user: Any, pk: int, purpose: str = Purpose.DECISION
+) -> tuple[PersonnelDecision, DossierAccess]:
+    """A personnel decision about a dossier the user may open, with the gate's decision."""
+    decision = (
+        PersonnelDecision.objects.select_related("changeset", "registered_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if decision is None:
+        raise NotFound()
+    return decision, dossier_access(user, decision.personal_id, purpose)
+
+
+def own_grant_for(user: Any, pk: int) -> AccessGrant:
+    """A written approval this records manager recorded (only its recorder manages it), or
+    `NotFound`. Names no dossier content, so nothing is audited (as the page never did)."""
+    if not gate_for(user).is_records_manager():
+        raise NotFound()
+    grant = (
+        AccessGrant.objects.filter(approved_by=user, pk=pk)
+        .select_related("grantee", "organization", "revoked_by")
+        .first()
+    )
+    if grant is None:
+        raise NotFound()
+    return grant
+
+
 def can_read_any_dossier(user: Any) -> bool:
-    ceilings = role_ceilings()
-    duties = active_assignments(user)
-    return any(
-        (a.role in READING_ROLES and ceilings.get(a.role)) or a.role == Role.EMPLOYEE
-        for a in duties
-    ) or bool(active_grants(user, duties=duties))
+    return gate_for(user).can_read_any_dossier()
 
 
 def can_manage_accounts(user: Any) -> bool:
-    return any(a.role == Role.ADMIN for a in active_assignments(user))
+    return gate_for(user).can_manage_accounts()
 
 
 # --- The audit trail, alerts and consents ------------------------------------------------------
@@ -381,8 +530,9 @@ def review_duties(
 ) -> list[RoleAssignment]:
     """The duties under which `user` reads the audit trail (`assignments`: the user's active
     duties when the caller has already read them)."""
-    duties = active_assignments(user) if assignments is None else assignments
-    return [a for a in duties if a.role in REVIEWING_ROLES and a.organization]
+    if assignments is None:
+        return gate_for(user).review_duties()
+    return [a for a in assignments if a.role in REVIEWING_ROLES and a.organization]
 
 
 def can_review_audit(user: Any) -> bool:
@@ -390,7 +540,7 @@ def can_review_audit(user: Any) -> bool:
 
 
 def is_records_manager(user: Any) -> bool:
-    return any(a.role == Role.RECORDS_MANAGER and a.organization for a in active_assignments(user))
+    return gate_for(user).is_records_manager()
 
 
 def audit_scope(user: Any, duties: list[RoleAssignment] | None = None) -> Q:
@@ -412,7 +562,11 @@ def audit_scope(user: Any, duties: list[RoleAssignment] | None = None) -> Q:
     duties = review_duties(user) if duties is None else duties
     for duty in duties:
         path = duty.organization.path
-        people = Person.objects.filter(current_unit__path__startswith=path).values("personal_id")
+        people = (
+            person_queryset()
+            .filter(current_unit__path__startswith=path)
+            .values("personal_id")
+        )
         staff = RoleAssignment.objects.filter(organization__path__startswith=path)
         allowed |= Q(personal_id__in=people) | Q(actor_user_id__in=staff.values("user_id"))
         if duty.organization.parent_id is None:
@@ -422,26 +576,16 @@ def audit_scope(user: Any, duties: list[RoleAssignment] | None = None) -> Q:
     return allowed & ~Q(personal_id__in=protected_hidden(user).values("personal_id"))
 
 
-def protected_hidden(user: Any) -> Any:
+def protected_hidden(user: Any) -> QuerySet[Person]:
     """The dossiers with a state-secret label or of the special category that `user` holds
     no written approval to open (a duty never opens them): what the audit trail must not
     name to them (`audit_scope`)."""
-    hidden = Person.objects.exclude(_unprotected())
-    for grant in active_grants(user):
-        covered = _grant_coverage(grant) & _grant_protection(grant)
-        if grant.purpose_kind == PurposeKind.OTHER:
-            covered &= _consented(user)
-        hidden = hidden.exclude(covered)
-    return hidden
+    return gate_for(user).protected_hidden()
 
 
 def alert_scope(user: Any, duties: list[RoleAssignment] | None = None) -> Q:
     """A filter of the alerts this user may read and acknowledge: those with at least one
     underlying event inside `audit_scope`."""
-    from django.db.models import Exists, OuterRef
-
-    from hoso.audit.models import AuditEvent
-
     duties = review_duties(user) if duties is None else duties
     if not duties:
         return Q(pk__in=[])
@@ -459,7 +603,7 @@ def grants_awaiting_consent(user: Any, on: date | None = None) -> list[AccessGra
     they open it only with the person's consent (NĐ 27/2026 Art. 20)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    if not user.personal_id or not any(d.role == Role.EMPLOYEE for d in active_assignments(user)):
+    if not user.personal_id or Role.EMPLOYEE not in gate_for(user).roles:
         return []
     person = person_queryset().filter(personal_id=user.personal_id).first()
     if person is None:
@@ -475,16 +619,9 @@ def grants_awaiting_consent(user: Any, on: date | None = None) -> list[AccessGra
         .select_related("organization", "grantee")
         .order_by("valid_to", "pk")
     )
-    unit = person.current_unit.path
     reqs = approvals.requirements()
     return [
         g
         for g in candidates
-        if (
-            person.personal_id in (g.person_ids or [])
-            or (g.organization is not None and unit.startswith(g.organization.path))
-        )
-        and SECRET_RANK.get(person.secret_label, 0) <= SECRET_RANK.get(g.secret_ceiling, 0)
-        and (g.covers_special or not person.special_category)
-        and reqs.suffices(g.approval_level, person.secret_label, person.special_category)
+        if grant_covers(g, person, consented=(), reqs=reqs, consent_needed=False)
     ]

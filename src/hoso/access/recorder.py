@@ -12,7 +12,8 @@ from typing import Any
 
 from hoso.access.duties import active_assignments
 from hoso.audit.alerts import check_after
-from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.audit.services import event_record
 from hoso.core.context import current
 
@@ -29,15 +30,17 @@ def _duty(user: Any) -> tuple[str, str]:
 def record(
     *,
     user: Any,
-    action: str,
-    outcome: str,
+    action: AuditAction | str,
+    outcome: AuditOutcome | str,
     personal_id: str = "",
     sections: Iterable[str] = (),
-    purpose: str = "",
+    purpose: Purpose | str = "",
     grant_id: Any = "",
     username: str = "",
     detail: Mapping[str, Any] | None = None,
-) -> None:
+) -> AuditEvent:
+    """Record one event with the acting user's duties and the request's context, then check
+    the alerts it completes; returns the event (e.g. for `audit.services.alert_raise`)."""
     ctx = current()
     role, unit = _duty(user)
     event = event_record(
@@ -56,9 +59,12 @@ def record(
         detail={"channel": ctx.channel, **dict(detail or {})},
     )
     check_after(event)
+    return event
 
 
-def dossier_read(user: Any, personal_id: str, purpose: str, access: Any | None) -> None:
+def dossier_read(
+    user: Any, personal_id: str, purpose: Purpose | str, access: Any | None
+) -> None:
     if access is None:
         record(
             user=user,
@@ -86,7 +92,7 @@ def search_listed(user: Any, *, query: Mapping[str, Any], shown: list[str], tota
         user=user,
         action=AuditAction.SEARCH,
         outcome=AuditOutcome.ALLOW,
-        purpose="search",
+        purpose=Purpose.SEARCH,
         detail={
             "query": {k: v for k, v in query.items() if v not in (None, "")},
             "shown": shown,

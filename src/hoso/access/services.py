@@ -3,24 +3,40 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from hoso.access import recorder, throttle
+from hoso.access.approvals import grant_level_problems
+from hoso.access.mfa import DEVICE_NAME, base32_secret, otpauth_uri
 from hoso.access.models import (
     AccessGrant,
     ApiToken,
     Consent,
+    LoginThrottle,
     PurposeKind,
     Role,
     RoleAssignment,
     Sensitivity,
+    ThrottleScope,
     TokenRevokeReason,
     User,
 )
+from hoso.access.policies import active_assignments, can_manage_accounts
+from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.core.context import current, memo_forget
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.orgs.models import Organization
+from hoso.people.sections import BY_KEY
+from hoso.people.selectors import person_queryset
 
 # --- Accounts, duties, second factors and API tokens -----------------------------------------
 # Changed by a system administrator (`policies.can_manage_accounts`), never on their own
@@ -29,11 +45,10 @@ from hoso.orgs.models import Organization
 # transaction; no event ever holds a password, a one-time code, a TOTP secret or a token.
 
 RESERVED_USERNAMES = frozenset({"system", "admin", "root", "anonymous"})
+TOKEN_LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-def _account_problems(acting_user: object | None, user: User | None, what: str) -> list[Problem]:
-    from hoso.access.policies import can_manage_accounts
-
+def _account_problems(acting_user: User | None, user: User | None, what: str) -> list[Problem]:
     if acting_user is None:
         return []
     if not can_manage_accounts(acting_user):
@@ -52,9 +67,6 @@ def _account_problems(acting_user: object | None, user: User | None, what: str) 
 def password_messages(password: str, user: User | None = None) -> list[str]:
     """What the node's password validators find wrong, in Vietnamese (Django's own Vietnamese
     catalog lacks some of them); empty when the password is acceptable."""
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -74,11 +86,8 @@ def password_messages(password: str, user: User | None = None) -> list[str]:
 
 
 def _audit_account(
-    acting_user: object | None, action: str, account: User, change: str, **detail: object
+    acting_user: User | None, action: str, account: User, change: str, **detail: object
 ) -> None:
-    from hoso.access import recorder
-    from hoso.audit.models import AuditOutcome
-
     recorder.record(
         user=acting_user,
         username="" if acting_user is not None else "system",
@@ -96,7 +105,7 @@ def _audit_account(
 @transaction.atomic
 def user_create(
     *,
-    acting_user: object | None,
+    acting_user: User | None,
     username: str,
     password: str,
     full_name: str,
@@ -111,11 +120,6 @@ def user_create(
     links the account to a dossier: only the node sets it (an administrator who could set it
     would make accounts that open other people's dossiers).
     """
-    from django.contrib.auth.validators import UnicodeUsernameValidator
-    from django.core.exceptions import ValidationError
-
-    from hoso.audit.models import AuditAction
-
     problems = _account_problems(acting_user, None, "tạo tài khoản")
     username = username.strip()
     try:
@@ -153,7 +157,7 @@ def user_create(
 @transaction.atomic
 def role_assign(
     *,
-    acting_user: object | None,
+    acting_user: User | None,
     user: User,
     role: str,
     organization: Organization | None,
@@ -168,8 +172,6 @@ def role_assign(
     the account is active. Every session of the account ends and its API tokens are revoked
     (its duties changed).
     """
-    from hoso.audit.models import AuditAction
-
     problems = _account_problems(acting_user, user, "giao nhiệm vụ")
     if role not in Role.values:
         problems.append(Problem("unknown_role", f"Vai trò «{role}» không có.", "role"))
@@ -227,7 +229,7 @@ def role_assign(
 @transaction.atomic
 def role_end(
     *,
-    acting_user: object | None,
+    acting_user: User | None,
     assignment: RoleAssignment,
     valid_to: date,
     decision_ref: str = "",
@@ -238,8 +240,6 @@ def role_end(
     the end is not before the start, and only brings an end already set closer. The account's
     API tokens are revoked.
     """
-    from hoso.audit.models import AuditAction
-
     assignment = (
         RoleAssignment.objects.select_for_update(of=("self",))
         .select_related("user", "organization")
@@ -294,8 +294,6 @@ def role_end(
 
 
 def _token_days(days: int | None) -> tuple[int, list[Problem]]:
-    from django.conf import settings
-
     if days is None:
         return settings.HOSO_API_TOKEN_DAYS, []
     longest = settings.HOSO_API_TOKEN_MAX_DAYS
@@ -311,7 +309,7 @@ def _token_days(days: int | None) -> tuple[int, list[Problem]]:
 
 
 @transaction.atomic
-def token_create(*, acting_user: object | None, user: User, days: int | None = None) -> str:
+def token_create(*, acting_user: User | None, user: User, days: int | None = None) -> str:
     """A new bearer token for `user`, returned once; only its SHA-256 is kept.
 
     A token is a possession factor on its own (it is never typed with a password): it goes
@@ -320,10 +318,6 @@ def token_create(*, acting_user: object | None, user: User, days: int | None = N
     (`HOSO_API_TOKEN_DAYS` by default, at most `HOSO_API_TOKEN_MAX_DAYS`); audited
     `TOKEN_ISSUE` without the token.
     """
-    from django.utils import timezone
-
-    from hoso.audit.models import AuditAction
-
     problems = _account_problems(acting_user, user, "cấp mã truy cập API")
     if not user.is_active:
         problems.append(Problem("inactive_user", "Tài khoản đã bị khóa.", "username"))
@@ -348,19 +342,13 @@ def token_create(*, acting_user: object | None, user: User, days: int | None = N
     return key
 
 
-def token_revoke(*, acting_user: object | None, token: ApiToken) -> ApiToken:
+def token_revoke(*, acting_user: User | None, token: ApiToken) -> ApiToken:
     """Revoke one token from now on: its next request is refused.
 
     Invariants: by the token's owner, an administrator, or the node (`acting_user=None`:
     `hoso token revoke`); a token is revoked once. The revocation and its `TOKEN_REVOKE`
     audit event are one transaction; a refusal changes nothing and is audited (DENY).
     """
-    from django.utils import timezone
-
-    from hoso.access import recorder
-    from hoso.access.policies import can_manage_accounts
-    from hoso.audit.models import AuditAction, AuditOutcome
-
     problem: Problem
     with transaction.atomic():
         token = ApiToken.objects.select_for_update(of=("self",)).select_related("user").get(
@@ -405,13 +393,9 @@ def token_revoke(*, acting_user: object | None, token: ApiToken) -> ApiToken:
     raise ValidationFailed([problem])
 
 
-def _revoke_tokens(acting_user: object | None, user: User, reason: str) -> int:
+def _revoke_tokens(acting_user: User | None, user: User, reason: str) -> int:
     """Revoke every live token of `user` (inside the caller's transaction): its password,
     lock, or duties changed, so what a machine client was given no longer stands."""
-    from django.utils import timezone
-
-    from hoso.audit.models import AuditAction
-
     now = timezone.now()
     live = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
     ids = list(live.values_list("pk", flat=True))
@@ -425,13 +409,42 @@ def _revoke_tokens(acting_user: object | None, user: User, reason: str) -> int:
     return len(ids)
 
 
+def token_use(*, key: str) -> User | None:
+    """The account a bearer token stands for, or None when it is refused (unknown, revoked,
+    expired, account disabled or locked: audited and throttled, `token_refused`).
+
+    Every use is in the audit trail; the token row only needs a coarse "last used", so it is
+    written at most once every `TOKEN_LAST_USED_RESOLUTION` instead of on every request.
+    Not one transaction: on SQLite that would take the write lock on every API request.
+    """
+    row = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
+    now = timezone.now()
+    refused = _token_refusal(row, now)
+    if refused or row is None:
+        token_refused(owner=row.user.get_username() if row is not None else "", reason=refused)
+        return None
+    if row.last_used_at is None or now - row.last_used_at > TOKEN_LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.user
+
+
+def _token_refusal(row: ApiToken | None, now: datetime) -> str:
+    if row is None:
+        return "unknown_token"
+    if row.revoked_at is not None:
+        return "revoked_token"
+    if row.expires_at <= now:
+        return "expired_token"
+    if not row.user.is_active:
+        return "inactive_user"
+    if row.user.locked_until is not None and row.user.locked_until > now:
+        return "locked_user"
+    return ""
+
+
 def token_refused(*, owner: str, reason: str) -> None:
     """A bearer token was refused (unknown, revoked, expired, account disabled or locked):
     audited, and counted against the client address (`throttle`)."""
-    from hoso.access import recorder, throttle
-    from hoso.audit.models import AuditAction, AuditOutcome
-    from hoso.core.context import current
-
     with transaction.atomic():
         recorder.record(
             user=None,
@@ -440,7 +453,7 @@ def token_refused(*, owner: str, reason: str) -> None:
             outcome=AuditOutcome.DENY,
             detail={"step": "token", "reason": reason},
         )
-        throttle.failure(current().client_address)
+        throttle_failure(address=current().client_address)
 
 
 def _problem(code: str, message: str, field: str = "") -> ValidationFailed:
@@ -476,13 +489,6 @@ def grant_issue(
     attempt saves no grant but is itself audited (outcome DENY, with the problem codes): an
     officer trying to grant themself is what R-PROHIBITED asks to make attributable.
     """
-    from hoso.access import recorder
-    from hoso.access.approvals import grant_level_problems
-    from hoso.access.policies import active_assignments, can_manage_accounts
-    from hoso.audit.models import AuditAction, AuditOutcome
-    from hoso.people.models import Person
-    from hoso.people.sections import BY_KEY
-
     problems: list[Problem] = []
     if grantee.pk == acting_user.pk:
         problems.append(Problem("self_grant", "Không được tự cấp quyền cho chính mình.", "grantee"))
@@ -536,7 +542,7 @@ def grant_issue(
             )
         )
     if person_ids:
-        known = Person.objects.filter(personal_id__in=person_ids).select_related("current_unit")
+        known = person_queryset().filter(personal_id__in=person_ids)
         found = {p.personal_id: p for p in known}
         for pid in person_ids:
             person = found.get(pid)
@@ -598,6 +604,7 @@ def grant_issue(
             valid_to=valid_to,
             approved_by=acting_user,
         )
+        memo_forget()  # the grantee's access changed: this request decides afresh
         recorder.record(
             user=acting_user,
             action=AuditAction.GRANT_ISSUE,
@@ -617,13 +624,6 @@ def grant_revoke(*, acting_user: User, grant: AccessGrant, reason: str) -> Acces
     once. The revocation and its `GRANT_REVOKE` audit event are one transaction; a refusal
     changes nothing and is audited with outcome DENY.
     """
-    from django.utils import timezone
-
-    from hoso.access import recorder
-    from hoso.access.policies import active_assignments
-    from hoso.audit.models import AuditAction, AuditOutcome
-    from hoso.people.models import Person
-
     problem: Problem
     with transaction.atomic():
         grant = (
@@ -638,9 +638,9 @@ def grant_revoke(*, acting_user: User, grant: AccessGrant, reason: str) -> Acces
         ]
         # Everything the grant covers must lie inside the revoker's duty (its recorder aside).
         covered_paths = list(
-            Person.objects.filter(personal_id__in=grant.person_ids or []).values_list(
-                "current_unit__path", flat=True
-            )
+            person_queryset()
+            .filter(personal_id__in=grant.person_ids or [])
+            .values_list("current_unit__path", flat=True)
         )
         if grant.organization is not None:
             covered_paths.append(grant.organization.path)
@@ -664,6 +664,7 @@ def grant_revoke(*, acting_user: User, grant: AccessGrant, reason: str) -> Acces
             grant.revoked_by = acting_user
             grant.revoke_reason = reason
             grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+            memo_forget()
             recorder.record(
                 user=acting_user,
                 action=AuditAction.GRANT_REVOKE,
@@ -698,11 +699,6 @@ def consent_give(
     is the approval the person was shown and must name `grantee`. The consent and its
     `CONSENT_GIVE` audit event are one transaction; a refusal is audited with outcome DENY.
     """
-    from django.utils import timezone
-
-    from hoso.access import recorder
-    from hoso.audit.models import AuditAction, AuditOutcome
-
     problem: Problem
     with transaction.atomic():
         if not acting_user.personal_id:
@@ -724,6 +720,7 @@ def consent_give(
                 purpose=purpose,
                 given_at=timezone.now(),
             )
+            memo_forget()
             recorder.record(
                 user=acting_user,
                 action=AuditAction.CONSENT_GIVE,
@@ -753,11 +750,6 @@ def consent_withdraw(*, acting_user: User, consent: Consent) -> Consent:
     nothing. The withdrawal and its `CONSENT_WITHDRAW` audit event are one transaction; a
     refusal is audited with outcome DENY.
     """
-    from django.utils import timezone
-
-    from hoso.access import recorder
-    from hoso.audit.models import AuditAction, AuditOutcome
-
     with transaction.atomic():
         consent = (
             Consent.objects.select_for_update(of=("self",))
@@ -768,6 +760,7 @@ def consent_withdraw(*, acting_user: User, consent: Consent) -> Consent:
             if consent.withdrawn_at is None:
                 consent.withdrawn_at = timezone.now()
                 consent.save(update_fields=["withdrawn_at"])
+                memo_forget()
                 recorder.record(
                     user=acting_user,
                     action=AuditAction.CONSENT_WITHDRAW,
@@ -791,8 +784,90 @@ def consent_withdraw(*, acting_user: User, consent: Consent) -> Consent:
     raise _problem("not_yours", "Chỉ người có hồ sơ mới rút lại được sự đồng ý.")
 
 
+# --- Login throttling (`access.throttle` decides; these write its counts) --------------------
+
+
+def _throttle_row(scope: str, key: str, username: str, now: datetime) -> LoginThrottle:
+    row, _ = LoginThrottle.objects.select_for_update().get_or_create(
+        scope=scope, address=key, username=username, defaults={"last_failure_at": now}
+    )
+    if row.last_failure_at < now - throttle.window():  # quiet long enough: start again
+        row.failures = row.blocks = 0
+    return row
+
+
+@transaction.atomic
+def throttle_failure(*, address: str, username: str = "") -> list[throttle.Block]:
+    """Count a failed login from `address` (as `username`, when a name was typed); the blocks
+    it starts, each audited (`LOGIN_THROTTLED`, which raises an alert)."""
+    now = timezone.now()
+    key = throttle.client_key(address)
+    started: list[throttle.Block] = []
+    over = Q(blocked_until__isnull=True) | Q(blocked_until__lt=now)
+    LoginThrottle.objects.filter(over, last_failure_at__lt=now - throttle.window()).delete()
+    row = _throttle_row(ThrottleScope.ADDRESS, key, "", now)
+    row.failures += 1
+    free = settings.HOSO_LOGIN_ADDRESS_FREE
+    if row.failures > free:
+        delay = throttle.grow(
+            settings.HOSO_LOGIN_DELAY_SECONDS,
+            row.failures - free - 1,
+            settings.HOSO_LOGIN_MAX_DELAY_SECONDS,
+        )
+        row.blocks += 1
+        row.blocked_until = now + timedelta(seconds=delay)
+        started.append(throttle.Block(row.scope, row.blocked_until))
+        _throttle_record(row, username, delay)
+    row.last_failure_at = now
+    row.save()
+    if username:
+        pair = _throttle_row(ThrottleScope.ACCOUNT_ADDRESS, key, username[:150], now)
+        pair.failures += 1
+        if pair.failures >= settings.HOSO_LOCKOUT_THRESHOLD:
+            delay = throttle.grow(
+                settings.HOSO_LOCKOUT_SECONDS, pair.blocks, settings.HOSO_LOCKOUT_MAX_SECONDS
+            )
+            pair.blocks += 1
+            pair.blocked_until = now + timedelta(seconds=delay)
+            started.append(throttle.Block(pair.scope, pair.blocked_until))
+            _throttle_record(pair, username, delay)
+            pair.failures = 0
+        pair.last_failure_at = now
+        pair.save()
+    return started
+
+
+def throttle_success(*, address: str, username: str) -> None:
+    """Both factors passed: forget this name's failures from this address (not the address's
+    own count, which another account's guesses may have filled)."""
+    LoginThrottle.objects.filter(
+        scope=ThrottleScope.ACCOUNT_ADDRESS,
+        address=throttle.client_key(address),
+        username=username,
+    ).delete()
+
+
+def _throttle_record(row: LoginThrottle, username: str, delay: int) -> None:
+    recorder.record(
+        user=None,
+        username=username,
+        action=AuditAction.LOGIN_THROTTLED,
+        outcome=AuditOutcome.DENY,
+        detail={
+            "scope": row.scope,
+            "address": row.address,
+            "name_typed": username,
+            "failures": row.failures,
+            "block": row.blocks,
+            "seconds": delay,
+            "until": row.blocked_until.isoformat() if row.blocked_until else "",
+        },
+    )
+
+
 def _bump(user: User) -> None:
     User.objects.filter(pk=user.pk).update(security_stamp=models.F("security_stamp") + 1)
+    memo_forget()  # the account's duties or state changed: this request decides afresh
 
 
 @transaction.atomic
@@ -810,13 +885,6 @@ def login_failed(
     audited. Attempts refused for another reason (`counts=False`: locked, throttled, no
     second factor) are recorded but not counted, so a block does not grow while it runs.
     """
-    from django.conf import settings
-    from django.utils import timezone
-
-    from hoso.access import recorder, throttle
-    from hoso.audit.models import AuditAction, AuditOutcome
-    from hoso.core.context import current
-
     recorder.record(
         user=None,
         username=username,
@@ -827,7 +895,7 @@ def login_failed(
     user = User.objects.select_for_update().filter(username=username).first()
     if not counts:
         return user
-    throttle.failure(current().client_address, username)
+    throttle_failure(address=current().client_address, username=username)
     if user is None or step != "otp":
         return user
     user.failed_logins += 1
@@ -856,12 +924,8 @@ def login_failed(
 def login_succeeded(*, user: User) -> None:
     """Both factors passed: clear the failure counts of the account and of its name from
     this address, and record the login."""
-    from hoso.access import recorder, throttle
-    from hoso.audit.models import AuditAction, AuditOutcome
-    from hoso.core.context import current
-
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-    throttle.success(current().client_address, user.get_username())
+    throttle_success(address=current().client_address, username=user.get_username())
     recorder.record(
         user=user,
         action=AuditAction.LOGIN,
@@ -871,20 +935,16 @@ def login_succeeded(*, user: User) -> None:
 
 
 def is_locked(user: User) -> bool:
-    from django.utils import timezone
-
     return user.locked_until is not None and user.locked_until > timezone.now()
 
 
 @transaction.atomic
-def password_reset(*, acting_user: object | None, user: User, new_password: str) -> None:
+def password_reset(*, acting_user: User | None, user: User, new_password: str) -> None:
     """Set a new password; every session of the account ends and its API tokens are revoked.
 
     Invariants: by an administrator (never their own password) or the node; the password
     passes the node's validators; audited without the password.
     """
-    from hoso.audit.models import AuditAction
-
     problems = _account_problems(acting_user, user, "đặt lại mật khẩu")
     weak = password_messages(new_password, user)
     if weak:
@@ -899,12 +959,10 @@ def password_reset(*, acting_user: object | None, user: User, new_password: str)
 
 
 @transaction.atomic
-def account_disable(*, acting_user: object | None, user: User) -> None:
+def account_disable(*, acting_user: User | None, user: User) -> None:
     """Disable an account: every session ends at its next request and its API tokens stop
     working. Invariants: by an administrator (never their own account) or the node; an
     account is disabled once; audited."""
-    from hoso.audit.models import AuditAction
-
     problems = _account_problems(acting_user, user, "khóa tài khoản")
     if not User.objects.filter(pk=user.pk, is_active=True).exists():
         problems.append(Problem("already_disabled", "Tài khoản này đã bị khóa."))
@@ -918,7 +976,7 @@ def account_disable(*, acting_user: object | None, user: User) -> None:
 
 
 @transaction.atomic
-def totp_enrol(*, acting_user: object | None, user: User) -> tuple[TOTPDevice, str, str]:
+def totp_enrol(*, acting_user: User | None, user: User) -> tuple[TOTPDevice, str, str]:
     """A new TOTP secret (RFC 6238: 6 digits, 30 s) for the account's authenticator app:
     returns (device, `otpauth://` URI, base32 secret). Shown once; the node keeps the key
     only in its device row.
@@ -927,9 +985,6 @@ def totp_enrol(*, acting_user: object | None, user: User) -> tuple[TOTPDevice, s
     `hoso totp enrol`); the account is active; an earlier device is removed, so its codes stop
     working, and every session of the account ends; audited without the secret.
     """
-    from hoso.access.mfa import DEVICE_NAME, base32_secret, otpauth_uri
-    from hoso.audit.models import AuditAction
-
     problems = _account_problems(acting_user, user, "đăng ký mã xác thực")
     if not User.objects.filter(pk=user.pk, is_active=True).exists():
         problems.append(Problem("inactive_user", "Tài khoản đã bị khóa."))

@@ -8,7 +8,8 @@
   address, that name is locked out *from that address* for `HOSO_LOCKOUT_SECONDS`, doubling at
   each new lock, up to `HOSO_LOCKOUT_MAX_SECONDS`. The owner logging in from their own machine
   is not affected: guessing someone's password locks out only the guesser.
-While blocked, attempts are refused before any password is checked. The counts live in the
+While blocked, attempts are refused before any password is checked. This module decides;
+`access.services.throttle_failure` / `throttle_success` write the counts. The counts live in the
 database (every worker shares them, SQLite and PostgreSQL alike); each block is an audit event
 (`LOGIN_THROTTLED`) that raises an alert for the auditor. The rows count names as typed,
 known or not, so a block never tells whether an account exists.
@@ -22,7 +23,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -93,87 +93,11 @@ def blocked(address: str, username: str = "") -> Block | None:
     return Block(row.scope, row.blocked_until) if row is not None else None
 
 
-def _window() -> timedelta:
+def window() -> timedelta:
+    """How long failures are remembered: quiet longer than this, counting starts again."""
     return timedelta(seconds=settings.HOSO_LOGIN_WINDOW_SECONDS)
 
 
-def _row(scope: str, key: str, username: str, now: datetime) -> LoginThrottle:
-    row, _ = LoginThrottle.objects.select_for_update().get_or_create(
-        scope=scope, address=key, username=username, defaults={"last_failure_at": now}
-    )
-    if row.last_failure_at < now - _window():  # quiet long enough: start again
-        row.failures = row.blocks = 0
-    return row
-
-
-def _grow(base: int, times: int, cap: int) -> int:
+def grow(base: int, times: int, cap: int) -> int:
+    """`base` doubled `times` times, at most `cap`."""
     return min(cap, base * 2 ** min(times, 32))
-
-
-@transaction.atomic
-def failure(address: str, username: str = "") -> list[Block]:
-    """Count a failed login; the blocks it starts (each audited and alerted)."""
-    now = timezone.now()
-    key = client_key(address)
-    started: list[Block] = []
-    over = Q(blocked_until__isnull=True) | Q(blocked_until__lt=now)
-    LoginThrottle.objects.filter(over, last_failure_at__lt=now - _window()).delete()  # quiet
-    row = _row(ThrottleScope.ADDRESS, key, "", now)
-    row.failures += 1
-    free = settings.HOSO_LOGIN_ADDRESS_FREE
-    if row.failures > free:
-        delay = _grow(
-            settings.HOSO_LOGIN_DELAY_SECONDS,
-            row.failures - free - 1,
-            settings.HOSO_LOGIN_MAX_DELAY_SECONDS,
-        )
-        row.blocks += 1
-        row.blocked_until = now + timedelta(seconds=delay)
-        started.append(Block(row.scope, row.blocked_until))
-        _record(row, username, delay)
-    row.last_failure_at = now
-    row.save()
-    if username:
-        pair = _row(ThrottleScope.ACCOUNT_ADDRESS, key, username[:150], now)
-        pair.failures += 1
-        if pair.failures >= settings.HOSO_LOCKOUT_THRESHOLD:
-            delay = _grow(
-                settings.HOSO_LOCKOUT_SECONDS, pair.blocks, settings.HOSO_LOCKOUT_MAX_SECONDS
-            )
-            pair.blocks += 1
-            pair.blocked_until = now + timedelta(seconds=delay)
-            started.append(Block(pair.scope, pair.blocked_until))
-            _record(pair, username, delay)
-            pair.failures = 0
-        pair.last_failure_at = now
-        pair.save()
-    return started
-
-
-def success(address: str, username: str) -> None:
-    """Both factors passed: forget this name's failures from this address (not the address's
-    own count, which another account's guesses may have filled)."""
-    LoginThrottle.objects.filter(
-        scope=ThrottleScope.ACCOUNT_ADDRESS, address=client_key(address), username=username
-    ).delete()
-
-
-def _record(row: LoginThrottle, username: str, delay: int) -> None:
-    from hoso.access import recorder
-    from hoso.audit.models import AuditAction, AuditOutcome
-
-    recorder.record(
-        user=None,
-        username=username,
-        action=AuditAction.LOGIN_THROTTLED,
-        outcome=AuditOutcome.DENY,
-        detail={
-            "scope": row.scope,
-            "address": row.address,
-            "name_typed": username,
-            "failures": row.failures,
-            "block": row.blocks,
-            "seconds": delay,
-            "until": row.blocked_until.isoformat() if row.blocked_until else "",
-        },
-    )

@@ -12,20 +12,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
 from hoso.access import throttle
 from hoso.access.mfa import is_verified
-from hoso.access.models import ApiToken
-from hoso.access.services import token_refused
+from hoso.access.services import token_use
 from hoso.core.errors import DomainError
-
-LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class TooManyAttempts(DomainError):
@@ -36,42 +31,16 @@ class TooManyAttempts(DomainError):
         self.retry_after = block.seconds
 
 
-def _refusal(row: ApiToken | None, now: Any) -> str:
-    if row is None:
-        return "unknown_token"
-    if row.revoked_at is not None:
-        return "revoked_token"
-    if row.expires_at <= now:
-        return "expired_token"
-    if not row.user.is_active:
-        return "inactive_user"
-    if row.user.locked_until is not None and row.user.locked_until > now:
-        return "locked_user"
-    return ""
-
-
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         block = throttle.blocked(request.META.get("REMOTE_ADDR", ""))
         if block is not None:
             raise TooManyAttempts(block)
-        row = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash_key(token))
-            .first()
-        )
-        now = timezone.now()
-        refused = _refusal(row, now)
-        if refused:
-            owner = row.user.get_username() if row is not None else ""
-            token_refused(owner=owner, reason=refused)
+        user = token_use(key=token)  # a refusal is audited and throttled there
+        if user is None:
             return None
-        # Every use is in the audit trail; the token row only needs a coarse "last used",
-        # so it is written at most once a minute instead of on every request.
-        if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-        request.user = row.user
-        return row.user
+        request.user = user
+        return user
 
 
 class SessionAuth(APIKeyCookie):

@@ -22,6 +22,7 @@ from hoso.access import policies, recorder
 from hoso.access.models import User
 from hoso.api.params import PAGE_SIZE_MAX, IsoDate, ObjectId, OptPageSize, Page, responses
 from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.calendar import selectors as calendar_selectors
 from hoso.calendar.choices import ObligationStatusChoices
 from hoso.calendar.engine import Calendar
@@ -213,7 +214,7 @@ def decision_create(request: HttpRequest, body: DecisionIn) -> Status:
     summary="Một quyết định nhân sự, trong phạm vi được xem hồ sơ",
 )
 def decision_detail(request: HttpRequest, decision_id: ObjectId) -> dict[str, Any]:
-    decision, access = decisions.decision_access(request.user, decision_id)
+    decision, access = policies.decision_for(request.user, decision_id)
     return _decision(decision, access)
 
 
@@ -258,7 +259,7 @@ def obligation_list(request: HttpRequest, params: Query[ObligationParams]) -> di
         user=request.user,
         action=AuditAction.SEARCH,
         outcome=AuditOutcome.ALLOW,
-        purpose="obligations",
+        purpose=Purpose.OBLIGATIONS,
         detail={
             "query": {k: v for k, v in params.dict().items() if v not in (None, "")},
             "shown": [o.personal_id for o in page],

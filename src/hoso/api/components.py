@@ -160,7 +160,7 @@ def component_upload(
 )
 def component_search(request: HttpRequest, q: str = "") -> dict[str, Any]:
     hits = selectors.component_search(request.user, q)
-    gate = policies.Gate(request.user)
+    gate = policies.gate_for(request.user)
     results = []
     for component, person in hits:
         access = gate.access(person)

@@ -2,7 +2,8 @@
 reading outside working hours, repeated denials. Thresholds are settings.
 
 Checked right after each read event, in its transaction; one open alert per user and kind
-at a time, so a burst raises one alert, not hundreds.
+at a time, so a burst raises one alert, not hundreds. Alerts are written by
+`audit.services.alert_raise`; this module only decides when.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from hoso.audit.models import Alert, AlertKind, AuditAction, AuditEvent, AuditOutcome
+from hoso.audit.models import Alert, AlertKind, AuditAction, AuditEvent
+from hoso.audit.services import alert_raise
 
 READS = (AuditAction.DOSSIER_READ_ALLOWED,)
 
@@ -38,16 +40,7 @@ def _open_alert(event: AuditEvent, kind: str, since: datetime) -> bool:
 
 
 def _raise(event: AuditEvent, kind: str, events: list[AuditEvent], message: str) -> Alert:
-    return Alert.objects.create(
-        kind=kind,
-        actor_id=event.actor_user_id,
-        actor_username=event.actor_username,
-        raised_at=event.occurred_at,
-        first_seq=events[0].seq,
-        last_seq=events[-1].seq,
-        count=len(events),
-        message=message,
-    )
+    return alert_raise(kind=kind, event=event, events=events, message=message)
 
 
 def check_after(event: AuditEvent) -> list[Alert]:
@@ -125,52 +118,8 @@ def _throttle_alert(event: AuditEvent) -> list[Alert]:
         f"Đăng nhập sai nhiều lần từ địa chỉ {tag} (tên đăng nhập «{name}»): tạm hoãn "
         f"{scope} {detail.get('seconds', '?')} giây."
     )
-    return [_raise(event, AlertKind.LOGIN_THROTTLED, [event], message[:300])]
+    return [_raise(event, AlertKind.LOGIN_THROTTLED, [event], message)]
 
 
-@transaction.atomic
-def alert_acknowledge(*, acting_user: object, alert: Alert, note: str) -> Alert:
-    """Close an alert with a note of what was checked or done (R-INCIDENT).
-
-    Invariants: an alert is acknowledged once; the note is required; the acknowledgement and
-    its `ALERT_ACKNOWLEDGE` audit event are one transaction. Who may acknowledge which alert
-    is the caller's question (`access.policies.alert_scope`): `audit` imports no other app.
-    """
-    from hoso.audit.services import event_record
-    from hoso.core.context import current
-    from hoso.core.errors import Problem, ValidationFailed
-
-    alert = Alert.objects.select_for_update().get(pk=alert.pk)
-    if alert.acknowledged_at is not None:
-        raise ValidationFailed(
-            [Problem("already_acknowledged", "Cảnh báo này đã được xác nhận xử lý.")]
-        )
-    if not note.strip():
-        raise ValidationFailed(
-            [Problem("note_required", "Cần ghi đã kiểm tra, xử lý cảnh báo thế nào.", "note")]
-        )
-    alert.acknowledged_by = str(getattr(acting_user, "username", acting_user))
-    alert.acknowledged_at = timezone.now()
-    alert.note = note[:300]
-    alert.save(update_fields=["acknowledged_by", "acknowledged_at", "note"])
-    ctx = current()
-    event_record(
-        actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,  # type: ignore[arg-type]
-        actor_username=alert.acknowledged_by,
-        action=AuditAction.ALERT_ACKNOWLEDGE,
-        outcome=AuditOutcome.OK,
-        client_address=ctx.client_address,
-        correlation_id=ctx.correlation_id,
-        detail={
-            "channel": ctx.channel,
-            "alert_id": alert.pk,
-            "kind": alert.kind,
-            "alert_user": alert.actor_username,
-            "note": alert.note,
-        },
-    )
-    return alert
-
-
-def open_alerts():
+def open_alerts() -> QuerySet[Alert]:
     return Alert.objects.filter(acknowledged_at__isnull=True)

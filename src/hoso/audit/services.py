@@ -1,4 +1,6 @@
-"""Appending audit events and sealing checkpoints: the only writers of the audit tables.
+"""Appending audit events, raising and acknowledging alerts, sealing checkpoints: the only
+writers of the audit tables (`event_record`, `alert_raise`, `alert_acknowledge`,
+`checkpoint_create`).
 
 Invariants:
 - an event is written in the caller's transaction: if the audited change rolls back, so does
@@ -13,15 +15,25 @@ Invariants:
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, Protocol
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from hoso.audit import chain, keys, selectors
-from hoso.audit.models import AuditAction, AuditCheckpoint, AuditEvent, AuditOutcome
+from hoso.audit.models import (
+    Alert,
+    AlertKind,
+    AuditAction,
+    AuditCheckpoint,
+    AuditEvent,
+    AuditOutcome,
+)
 from hoso.audit.sanitize import clean_json, clean_text
+from hoso.core.context import current
+from hoso.core.errors import Problem, ValidationFailed
 
 # pg_advisory_xact_lock key of the audit chain ("hosoaudt" in ASCII).
 CHAIN_LOCK_KEY = 0x686F736F61756474
@@ -111,6 +123,79 @@ def event_record(
     fields["prev_hash"] = last_hash
     fields["hash"] = chain.event_hash(fields)
     return AuditEvent.objects.create(**fields)
+
+
+@transaction.atomic
+def alert_raise(
+    *,
+    kind: AlertKind | str,
+    event: AuditEvent,
+    message: str,
+    events: Sequence[AuditEvent] = (),
+    raised_at: datetime | None = None,
+) -> Alert:
+    """Raise an alert about `event`, the event that triggered it (R-INCIDENT).
+
+    `events`: the run of events the alert covers, in chain order (a burst of reads); by
+    default `event` alone. The alert names their actor and `seq` range, so a reviewer's
+    scope (`access.policies.alert_scope`) follows the events. `raised_at` defaults to the
+    event's time. Invariants: the event is passed, never guessed ("the latest by seq" may be
+    another request's); the message is cut to the column's 300 characters.
+    Raises `ValueError` for a kind outside `AlertKind` (a programming error).
+    """
+    if kind not in AlertKind.values:
+        raise ValueError(f"unknown alert kind {kind!r}")
+    covered = list(events) or [event]
+    return Alert.objects.create(
+        kind=str(kind),
+        actor_id=event.actor_user_id,
+        actor_username=event.actor_username,
+        raised_at=raised_at or event.occurred_at,
+        first_seq=covered[0].seq,
+        last_seq=covered[-1].seq,
+        count=len(covered),
+        message=message[:300],
+    )
+
+
+@transaction.atomic
+def alert_acknowledge(*, acting_user: UserLike, alert: Alert, note: str) -> Alert:
+    """Close an alert with a note of what was checked or done (R-INCIDENT).
+
+    Invariants: an alert is acknowledged once; the note is required; the acknowledgement and
+    its `ALERT_ACKNOWLEDGE` audit event are one transaction. Who may acknowledge which alert
+    is the caller's question (`access.policies.alert_scope`): `audit` imports no other app.
+    """
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.acknowledged_at is not None:
+        raise ValidationFailed(
+            [Problem("already_acknowledged", "Cảnh báo này đã được xác nhận xử lý.")]
+        )
+    if not note.strip():
+        raise ValidationFailed(
+            [Problem("note_required", "Cần ghi đã kiểm tra, xử lý cảnh báo thế nào.", "note")]
+        )
+    alert.acknowledged_by = str(getattr(acting_user, "username", acting_user))
+    alert.acknowledged_at = timezone.now()
+    alert.note = note[:300]
+    alert.save(update_fields=["acknowledged_by", "acknowledged_at", "note"])
+    ctx = current()
+    event_record(
+        actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        actor_username=alert.acknowledged_by,
+        action=AuditAction.ALERT_ACKNOWLEDGE,
+        outcome=AuditOutcome.OK,
+        client_address=ctx.client_address,
+        correlation_id=ctx.correlation_id,
+        detail={
+            "channel": ctx.channel,
+            "alert_id": alert.pk,
+            "kind": alert.kind,
+            "alert_user": alert.actor_username,
+            "note": alert.note,
+        },
+    )
+    return alert
 
 
 @transaction.atomic

@@ -32,7 +32,7 @@ from hoso.changes.obligations import obligation_open, obligation_relink
 from hoso.changes.services import WRITING_ROLES, changeset_propose, current_data
 from hoso.core.dates import today as local_today
 from hoso.core.dates import vn
-from hoso.core.errors import NotFound, Problem, ValidationFailed
+from hoso.core.errors import Problem, ValidationFailed
 from hoso.people.models import Person
 
 DEFAULT_MAX_FUTURE_DAYS = 366
@@ -285,22 +285,6 @@ def _obligation_for(
 
 
 # --- Reading --------------------------------------------------------------------------------------
-
-
-def decision_access(
-    user: Any, decision_id: int
-) -> tuple[PersonnelDecision, policies.DossierAccess]:
-    """A decision and what the gate lets `user` see of its person's dossier, or `NotFound`
-    (the same for a missing decision and one about a person outside the caller's scope; the
-    gate audits the read)."""
-    decision = (
-        PersonnelDecision.objects.select_related("changeset", "registered_by")
-        .filter(pk=decision_id)
-        .first()
-    )
-    if decision is None:
-        raise NotFound()
-    return decision, policies.dossier_access(user, decision.personal_id, purpose="decision")
 
 
 def decision_parameters(decision: PersonnelDecision) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
@@ -19,6 +20,21 @@ class RequestContext:
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("hoso_request", default=None)
+# What one request has already read (e.g. a user's access decision, `access.policies.gate_for`).
+# Only set while a request runs: a command, a task or a test calling services reads fresh rows.
+_memo: ContextVar[dict[Any, Any] | None] = ContextVar("hoso_request_memo", default=None)
+
+
+def request_memo() -> dict[Any, Any] | None:
+    """This request's memo, or None outside a request (then nothing may be cached)."""
+    return _memo.get()
+
+
+def memo_forget() -> None:
+    """Drop what this request has memoized: a write changed what it was read from."""
+    memo = _memo.get()
+    if memo is not None:
+        memo.clear()
 
 
 def current() -> RequestContext:
@@ -41,9 +57,11 @@ class RequestContextMiddleware:
         # would set it through its own trusted mechanism (documented in operations).
         ctx = RequestContext(request.META.get("REMOTE_ADDR", ""), uuid.uuid4().hex, channel)
         token = _current.set(ctx)
+        memo_token = _memo.set({})
         try:
             response = self.get_response(request)
         finally:
+            _memo.reset(memo_token)
             _current.reset(token)
         response["X-Correlation-Id"] = ctx.correlation_id
         return response

@@ -124,7 +124,7 @@ def component_search(user: Any, query: str) -> list[tuple[Component, Person]]:
         p.personal_id: p
         for p in person_queryset().filter(personal_id__in={c.personal_id for c in candidates})
     }
-    gate = policies.Gate(user)
+    gate = policies.gate_for(user)
     decisions: dict[str, policies.DossierAccess | None] = {}
     results: list[tuple[Component, Person]] = []
     for component in candidates:

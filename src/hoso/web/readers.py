@@ -33,11 +33,7 @@ from hoso.people.sections import BY_KEY, Section
 
 def assignments(request: HttpRequest) -> list[RoleAssignment]:
     """The user's active duties, read once per request (header, search, scope messages)."""
-    cached = getattr(request, "_hoso_assignments", None)
-    if cached is None:
-        cached = policies.active_assignments(request.user)
-        request._hoso_assignments = cached  # type: ignore[attr-defined]
-    return cached
+    return policies.gate_for(request.user).duties
 
 
 def reads_no_dossier(request: HttpRequest) -> bool:
@@ -98,7 +94,7 @@ class ResultRow:
 
 
 def result_rows(user: Any, people: list[Person]) -> list[ResultRow]:
-    gate = policies.Gate(user)  # duties and grants read once for the whole page
+    gate = policies.gate_for(user)  # duties and grants read once for the whole page
     units = org_selectors.unit_labels()
     rows = []
     for p in people:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from hoso.access import exports, policies
 from hoso.audit import alerts as audit_alerts
+from hoso.audit import services as audit_services
 from hoso.audit.models import Alert
 from hoso.audit.selectors import event_list, events_for_person, events_for_user, events_page
 from hoso.core.errors import ValidationFailed
@@ -154,7 +155,7 @@ def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     form = AcknowledgeForm(request.POST)
     if form.is_valid():
         try:
-            audit_alerts.alert_acknowledge(
+            audit_services.alert_acknowledge(
                 acting_user=request.user, alert=alert, note=form.cleaned_data["note"]
             )
         except ValidationFailed as error:

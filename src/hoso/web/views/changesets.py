@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from hoso.access import policies
 from hoso.changes import discrepancies, selectors, services
-from hoso.changes.models import ChangeSet
 from hoso.core.errors import NotFound, ValidationFailed
 from hoso.web import readers_work
 from hoso.web.forms_work import RejectForm
@@ -44,16 +43,10 @@ def changeset_list(request: HttpRequest) -> HttpResponse:
 
 
 def _gated(request: HttpRequest, pk: int, purpose: str):
-    if not policies.is_records_manager(request.user):
-        return None, None
-    changeset = ChangeSet.objects.select_related("proposer", "reviewer").filter(pk=pk).first()
-    if changeset is None:
-        return None, None
     try:
-        access = policies.dossier_access(request.user, changeset.personal_id, purpose=purpose)
+        return policies.changeset_for(request.user, pk, purpose)
     except NotFound:
         return None, None
-    return changeset, access
 
 
 def _detail(request, changeset, access, form, status=200) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from hoso.access import policies
 from hoso.changes import discrepancies as service
-from hoso.changes.models import Discrepancy, DiscrepancyStatus
+from hoso.changes.models import DiscrepancyStatus
 from hoso.core.errors import NotFound, ValidationFailed
 from hoso.web import readers_work
 from hoso.web.forms_work import DiscrepancyReportForm, ResolveForm
@@ -87,14 +87,10 @@ def discrepancy_list(request: HttpRequest) -> HttpResponse:
 
 def _gated(request: HttpRequest, pk: int, purpose: str):
     """The discrepancy and the gate's answer for its dossier, or (None, None)."""
-    found = Discrepancy.objects.select_related("reported_by", "verified_by").filter(pk=pk).first()
-    if found is None:
-        return None, None
     try:
-        access = policies.dossier_access(request.user, found.personal_id, purpose=purpose)
+        return policies.discrepancy_for(request.user, pk, purpose)
     except NotFound:
         return None, None
-    return found, access
 
 
 def _detail(request, found, access, form, status=200) -> HttpResponse:

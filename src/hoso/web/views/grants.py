@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from hoso.access import policies, services
 from hoso.access.models import AccessGrant, Consent, PurposeKind, Role
 from hoso.core.dates import today
-from hoso.core.errors import ValidationFailed
+from hoso.core.errors import NotFound, ValidationFailed
 from hoso.orgs import selectors as org_selectors
 from hoso.orgs.models import Organization
 from hoso.web import readers, readers_security
@@ -95,9 +95,10 @@ def grant_new(request: HttpRequest) -> HttpResponse:
 
 
 def _own_grant(request: HttpRequest, pk: int) -> AccessGrant | None:
-    if not policies.is_records_manager(request.user):
+    try:
+        return policies.own_grant_for(request.user, pk)
+    except NotFound:
         return None
-    return _recorded_by(request).filter(pk=pk).first()
 
 
 @login_required
