@@ -45,6 +45,9 @@ from hoso.signing.canonical import canonical
 from hoso.signing.errors import SigningError
 from hoso.signing.keys import SigningKey
 
+# pyHanko is imported inside the functions that use it: it takes half a second to load (and
+# warns about DSA), and most commands of a node never sign or verify.
+
 DIGEST_ALGORITHM = "sha256"
 FORMAT = "cms-detached-sha256/1"
 # A signing time this far after the verifier's clock is refused (clock skew allowance).

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -200,8 +202,7 @@ class FileSigningKey:
         )
 
     def cms_signer(self) -> Signer:
-        from asn1crypto import keys as asn1_keys
-        from asn1crypto import x509 as asn1_x509
+        # pyHanko takes half a second to import (and warns about DSA): only when signing.
         from pyhanko.sign.signers import SimpleSigner
         from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -221,9 +222,3 @@ class FileSigningKey:
             signing_key=asn1_keys.PrivateKeyInfo.load(der),
             cert_registry=SimpleCertificateStore.from_certs(chain),
         )
-
-    def sign(self, data: bytes) -> bytes:
-        """Detached CMS SignedData (DER) over `data`."""
-        from hoso.signing.cms import sign_bytes
-
-        return sign_bytes(data, self).der

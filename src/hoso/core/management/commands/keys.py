@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hoso.core import crypto, keys
+from hoso.core import crypto, services
 from hoso.core.env import ConfigError
 
 
@@ -30,13 +30,13 @@ class Command(BaseCommand):
                 crypto.generate_master_key(path)
                 self.stdout.write(f"Đã tạo khóa chủ mới: {path} (quyền 600).")
             elif action == "rotate-master":
-                count = keys.master_rotate(new_key_file=opts["new_key_file"])
+                count = services.master_rotate(new_key_file=opts["new_key_file"])
                 self.stdout.write(
                     f"Đã bọc lại {count} khóa dữ liệu. Hãy đặt HOSO_MASTER_KEY_FILE="
                     f"{opts['new_key_file']} rồi khởi động lại; khóa chủ cũ không còn cần."
                 )
             else:
-                count = keys.data_rotate()
+                count = services.data_rotate()
                 self.stdout.write(f"Đã mã hóa lại {count} giá trị bằng khóa dữ liệu mới.")
         except (ConfigError, crypto.DecryptionError) as exc:
             raise CommandError(f"Không thực hiện được: {exc}") from exc
