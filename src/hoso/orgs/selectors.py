@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -27,7 +28,7 @@ def org_list(*, on: date | None = None, root: Organization | None = None) -> Que
     return qs.order_by("path")
 
 
-def subtree_ids(org: Organization) -> QuerySet[Organization]:
+def subtree_ids(org: Organization) -> QuerySet[Organization, Any]:
     return Organization.objects.filter(path__startswith=org.path).values("pk")
 
 
@@ -104,5 +105,7 @@ def unit_label(org: Organization | None) -> str:
     if org is None:
         return ""
     if org.parent_id and Organization.objects.filter(name=org.name).exclude(pk=org.pk).exists():
-        return f"{org.name} — {org.parent.name}"
+        parent = org.parent  # fetched only when the name is shared
+        if parent is not None:
+            return f"{org.name} — {parent.name}"
     return org.name

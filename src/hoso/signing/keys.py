@@ -124,12 +124,15 @@ def certificates_write(path: Path, certificates: Iterable[x509.Certificate]) -> 
 
 def certificates_load(source: Path | bytes) -> list[x509.Certificate]:
     """Certificates from a PEM bundle or a single DER certificate (file path or bytes)."""
-    try:
-        data = source.read_bytes() if isinstance(source, Path) else source
-    except OSError as exc:
-        raise SigningError(
-            f"Không đọc được tệp chứng thư «{source}».", code="certificate_unreadable"
-        ) from exc
+    if isinstance(source, Path):
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise SigningError(
+                f"Không đọc được tệp chứng thư «{source}».", code="certificate_unreadable"
+            ) from exc
+    else:
+        data = source
     try:
         if b"-----BEGIN" in data:
             return x509.load_pem_x509_certificates(data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         rotate.add_argument("--new-key-file", type=Path, required=True)
         sub.add_parser("rotate-data", help="Tạo khóa dữ liệu mới và mã hóa lại mọi giá trị.")
 
-    def handle(self, *args: object, action: str, **opts: object) -> None:
+    def handle(self, *args: Any, action: str, **opts: Any) -> None:
         try:
             if action == "new-master":
                 path = opts["path"]
