@@ -80,6 +80,8 @@ DOMAIN_APPS = (
     "documents",
     "exchange",
     "analytics",
+    "rules",
+    "procedures",
     "core",
 )
 ADAPTERS = ("hoso.web", "hoso.api", "hoso.demo")
