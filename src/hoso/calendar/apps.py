@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from hoso.calendar.validation import catalog_problems
+
 
 class WorkCalendarConfig(AppConfig):
     name = "hoso.calendar"
@@ -7,8 +9,7 @@ class WorkCalendarConfig(AppConfig):
     verbose_name = "Lịch ngày làm việc và thời hạn"
 
     def ready(self) -> None:
-        # Models are importable only once the registry is ready, hence the import here.
-        from hoso.calendar.validation import catalog_problems
+        # catalog.services imports models, importable only once the registry is ready.
         from hoso.catalog.services import catalog_check_register
 
         # A bad override or deadline rule is refused when its catalog is loaded.
