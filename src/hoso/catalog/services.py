@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import vietnam_provinces
 from django.db import transaction
 
 from hoso.catalog.models import Catalog, CatalogEntry
+from hoso.catalog.selectors import clear_cache
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.core.text import normalize
 
@@ -56,6 +59,18 @@ def _parse_date(value: Any, where: str, problems: list[Problem]) -> date | None:
         return None
 
 
+CatalogCheck = Callable[[Any, str], list[Problem]]
+# Checks an app adds for the catalogs its own code reads (the calendar: overrides and deadline
+# rules), registered from its AppConfig.ready() so that catalog imports none of those apps.
+_checks: list[CatalogCheck] = []
+
+
+def catalog_check_register(check: CatalogCheck) -> None:
+    """Run `check(doc, source)` on every catalog document validated from now on."""
+    if check not in _checks:
+        _checks.append(check)
+
+
 def validate_document(doc: Any, source: str) -> list[Problem]:
     """Every problem of a catalog document, or an empty list."""
     problems: list[Problem] = []
@@ -87,9 +102,8 @@ def validate_document(doc: Any, source: str) -> list[Problem]:
         if "attrs" in entry and not isinstance(entry["attrs"], dict):
             problems.append(Problem("bad_attrs", f"{where}: «attrs» phải là một đối tượng."))
     # Calendar data is checked by its engine at load time, not when every deadline fails.
-    from hoso.calendar.validation import catalog_problems
-
-    problems += catalog_problems(doc, source)
+    for check in _checks:
+        problems += check(doc, source)
     parent_catalog = doc.get("parent_catalog")
     if not parent_catalog:
         for index, entry in enumerate(entries, start=1):
@@ -188,8 +202,6 @@ def _iso(value: Any) -> date | None:
 
 def admin_unit_documents() -> list[dict[str, Any]]:
     """The 34 provinces and 3,321 communes in force since 1/7/2025, from `vietnam-provinces`."""
-    import vietnam_provinces
-
     nested = json.loads(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH.read_text(encoding="utf-8"))
     basis = (
         "Nghị quyết 202/2025/QH15 về sắp xếp đơn vị hành chính cấp tỉnh; "
@@ -239,7 +251,5 @@ def catalog_load_builtin() -> list[LoadReport]:
     with transaction.atomic():
         for doc in admin_unit_documents():
             reports.append(catalog_load_document(doc=doc, source=doc["catalog"]))
-    from hoso.catalog.selectors import clear_cache
-
     clear_cache()
     return reports

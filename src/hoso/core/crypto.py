@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
 from hoso.core.env import ConfigError
+from hoso.core.models import DataKey
 
 PREFIX = "e1."
 _lock = threading.Lock()
@@ -93,8 +94,6 @@ def unwrap(master: bytes, wrapped: str) -> bytes:
 
 
 def _load_all() -> None:
-    from hoso.core.models import DataKey
-
     master = read_master_key()
     for row in DataKey.objects.all():
         if row.fingerprint not in _keys:
@@ -117,8 +116,6 @@ def _active_key(purpose: str) -> tuple[str, bytes]:
 
 def create_data_key(purpose: str) -> str:
     """Make a new active data key for `purpose` (the old one stays to decrypt old values)."""
-    from hoso.core.models import DataKey
-
     master = read_master_key()
     key = secrets.token_bytes(32)
     fp = fingerprint(key)

@@ -7,6 +7,7 @@ filtered or ordered in SQL except through a blind index column kept beside it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,7 +25,7 @@ class EncryptedField(models.TextField):
         kwargs.setdefault("blank", True)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         if self.kind != "text":
             kwargs["kind"] = self.kind

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import errno
 
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management.base import CommandError
+from django.core.servers.basehttp import get_internal_wsgi_application, run
 
 _ERRORS = {
     errno.EACCES: "không có quyền mở cổng này",
@@ -22,9 +24,6 @@ _ERRORS = {
 def serve(host: str, port: int) -> None:
     """Serve the node on host:port until interrupted (Ctrl-C returns); a port that cannot be
     opened is a `CommandError` with the reason in Vietnamese."""
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.core.servers.basehttp import get_internal_wsgi_application, run
-
     handler = StaticFilesHandler(get_internal_wsgi_application())
     try:
         run(host, port, handler, ipv6=":" in host, threading=True)

@@ -29,6 +29,7 @@ from collections.abc import Coroutine, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -44,6 +45,9 @@ from hoso.core.errors import Problem
 from hoso.signing.canonical import canonical
 from hoso.signing.errors import SigningError
 from hoso.signing.keys import SigningKey
+
+# pyHanko is imported inside the functions that use it: it takes half a second to load (and
+# warns about DSA), and most commands of a node never sign or verify.
 
 DIGEST_ALGORITHM = "sha256"
 FORMAT = "cms-detached-sha256/1"
@@ -413,7 +417,7 @@ def verify_bytes(
             )
         indication = status.trust_problem_indic
         if status.intact and status.valid and indication is not None:
-            name = indication.name
+            name = indication.name if isinstance(indication, Enum) else str(indication)
             if not trusted or (name in _VALIDITY_INDICATIONS and validity):
                 pass  # already explained: untrusted, or out of validity (with dates)
             elif name in _TRUST_MESSAGES:

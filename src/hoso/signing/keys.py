@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -122,12 +124,15 @@ def certificates_write(path: Path, certificates: Iterable[x509.Certificate]) -> 
 
 def certificates_load(source: Path | bytes) -> list[x509.Certificate]:
     """Certificates from a PEM bundle or a single DER certificate (file path or bytes)."""
-    try:
-        data = source.read_bytes() if isinstance(source, Path) else source
-    except OSError as exc:
-        raise SigningError(
-            f"Không đọc được tệp chứng thư «{source}».", code="certificate_unreadable"
-        ) from exc
+    if isinstance(source, Path):
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise SigningError(
+                f"Không đọc được tệp chứng thư «{source}».", code="certificate_unreadable"
+            ) from exc
+    else:
+        data = source
     try:
         if b"-----BEGIN" in data:
             return x509.load_pem_x509_certificates(data)
@@ -200,8 +205,7 @@ class FileSigningKey:
         )
 
     def cms_signer(self) -> Signer:
-        from asn1crypto import keys as asn1_keys
-        from asn1crypto import x509 as asn1_x509
+        # pyHanko takes half a second to import (and warns about DSA): only when signing.
         from pyhanko.sign.signers import SimpleSigner
         from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -221,9 +225,3 @@ class FileSigningKey:
             signing_key=asn1_keys.PrivateKeyInfo.load(der),
             cert_registry=SimpleCertificateStore.from_certs(chain),
         )
-
-    def sign(self, data: bytes) -> bytes:
-        """Detached CMS SignedData (DER) over `data`."""
-        from hoso.signing.cms import sign_bytes
-
-        return sign_bytes(data, self).der

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hoso.core import crypto, keys
+from hoso.core import crypto, services
 from hoso.core.env import ConfigError
 
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         rotate.add_argument("--new-key-file", type=Path, required=True)
         sub.add_parser("rotate-data", help="Tạo khóa dữ liệu mới và mã hóa lại mọi giá trị.")
 
-    def handle(self, *args: object, action: str, **opts: object) -> None:
+    def handle(self, *args: Any, action: str, **opts: Any) -> None:
         try:
             if action == "new-master":
                 path = opts["path"]
@@ -30,13 +31,13 @@ class Command(BaseCommand):
                 crypto.generate_master_key(path)
                 self.stdout.write(f"Đã tạo khóa chủ mới: {path} (quyền 600).")
             elif action == "rotate-master":
-                count = keys.master_rotate(new_key_file=opts["new_key_file"])
+                count = services.master_rotate(new_key_file=opts["new_key_file"])
                 self.stdout.write(
                     f"Đã bọc lại {count} khóa dữ liệu. Hãy đặt HOSO_MASTER_KEY_FILE="
                     f"{opts['new_key_file']} rồi khởi động lại; khóa chủ cũ không còn cần."
                 )
             else:
-                count = keys.data_rotate()
+                count = services.data_rotate()
                 self.stdout.write(f"Đã mã hóa lại {count} giá trị bằng khóa dữ liệu mới.")
         except (ConfigError, crypto.DecryptionError) as exc:
             raise CommandError(f"Không thực hiện được: {exc}") from exc

@@ -18,7 +18,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from hoso.signing.cms import Signature, serial_hex, verify_bytes
 from hoso.signing.errors import SigningError
+from hoso.signing.keys import KeyAlgorithm, certificates_load
+from hoso.signing.pki import ca_create, signer_issue
 
 DEMO_CA_NAME = "CA thử nghiệm hoso (không dùng chính thức)"
 DEMO_ORGANIZATION = "Cơ quan thử nghiệm"
@@ -81,9 +84,6 @@ class Command(BaseCommand):
             raise CommandError(f"{exc.message} [{exc.code}]") from exc
 
     def _verify(self, data: Path, signature: Path, ca_files: list[Path]) -> None:
-        from hoso.signing.cms import verify_bytes
-        from hoso.signing.keys import certificates_load
-
         try:
             content = data.read_bytes()
             signature_bytes = signature.read_bytes()
@@ -91,8 +91,6 @@ class Command(BaseCommand):
             raise CommandError(f"Không đọc được tệp: {exc}") from exc
         roots = [cert for path in ca_files for cert in certificates_load(path)]
         if signature_bytes.lstrip().startswith(b"-----BEGIN"):
-            from hoso.signing.cms import Signature
-
             signature_bytes = Signature.from_bytes(signature_bytes).der
         # pyHanko logs every failed path with a traceback; the result below says it in Vietnamese.
         logging.getLogger("pyhanko").setLevel(logging.ERROR)
@@ -115,10 +113,6 @@ class Command(BaseCommand):
         passphrase_file: Path | None,
         **_: object,
     ) -> None:
-        from hoso.signing.cms import serial_hex
-        from hoso.signing.keys import KeyAlgorithm
-        from hoso.signing.pki import ca_create, signer_issue
-
         if getattr(settings, "PRODUCTION", False):
             raise CommandError(
                 "Không tạo CA thử nghiệm trên môi trường chính thức: hãy dùng chứng thư số do tổ "

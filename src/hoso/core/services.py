@@ -18,7 +18,7 @@ def encrypted_columns() -> Iterator[tuple[str, str, str]]:
     """(table, column, aad) of every encrypted field of every installed model."""
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
-            if isinstance(field, EncryptedField):
+            if isinstance(field, EncryptedField) and field.column:
                 yield model._meta.db_table, field.column, field.aad
 
 

@@ -82,7 +82,7 @@ class Command(DbWorkerCommand):
         "dừng (SIGTERM, SIGINT)."
     )
 
-    def add_arguments(self, parser: ArgumentParser) -> None:  # type: ignore[override]
+    def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         parser.add_argument(
             "--checkpoint-seconds",
