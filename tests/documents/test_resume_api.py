@@ -12,7 +12,7 @@ from hoso.access.services import token_create
 from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
 from hoso.core.dates import today
 from hoso.documents.models import ServedCopy, SignedResume
-from hoso.documents.resume import SIGNATURE_FIELD, signatures_check
+from hoso.documents.resume_pdf import SIGNATURE_FIELD, signatures_check
 from hoso.documents.stamping import STAMP_FIELD
 
 

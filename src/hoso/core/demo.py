@@ -797,7 +797,8 @@ def _documents(out: TextIO) -> None:
     documents "scanned" (rendered, rasterized to a grayscale JPEG) and uploaded by the clerk:
     the résumé and the papers of SCANS. The task worker beside the demo converts them to
     PDF/A and reads them (OCR) in the background, after the node is up."""
-    from hoso.documents import resume, services
+    from hoso.documents.services import components as services
+    from hoso.documents.services import resume
     from hoso.documents.storage import storage
 
     clerk = User.objects.get(username="nhaplieu")

@@ -110,7 +110,8 @@ def _archive_sensitivity(person: Any) -> str:
     any of its versions (see `resume.resume_sensitivity`)."""
     from hoso.access.policies import RANK
     from hoso.changes import selectors as change_selectors
-    from hoso.documents.resume import resume_sensitivity
+    from hoso.documents.resume_pdf import resume_sensitivity
+
     best = resume_sensitivity(system_dossier(purpose=Purpose.SYSTEM_ARCHIVE, person=person))
     for version in change_selectors.versions(person.personal_id):
         found = resume_sensitivity(change_selectors.version_data(version))
@@ -256,6 +257,7 @@ def _build(
 
     from hoso.changes.models import ApprovalSignature, DossierVersion
     from hoso.changes.signatures import approval_payload
+
     pid = person.personal_id
     export_id = "LT" + secrets.token_hex(8).upper()
     now = timezone.now()
@@ -264,9 +266,7 @@ def _build(
     events = package.events
 
     # dossier.json: the current dossier and every version, each approval with what it signed.
-    current = system_dossier(
-        purpose=Purpose.SYSTEM_ARCHIVE, person=person, acting_user=acting_user
-    )
+    current = system_dossier(purpose=Purpose.SYSTEM_ARCHIVE, person=person, acting_user=acting_user)
     signatures = {
         s.version_id: s
         for s in ApprovalSignature.objects.filter(version__personal_id=pid).select_related(
