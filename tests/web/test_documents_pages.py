@@ -24,7 +24,6 @@ from tests.documents.scans import RESUME_LINES, scan
 from conftest import login
 from hoso.changes.models import Discrepancy
 from hoso.documents import stamping
-from hoso.documents.services.consistency import component_check
 from hoso.documents.models import (
     Component,
     ComponentStatus,
@@ -33,6 +32,7 @@ from hoso.documents.models import (
     ServedCopy,
 )
 from hoso.documents.resume_pdf import signatures_check
+from hoso.documents.services.consistency import component_check
 from hoso.documents.storage import storage
 
 pytestmark = pytest.mark.django_db
