@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
-from scans import FONT, typeset_pdf
+from tests.documents.scans import FONT, typeset_pdf
 
 NEW_TRAINING = {
     "kind": "fostering",
