@@ -6,7 +6,7 @@ zone), export id — plus the export id in the document's metadata: the Info dic
 
 Two ways, chosen by the document:
 
-- **A signed résumé** (it has the empty field `STAMP_FIELD`, see `documents.resume`): the
+- **A signed résumé** (it has the empty field `STAMP_FIELD`, see `documents.resume_pdf`): the
   certification signature allows filling form fields and signing, nothing else. The stamp is
   therefore a second signature, by the node's seal key, in an incremental update: it fills
   `STAMP_FIELD`, whose appearance is the mark, and the same revision updates the metadata

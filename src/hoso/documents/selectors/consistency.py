@@ -3,8 +3,7 @@ scan says, so only a reader of both sees it."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from hoso.access.models import User
 from hoso.access.policies import DossierAccess, dossier_access
 from hoso.audit.purposes import Purpose
 from hoso.documents.models import ConsistencyFinding, FindingStatus
@@ -24,7 +23,7 @@ def field_name(field_id: str) -> str:
     return field_label(BY_KEY[section], name) if section in BY_KEY else field_id
 
 
-def findings_for(user: Any, personal_id: str) -> list[ConsistencyFinding]:
+def findings_for(user: User, personal_id: str) -> list[ConsistencyFinding]:
     """The open (proposed) findings of a dossier that `user` may see, newest first: through
     the gate (`NotFound`, audited), and only those whose scan and field the user may see."""
     return findings_visible(dossier_access(user, personal_id, purpose=Purpose.CONSISTENCY_FINDINGS))

@@ -63,7 +63,7 @@ def _no_version(as_of: date | None) -> DocumentRefused:
     )
 
 
-def may_issue(user: Any, person: Person) -> bool:
+def may_issue(user: User, person: Person) -> bool:
     """Whether `user` may sign this person's résumé (a records manager covering the unit)."""
     return policies.duty_covers(user, {Role.RECORDS_MANAGER}, person.current_unit.path)
 
