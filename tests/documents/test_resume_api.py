@@ -106,6 +106,32 @@ def test_a_component_copy_is_stamped_and_an_unknown_one_is_404(api, person, pers
     assert unknown.json()["error"]["code"] == "not_found"
 
 
+def test_a_hidden_component_copy_is_refused_like_on_the_page(api, person, personas):
+    from scans import typeset_pdf
+
+    pdf = typeset_pdf(["GIẤY KHÁM SỨC KHỎE", "Kết luận"])
+    health = stored_component(
+        person,
+        personas["nhaplieu"],
+        original=pdf,
+        pdfa=pdf,
+        kind="health_certificate",
+        section="health",
+        sensitivity="sensitive",
+        title="Giấy khám sức khỏe",
+    )
+    # The leader reads dossiers up to "personal": the same lookup and audit as the page's
+    # (`selectors.components.component_for`), a 404 like an unknown id, no copy made.
+    response = api("lanhdao").get(f"/api/v1/components/{health.pk}/copy.pdf")
+    assert response.status_code == 404
+    denied = AuditEvent.objects.get(
+        action=AuditAction.DOSSIER_READ_DENIED, purpose="component_copy"
+    )
+    assert denied.detail["component"] == health.pk
+    assert denied.detail["reason"] == "document_class"
+    assert not ServedCopy.objects.exists()
+
+
 def test_the_endpoints_are_in_the_openapi_document(db):
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
     for path in (
