@@ -12,12 +12,12 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import fields
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from hoso.access import recorder
+from hoso.access.models import User
 from hoso.access.policies import dossier_access
 from hoso.access.system import system_dossier
 from hoso.audit.models import AuditAction, AuditOutcome
@@ -139,7 +139,7 @@ NOTE_MAX = 1000
 REASON_MAX = 500
 
 
-def _gated_finding(acting_user: Any, finding_id: int, purpose: str) -> ConsistencyFinding:
+def _gated_finding(acting_user: User, finding_id: int, purpose: Purpose) -> ConsistencyFinding:
     """The finding, if `acting_user` may open its dossier and see its scan and field; the same
     `NotFound` otherwise (the gate audits the read, allowed or denied)."""
     finding = (
@@ -190,7 +190,7 @@ def evidence_text(finding: ConsistencyFinding, note: str = "") -> str:
     return text[: discrepancies.TEXT_MAX]
 
 
-def finding_confirm(*, acting_user: Any, finding_id: int, note: str = "") -> Discrepancy:
+def finding_confirm(*, acting_user: User, finding_id: int, note: str = "") -> Discrepancy:
     """Confirm a proposed finding: it becomes a discrepancy report on the dossier (with the
     freeze of paper-based approvals of its section, `hoso.changes.discrepancies`).
 
@@ -240,7 +240,7 @@ def finding_confirm(*, acting_user: Any, finding_id: int, note: str = "") -> Dis
     return discrepancy
 
 
-def finding_dismiss(*, acting_user: Any, finding_id: int, reason: str) -> ConsistencyFinding:
+def finding_dismiss(*, acting_user: User, finding_id: int, reason: str) -> ConsistencyFinding:
     """Dismiss a proposed finding (OCR misread it), saying why.
 
     Invariants: the same gate as `finding_confirm`; a reason is required (at most
