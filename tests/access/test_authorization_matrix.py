@@ -434,7 +434,7 @@ def protected(personas, make_dossier, orgs, settings, tmp_path_factory):
     from hoso.changes.discrepancies import discrepancy_report
     from hoso.changes.services import changeset_propose
     from hoso.documents.models import ConsistencyFinding
-    from hoso.documents.services import component_add
+    from hoso.documents.services.components import component_add
 
     settings.HOSO_STORAGE_DIR = tmp_path_factory.mktemp("hoso-files")
     people = {

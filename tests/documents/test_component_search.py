@@ -10,9 +10,9 @@ from tests.documents.scans import RESUME_LINES, scan
 
 from hoso.audit.models import AuditAction, AuditEvent
 from hoso.core.errors import NotFound, ValidationFailed
-from hoso.documents import selectors
 from hoso.documents.models import ComponentStatus
-from hoso.documents.services import component_add
+from hoso.documents.selectors import components as selectors
+from hoso.documents.services.components import component_add
 
 pytestmark = pytest.mark.django_db
 

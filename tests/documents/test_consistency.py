@@ -17,13 +17,13 @@ from hoso.changes.discrepancies import open_discrepancies
 from hoso.changes.models import ChangeStatus, DiscrepancyStatus, PersonnelDecision
 from hoso.changes.services import changeset_approve, changeset_propose
 from hoso.core.errors import NotFound, ValidationFailed
-from hoso.documents.consistency import (
+from hoso.documents.models import ConsistencyFinding, FindingStatus
+from hoso.documents.selectors.consistency import findings_for
+from hoso.documents.services.consistency import (
     component_check,
     finding_confirm,
     finding_dismiss,
-    findings_for,
 )
-from hoso.documents.models import ConsistencyFinding, FindingStatus
 from hoso.documents.storage import read_bytes
 
 PERSONAL_ID = "001185012345"  # as printed on RESUME_LINES

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hoso.core.text import clean_name
-from hoso.documents.consistency import (
+from hoso.documents.extraction import (
     ExtractedFields,
     KnownDecision,
     Mismatch,

@@ -12,14 +12,14 @@ from tests.documents.scans import scan
 
 from hoso.access.policies import alert_scope
 from hoso.audit.models import Alert, AuditAction, AuditEvent, AuditOutcome
-from hoso.documents.fixity import FIXITY_ALERT_KIND, fixity_check
 from hoso.documents.models import (
     PreservationEvent,
     PreservationEventType,
     PreservationOutcome,
     SignedResume,
 )
-from hoso.documents.services import component_add
+from hoso.documents.services.components import component_add
+from hoso.documents.services.fixity import FIXITY_ALERT_KIND, fixity_check
 from hoso.documents.storage import storage
 
 pytestmark = pytest.mark.django_db

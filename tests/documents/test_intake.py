@@ -19,7 +19,7 @@ from tests.documents.components_common import (  # noqa: F401 - documents_sandbo
 from hoso.documents import intake
 from hoso.documents.errors import DocumentRefused
 from hoso.documents.models import Component
-from hoso.documents.services import component_add
+from hoso.documents.services.components import component_add
 
 
 def judge(filename: str, data: bytes | list[bytes]) -> intake.Inspection:

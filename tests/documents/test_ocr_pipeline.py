@@ -31,7 +31,8 @@ from hoso.documents.models import (
     PreservationEventType,
     PreservationOutcome,
 )
-from hoso.documents.services import component_add, component_process
+from hoso.documents.services.components import component_add
+from hoso.documents.services.processing import component_process
 from hoso.documents.storage import read_bytes
 
 pytestmark = pytest.mark.django_db

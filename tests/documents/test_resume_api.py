@@ -12,7 +12,7 @@ from hoso.access.services import token_create
 from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
 from hoso.core.dates import today
 from hoso.documents.models import ServedCopy, SignedResume
-from hoso.documents.resume import SIGNATURE_FIELD, signatures_check
+from hoso.documents.resume_pdf import SIGNATURE_FIELD, signatures_check
 from hoso.documents.stamping import STAMP_FIELD
 
 
@@ -104,6 +104,32 @@ def test_a_component_copy_is_stamped_and_an_unknown_one_is_404(api, person, pers
     unknown = api("quanly").get("/api/v1/components/999999/copy.pdf")
     assert unknown.status_code == 404
     assert unknown.json()["error"]["code"] == "not_found"
+
+
+def test_a_hidden_component_copy_is_refused_like_on_the_page(api, person, personas):
+    from scans import typeset_pdf
+
+    pdf = typeset_pdf(["GIẤY KHÁM SỨC KHỎE", "Kết luận"])
+    health = stored_component(
+        person,
+        personas["nhaplieu"],
+        original=pdf,
+        pdfa=pdf,
+        kind="health_certificate",
+        section="health",
+        sensitivity="sensitive",
+        title="Giấy khám sức khỏe",
+    )
+    # The leader reads dossiers up to "personal": the same lookup and audit as the page's
+    # (`selectors.components.component_for`), a 404 like an unknown id, no copy made.
+    response = api("lanhdao").get(f"/api/v1/components/{health.pk}/copy.pdf")
+    assert response.status_code == 404
+    denied = AuditEvent.objects.get(
+        action=AuditAction.DOSSIER_READ_DENIED, purpose="component_copy"
+    )
+    assert denied.detail["component"] == health.pk
+    assert denied.detail["reason"] == "document_class"
+    assert not ServedCopy.objects.exists()
 
 
 def test_the_endpoints_are_in_the_openapi_document(db):

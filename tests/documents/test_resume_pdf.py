@@ -25,13 +25,9 @@ from hoso.core.errors import NotFound, ValidationFailed
 from hoso.documents import storage as store
 from hoso.documents.errors import DocumentRefused
 from hoso.documents.models import PreservationEvent, PreservationEventType, SignedResume
-from hoso.documents.resume import (
-    SIGNATURE_FIELD,
-    resume_issue,
-    resume_render,
-    resume_source,
-    signatures_check,
-)
+from hoso.documents.resume_pdf import SIGNATURE_FIELD, resume_render, signatures_check
+from hoso.documents.selectors.resume import resume_source
+from hoso.documents.services.resume import resume_issue
 from hoso.documents.stamping import STAMP_FIELD
 
 

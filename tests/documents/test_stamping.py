@@ -24,8 +24,9 @@ from hoso.core.errors import NotFound
 from hoso.documents import stamping
 from hoso.documents.errors import DocumentRefused
 from hoso.documents.models import PreservationEvent, PreservationEventType, ServedCopy
-from hoso.documents.resume import SIGNATURE_FIELD, resume_issue, signatures_check
-from hoso.documents.serving import copy_serve
+from hoso.documents.resume_pdf import SIGNATURE_FIELD, signatures_check
+from hoso.documents.services.resume import resume_issue
+from hoso.documents.services.serving import copy_serve
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from tests.documents.components_common import (  # noqa: F401 - documents_sandbo
 from hoso.documents import intake, stamping
 from hoso.documents.errors import DocumentRefused
 from hoso.documents.models import Component
-from hoso.documents.services import component_add
+from hoso.documents.services.components import component_add
 
 
 def pdf_with_page(width: float, height: float) -> bytes:

@@ -23,8 +23,8 @@ from hoso.audit.models import AuditAction, AuditEvent
 from hoso.core.context import RequestContext, _current
 from hoso.documents import stamping
 from hoso.documents.models import ServedCopy
-from hoso.documents.resume import resume_issue
-from hoso.documents.serving import copy_serve
+from hoso.documents.services.resume import resume_issue
+from hoso.documents.services.serving import copy_serve
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ from tests.documents.scans import RESUME_LINES, scan
 from conftest import login
 from hoso.changes.models import Discrepancy
 from hoso.documents import stamping
-from hoso.documents.consistency import component_check
 from hoso.documents.models import (
     Component,
     ComponentStatus,
@@ -32,7 +31,8 @@ from hoso.documents.models import (
     FindingStatus,
     ServedCopy,
 )
-from hoso.documents.resume import signatures_check
+from hoso.documents.resume_pdf import signatures_check
+from hoso.documents.services.consistency import component_check
 from hoso.documents.storage import storage
 
 pytestmark = pytest.mark.django_db

@@ -150,7 +150,7 @@ def test_units_of_the_same_name_are_told_apart_by_their_parent(
 def test_a_leader_is_told_which_approval_a_resume_copy_needs_instead_of_a_404(
     client, personas, make_dossier
 ):
-    from hoso.documents import resume
+    from hoso.documents.services import resume
 
     person = make_dossier()
     resume.resume_issue(acting_user=personas["quanly"], personal_id=person.personal_id)

@@ -58,8 +58,8 @@ def _setup(demo, live_server) -> dict:
     from hoso.changes import services
     from hoso.changes.models import ChangeSet, ChangeStatus, Discrepancy
     from hoso.core.dates import today
-    from hoso.documents import resume, serving
     from hoso.documents.models import SignedResume
+    from hoso.documents.services import resume, serving
 
     info = demo.demo_setup(people=300, seed=1, stdout=StringIO(), progress=False)
     manager = User.objects.get(username="quanly")

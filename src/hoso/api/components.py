@@ -1,6 +1,6 @@
 """/api/v1 dossier components: a person's scans, uploading one, its processing status and
-searching the text read off them (thin: parse, call `documents.services` / `selectors`,
-render).
+searching the text read off them (thin: parse, call `documents.services.components` /
+`selectors.components`, render).
 
 Everything goes through the access gate: listing is a dossier read (audited), one component
 is shown only to a reader who may see all of it (the same 404 for missing and hidden), and
@@ -21,8 +21,9 @@ from ninja.files import UploadedFile
 from hoso.access import policies
 from hoso.api.params import FormId, FormPosition, ObjectId, responses
 from hoso.catalog.selectors import name_of
-from hoso.documents import selectors, services
 from hoso.documents.models import Component
+from hoso.documents.selectors import components as selectors
+from hoso.documents.services import components as services
 from hoso.people.sections import BY_KEY
 
 router = Router(tags=["Thành phần hồ sơ (bản quét)"])

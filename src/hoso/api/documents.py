@@ -1,4 +1,5 @@
-"""/api/v1 résumé and document copies (thin: parse, call `documents.serving` / `resume`).
+"""/api/v1 résumé and document copies (thin: parse, call `documents.services.serving` /
+`services.resume`).
 
 - `GET /people/{personal_id}/resume.pdf?as_of=YYYY-MM-DD`: the signed résumé of the dossier
   version in force that day (now without `as_of`), sealed with the viewer's stamp; 404 alike
@@ -17,13 +18,13 @@ from datetime import date, datetime
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
-from hoso.access import recorder
 from hoso.api.params import ObjectId, OptDateText, responses
-from hoso.audit.models import AuditAction, AuditOutcome
-from hoso.core.errors import NotFound, Problem, ValidationFailed
-from hoso.documents import resume as resumes
-from hoso.documents import serving
-from hoso.documents.models import Component
+from hoso.audit.purposes import Purpose
+from hoso.core.errors import Problem, ValidationFailed
+from hoso.documents.resume_pdf import as_of_check
+from hoso.documents.selectors.components import component_for
+from hoso.documents.services import serving
+from hoso.documents.services.resume import resume_issue
 
 router = Router(tags=["Tài liệu, sơ yếu lý lịch"])
 
@@ -52,7 +53,7 @@ def _as_of(text: str | None) -> date | None:
             [Problem("bad_as_of", f"Ngày «{text[:20]}» không đúng dạng YYYY-MM-DD.", "as_of")],
             "Tham số ngày không hợp lệ.",
         )
-    resumes.as_of_check(day)
+    as_of_check(day)
     return day
 
 
@@ -72,7 +73,7 @@ def _pdf(served: serving.ServedFile) -> HttpResponse:
 def resume_copy(request: HttpRequest, personal_id: str, as_of: OptDateText = None) -> HttpResponse:
     day = _as_of(as_of)
     served = serving.copy_serve(
-        user=request.auth, personal_id=personal_id, resume_as_of=day, purpose="resume_copy"
+        user=request.auth, personal_id=personal_id, resume_as_of=day, purpose=Purpose.RESUME_COPY
     )
     return _pdf(served)
 
@@ -84,7 +85,7 @@ def resume_copy(request: HttpRequest, personal_id: str, as_of: OptDateText = Non
 )
 def resume_sign(request: HttpRequest, personal_id: str, as_of: OptDateText = None):
     day = _as_of(as_of)
-    signed = resumes.resume_issue(acting_user=request.auth, personal_id=personal_id, as_of=day)
+    signed = resume_issue(acting_user=request.auth, personal_id=personal_id, as_of=day)
     return Status(
         201,
         {
@@ -107,20 +108,13 @@ def resume_sign(request: HttpRequest, personal_id: str, as_of: OptDateText = Non
     summary="Bản sao có đóng dấu của một thành phần hồ sơ",
 )
 def component_copy(request: HttpRequest, component_id: ObjectId) -> HttpResponse:
-    component = Component.objects.filter(pk=component_id).only("personal_id").first()
-    if component is None:
-        recorder.record(
-            user=request.auth,
-            action=AuditAction.DOCUMENT_SERVE,
-            outcome=AuditOutcome.DENY,
-            purpose="component_copy",
-            detail={"component": component_id},
-        )
-        raise NotFound()
+    # The same lookup as the page's: missing and hidden alike 404, a hidden scan's refusal
+    # audited by the selector.
+    component = component_for(request.auth, component_id, purpose=Purpose.COMPONENT_COPY)
     served = serving.copy_serve(
         user=request.auth,
         personal_id=component.personal_id,
-        component_id=component_id,
-        purpose="component_copy",
+        component_id=component.pk,
+        purpose=Purpose.COMPONENT_COPY,
     )
     return _pdf(served)

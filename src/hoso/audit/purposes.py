@@ -41,6 +41,7 @@ class Purpose(models.TextChoices):
     COMPONENT_COPY = "component_copy", "Cấp bản sao tài liệu"
     COMPONENT_REORDER = "component_reorder", "Sắp xếp thứ tự tài liệu"
     ADD = "add", "Tiếp nhận bản quét"
+    COMPONENT_ADD = "component_add", "Tiếp nhận bản quét"
     CONSISTENCY_CHECK = "consistency_check", "Đối chiếu bản quét với hồ sơ"
     CONSISTENCY_FINDINGS = "consistency_findings", "Xem khác biệt phát hiện trên bản quét"
     CONSISTENCY_CONFIRM = "consistency_confirm", "Xác nhận khác biệt trên bản quét"

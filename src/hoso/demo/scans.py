@@ -17,7 +17,8 @@ from hoso.catalog.selectors import name_of
 from hoso.core.dates import vn
 from hoso.demo.orgs import PROVINCE
 from hoso.demo.plan import WORK, snv_people
-from hoso.documents import resume, services
+from hoso.documents.services import components as services
+from hoso.documents.services import resume
 from hoso.documents.storage import storage
 from hoso.people.selectors import person_queryset
 

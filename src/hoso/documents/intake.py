@@ -16,6 +16,9 @@ Decisions:
   are judged by their declared /Width and /Height, without decoding.
 - Encrypted PDFs are refused even when they open without a password (owner password only):
   the preservation copy must be readable forever without anybody's secret.
+
+Pillow and pikepdf are imported inside the functions that judge a file: they are heavy, and
+most importers of this module (pages, the API schema) never judge one.
 """
 
 from __future__ import annotations

@@ -12,11 +12,15 @@ temporary folder): `HOSO_OCR_TIMEOUT_SECONDS` is a hard limit on the whole conve
 group, tesseract and Ghostscript included, is killed when it passes), a crash of a native
 library cannot take the caller down, and progress (page i of n) comes back over a queue.
 This module reads no Django setting in the child: everything it needs is passed in.
+
+Django, ocrmypdf, Pillow, img2pdf and pikepdf are imported inside the functions that use them:
+the spawned child imports this module and should start light, and the libraries are heavy.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import queue as queue_module
@@ -186,8 +190,6 @@ def _child_main(messages: Any, job: dict[str, Any]) -> None:
 
 
 def _convert(job: dict[str, Any]) -> dict[str, Any]:
-    import logging
-
     import ocrmypdf
     import PIL.Image
     from ocrmypdf import exceptions as ocr_errors

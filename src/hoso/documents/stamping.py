@@ -6,7 +6,7 @@ zone), export id — plus the export id in the document's metadata: the Info dic
 
 Two ways, chosen by the document:
 
-- **A signed résumé** (it has the empty field `STAMP_FIELD`, see `documents.resume`): the
+- **A signed résumé** (it has the empty field `STAMP_FIELD`, see `documents.resume_pdf`): the
   certification signature allows filling form fields and signing, nothing else. The stamp is
   therefore a second signature, by the node's seal key, in an incremental update: it fills
   `STAMP_FIELD`, whose appearance is the mark, and the same revision updates the metadata
@@ -42,7 +42,13 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from hoso.changes.signatures import signing_dir
 from hoso.documents.errors import DocumentRefused
+from hoso.signing.errors import SigningError
+from hoso.signing.keys import FileSigningKey
+
+# pyHanko, pikepdf and fontTools are imported inside the functions that use them: they are
+# heavy, and most requests and commands that import this module never stamp a file.
 
 STAMP_FIELD = "DauBanSao"
 # The field's box on page 1 of the résumé (A4, points): the top margin, left to right margin.
@@ -150,10 +156,6 @@ def _style() -> Any:
 
 def seal_key() -> Any:
     """The node's seal (`SigningKey`), from settings or, outside production, the demo PKI."""
-    from hoso.changes.signatures import signing_dir
-    from hoso.signing.errors import SigningError
-    from hoso.signing.keys import FileSigningKey
-
     key_file = getattr(settings, "HOSO_SEAL_KEY_FILE", None)
     cert_file = getattr(settings, "HOSO_SEAL_CERT_FILE", None)
     passphrase = getattr(settings, "HOSO_SEAL_KEY_PASSPHRASE", None)

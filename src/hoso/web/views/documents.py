@@ -18,10 +18,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hoso.access import policies
+from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import name_of
 from hoso.core.errors import DomainError, NotFound, ValidationFailed
-from hoso.documents import consistency, resume, selectors, services, serving
+from hoso.documents import resume_pdf
 from hoso.documents.models import ComponentStatus
+from hoso.documents.selectors import components as component_selectors
+from hoso.documents.selectors import consistency as finding_selectors
+from hoso.documents.selectors import resume as resume_selectors
+from hoso.documents.services import components as component_services
+from hoso.documents.services import consistency as finding_services
+from hoso.documents.services import resume as resume_services
+from hoso.documents.services import serving
 from hoso.people.sections import BY_KEY
 from hoso.web import readers, readers_work
 from hoso.web.forms_documents import DismissForm, MoveForm, UploadForm
@@ -63,18 +71,18 @@ def _served(copy: serving.ServedFile) -> HttpResponse:
 @never_cache
 def components(request: HttpRequest, personal_id: str) -> HttpResponse:
     try:
-        access = policies.dossier_access(request.user, personal_id, purpose="documents")
+        access = policies.dossier_access(request.user, personal_id, purpose=Purpose.DOCUMENTS)
     except NotFound:
         return not_found(request, what="hồ sơ")
     person = access.person
-    may_add = services.may_add(request.user, person)
+    may_add = component_services.may_add(request.user, person)
     form = UploadForm(request.POST or None, request.FILES or None) if may_add else None
     status = 200
     if request.method == "POST" and form is not None:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                added = services.component_add(
+                added = component_services.component_add(
                     acting_user=request.user,
                     personal_id=personal_id,
                     kind=form.cleaned_data["kind"],
@@ -97,17 +105,17 @@ def components(request: HttpRequest, personal_id: str) -> HttpResponse:
                 )
                 return redirect("web:components", personal_id=personal_id)
         status = 400
-    visible = selectors.components_visible(access)
+    visible = component_selectors.components_visible(access)
     context = {
         "person": person,
         "rows": _rows(visible),
         "withheld": readers.documents_withheld(access),
-        "resume_refusal": readers.document_refusal(access, resume.RESUME_SENSITIVITY),
+        "resume_refusal": readers.document_refusal(access, resume_pdf.RESUME_SENSITIVITY),
         "form": form,
         "kind_sections": UploadForm.kind_sections() if form else {},
-        "findings": consistency.findings_visible(access),
-        "resumes": resume.resumes_of(personal_id),
-        "may_sign": resume.may_issue(request.user, person),
+        "findings": finding_selectors.findings_visible(access),
+        "resumes": resume_selectors.resumes_of(personal_id),
+        "may_sign": resume_selectors.may_issue(request.user, person),
     }
     return render(request, "hoso/documents/components.html", context, status=status)
 
@@ -117,7 +125,9 @@ def components(request: HttpRequest, personal_id: str) -> HttpResponse:
 def component_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The processing progress of one document (polled by htmx while it works)."""
     try:
-        component = selectors.component_for(request.user, pk, purpose="documents_status")
+        component = component_selectors.component_for(
+            request.user, pk, purpose=Purpose.DOCUMENTS_STATUS
+        )
     except NotFound:
         return not_found(request, what="tài liệu")
     row = _rows([component])[0]
@@ -133,7 +143,7 @@ def component_move(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Thứ tự phải là một số từ 1 trở lên.")
     else:
         try:
-            moved = services.component_move(
+            moved = component_services.component_move(
                 acting_user=request.user, component_id=pk, position=form.cleaned_data["position"]
             )
         except NotFound:
@@ -150,7 +160,9 @@ def component_move(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def component_copy(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        component = selectors.component_for(request.user, pk, purpose="documents_copy")
+        component = component_selectors.component_for(
+            request.user, pk, purpose=Purpose.DOCUMENTS_COPY
+        )
         copy = serving.copy_serve(
             user=request.user, personal_id=component.personal_id, component_id=pk
         )
@@ -169,7 +181,7 @@ def resume_copy(request: HttpRequest, personal_id: str) -> HttpResponse:
         return redirect("web:components", personal_id=personal_id)
     try:
         copy = serving.copy_serve(
-            user=request.user, personal_id=personal_id, resume_as_of=as_of, purpose="resume"
+            user=request.user, personal_id=personal_id, resume_as_of=as_of, purpose=Purpose.RESUME
         )
     except NotFound:
         return not_found(request, what="hồ sơ")
@@ -183,7 +195,7 @@ def resume_copy(request: HttpRequest, personal_id: str) -> HttpResponse:
 @require_POST
 def resume_sign(request: HttpRequest, personal_id: str) -> HttpResponse:
     try:
-        signed = resume.resume_issue(acting_user=request.user, personal_id=personal_id)
+        signed = resume_services.resume_issue(acting_user=request.user, personal_id=personal_id)
     except NotFound:
         return not_found(request, what="hồ sơ")
     except DomainError as error:
@@ -203,7 +215,7 @@ def document_search(request: HttpRequest) -> HttpResponse:
     context: dict = {"q": query, "results": None, "errors": []}
     if query:
         try:
-            found = selectors.component_search(request.user, query)
+            found = component_selectors.component_search(request.user, query)
         except ValidationFailed as error:
             context["errors"] = [p.message for p in error.problems]
         else:
@@ -219,7 +231,7 @@ def document_search(request: HttpRequest) -> HttpResponse:
 def finding_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     personal_id = request.POST.get("personal_id", "")
     try:
-        found = consistency.finding_confirm(acting_user=request.user, finding_id=pk)
+        found = finding_services.finding_confirm(acting_user=request.user, finding_id=pk)
     except NotFound:
         return not_found(request, what="đề xuất")
     except DomainError as error:
@@ -239,7 +251,7 @@ def finding_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Cần ghi lý do bác bỏ đề xuất.")
     else:
         try:
-            finding = consistency.finding_dismiss(
+            finding = finding_services.finding_dismiss(
                 acting_user=request.user, finding_id=pk, reason=form.cleaned_data["reason"]
             )
         except NotFound:

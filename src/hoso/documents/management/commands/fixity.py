@@ -10,7 +10,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from hoso.documents.fixity import fixity_check
+from hoso.documents.services.fixity import fixity_check
 
 
 class Command(BaseCommand):

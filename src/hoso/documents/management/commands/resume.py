@@ -13,7 +13,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from hoso.access.models import User
+from hoso.core.dates import vn
 from hoso.core.errors import DomainError
+from hoso.documents.services.resume import resume_issue
 
 
 class Command(BaseCommand):
@@ -27,10 +30,6 @@ class Command(BaseCommand):
         issue.add_argument("--as-of", dest="as_of", help="Tính đến ngày (YYYY-MM-DD).")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
-        from hoso.access.models import User
-        from hoso.core.dates import vn
-        from hoso.documents.resume import resume_issue
-
         as_of = None
         if options.get("as_of"):
             try:

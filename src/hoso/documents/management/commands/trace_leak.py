@@ -1,7 +1,7 @@
 """`hoso trace-leak FILE`: who was given this copy, when, from where, of which dossier.
 
 Exits 0 and prints the answer in Vietnamese when the file is known; exits 1 when nothing on
-this node matches it. Every lookup is audited (`documents.trace`).
+this node matches it. Every lookup is audited (`documents.services.trace`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from hoso.documents.selectors.trace import trace_lines
+from hoso.documents.services.trace import leak_trace
+
 
 class Command(BaseCommand):
     help = "Truy vết một bản sao bị lộ: ai đã nhận, lúc nào, từ máy nào, của hồ sơ nào."
@@ -20,8 +23,6 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path, help="Tệp cần truy vết (PDF).")
 
     def handle(self, *args: Any, file: Path, **options: Any) -> None:
-        from hoso.documents.trace import leak_trace, trace_lines
-
         try:
             content = file.read_bytes()
         except OSError as exc:

@@ -3,7 +3,7 @@
 Nothing stored leaves the node as it is: a component's copy is its PDF/A (or, before that
 exists, its original converted to PDF) stamped on every page; the résumé is the signed PDF
 sealed with the stamp (`stamping`). Each copy gets a fresh export id and is recorded as a
-`ServedCopy` with its SHA-256, so a leaked file leads back to its viewer (`trace`).
+`ServedCopy` with its SHA-256, so a leaked file leads back to its viewer (`selectors.trace`).
 """
 
 from __future__ import annotations
@@ -11,29 +11,31 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from hoso.access import policies, recorder
+from hoso.access.models import User
 from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.core.context import current
 from hoso.core.dates import vn
 from hoso.core.errors import NotFound
-from hoso.documents import resume as resumes
 from hoso.documents import stamping
 from hoso.documents.errors import DocumentRefused
 from hoso.documents.models import (
     Component,
     ComponentStatus,
-    PreservationEvent,
     PreservationEventType,
-    PreservationOutcome,
     ServedCopy,
     SignedResume,
 )
+from hoso.documents.resume_pdf import RESUME_SENSITIVITY
+from hoso.documents.selectors.resume import resume_for, version_in_force
+from hoso.documents.services.preservation import preservation_event_add
 from hoso.documents.storage import read_bytes
 
 PDF = "application/pdf"
@@ -48,7 +50,7 @@ class ServedFile:
     sha256: str
 
 
-def _deny(user: Any, personal_id: str, purpose: str, detail: dict[str, Any]) -> NotFound:
+def _deny(user: User, personal_id: str, purpose: str, detail: dict[str, Any]) -> NotFound:
     """Audit a refused copy (committed even though the caller then raises) and return the
     same `NotFound` as for a missing one."""
     with transaction.atomic():
@@ -81,6 +83,7 @@ def _as_pdf(component: Component) -> bytes:
 
 
 def _image_pdf(image: bytes) -> bytes:
+    # Image libraries load only when a scan without its PDF/A copy is served.
     import img2pdf
     from PIL import Image
 
@@ -106,9 +109,9 @@ def _pick_resume(
         if found is None:
             raise NotFound()
         return found
-    version = resumes.version_in_force(access.person, resume_as_of)
+    version = version_in_force(access.person, resume_as_of)
     number = version.number if version is not None else 0
-    found = resumes.resume_for(personal_id, number)
+    found = resume_for(personal_id, number)
     if found is None:
         when = f", tính đến ngày {vn(resume_as_of)}" if resume_as_of else ""
         raise DocumentRefused(
@@ -122,12 +125,12 @@ def _pick_resume(
 
 def copy_serve(
     *,
-    user: Any,
+    user: User,
     personal_id: str,
     component_id: int | None = None,
     resume_as_of: date | None = None,
     resume_id: int | None = None,
-    purpose: str = "view",
+    purpose: Purpose = Purpose.VIEW,
 ) -> ServedFile:
     """A stamped copy of one component (`component_id`) or of the signed résumé (otherwise:
     the one with `resume_id`, or the latest signed for the dossier version in force at
@@ -156,7 +159,7 @@ def copy_serve(
             raise _deny(user, personal_id, purpose, {"component": component_id})
         content = _as_pdf(component)
     else:
-        if not access.can_see_document(resumes.RESUME_SENSITIVITY):
+        if not access.can_see_document(RESUME_SENSITIVITY):
             raise _deny(user, personal_id, purpose, {"resume": resume_id or "latest"})
         resume = _pick_resume(access, resume_as_of, resume_id)
         if not access.can_see_document(resume.sensitivity):
@@ -190,7 +193,7 @@ def _fresh_export_id() -> str:
 
 @transaction.atomic
 def _record(
-    user: Any,
+    user: User,
     personal_id: str,
     purpose: str,
     component: Component | None,
@@ -198,7 +201,7 @@ def _record(
     export_id: str,
     digest: str,
     size: int,
-    now: Any,
+    now: datetime,
 ) -> ServedCopy:
     username = user.get_username()
     served = ServedCopy.objects.create(
@@ -214,12 +217,11 @@ def _record(
         client_address=current().client_address or "",
         served_at=now,
     )
-    PreservationEvent.objects.create(
+    preservation_event_add(
         personal_id=personal_id,
         component=component,
         resume=resume,
         event_type=PreservationEventType.DISSEMINATION,
-        outcome=PreservationOutcome.SUCCESS,
         detail=f"stamped copy {export_id} for {username}; SHA-256 {digest}",
         agent=username,
         at=now,

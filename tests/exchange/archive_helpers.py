@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
-from scans import FONT, typeset_pdf
+from tests.documents.scans import FONT, typeset_pdf
 
 NEW_TRAINING = {
     "kind": "fostering",
@@ -105,7 +105,7 @@ def signed_resume(person: Any, user: Any) -> Any:
     """A SignedResume: through `resume_issue` when that service exists, else a PAdES
     signature made here with pyHanko and the user's own key."""
     try:
-        from hoso.documents.resume import resume_issue
+        from hoso.documents.services.resume import resume_issue
     except ImportError:
         return _signed_resume_directly(person, user)
     return resume_issue(acting_user=user, personal_id=person.personal_id)

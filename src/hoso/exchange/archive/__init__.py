@@ -11,7 +11,7 @@ One bag per person, in `<output>/<personal_id>/`:
     data/resume/NN-vV.pdf               the signed résumés (PAdES), as signed
     data/components/NNN-<kind>/original.<ext>, preservation.pdf   in paper-dossier order
     data/metadata/premis.xml            objects, fixity, formats, derivations, events, agents,
-                                        rights (`hoso.documents.premis`)
+                                        rights (`hoso.exchange.premis`)
 
 A bag holds classified dossier data **in clear** (an archive must be readable without this
 node's keys); its files are written mode 600 and its making is audited and recorded as a PREMIS
@@ -25,15 +25,15 @@ all against this node's trusted roots) and names every failure by file and check
 dossier, which a records manager approves like any other.
 """
 
-from hoso.documents.archive.common import (
+from hoso.exchange.archive.common import (
     ArchiveExport,
     ArchiveImport,
     ArchiveReport,
     UnitExport,
 )
-from hoso.documents.archive.export import archive_export, archive_export_unit
-from hoso.documents.archive.ingest import archive_import
-from hoso.documents.archive.verify import archive_verify
+from hoso.exchange.archive.export import archive_export, archive_export_unit
+from hoso.exchange.archive.ingest import archive_import
+from hoso.exchange.archive.verify import archive_verify
 
 __all__ = [
     "ArchiveExport",

@@ -12,15 +12,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
 from django.utils import timezone
 
 from hoso import __version__ as HOSO_VERSION
+from hoso.changes.signatures import trust_roots
 from hoso.core.errors import Problem
 from hoso.documents.errors import DocumentRefused
-from hoso.documents.models import (
-    Component,
-)
+from hoso.documents.models import Component
 from hoso.documents.storage import chunks_of
+from hoso.people.models import SecretLabel
+from hoso.signing.canonical import canonical
+from hoso.signing.cms import serial_hex, verify_bytes
+from hoso.signing.errors import SigningError
+from hoso.signing.keys import certificates_load
+
+# pikepdf, pyHanko and bagit are imported inside the functions that use them: they are heavy,
+# and only the reading or writing of a bag needs them.
 
 FORMAT = "hoso.archive/1"
 DOSSIER_FORMAT = "hoso.archive.dossier/1"
@@ -154,8 +163,6 @@ def refused(
 
 
 def canonical_sha256(data: Any) -> str:
-    from hoso.signing.canonical import canonical
-
     return hashlib.sha256(canonical(data)).hexdigest()
 
 
@@ -224,8 +231,6 @@ def slug(text: str) -> str:
 
 def classification_of(person: Any) -> tuple[str, str]:
     """(code, Vietnamese statement) of the dossier's classification."""
-    from hoso.people.models import SecretLabel
-
     label = person.secret_label or ""
     if label:
         text = f"Độ mật «{SecretLabel(label).label}» (bí mật nhà nước)"
@@ -240,11 +245,6 @@ def classification_of(person: Any) -> tuple[str, str]:
 
 
 def roots_asn1() -> list[Any]:
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives import serialization
-
-    from hoso.changes.signatures import trust_roots
-
     return [
         asn1_x509.Certificate.load(root.public_bytes(serialization.Encoding.DER))
         for root in trust_roots()
@@ -257,12 +257,6 @@ def roots_asn1() -> list[Any]:
 def approval_problems(pid: str, version: dict[str, Any]) -> list[Problem]:
     """Check one version's approval as carried in dossier.json: its payload names this very
     version and snapshot, and its CMS verifies over the payload against the trusted roots."""
-    from hoso.changes.signatures import trust_roots
-    from hoso.signing.canonical import canonical
-    from hoso.signing.cms import serial_hex, verify_bytes
-    from hoso.signing.errors import SigningError
-    from hoso.signing.keys import certificates_load
-
     number = version.get("number")
     where = f"{DOSSIER_FILE}#versions/{number}/approval"
     approval = version.get("approval") or {}

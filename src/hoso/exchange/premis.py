@@ -1,6 +1,6 @@
 """PREMIS 3 preservation metadata of an archival package: write and read (R-SECRET, R-DIGITIZE).
 
-One `premis.xml` per bag (`hoso.documents.archive`) describes:
+One `premis.xml` per bag (`hoso.exchange.archive`) describes:
 - **objects**: every payload file (identified by its path in the bag, `data/…`), with its
   SHA-256 fixity, size, format (name and version: PDF/A-2B, PDF 1.7, JPEG…), original file
   name, and `derivation` relationships between an original and its preservation copy;

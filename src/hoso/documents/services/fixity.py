@@ -9,42 +9,23 @@ error and an alert for the auditors of the person's unit, and the command exits 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from hoso.access import recorder
-from hoso.audit.models import Alert, AlertKind, AuditAction, AuditEvent, AuditOutcome
+from hoso.access.models import User
+from hoso.audit.models import AlertKind, AuditAction, AuditOutcome
+from hoso.audit.purposes import Purpose
+from hoso.audit.services import alert_raise
 from hoso.documents.errors import StorageError
-from hoso.documents.models import (
-    Component,
-    PreservationEvent,
-    PreservationEventType,
-    PreservationOutcome,
-    SignedResume,
-)
+from hoso.documents.models import PreservationEventType, PreservationOutcome
+from hoso.documents.selectors.fixity import StoredObject, stored_objects
+from hoso.documents.services.preservation import preservation_event_add
 from hoso.documents.storage import sha256_of
 
 AGENT = "hoso fixity (SHA-256)"
-# The alert kind of a failed fixity check. `audit.models.AlertKind` has no member for it yet
-# (adding one needs a migration of the audit app); the value is stable and shown as is.
-FIXITY_ALERT_KIND = AlertKind.FIXITY
-
-
-@dataclass(frozen=True)
-class StoredObject:
-    """One stored file and what was recorded about it."""
-
-    label: str  # Vietnamese, names the object for people
-    personal_id: str
-    key: str
-    sha256: str
-    size: int | None
-    component: Component | None = None
-    resume: SignedResume | None = None
+FIXITY_ALERT_KIND = AlertKind.FIXITY  # the alert of a failed check
 
 
 @dataclass(frozen=True)
@@ -73,38 +54,6 @@ class FixityReport:
         )
 
 
-def stored_objects() -> Iterator[StoredObject]:
-    """Every stored object: each component's original and PDF/A copy, each signed résumé."""
-    for c in Component.objects.order_by("pk").iterator():
-        yield StoredObject(
-            label=f"bản gốc của thành phần #{c.pk} «{c.title}» (hồ sơ {c.personal_id})",
-            personal_id=c.personal_id,
-            key=c.original_key,
-            sha256=c.original_sha256,
-            size=c.original_size,
-            component=c,
-        )
-        if c.pdfa_key:
-            yield StoredObject(
-                label=f"bản PDF/A của thành phần #{c.pk} «{c.title}» (hồ sơ {c.personal_id})",
-                personal_id=c.personal_id,
-                key=c.pdfa_key,
-                sha256=c.pdfa_sha256,
-                size=c.pdfa_size,
-                component=c,
-            )
-    for r in SignedResume.objects.order_by("pk").iterator():
-        yield StoredObject(
-            label=f"sơ yếu lý lịch đã ký #{r.pk} (hồ sơ {r.personal_id}, phiên bản "
-            f"{r.version_number})",
-            personal_id=r.personal_id,
-            key=r.key,
-            sha256=r.sha256,
-            size=r.size,
-            resume=r,
-        )
-
-
 def _verify(obj: StoredObject) -> str:
     """Why the object fails its check, or "" when it passes."""
     try:
@@ -118,7 +67,7 @@ def _verify(obj: StoredObject) -> str:
     return ""
 
 
-def fixity_check(*, acting_user: Any = None) -> FixityReport:
+def fixity_check(*, acting_user: User | None = None) -> FixityReport:
     """Check every stored object (see the module docstring).
 
     Invariants: one PREMIS event per object per run; each failure is, in the same
@@ -140,34 +89,33 @@ def fixity_check(*, acting_user: Any = None) -> FixityReport:
                 username="" if acting_user is not None else AGENT,
                 action=AuditAction.FIXITY,
                 outcome=AuditOutcome.OK if report.ok else AuditOutcome.ERROR,
-                purpose="fixity",
+                purpose=Purpose.FIXITY,
                 detail={"checked": report.checked, "failed": len(report.failures)},
             )
     return report
 
 
 @transaction.atomic
-def _record(obj: StoredObject, reason: str, acting_user: Any) -> None:
+def _record(obj: StoredObject, reason: str, acting_user: User | None) -> None:
     agent = acting_user.get_username() if acting_user is not None else AGENT
-    PreservationEvent.objects.create(
+    preservation_event_add(
         personal_id=obj.personal_id,
         component=obj.component,
         resume=obj.resume,
         event_type=PreservationEventType.FIXITY_CHECK,
         outcome=PreservationOutcome.FAILURE if reason else PreservationOutcome.SUCCESS,
-        detail=(f"{obj.label}: {reason}" if reason else f"{obj.label}: SHA-256 khớp.")[:1000],
-        agent=agent[:200],
-        at=timezone.now(),
+        detail=f"{obj.label}: {reason}" if reason else f"{obj.label}: SHA-256 khớp.",
+        agent=agent,
     )
     if not reason:
         return
-    recorder.record(
+    event = recorder.record(
         user=acting_user,
         username="" if acting_user is not None else AGENT,
         action=AuditAction.FIXITY,
         outcome=AuditOutcome.ERROR,
         personal_id=obj.personal_id,
-        purpose="fixity",
+        purpose=Purpose.FIXITY,
         detail={
             "object": obj.label,
             "key": obj.key,
@@ -176,14 +124,8 @@ def _record(obj: StoredObject, reason: str, acting_user: Any) -> None:
             "reason": reason,
         },
     )
-    event = AuditEvent.objects.order_by("-seq").first()
-    Alert.objects.create(
+    alert_raise(
         kind=FIXITY_ALERT_KIND,
-        actor_id=event.actor_user_id if event else None,
-        actor_username=event.actor_username if event else AGENT,
-        raised_at=timezone.now(),
-        first_seq=event.seq if event else 0,
-        last_seq=event.seq if event else 0,
-        count=1,
-        message=f"Tệp lưu trữ bị thay đổi hoặc mất: {obj.label} — {reason}"[:300],
+        event=event,
+        message=f"Tệp lưu trữ bị thay đổi hoặc mất: {obj.label} — {reason}",
     )

@@ -16,9 +16,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
 
 from hoso.core.errors import DomainError
+from hoso.exchange.archive import (
+    archive_export,
+    archive_export_unit,
+    archive_import,
+    archive_verify,
+)
 
 CLEAR_WARNING = (
     "CẢNH BÁO: gói lưu trữ chứa dữ liệu hồ sơ KHÔNG MÃ HÓA (tài liệu mật); chỉ ghi vào nơi "
@@ -78,16 +86,12 @@ class Command(BaseCommand):
             raise CommandError(f"Không ghi hoặc đọc được tệp: {exc}") from exc
 
     def _user(self, username: str) -> Any:
-        from django.contrib.auth import get_user_model
-
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"Không có tài khoản «{username}» đang hoạt động.")
         return user
 
     def _export(self, options: dict[str, Any]) -> None:
-        from hoso.documents.archive import archive_export, archive_export_unit
-
         user = self._user(options["user"])
         self.stderr.write(CLEAR_WARNING)
         if options.get("person"):
@@ -100,8 +104,6 @@ class Command(BaseCommand):
                 f"phần, {result.resumes} sơ yếu lý lịch."
             )
             return
-        from tqdm import tqdm
-
         bar = tqdm(unit=" hồ sơ", desc="Đóng gói", file=sys.stderr)
         try:
             outcome = archive_export_unit(
@@ -127,8 +129,6 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _verify(self, path: Path) -> None:
-        from hoso.documents.archive import archive_verify
-
         report = archive_verify(path)
         for line in report.lines():
             (self.stdout if report.valid else self.stderr).write(line)
@@ -136,8 +136,6 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _import(self, options: dict[str, Any]) -> None:
-        from hoso.documents.archive import archive_import
-
         user = self._user(options["user"])
         result = archive_import(acting_user=user, path=options["path"])
         self.stdout.write(

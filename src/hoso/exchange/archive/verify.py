@@ -9,8 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from hoso.core.errors import Problem
-from hoso.documents import premis
-from hoso.documents.archive.common import (
+from hoso.documents.models import (
+    PreservationEventType,
+)
+from hoso.documents.storage import chunks_of
+from hoso.exchange import premis
+from hoso.exchange.archive.common import (
     DOSSIER_FILE,
     DOSSIER_FORMAT,
     FORMAT,
@@ -22,10 +26,6 @@ from hoso.documents.archive.common import (
     file_sha256,
     pades_problems,
 )
-from hoso.documents.models import (
-    PreservationEventType,
-)
-from hoso.documents.storage import chunks_of
 
 # --- Verification -----------------------------------------------------------------------------
 

@@ -10,12 +10,13 @@ words (`ComponentTerm`): whole words, accents and đ/d ignored, the text never i
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.db.models import Count
 
 from hoso.access import policies, recorder
+from hoso.access.models import User
 from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.core import crypto
 from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.core.text import normalize
@@ -50,12 +51,12 @@ def _query_words(query: str) -> list[str]:
 
 
 def components_for(
-    user: Any, personal_id: str, *, include_superseded: bool = False
+    user: User, personal_id: str, *, include_superseded: bool = False
 ) -> list[Component]:
     """The components of a dossier that `user` may see, in paper-dossier order.
 
     Opening the list is a dossier read (audited by the gate); `NotFound` if it is not theirs."""
-    access = policies.dossier_access(user, personal_id, "documents")
+    access = policies.dossier_access(user, personal_id, Purpose.DOCUMENTS)
     return components_visible(access, include_superseded=include_superseded)
 
 
@@ -75,7 +76,7 @@ def components_visible(
 
 
 def component_access(
-    user: Any, component_id: int, purpose: str = "view"
+    user: User, component_id: int, purpose: Purpose = Purpose.VIEW
 ) -> tuple[Component, policies.DossierAccess]:
     """One component and the gate's decision over its dossier, or `NotFound` (missing and
     hidden alike). A refusal because of the document's class is audited as a denial."""
@@ -97,12 +98,12 @@ def component_access(
     return component, access
 
 
-def component_for(user: Any, component_id: int, purpose: str = "view") -> Component:
+def component_for(user: User, component_id: int, purpose: Purpose = Purpose.VIEW) -> Component:
     """One component `user` may see, or `NotFound` (see `component_access`)."""
     return component_access(user, component_id, purpose)[0]
 
 
-def component_search(user: Any, query: str) -> list[tuple[Component, Person]]:
+def component_search(user: User, query: str) -> list[tuple[Component, Person]]:
     """Components whose OCR text holds ALL the words of `query`, among the people `user`
     may read and the components they may see; the result list is audited like a search."""
     found = _query_words(query)
@@ -114,7 +115,7 @@ def component_search(user: Any, query: str) -> list[tuple[Component, Person]]:
         .filter(n=len(terms))
         .values("component_id")
     )
-    readable = Person.objects.filter(policies.people_scope(user)).values("personal_id")
+    readable = person_queryset().filter(policies.people_scope(user)).values("personal_id")
     candidates = list(
         Component.objects.filter(
             pk__in=matching, personal_id__in=readable, superseded_by__isnull=True

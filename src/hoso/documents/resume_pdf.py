@@ -23,30 +23,21 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from hoso.access import policies, recorder
-from hoso.access.models import Role
-from hoso.access.system import system_dossier
-from hoso.audit.models import AuditAction, AuditOutcome
-from hoso.audit.purposes import Purpose
+from hoso.access import policies
 from hoso.catalog.selectors import name_of
-from hoso.changes import selectors as change_selectors
+from hoso.changes.signatures import trust_roots as node_roots
 from hoso.core.dates import today as local_today
 from hoso.core.dates import vn
 from hoso.documents.errors import DocumentRefused
-from hoso.documents.models import (
-    PreservationEvent,
-    PreservationEventType,
-    PreservationOutcome,
-    SignedResume,
-)
 from hoso.documents.stamping import STAMP_BOX, STAMP_FIELD
-from hoso.documents.storage import storage
 from hoso.orgs.models import Organization
-from hoso.people.models import Person
+
+# WeasyPrint and pyHanko are imported inside the functions that render and sign: they are
+# heavy, and pages that only show résumés never load them.
 
 SIGNATURE_FIELD = "KySoSoYeuLyLich"
 TEMPLATE = "documents/resume_2c.html"
@@ -82,38 +73,6 @@ def as_of_check(as_of: date | None, *, today: date | None = None) -> None:
         )
 
 
-def version_in_force(person: Person, as_of: date | None = None) -> Any:
-    """The `DossierVersion` in force at the end of `as_of` (the latest when None); None for a
-    dossier no approval has versioned yet (version 0, its live tables). `DocumentRefused`
-    (`as_of_future`, `no_version_as_of`) when there is no state for that day."""
-    as_of_check(as_of)
-    pid = person.personal_id
-    latest = change_selectors.versions(pid).order_by("-number").first()
-    if latest is None:
-        if as_of is not None and as_of < timezone.localdate(person.created_at):
-            raise _no_version(as_of)
-        return None
-    version = latest if as_of is None else change_selectors.version_as_of(pid, as_of)
-    if version is None:
-        raise _no_version(as_of)
-    return version
-
-
-def resume_source(person: Person, as_of: date | None = None) -> ResumeSource:
-    """The dossier state the résumé of `as_of` is rendered from (see `version_in_force`).
-    Callers pass the access gate first."""
-    version = version_in_force(person, as_of)
-    if version is None:
-        data = system_dossier(purpose=Purpose.SYSTEM_RESUME, person=person)
-        return ResumeSource(person.personal_id, 0, printable(data), as_of)
-    return ResumeSource(
-        person.personal_id,
-        version.number,
-        printable(change_selectors.version_data(version)),
-        as_of,
-    )
-
-
 def withheld_note(field_class: str) -> str:
     label = policies.Sensitivity(field_class).label
     return f"[Không in trên bản này: thông tin mức «{label}», xem tại hồ sơ lưu trữ mật]"
@@ -143,14 +102,6 @@ def printable(data: dict[str, Any]) -> dict[str, Any]:
         else:
             result[section] = value
     return result
-
-
-def _no_version(as_of: date | None) -> DocumentRefused:
-    return DocumentRefused(
-        "no_version_as_of",
-        f"Hồ sơ chưa có trên hệ thống vào ngày {vn(as_of)}: không có phiên bản nào tính đến "
-        "ngày đó.",
-    )
 
 
 # --- What the form shows ------------------------------------------------------------------------
@@ -498,13 +449,9 @@ class SignatureCheck:
 def signatures_check(pdf: bytes, trust_roots: list[Any] | None = None) -> list[SignatureCheck]:
     """Every embedded signature of `pdf`, checked by pyHanko against `trust_roots` (default:
     the node's, `changes.signatures.trust_roots()`), with its difference analysis."""
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives import serialization
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
-
-    from hoso.changes.signatures import trust_roots as node_roots
 
     roots = [
         asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
@@ -538,114 +485,6 @@ def signatures_check(pdf: bytes, trust_roots: list[Any] | None = None) -> list[S
     return checks
 
 
-def _records_manager_covers(user: Any, person: Person) -> bool:
-    return policies.duty_covers(user, {Role.RECORDS_MANAGER}, person.current_unit.path)
-
-
-def resume_issue(*, acting_user: Any, personal_id: str, as_of: date | None = None) -> SignedResume:
-    """Render the résumé of the dossier as of `as_of` (now when None), sign it, store it.
-
-    Invariants:
-    - the signer passes the access gate for the dossier (audited; `NotFound` otherwise) and
-      is a records manager whose duty covers the person's unit (`not_records_manager`);
-    - `as_of` is not in the future, and the dossier existed then (`as_of_future`,
-      `no_version_as_of`);
-    - the signature is made with the signer's own key (`signing_key_for`) and checked against
-      the node's trusted roots before anything is stored: a signature that would not verify
-      is refused (`resume_signature_invalid`), nothing written;
-    - the stored bytes are the signed PDF as signed; a `SignedResume`, a PREMIS "digital
-      signature generation" event and an audit event RESUME_SIGN are written together, in one
-      transaction. The gate's own audit event and a refusal's are written before it, so a
-      refusal undoes nothing that must be kept.
-    """
-    from hoso.changes.signatures import signing_key_for
-
-    as_of_check(as_of)
-    access = policies.dossier_access(acting_user, personal_id, purpose="resume_sign")
-    person = access.person
-    if not _records_manager_covers(acting_user, person):
-        refusal = DocumentRefused(
-            "not_records_manager",
-            "Chỉ cán bộ quản lý hồ sơ được giao phụ trách hồ sơ này mới ký số sơ yếu lý lịch.",
-            status=403,
-        )
-        with transaction.atomic():
-            recorder.record(
-                user=acting_user,
-                action=AuditAction.RESUME_SIGN,
-                outcome=AuditOutcome.DENY,
-                personal_id=personal_id,
-                purpose="resume_sign",
-                detail={"code": refusal.code},
-            )
-        raise refusal
-    source = resume_source(person, as_of)
-    key = signing_key_for(acting_user)  # before rendering: no key, nothing done
-    username = acting_user.get_username()
-    signer_name = getattr(acting_user, "full_name", "") or username
-    signed = pades_certify(resume_render(source), key, signer_name=signer_name)
-    checks = signatures_check(signed)
-    if not checks or not all(c.valid for c in checks):
-        raise DocumentRefused(
-            "resume_signature_invalid",
-            f"Chữ ký số của «{username}» trên sơ yếu lý lịch không kiểm tra được là hợp lệ "
-            "(chứng thư số hết hạn hoặc không do tổ chức chứng thực được tin cậy cấp); "
-            "chưa lưu gì.",
-        )
-    return _resume_store(acting_user, source, signed, key)
-
-
-@transaction.atomic
-def _resume_store(acting_user: Any, source: ResumeSource, signed: bytes, key: Any) -> SignedResume:
-    from hoso.signing.cms import serial_hex
-
-    personal_id, as_of = source.personal_id, source.as_of
-    username = acting_user.get_username()
-    stored = storage().put([signed])
-    now = timezone.now()
-    serial = serial_hex(key.certificate)
-    resume = SignedResume.objects.create(
-        personal_id=personal_id,
-        version_number=source.version_number,
-        as_of=as_of,
-        signer=acting_user,
-        signer_username=username,
-        certificate_serial=serial,
-        signed_at=now,
-        key=stored.key,
-        sha256=stored.sha256,
-        size=stored.size,
-        sensitivity=resume_sensitivity(source.data),
-    )
-    PreservationEvent.objects.create(
-        personal_id=personal_id,
-        resume=resume,
-        event_type=PreservationEventType.DIGITAL_SIGNATURE_GENERATION,
-        outcome=PreservationOutcome.SUCCESS,
-        detail=(
-            f"PAdES (certify, DocMDP P=2) on Mẫu 2C, dossier version {source.version_number}; "
-            f"certificate serial {serial}; SHA-256 {stored.sha256}"
-        ),
-        agent=username,
-        at=now,
-    )
-    recorder.record(
-        user=acting_user,
-        action=AuditAction.RESUME_SIGN,
-        outcome=AuditOutcome.OK,
-        personal_id=personal_id,
-        purpose="resume_sign",
-        detail={
-            "resume": resume.pk,
-            "version": source.version_number,
-            "as_of": as_of.isoformat() if as_of else None,
-            "sha256": stored.sha256,
-            "certificate_serial": serial,
-        },
-    )
-    return resume
-
-
 def _filled(value: Any) -> bool:
     return value not in (None, "", [], {}, False)
 
@@ -666,22 +505,3 @@ def resume_sensitivity(data: dict[str, Any]) -> str:
                 if policies.RANK[cls] > policies.RANK[best]:
                     best = cls
     return best
-
-
-def may_issue(user: Any, person: Person) -> bool:
-    """Whether `user` may sign this person's résumé (a records manager covering the unit)."""
-    return _records_manager_covers(user, person)
-
-
-def resumes_of(personal_id: str) -> list[SignedResume]:
-    """The signed résumés of a dossier, newest first (callers pass the gate first)."""
-    return list(SignedResume.objects.filter(personal_id=personal_id).order_by("-signed_at", "-id"))
-
-
-def resume_for(personal_id: str, version_number: int) -> SignedResume | None:
-    """The latest signed résumé of one dossier version (callers pass the gate first)."""
-    return (
-        SignedResume.objects.filter(personal_id=personal_id, version_number=version_number)
-        .order_by("-signed_at", "-id")
-        .first()
-    )

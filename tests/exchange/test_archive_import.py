@@ -11,19 +11,19 @@ from pathlib import Path
 
 import bagit
 import pytest
-from archive_helpers import archivable_person
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from tests.exchange.archive_helpers import archivable_person
 
 from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
 from hoso.changes.models import ChangeSet, ChangeStatus
 from hoso.changes.services import changeset_approve
 from hoso.core.errors import ValidationFailed
-from hoso.documents.archive import archive_export, archive_import, archive_verify
 from hoso.documents.errors import DocumentRefused
 from hoso.documents.models import Component, ComponentStatus, PreservationEvent
 from hoso.documents.storage import read_bytes
+from hoso.exchange.archive import archive_export, archive_import, archive_verify
 from hoso.people.models import Person, Training
 
 pytestmark = pytest.mark.django_db
@@ -250,7 +250,7 @@ def test_a_failure_part_way_leaves_no_rows_and_no_stored_files(
 ):
     bag = exported_elsewhere(personas, make_dossier, tmp_path)
     before = snapshot_counts()
-    from hoso.documents.archive import ingest
+    from hoso.exchange.archive import ingest
 
     real = ingest.recorder.record
 

@@ -1,81 +1,53 @@
-"""Writing dossier components: the only writers of `Component`, `ComponentTerm` and their
-`PreservationEvent`s (R-DIGITIZE, R-SECRET).
+"""Adding and ordering dossier components (scans) (R-DIGITIZE, R-SECRET).
 
 A component is added in two steps. `component_add` checks who adds what, judges the upload
 (`intake`), keeps the original byte for byte (encrypted, `storage`) and records it with its
-ingestion events and audit event; then, once that is committed, a task runs
-`component_process`, which makes the PDF/A-2b copy with its text layer (`ocr`) and indexes
-the words read. When OCR fails the component waits for a person (status NEEDS_REVIEW, the
-reason in `status_note`): the original is never touched, nothing is lost.
+ingestion events and audit event; then, once that is committed, the task
+`documents.tasks.process_component` runs `services.processing.component_process`, which makes
+the PDF/A-2b copy with its text layer and indexes the words read.
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Iterable
-from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-import hoso
 from hoso.access import recorder
-from hoso.access.models import Role, Sensitivity
+from hoso.access.models import Role, Sensitivity, User
 from hoso.access.policies import RANK, dossier_write, duty_covers
 from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import attrs_map, name_of
-from hoso.core import crypto
+from hoso.changes.models import ChangeSet
 from hoso.core.errors import NotFound, Problem, ValidationFailed
-from hoso.documents import intake
+from hoso.documents import intake, tasks
 from hoso.documents.errors import StorageError
 from hoso.documents.models import (
     Component,
     ComponentStatus,
-    ComponentTerm,
-    PreservationEvent,
     PreservationEventType,
-    PreservationOutcome,
 )
-from hoso.documents.selectors import TERM_PURPOSE, words
+from hoso.documents.services.preservation import HOSO_AGENT, component_event_add
 from hoso.documents.storage import Stored, chunks_of, storage
 from hoso.people.models import Person
 from hoso.people.sections import BY_KEY
-
-log = logging.getLogger(__name__)
+from hoso.people.selectors import person_queryset
 
 ADDING_ROLES = {Role.CLERK, Role.RECORDS_MANAGER}
-HOSO_AGENT = f"hoso {hoso.__version__}"
 
 
-def may_add(user: Any, person: Person) -> bool:
+def may_add(user: User, person: Person) -> bool:
     """A clerk or records manager whose duty's subtree holds the person's unit."""
     return duty_covers(user, ADDING_ROLES, person.current_unit.path)
 
 
 def _fail(code: str, message: str, field: str = "") -> ValidationFailed:
     return ValidationFailed([Problem(code, message, field)])
-
-
-def _event(
-    component: Component,
-    event_type: str,
-    *,
-    detail: str,
-    agent: str,
-    outcome: str = PreservationOutcome.SUCCESS,
-) -> PreservationEvent:
-    return PreservationEvent.objects.create(
-        personal_id=component.personal_id,
-        component=component,
-        event_type=event_type,
-        outcome=outcome,
-        detail=detail[:1000],
-        agent=agent[:200],
-        at=timezone.now(),
-    )
 
 
 def _checked_target(
@@ -110,15 +82,15 @@ def _checked_target(
                 f"Mục «{spec.title}» của hồ sơ không có dòng số {section_row_id}.",
                 "section_row_id",
             )
-    if changeset_id is not None:
-        from hoso.changes.models import ChangeSet
-
-        if not ChangeSet.objects.filter(pk=changeset_id, personal_id=person.personal_id).exists():
-            raise _fail(
-                "unknown_changeset",
-                f"Hồ sơ này không có đề xuất thay đổi số {changeset_id}.",
-                "changeset_id",
-            )
+    if (
+        changeset_id is not None
+        and not ChangeSet.objects.filter(pk=changeset_id, personal_id=person.personal_id).exists()
+    ):
+        raise _fail(
+            "unknown_changeset",
+            f"Hồ sơ này không có đề xuất thay đổi số {changeset_id}.",
+            "changeset_id",
+        )
     if position is not None and position < 1:
         raise _fail("bad_position", "Thứ tự trong hồ sơ giấy phải từ 1 trở lên.", "position")
     default = attrs.get("default_sensitivity") or Sensitivity.SECRET_CANDIDATE
@@ -137,7 +109,7 @@ def _checked_target(
 
 def component_add(
     *,
-    acting_user: Any,
+    acting_user: User,
     personal_id: str,
     kind: str,
     title: str,
@@ -166,7 +138,7 @@ def component_add(
     The upload is spooled and stored outside the database transaction (a large file would
     otherwise hold SQLite's write lock); the rows are written in one atomic block after.
     """
-    person = dossier_write(acting_user, personal_id, "component_add", ADDING_ROLES).person
+    person = dossier_write(acting_user, personal_id, Purpose.COMPONENT_ADD, ADDING_ROLES).person
     section, chosen = _checked_target(
         person=person,
         kind=kind,
@@ -210,7 +182,7 @@ def component_add(
 @transaction.atomic
 def _component_record(
     *,
-    acting_user: Any,
+    acting_user: User,
     person: Person,
     kind: str,
     title: str,
@@ -225,7 +197,7 @@ def _component_record(
     if stored.size != upload.size:
         raise StorageError("stored size differs from the upload")
     # Serialize additions to one dossier so positions do not collide.
-    Person.objects.select_for_update().filter(pk=person.pk).first()
+    person_queryset().select_for_update(of=("self",)).filter(pk=person.pk).first()
     if position is None:
         last = Component.objects.filter(personal_id=person.personal_id).aggregate(
             n=Max("position")
@@ -252,19 +224,19 @@ def _component_record(
         uploaded_at=timezone.now(),
     )
     username = acting_user.get_username()
-    _event(
+    component_event_add(
         component,
         PreservationEventType.INGESTION,
         detail=f"Tiếp nhận tệp «{upload.safe_name}» ({upload.media_type}, {upload.size} byte).",
         agent=username,
     )
-    _event(
+    component_event_add(
         component,
         PreservationEventType.MESSAGE_DIGEST,
         detail=f"SHA-256 của bản gốc: {stored.sha256}",
         agent=HOSO_AGENT,
     )
-    _event(
+    component_event_add(
         component,
         PreservationEventType.VALIDATION,
         detail=(
@@ -279,7 +251,7 @@ def _component_record(
         outcome=AuditOutcome.OK,
         personal_id=person.personal_id,
         sections=[section] if section else [],
-        purpose="add",
+        purpose=Purpose.ADD,
         detail={
             "component": component.pk,
             "kind": kind,
@@ -290,174 +262,19 @@ def _component_record(
         },
     )
     component_id = component.pk
-    transaction.on_commit(lambda: _enqueue(component_id))
+    transaction.on_commit(lambda: tasks.process_component.enqueue(component_id=component_id))
     return component
 
 
 def _validation_agent() -> str:
+    # Heavy libraries, loaded only once a file is kept (intake has loaded them by then).
     import pikepdf
     import PIL
 
     return f"{HOSO_AGENT} (Pillow {PIL.__version__}, pikepdf {pikepdf.__version__})"
 
 
-def _enqueue(component_id: int) -> None:
-    from hoso.documents.tasks import process_component
-
-    process_component.enqueue(component_id=component_id)
-
-
-def _set_progress(component_id: int, percent: int) -> None:
-    # Its own short write (autocommit outside a transaction): a poller sees it at once.
-    Component.objects.filter(pk=component_id).update(progress=max(0, min(100, percent)))
-
-
-@transaction.atomic
-def _claim(component_id: int) -> Component | None:
-    component = Component.objects.select_for_update().filter(pk=component_id).first()
-    if component is None or component.status == ComponentStatus.READY:
-        return None
-    component.status = ComponentStatus.PROCESSING
-    component.status_note = ""
-    component.progress = 5
-    component.save(update_fields=["status", "status_note", "progress"])
-    return component
-
-
-def component_process(*, component_id: int) -> Component | None:
-    """Make a component's PDF/A-2b copy with its text layer and index its words.
-
-    Invariants:
-    - idempotent: a READY component is left as it is; a run that finds another run has
-      finished first keeps that run's result;
-    - the original is only read, never changed;
-    - on success, in one transaction: the copy's key, SHA-256, size and pages, the encrypted
-      OCR text, one `ComponentTerm` per distinct normalized word (as a keyed blind index),
-      the normalization and text-extraction events, status READY, progress 100;
-    - on failure (timeout, missing language, unreadable file): status NEEDS_REVIEW with the
-      reason, a failure event; nothing else changes and nothing is lost;
-    - `progress` is written in short transactions of its own as pages are done.
-    Not one atomic block: OCR takes seconds per page, and progress must be visible meanwhile.
-    """
-    from hoso.documents import ocr
-
-    component = _claim(component_id)
-    if component is None:
-        return Component.objects.filter(pk=component_id).first()
-    last_percent = [5]
-
-    def progress(done: int, total: int) -> None:
-        percent = 5 + (85 * done) // max(total, 1)
-        if percent != last_percent[0]:
-            last_percent[0] = percent
-            _set_progress(component_id, percent)
-
-    try:
-        with (
-            storage_copy(component.original_key) as source,
-            ocr.preservation_copy(source, component.media_type, progress=progress) as made,
-        ):
-            _set_progress(component_id, 95)
-            with open(made.pdf_path, "rb") as handle:
-                stored = storage().put(chunks_of(handle))
-            ready = _component_ready(component_id, made, stored)
-    except (ocr.OcrFailed, StorageError, OSError) as exc:
-        reason = exc.reason if isinstance(exc, ocr.OcrFailed) else f"Lỗi đọc, ghi tệp: {exc}"
-        log.warning("component %s needs review: %s", component_id, reason)
-        return _component_needs_review(component_id, reason)
-    _consistency_check(ready)
-    return ready
-
-
-def _consistency_check(component: Component) -> None:
-    """Compare what the scan says with the e-dossier (findings for a person to confirm).
-    A failure here must not undo preservation: the copy is kept, the error logged."""
-    from hoso.documents.consistency import component_check
-
-    try:
-        component_check(component=component)
-    except Exception:  # noqa: BLE001 (preservation stands whatever the check does)
-        log.exception("consistency check of component %s failed", component.pk)
-
-
-@contextlib.contextmanager
-def storage_copy(key: str):  # noqa: ANN201
-    """The plaintext of a stored object in a private temporary file, for tools that need a
-    path; removed afterwards."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="hoso-plain-") as tmp:
-        path = Path(tmp) / "original"
-        with open(path, "xb") as out:
-            for block in storage().open(key):
-                out.write(block)
-        yield path
-
-
-@transaction.atomic
-def _component_ready(component_id: int, made: Any, stored: Stored) -> Component:
-    component = Component.objects.select_for_update().get(pk=component_id)
-    if component.status == ComponentStatus.READY:  # another run finished first
-        return component
-    component.pdfa_key = stored.key
-    component.pdfa_sha256 = stored.sha256
-    component.pdfa_size = stored.size
-    component.pages = made.pages
-    component.ocr_text = made.text
-    component.status = ComponentStatus.READY
-    component.status_note = ""
-    component.progress = 100
-    component.save()
-    terms = {crypto.blind_index(word, TERM_PURPOSE) for word in words(made.text)}
-    ComponentTerm.objects.bulk_create(
-        [ComponentTerm(component=component, term=t) for t in sorted(terms)],
-        batch_size=500,
-        ignore_conflicts=True,
-    )
-    modes = {
-        "ocr": "nhận dạng chữ các trang ảnh",
-        "skip_text": "giữ lớp chữ sẵn có, nhận dạng các trang chỉ có ảnh",
-        "redo_ocr": "nhận dạng lại lớp chữ cũ",
-        "force_ocr": "chuyển mọi trang thành ảnh rồi nhận dạng chữ",
-    }
-    _event(
-        component,
-        PreservationEventType.NORMALIZATION,
-        detail=(
-            f"Tạo bản PDF/A-2b ({made.pages} trang, {stored.size} byte, SHA-256 "
-            f"{stored.sha256}); cách làm: {modes.get(made.mode, made.mode)}."
-        ),
-        agent=made.agent,
-    )
-    _event(
-        component,
-        PreservationEventType.TEXT_EXTRACTION,
-        detail=f"Nhận dạng chữ (OCR): {len(made.text)} ký tự, {len(terms)} từ được lập chỉ mục.",
-        agent=made.agent,
-    )
-    return component
-
-
-@transaction.atomic
-def _component_needs_review(component_id: int, reason: str) -> Component:
-    component = Component.objects.select_for_update().get(pk=component_id)
-    if component.status == ComponentStatus.READY:
-        return component
-    component.status = ComponentStatus.NEEDS_REVIEW
-    component.status_note = reason[:500]
-    component.progress = 0
-    component.save(update_fields=["status", "status_note", "progress"])
-    _event(
-        component,
-        PreservationEventType.NORMALIZATION,
-        outcome=PreservationOutcome.FAILURE,
-        detail=f"Không tạo được bản PDF/A có lớp chữ; bản gốc vẫn được giữ nguyên. {reason}",
-        agent=HOSO_AGENT,
-    )
-    return component
-
-
-def component_move(*, acting_user: Any, component_id: int, position: int) -> Component:
+def component_move(*, acting_user: User, component_id: int, position: int) -> Component:
     """Put a component at `position` in the paper-dossier order, renumbering the others.
 
     Invariants:
@@ -472,7 +289,9 @@ def component_move(*, acting_user: Any, component_id: int, position: int) -> Com
     component = Component.objects.filter(pk=component_id).first()
     if component is None:
         raise NotFound()
-    access = dossier_write(acting_user, component.personal_id, "component_reorder", ADDING_ROLES)
+    access = dossier_write(
+        acting_user, component.personal_id, Purpose.COMPONENT_REORDER, ADDING_ROLES
+    )
     if not access.can_see_document(component.sensitivity, component.section):
         # A scan its mover may not see stays unnamed (its title is in the answer).
         with transaction.atomic():
@@ -481,7 +300,7 @@ def component_move(*, acting_user: Any, component_id: int, position: int) -> Com
                 action=AuditAction.DOSSIER_READ_DENIED,
                 outcome=AuditOutcome.DENY,
                 personal_id=component.personal_id,
-                purpose="component_reorder",
+                purpose=Purpose.COMPONENT_REORDER,
                 detail={"component": component.pk, "reason": "document_class", "write": True},
             )
         raise NotFound()
@@ -490,9 +309,9 @@ def component_move(*, acting_user: Any, component_id: int, position: int) -> Com
 
 @transaction.atomic
 def _component_moved(
-    acting_user: Any, person: Person, component: Component, position: int
+    acting_user: User, person: Person, component: Component, position: int
 ) -> Component:
-    Person.objects.select_for_update().filter(pk=person.pk).first()
+    person_queryset().select_for_update(of=("self",)).filter(pk=person.pk).first()
     current = list(
         Component.objects.filter(personal_id=person.personal_id, superseded_by__isnull=True)
         .order_by("position", "id")
@@ -520,7 +339,7 @@ def _component_moved(
         outcome=AuditOutcome.OK,
         personal_id=person.personal_id,
         sections=[moved.section] if moved.section else [],
-        purpose="component_reorder",
+        purpose=Purpose.COMPONENT_REORDER,
         detail={"component": moved.pk, "from": before, "to": position},
     )
     return moved

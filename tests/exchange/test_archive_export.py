@@ -13,17 +13,17 @@ from pathlib import Path
 
 import bagit
 import pytest
-from archive_helpers import archivable_person
 from django.conf import settings
 from django.core.management import call_command
+from tests.exchange.archive_helpers import archivable_person
 
 from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
 from hoso.core.errors import NotFound
-from hoso.documents import premis
-from hoso.documents.archive import archive_export
 from hoso.documents.errors import DocumentRefused
 from hoso.documents.models import Component, PreservationEvent, PreservationEventType
 from hoso.documents.storage import storage
+from hoso.exchange import premis
+from hoso.exchange.archive import archive_export
 
 pytestmark = pytest.mark.django_db
 

@@ -7,40 +7,39 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from hoso.access import recorder
+from hoso.access.models import User
+from hoso.access.policies import dossier_write
 from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.purposes import Purpose
+from hoso.catalog.selectors import codes
+from hoso.changes.models import ChangeSet, ChangeStatus, SourceKind
+from hoso.changes.services import WRITING_ROLES, changeset_propose
 from hoso.core.errors import DomainError
-from hoso.documents.archive.common import (
+from hoso.documents.models import Component
+from hoso.documents.services.restore import component_restore, component_supersede
+from hoso.documents.storage import chunks_of, storage
+from hoso.exchange.archive.common import (
     PERSONAL_ID,
     ArchiveImport,
     ArchiveReport,
     refused,
 )
-from hoso.documents.archive.verify import (
-    archive_verify,
-)
-from hoso.documents.models import (
-    Component,
-    ComponentStatus,
-    PreservationEvent,
-    PreservationEventType,
-    PreservationOutcome,
-)
-from hoso.documents.storage import chunks_of, storage
+from hoso.exchange.archive.verify import archive_verify
+from hoso.people.selectors import person_queryset
 
 # --- Import -----------------------------------------------------------------------------------
 
 
-def _refuse_import(acting_user: Any, pid: str, error: DomainError, path: Path) -> DomainError:
+def _refuse_import(acting_user: User, pid: str, error: DomainError, path: Path) -> DomainError:
     with transaction.atomic():
         recorder.record(
             user=acting_user,
             action=AuditAction.ARCHIVE,
             outcome=AuditOutcome.DENY,
             personal_id=pid if PERSONAL_ID.fullmatch(pid or "") else "",
-            purpose="archive_import",
+            purpose=Purpose.ARCHIVE_IMPORT,
             detail={
                 "operation": "import",
                 "bag": Path(path).name[:60],
@@ -51,7 +50,7 @@ def _refuse_import(acting_user: Any, pid: str, error: DomainError, path: Path) -
     return error
 
 
-def archive_import(*, acting_user: Any, path: Path) -> ArchiveImport:
+def archive_import(*, acting_user: User, path: Path) -> ArchiveImport:
     """Take a bag in: verify it whole, then propose its dossier as a change set.
 
     Invariants:
@@ -67,11 +66,6 @@ def archive_import(*, acting_user: Any, path: Path) -> ArchiveImport:
     - every refusal and the import itself are audited (ARCHIVE); hence the writes have their
       own transaction inside, and a refusal's audit event its own, outside it.
     """
-    from hoso.access.policies import dossier_write
-    from hoso.changes.models import ChangeSet, ChangeStatus
-    from hoso.changes.services import WRITING_ROLES
-    from hoso.people.models import Person
-
     report = archive_verify(path)
     pid = report.personal_id
     try:
@@ -81,7 +75,7 @@ def archive_import(*, acting_user: Any, path: Path) -> ArchiveImport:
                 f"Gói lưu trữ không qua kiểm tra ({len(report.problems)} lỗi); không tiếp nhận gì.",
                 problems=report.problems,
             )
-        if Person.objects.filter(personal_id=pid).exists():
+        if person_queryset().filter(personal_id=pid).exists():
             exists = refused(
                 "archive_person_exists",
                 f"Người có số định danh {pid} đã có hồ sơ trên hệ thống này; không gộp hồ sơ từ "
@@ -90,7 +84,7 @@ def archive_import(*, acting_user: Any, path: Path) -> ArchiveImport:
             )
             # Said only to who may open that dossier; anyone else gets the write gate's
             # `NotFound` (a protected dossier's existence is not told by an import).
-            dossier_write(acting_user, pid, "archive_import", WRITING_ROLES, refusal=exists)
+            dossier_write(acting_user, pid, Purpose.ARCHIVE_IMPORT, WRITING_ROLES, refusal=exists)
             raise exists
         if ChangeSet.objects.filter(
             personal_id=pid, creates_dossier=True, status=ChangeStatus.PROPOSED
@@ -105,11 +99,7 @@ def archive_import(*, acting_user: Any, path: Path) -> ArchiveImport:
         raise _refuse_import(acting_user, pid, error, Path(path)) from None
 
 
-def _import_verified(acting_user: Any, root: Path, report: ArchiveReport) -> ArchiveImport:
-    from hoso.catalog.selectors import codes
-    from hoso.changes.models import SourceKind
-    from hoso.changes.services import changeset_propose
-
+def _import_verified(acting_user: User, root: Path, report: ArchiveReport) -> ArchiveImport:
     doc = report.dossier or {}
     pid = report.personal_id
     versions = doc.get("versions") or []
@@ -140,7 +130,6 @@ def _import_verified(acting_user: Any, root: Path, report: ArchiveReport) -> Arc
                 source_kind=SourceKind.DECISION,
                 source_note=note,
             )
-            now = timezone.now()
             made: list[Component] = []
             by_old_id: dict[Any, Component] = {}
             for entry in entries:
@@ -153,51 +142,31 @@ def _import_verified(acting_user: Any, root: Path, report: ArchiveReport) -> Arc
                         "archive_changed_during_import",
                         f"Tệp {original['path']} đã thay đổi trong lúc tiếp nhận; không ghi gì.",
                     )
-                component = Component.objects.create(
+                component = component_restore(
+                    acting_user=acting_user,
                     personal_id=pid,
-                    kind=entry["kind"],
-                    title=str(entry.get("title") or "")[:300],
-                    section=str(entry.get("section") or "")[:40],
                     changeset=changeset,
-                    position=int(entry.get("position") or entry.get("sequence") or 0),
-                    sensitivity=str(entry.get("sensitivity") or "")[:32],
-                    status=ComponentStatus.RECEIVED,
-                    original_name=str(entry.get("original_name") or Path(original["path"]).name)[
-                        :200
-                    ],
-                    media_type=str(entry.get("media_type") or "")[:40],
-                    original_key=saved.key,
-                    original_sha256=saved.sha256,
-                    original_size=saved.size,
-                    uploaded_by=acting_user,
-                    uploaded_at=now,
-                )
-                PreservationEvent.objects.create(
-                    personal_id=pid,
-                    component=component,
-                    event_type=PreservationEventType.INGESTION,
-                    outcome=PreservationOutcome.SUCCESS,
+                    entry=entry,
+                    original_name=str(entry.get("original_name") or Path(original["path"]).name),
+                    stored=saved,
                     detail=(
                         f"Tiếp nhận bản gốc từ gói lưu trữ «{root.name}» (mã xuất "
                         f"{report.export_id}, tệp {original['path']}), SHA-256 {saved.sha256} "
                         "khớp giá trị trong gói."
-                    )[:1000],
-                    agent=acting_user.get_username(),
-                    at=now,
+                    ),
                 )
                 made.append(component)
                 by_old_id[entry.get("id")] = component
             for entry, component in zip(entries, made, strict=True):
                 newer = by_old_id.get(entry.get("superseded_by"))
                 if entry.get("superseded_by") is not None and newer is not None:
-                    component.superseded_by = newer
-                    component.save(update_fields=["superseded_by"])
+                    component_supersede(component=component, newer=newer)
             recorder.record(
                 user=acting_user,
                 action=AuditAction.ARCHIVE,
                 outcome=AuditOutcome.OK,
                 personal_id=pid,
-                purpose="archive_import",
+                purpose=Purpose.ARCHIVE_IMPORT,
                 detail={
                     "operation": "import",
                     "bag": root.name[:60],

@@ -14,16 +14,40 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from hoso.access import recorder
+from hoso.access.models import Role, User
+from hoso.access.policies import (
+    RANK,
+    DossierAccess,
+    active_grants,
+    dossier_access,
+    duty_covers,
+    people_scope,
+)
 from hoso.access.system import system_dossier
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
+from hoso.changes import selectors as change_selectors
+from hoso.changes.models import ApprovalSignature, DossierVersion
+from hoso.changes.signatures import approval_payload
 from hoso.core.errors import DomainError, NotFound, Problem
-from hoso.documents import premis
-from hoso.documents.archive.common import (
+from hoso.documents.errors import StorageError
+from hoso.documents.models import (
+    Component,
+    PreservationEvent,
+    PreservationEventType,
+    PreservationOutcome,
+    SignedResume,
+)
+from hoso.documents.resume_pdf import resume_sensitivity
+from hoso.documents.services.preservation import preservation_event_add
+from hoso.documents.storage import storage
+from hoso.exchange import premis
+from hoso.exchange.archive.common import (
     CHECKSUMS,
     DOSSIER_FILE,
     DOSSIER_FORMAT,
@@ -47,15 +71,9 @@ from hoso.documents.archive.common import (
     slug,
     write_new,
 )
-from hoso.documents.errors import StorageError
-from hoso.documents.models import (
-    Component,
-    PreservationEvent,
-    PreservationEventType,
-    PreservationOutcome,
-    SignedResume,
-)
-from hoso.documents.storage import storage
+from hoso.orgs.selectors import org_get
+from hoso.people.models import Person
+from hoso.people.selectors import person_queryset
 
 # --- Export -----------------------------------------------------------------------------------
 
@@ -95,37 +113,32 @@ def _target(output: Path, personal_id: str) -> Path:
     return target
 
 
-def _may_archive(acting_user: Any, access: Any) -> bool:
+def _may_archive(acting_user: User, access: DossierAccess) -> bool:
     """A records manager whose duty covers the person, or a written approval allowing export."""
-    from hoso.access.models import Role
-    from hoso.access.policies import duty_covers
-
     return duty_covers(
         acting_user, {Role.RECORDS_MANAGER}, access.person.current_unit.path
     ) or bool(access.can_export)
 
 
-def _archive_sensitivity(person: Any) -> str:
+def _archive_sensitivity(person: Person, acting_user: User) -> str:
     """The class an exporter needs: the highest of any field filled in the dossier now or in
     any of its versions (see `resume.resume_sensitivity`)."""
-    from hoso.access.policies import RANK
-    from hoso.changes import selectors as change_selectors
-    from hoso.documents.resume import resume_sensitivity
-    best = resume_sensitivity(system_dossier(purpose=Purpose.SYSTEM_ARCHIVE, person=person))
+    current = system_dossier(purpose=Purpose.SYSTEM_ARCHIVE, person=person, acting_user=acting_user)
+    best = resume_sensitivity(current)
     for version in change_selectors.versions(person.personal_id):
         found = resume_sensitivity(change_selectors.version_data(version))
         best = found if RANK[found] > RANK[best] else best
     return best
 
 
-def _deny(acting_user: Any, personal_id: str, reason: str, **detail: Any) -> NotFound:
+def _deny(acting_user: User, personal_id: str, reason: str, **detail: Any) -> NotFound:
     with transaction.atomic():
         recorder.record(
             user=acting_user,
             action=AuditAction.ARCHIVE,
             outcome=AuditOutcome.DENY,
             personal_id=personal_id,
-            purpose="archive",
+            purpose=Purpose.ARCHIVE,
             detail={"reason": reason, **detail},
         )
     return NotFound()
@@ -197,7 +210,7 @@ def _event_rows(pid: str) -> Iterator[PreservationEvent]:
 
 def archive_export(
     *,
-    acting_user: Any,
+    acting_user: User,
     personal_id: str,
     output: Path,
     bag_count: str = "1 of 1",
@@ -206,7 +219,7 @@ def archive_export(
     """Write the archival bag of one person into `<output>/<personal_id>/`.
 
     Invariants:
-    - the gate `dossier_access(…, purpose="archive")` is asked first (audited); then only a
+    - the gate `dossier_access(…, purpose=Purpose.ARCHIVE)` is asked first (audited); then only a
       records manager whose duty covers the person, or a holder of a written approval that
       allows export, may go on; anyone else gets the same 404 as for a missing person, and the
       refusal is audited;
@@ -221,13 +234,11 @@ def archive_export(
     Not one transaction as a whole: refusals must stay audited.
     """
     output = _output_dir(output)
-    from hoso.access.policies import dossier_access
-
-    access = dossier_access(acting_user, str(personal_id), purpose="archive")
+    access = dossier_access(acting_user, str(personal_id), purpose=Purpose.ARCHIVE)
     pid = access.person.personal_id
     if not _may_archive(acting_user, access):
         raise _deny(acting_user, pid, "not_records_manager_or_export_grant")
-    if not access.can_see_document(_archive_sensitivity(access.person)):
+    if not access.can_see_document(_archive_sensitivity(access.person, acting_user)):
         # The bag holds every field of every version in clear: all or nothing (R-FIELD-CLASS).
         raise _deny(acting_user, pid, "fields_above_ceiling")
     if not PERSONAL_ID.fullmatch(pid):  # a stored id is always 12 digits; never a path
@@ -250,12 +261,10 @@ def archive_export(
 
 
 def _build(
-    acting_user: Any, person: Any, partial: Path, target: Path, bag_count: str, group: str
+    acting_user: User, person: Any, partial: Path, target: Path, bag_count: str, group: str
 ) -> ArchiveExport:
-    import bagit
+    import bagit  # heavy: loaded only when a bag is written
 
-    from hoso.changes.models import ApprovalSignature, DossierVersion
-    from hoso.changes.signatures import approval_payload
     pid = person.personal_id
     export_id = "LT" + secrets.token_hex(8).upper()
     now = timezone.now()
@@ -264,9 +273,7 @@ def _build(
     events = package.events
 
     # dossier.json: the current dossier and every version, each approval with what it signed.
-    current = system_dossier(
-        purpose=Purpose.SYSTEM_ARCHIVE, person=person, acting_user=acting_user
-    )
+    current = system_dossier(purpose=Purpose.SYSTEM_ARCHIVE, person=person, acting_user=acting_user)
     signatures = {
         s.version_id: s
         for s in ApprovalSignature.objects.filter(version__personal_id=pid).select_related(
@@ -479,10 +486,9 @@ def _build(
         f"{len(versions)} phiên bản, {len(component_entries)} thành phần, "
         f"{len(resume_entries)} sơ yếu lý lịch."
     )
-    capture = PreservationEvent.objects.create(
+    capture = preservation_event_add(
         personal_id=pid,
         event_type=PreservationEventType.CAPTURE,
-        outcome=PreservationOutcome.SUCCESS,
         detail=capture_detail,
         agent=username,
         at=now,
@@ -568,7 +574,7 @@ def _build(
         action=AuditAction.ARCHIVE,
         outcome=AuditOutcome.OK,
         personal_id=pid,
-        purpose="archive",
+        purpose=Purpose.ARCHIVE,
         detail={
             "operation": "export",
             "export_id": export_id,
@@ -613,8 +619,6 @@ def _validation_event(
 
 
 def _agents(events: list[premis.PremisEvent]) -> tuple[premis.PremisAgent, ...]:
-    from django.contrib.auth import get_user_model
-
     names = sorted({a for e in events for a in e.agents})
     people = {
         u.username: u
@@ -634,7 +638,7 @@ def _agents(events: list[premis.PremisEvent]) -> tuple[premis.PremisAgent, ...]:
 
 def archive_export_unit(
     *,
-    acting_user: Any,
+    acting_user: User,
     unit_code: str,
     output: Path,
     progress: Callable[[str], None] | None = None,
@@ -648,14 +652,8 @@ def archive_export_unit(
     it (whole or not at all); a person whose bag fails is listed with the reason and the others
     go on; people of the subtree the user may not open are counted, never named.
     """
-    from hoso.access.models import Role
-    from hoso.access.policies import active_grants, duty_covers, people_scope
-    from hoso.orgs.models import Organization
-    from hoso.people.models import Person
-    from hoso.people.selectors import person_queryset
-
     output = _output_dir(output)
-    unit = Organization.objects.filter(code=unit_code).first()
+    unit = org_get(str(unit_code))
     allowed = unit is not None and (
         duty_covers(acting_user, {Role.RECORDS_MANAGER}, unit.path)
         or any(
@@ -672,7 +670,7 @@ def archive_export_unit(
             "archive_target_not_empty",
             f"Thư mục «{output}» đã có nội dung; xuất theo đơn vị cần một thư mục mới hoặc trống.",
         )
-    subtree = Person.objects.filter(current_unit__path__startswith=unit.path)
+    subtree = person_queryset().filter(current_unit__path__startswith=unit.path)
     people = list(
         person_queryset()
         .filter(people_scope(acting_user))

@@ -4,7 +4,8 @@ The export id is looked for, in order, in the file's metadata (Info `/HosoExport
 `hoso:ExportId`), in its visible text (`pdftotext`: the stamp says "Mã bản sao: …"), and
 finally the file's SHA-256 is looked up among served copies. A file that is exactly a stored
 signed résumé (its seal stripped by cutting the last revision off) is named too, with every
-copy served from it. Every lookup is audited (SYSTEM, operation "trace_leak").
+copy served from it. Every lookup is audited (SYSTEM, operation "trace_leak") by
+`services.trace.leak_trace`.
 """
 
 from __future__ import annotations
@@ -17,11 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
-from hoso.access import recorder
-from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.documents import stamping
 from hoso.documents.models import Component, ServedCopy, SignedResume
 
@@ -49,7 +47,7 @@ class Trace:
 
 
 def _metadata_id(content: bytes) -> str | None:
-    import pikepdf
+    import pikepdf  # heavy; only a trace needs it here
 
     try:
         with pikepdf.open(io.BytesIO(content)) as pdf:
@@ -178,24 +176,3 @@ def trace_lines(trace: Trace) -> list[str]:
         f"Hồ sơ của số định danh: {trace.component.personal_id}; tài liệu "
         f"«{trace.component.title}» (số {trace.component.pk}).",
     ]
-
-
-def leak_trace(*, acting_user: Any, content: bytes, source_name: str = "") -> Trace | None:
-    """Trace `content` and audit the lookup (SYSTEM, operation "trace_leak")."""
-    trace = trace_file(content)
-    with transaction.atomic():
-        recorder.record(
-            user=acting_user,
-            action=AuditAction.SYSTEM,
-            outcome=AuditOutcome.OK,
-            personal_id=trace.personal_id if trace else "",
-            purpose="trace_leak",
-            detail={
-                "operation": "trace_leak",
-                "file": source_name[:200],
-                "sha256": hashlib.sha256(content).hexdigest(),
-                "found_by": trace.found_by if trace else None,
-                "export_id": trace.export_id if trace else None,
-            },
-        )
-    return trace
