@@ -8,9 +8,15 @@ import pytest
 from django.db import connection
 
 from conftest import dossier, employee_account
-from hoso.changes import selectors
 from hoso.changes.models import ChangeSet, ChangeStatus, DossierVersion
-from hoso.changes.services import changeset_approve, changeset_propose, changeset_reject
+from hoso.changes.selectors import changesets as changeset_selectors
+from hoso.changes.selectors import versions as selectors
+from hoso.changes.services.changesets import (
+    changeset_approve,
+    changeset_propose,
+    changeset_reject,
+    current_data,
+)
 from hoso.core.errors import NotFound, ValidationFailed
 from hoso.people.models import Person, Training
 
@@ -40,7 +46,7 @@ def test_a_proposal_changes_nothing_until_another_person_approves(personas, make
     person = make_dossier()
     proposal = propose(personas, person)
     assert Training.objects.filter(person=person).count() == 1
-    changes = selectors.proposal_diff(proposal, selectors_current(person))
+    changes = changeset_selectors.proposal_diff(proposal, selectors_current(person))
     assert {(c.section, c.row, c.field) for c in changes} >= {("training", 1, "institution")}
     version = changeset_approve(acting_user=personas["quanly"], changeset_id=proposal.pk)
     assert Training.objects.filter(person=person).count() == 2
@@ -54,9 +60,7 @@ def test_a_proposal_changes_nothing_until_another_person_approves(personas, make
 
 
 def selectors_current(person):
-    from hoso.changes.services import current_data
-
-    return current_data(person.personal_id)
+    return current_data(person.personal_id, acting_user=None)
 
 
 def test_every_version_is_kept_and_any_two_compare(personas, make_dossier):

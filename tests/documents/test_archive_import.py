@@ -18,7 +18,7 @@ from django.db import transaction
 
 from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
 from hoso.changes.models import ChangeSet, ChangeStatus
-from hoso.changes.services import changeset_approve
+from hoso.changes.services.changesets import changeset_approve
 from hoso.core.errors import ValidationFailed
 from hoso.documents.archive import archive_export, archive_import, archive_verify
 from hoso.documents.errors import DocumentRefused

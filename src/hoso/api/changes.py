@@ -1,5 +1,5 @@
 """/api/v1/decisions and /api/v1/obligations: personnel decisions and the deadlines to enter
-them (thin: parse, call `hoso.changes.decisions` / `obligations`, render).
+them (thin: parse, call `hoso.changes.services` / `selectors`, render).
 
 Reading goes through the access gate: a decision is shown only to someone who may open its
 person's dossier (`policies.dossier_access`, audited), and its parameters only when every
@@ -22,12 +22,14 @@ from hoso.access import policies, recorder
 from hoso.access.models import User
 from hoso.api.params import PAGE_SIZE_MAX, IsoDate, ObjectId, OptPageSize, Page, responses
 from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.calendar import selectors as calendar_selectors
 from hoso.calendar.choices import ObligationStatusChoices
 from hoso.calendar.engine import Calendar
 from hoso.catalog.selectors import name_of
-from hoso.changes import decisions, obligations
 from hoso.changes.models import Obligation, PersonnelDecision
+from hoso.changes.selectors import decisions, obligations
+from hoso.changes.services.decisions import decision_register
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.orgs.selectors import org_get
 from hoso.people.sections import BY_KEY
@@ -202,7 +204,7 @@ def _decision(
     summary="Đăng ký quyết định nhân sự và đề xuất cập nhật hồ sơ theo quyết định",
 )
 def decision_create(request: HttpRequest, body: DecisionIn) -> Status:
-    decision = decisions.decision_register(acting_user=request.user, **body.dict())
+    decision = decision_register(acting_user=request.user, **body.dict())
     # The registrant gave the parameters themself: they are shown back in full.
     return Status(201, _decision(decision))
 
@@ -258,7 +260,7 @@ def obligation_list(request: HttpRequest, params: Query[ObligationParams]) -> di
         user=request.user,
         action=AuditAction.SEARCH,
         outcome=AuditOutcome.ALLOW,
-        purpose="obligations",
+        purpose=Purpose.OBLIGATIONS,
         detail={
             "query": {k: v for k, v in params.dict().items() if v not in (None, "")},
             "shown": [o.personal_id for o in page],

@@ -465,9 +465,9 @@ def _receipt_days(today: date) -> dict[str, list[date]]:
     """Receipt days (most recent first) by where a decision received then stands today:
     overdue, due soon, later (its 10-working-day deadline counted on the real calendar)."""
     from hoso.calendar import selectors as calendar_selectors
-    from hoso.changes.obligations import _soon_limit, deadline
+    from hoso.changes.selectors.obligations import deadline, soon_limit
 
-    soon = _soon_limit(today, calendar_selectors.calendar())
+    soon = soon_limit(today, calendar_selectors.calendar())
     days: dict[str, list[date]] = {"overdue": [], "due_soon": [], "later": []}
     for back in range(0, 45):
         start = today - timedelta(days=back)
@@ -544,7 +544,7 @@ def _work(today: date, out: TextIO) -> None:
     registered by the clerk (overdue, due soon, later, entered on time or late), paper-based
     proposals (pending, approved, rejected), discrepancies reported by the leader (open, and
     resolved by the records manager). Only when this run created the people."""
-    from hoso.changes import decisions, discrepancies, services
+    from hoso.changes.services import changesets, decisions, discrepancies
 
     plan = WORK
     clerk = User.objects.get(username="nhaplieu")
@@ -589,7 +589,7 @@ def _work(today: date, out: TextIO) -> None:
             if bucket.startswith("done") and decision.changeset_id:
                 decided.append((bucket, decision.changeset_id))
     for _bucket, changeset_id in decided:
-        services.changeset_approve(acting_user=manager, changeset_id=changeset_id, today=today)
+        changesets.changeset_approve(acting_user=manager, changeset_id=changeset_id, today=today)
     outcomes = ["pending"] * plan.pending + ["approved"] * plan.approved
     outcomes += ["rejected"] * plan.rejected
     for n, outcome in enumerate(outcomes):
@@ -597,7 +597,7 @@ def _work(today: date, out: TextIO) -> None:
         if pid is None:
             break
         operations, note = PROPOSALS[n % len(PROPOSALS)]
-        changeset = services.changeset_propose(
+        changeset = changesets.changeset_propose(
             acting_user=clerk,
             personal_id=pid,
             operations=json.loads(json.dumps(operations).replace("{n:05d}", f"{n:05d}")),
@@ -607,9 +607,11 @@ def _work(today: date, out: TextIO) -> None:
             today=today,
         )
         if outcome == "approved":
-            services.changeset_approve(acting_user=manager, changeset_id=changeset.pk, today=today)
+            changesets.changeset_approve(
+                acting_user=manager, changeset_id=changeset.pk, today=today
+            )
         elif outcome == "rejected":
-            services.changeset_reject(
+            changesets.changeset_reject(
                 acting_user=manager,
                 changeset_id=changeset.pk,
                 reason=REJECTIONS[n % len(REJECTIONS)],
@@ -834,7 +836,7 @@ def demo_figures(today: date | None = None) -> dict[str, str]:
     test compares the two after a default setup, so the README cannot drift)."""
     from hoso.access.models import AccessGrant
     from hoso.changes.models import ChangeSet, ChangeStatus, Discrepancy, DiscrepancyStatus
-    from hoso.changes.obligations import obligations_list
+    from hoso.changes.selectors.obligations import obligations_list
     from hoso.documents.models import Component, SignedResume
     from hoso.orgs.selectors import quota_usage
 

@@ -5,8 +5,9 @@ decision, `extract_fields` reads a few key fields (full name, birth date, person
 card number, decision number and date). `component_check` compares them with the e-dossier
 and records each difference as a `ConsistencyFinding` **proposed** to a person: OCR misreads,
 so a finding is never a discrepancy by itself. A person who may see the scan confirms it
-(`finding_confirm`: it becomes a discrepancy report through `hoso.changes.discrepancies`, with
-its freeze of paper-based approvals) or dismisses it with a reason (`finding_dismiss`).
+(`finding_confirm`: it becomes a discrepancy report through
+`hoso.changes.services.discrepancies`, with its freeze of paper-based approvals) or dismisses it
+with a reason (`finding_dismiss`).
 
 Reading is deliberately forgiving and comparing deliberately cautious:
 - labels are matched without diacritics, case or extra spaces, and values are cut out of the
@@ -35,8 +36,8 @@ from hoso.access.system import system_dossier
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import name_of
-from hoso.changes import discrepancies
 from hoso.changes.models import Discrepancy, PersonnelDecision
+from hoso.changes.services import discrepancies
 from hoso.core.dates import vn
 from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.core.text import clean_name, normalize
@@ -607,7 +608,7 @@ def evidence_text(finding: ConsistencyFinding, note: str = "") -> str:
 
 def finding_confirm(*, acting_user: Any, finding_id: int, note: str = "") -> Discrepancy:
     """Confirm a proposed finding: it becomes a discrepancy report on the dossier (with the
-    freeze of paper-based approvals of its section, `hoso.changes.discrepancies`).
+    freeze of paper-based approvals of its section, `hoso.changes.selectors.discrepancies`).
 
     Invariants: the gate first, outside the write transaction so that a denial stays audited
     (`NotFound` alike for a missing finding, a dossier the user may not open and a scan or

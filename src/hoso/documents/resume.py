@@ -2,9 +2,10 @@
 PDF/A-2b, signed (PAdES) by the records manager, stored as signed (R-DIGITIZE, R-CORRECT).
 
 **Which version.** The résumé of "now" is rendered from the latest `DossierVersion`; "as of a
-day" from the version in force at the end of that day (`changes.selectors.version_as_of`). A
-dossier that no approval has versioned yet (created by import or seeding) has one state, its
-live tables, numbered version 0 here and in force from the day it was created.
+day" from the version in force at the end of that day
+(`changes.selectors.versions.version_as_of`). A dossier that no approval has versioned yet
+(created by import or seeding) has one state, its live tables, numbered version 0 here and in
+force from the day it was created.
 
 **What is signed.** WeasyPrint renders the form (A4, Liberation Serif embedded, PDF/A-2b).
 Before signing, an empty visible signature field `stamping.STAMP_FIELD` is added in the top
@@ -33,7 +34,7 @@ from hoso.access.system import system_dossier
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import name_of
-from hoso.changes import selectors as change_selectors
+from hoso.changes.selectors import versions as change_selectors
 from hoso.core.dates import today as local_today
 from hoso.core.dates import vn
 from hoso.documents.errors import DocumentRefused

@@ -109,7 +109,7 @@ def _archive_sensitivity(person: Any) -> str:
     """The class an exporter needs: the highest of any field filled in the dossier now or in
     any of its versions (see `resume.resume_sensitivity`)."""
     from hoso.access.policies import RANK
-    from hoso.changes import selectors as change_selectors
+    from hoso.changes.selectors import versions as change_selectors
     from hoso.documents.resume import resume_sensitivity
     best = resume_sensitivity(system_dossier(purpose=Purpose.SYSTEM_ARCHIVE, person=person))
     for version in change_selectors.versions(person.personal_id):

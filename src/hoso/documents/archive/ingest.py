@@ -69,7 +69,7 @@ def archive_import(*, acting_user: Any, path: Path) -> ArchiveImport:
     """
     from hoso.access.policies import dossier_write
     from hoso.changes.models import ChangeSet, ChangeStatus
-    from hoso.changes.services import WRITING_ROLES
+    from hoso.changes.services.changesets import WRITING_ROLES
     from hoso.people.models import Person
 
     report = archive_verify(path)
@@ -108,7 +108,7 @@ def archive_import(*, acting_user: Any, path: Path) -> ArchiveImport:
 def _import_verified(acting_user: Any, root: Path, report: ArchiveReport) -> ArchiveImport:
     from hoso.catalog.selectors import codes
     from hoso.changes.models import SourceKind
-    from hoso.changes.services import changeset_propose
+    from hoso.changes.services.changesets import changeset_propose
 
     doc = report.dossier or {}
     pid = report.personal_id
