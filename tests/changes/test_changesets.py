@@ -233,3 +233,28 @@ def test_two_approvers_at_once_apply_exactly_once(orgs_committed, personas_commi
     assert sorted(results) == ["already_decided", "applied"]
     assert DossierVersion.objects.filter(personal_id=person.personal_id).count() == 2
     assert json.loads(ChangeSet.objects.get(pk=proposal.pk).operations)
+
+
+def test_the_reviewer_sees_the_proposal_from_their_own_decision_masked_alike(
+    personas, make_dossier
+):
+    """`changeset_diff` builds both sides from the reader's `DossierAccess`: a field above
+    their ceiling is a change without values on either side, and no system read is made."""
+    from hoso.access.policies import dossier_access
+    from hoso.audit.models import AuditAction, AuditEvent
+
+    person = make_dossier()
+    values = {"phone": "0987654321", "current_residence": "Số 9 Tràng Tiền"}
+    proposal = propose(personas, person, [{"op": "set", "section": "identity", "values": values}])
+    system_reads = AuditEvent.objects.filter(action=AuditAction.DOSSIER_SYSTEM_READ).count()
+    leader = dossier_access(personas["lanhdao"], person.personal_id, purpose="changeset_review")
+    assert not leader.can_see("identity.phone") and leader.can_see("identity.current_residence")
+    changes = {c.field: c for c in changeset_selectors.changeset_diff(leader, proposal)}
+    assert (changes["phone"].before, changes["phone"].after) == (None, None)
+    assert changes["current_residence"].after == "Số 9 Tràng Tiền"
+    manager = dossier_access(personas["quanly"], person.personal_id, purpose="changeset_review")
+    full = {c.field: c for c in changeset_selectors.changeset_diff(manager, proposal)}
+    assert full["phone"].after == "0987654321" and full["phone"].before
+    assert AuditEvent.objects.filter(action=AuditAction.DOSSIER_SYSTEM_READ).count() == (
+        system_reads
+    )

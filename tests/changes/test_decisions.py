@@ -8,7 +8,6 @@ from django.db import connection
 from django.test import Client
 
 from hoso.access.services import token_create
-from hoso.catalog.selectors import codes
 from hoso.changes import effects
 from hoso.changes.models import ChangeSet, ChangeStatus, Obligation, PersonnelDecision
 from hoso.changes.services.changesets import changeset_approve, changeset_reject, current_data
@@ -59,15 +58,6 @@ def refused(call, code):
 
 
 # --- The registry --------------------------------------------------------------------------------
-
-
-def test_every_catalog_decision_type_has_an_effect_or_is_record_only(db):
-    catalog = codes("decision_type")
-    missing = catalog - set(effects.EFFECTS) - set(effects.RECORD_ONLY)
-    assert not missing, f"Loại quyết định chưa có hàm tác động: {sorted(missing)}"
-    assert not set(effects.EFFECTS) - catalog, "hàm tác động cho mã không có trong danh mục"
-    assert not set(effects.EFFECTS) & set(effects.RECORD_ONLY)
-    assert all(reason.strip() for reason in effects.RECORD_ONLY.values())
 
 
 def test_a_record_only_type_is_kept_without_a_change_or_a_duty(personas, make_dossier, monkeypatch):
