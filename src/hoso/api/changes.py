@@ -14,12 +14,10 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from hoso.access import policies, recorder
-from hoso.access.models import User
 from hoso.api.params import PAGE_SIZE_MAX, IsoDate, ObjectId, OptPageSize, Page, responses
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
@@ -248,9 +246,7 @@ def obligation_list(request: HttpRequest, params: Query[ObligationParams]) -> di
     size = min(params.page_size or settings.HOSO_PAGE_SIZE, PAGE_SIZE_MAX)
     scope = obligations.obligation_scope(request.user)
     if params.officer:
-        # An unknown account name selects nothing (no oracle of account names).
-        officer = User.objects.filter(username=params.officer).first()
-        scope &= Q(officer=officer) if officer is not None else Q(pk__in=[])
+        scope &= obligations.officer_q(params.officer)
     qs = obligations.obligations_list(scope=scope, **filters)
     start = (params.page - 1) * size
     page = list(qs[start : start + size])

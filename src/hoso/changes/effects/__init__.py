@@ -9,11 +9,11 @@ The registry `EFFECTS` below maps codes of the ``decision_type`` catalog to a fu
 `data` the dossier as it is now (plain data, read by the system reader), `params`
 what the decision says beyond its header (the new unit, the post, the discipline form…). The
 result is a list of change-set operations (`hoso.changes.operations`) that
-`hoso.changes.decisions.decision_register` proposes: nothing is written here. Every number with
-a legal source — coefficients, step intervals, restriction periods, the early-raise limit —
-is read from the catalogs, never written in these files. The effects live by decision group
-(`training`, `posts`, `moves`, `leaving`, `salary`, `evaluation`, `discipline`, `history`),
-what they share in `common`.
+`hoso.changes.services.decisions.decision_register` proposes: nothing is written here. Every
+number with a legal source — coefficients, step intervals, restriction periods, the
+early-raise limit — is read from the catalogs, never written in these files. The effects
+live by decision group (`training`, `posts`, `moves`, `leaving`, `salary`, `evaluation`,
+`discipline`, `history`), what they share in `common`.
 
 A catalog type may instead be listed in `RECORD_ONLY`, with the reason: such a decision is
 registered and kept but proposes no change. `tests/changes/test_effects_registry.py` fails

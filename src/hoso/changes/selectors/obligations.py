@@ -25,7 +25,7 @@ from django.db.models import Case, Count, DateTimeField, F, Q, QuerySet, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from hoso.access.models import Role
+from hoso.access.models import Role, User
 from hoso.access.policies import active_assignments, people_scope
 from hoso.calendar import selectors as calendar_selectors
 from hoso.calendar.engine import (
@@ -131,7 +131,7 @@ def status_of(
     )
 
 
-def obligation_scope(user: Any) -> Q:
+def obligation_scope(user: User) -> Q:
     """The obligations `user` may list (deny by default): those of the people in their scope
     (`people_scope`), and, for a clerk or records manager, those of dossiers not yet created
     whose unit lies in their duty's subtree (their own pending work)."""
@@ -141,6 +141,13 @@ def obligation_scope(user: Any) -> Q:
         if duty.role in WRITING_ROLES and duty.organization is not None:
             allowed |= unborn & Q(unit__path__startswith=duty.organization.path)
     return allowed
+
+
+def officer_q(username: str) -> Q:
+    """The obligations of the officer with this account name; an unknown name selects nothing
+    (no oracle of account names)."""
+    officer = User.objects.filter(username=username).first()
+    return Q(officer=officer) if officer is not None else Q(pk__in=[])
 
 
 def _annotated(qs: QuerySet[Obligation]) -> QuerySet[Obligation]:
@@ -184,7 +191,7 @@ def obligations_list(
     *,
     scope: Q,
     unit: Organization | None = None,
-    officer: Any = None,
+    officer: User | None = None,
     status: str = "",
     today: date | None = None,
 ) -> QuerySet[Obligation]:
@@ -202,7 +209,11 @@ def obligations_list(
 
 
 def overdue(
-    *, scope: Q, unit: Organization | None = None, officer: Any = None, today: date | None = None
+    *,
+    scope: Q,
+    unit: Organization | None = None,
+    officer: User | None = None,
+    today: date | None = None,
 ) -> QuerySet[Obligation]:
     return obligations_list(
         scope=scope, unit=unit, officer=officer, status=ObligationStatus.OVERDUE, today=today
@@ -210,7 +221,11 @@ def overdue(
 
 
 def due_soon(
-    *, scope: Q, unit: Organization | None = None, officer: Any = None, today: date | None = None
+    *,
+    scope: Q,
+    unit: Organization | None = None,
+    officer: User | None = None,
+    today: date | None = None,
 ) -> QuerySet[Obligation]:
     return obligations_list(
         scope=scope, unit=unit, officer=officer, status=ObligationStatus.DUE_SOON, today=today
