@@ -1,5 +1,4 @@
-"""Registering personnel decisions and reading them back (R-10D-DECISION, R-LIVE,
-R-APPOINT-SAFE).
+"""Registering personnel decisions (R-10D-DECISION, R-LIVE, R-APPOINT-SAFE).
 
 A clerk registers the decision received from a competent authority; its effects
 (`hoso.changes.effects`) become a change set proposed with source "decision", which a records
