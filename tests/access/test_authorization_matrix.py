@@ -431,8 +431,8 @@ def protected(personas, make_dossier, orgs, settings, tmp_path_factory):
 
     from hoso.access.models import Role
     from hoso.access.services import role_assign, user_create
-    from hoso.changes.discrepancies import discrepancy_report
-    from hoso.changes.services import changeset_propose
+    from hoso.changes.services.changesets import changeset_propose
+    from hoso.changes.services.discrepancies import discrepancy_report
     from hoso.documents.models import ConsistencyFinding
     from hoso.documents.services.components import component_add
 

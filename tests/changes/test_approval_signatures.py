@@ -16,7 +16,7 @@ from hoso.access.models import Role
 from hoso.access.services import role_assign, user_create
 from hoso.changes import signatures
 from hoso.changes.models import ApprovalSignature, ChangeSet, ChangeStatus, DossierVersion
-from hoso.changes.services import changeset_approve, changeset_propose
+from hoso.changes.services.changesets import changeset_approve, changeset_propose
 from hoso.core.errors import NotFound, ValidationFailed
 from hoso.people.models import Training
 

@@ -8,9 +8,15 @@ import pytest
 from django.db import connection
 
 from conftest import dossier, employee_account
-from hoso.changes import selectors
 from hoso.changes.models import ChangeSet, ChangeStatus, DossierVersion
-from hoso.changes.services import changeset_approve, changeset_propose, changeset_reject
+from hoso.changes.selectors import changesets as changeset_selectors
+from hoso.changes.selectors import versions as selectors
+from hoso.changes.services.changesets import (
+    changeset_approve,
+    changeset_propose,
+    changeset_reject,
+    current_data,
+)
 from hoso.core.errors import NotFound, ValidationFailed
 from hoso.people.models import Person, Training
 
@@ -40,7 +46,7 @@ def test_a_proposal_changes_nothing_until_another_person_approves(personas, make
     person = make_dossier()
     proposal = propose(personas, person)
     assert Training.objects.filter(person=person).count() == 1
-    changes = selectors.proposal_diff(proposal, selectors_current(person))
+    changes = changeset_selectors.proposal_diff(proposal, selectors_current(person))
     assert {(c.section, c.row, c.field) for c in changes} >= {("training", 1, "institution")}
     version = changeset_approve(acting_user=personas["quanly"], changeset_id=proposal.pk)
     assert Training.objects.filter(person=person).count() == 2
@@ -54,9 +60,7 @@ def test_a_proposal_changes_nothing_until_another_person_approves(personas, make
 
 
 def selectors_current(person):
-    from hoso.changes.services import current_data
-
-    return current_data(person.personal_id)
+    return current_data(person.personal_id, acting_user=None)
 
 
 def test_every_version_is_kept_and_any_two_compare(personas, make_dossier):
@@ -229,3 +233,28 @@ def test_two_approvers_at_once_apply_exactly_once(orgs_committed, personas_commi
     assert sorted(results) == ["already_decided", "applied"]
     assert DossierVersion.objects.filter(personal_id=person.personal_id).count() == 2
     assert json.loads(ChangeSet.objects.get(pk=proposal.pk).operations)
+
+
+def test_the_reviewer_sees_the_proposal_from_their_own_decision_masked_alike(
+    personas, make_dossier
+):
+    """`changeset_diff` builds both sides from the reader's `DossierAccess`: a field above
+    their ceiling is a change without values on either side, and no system read is made."""
+    from hoso.access.policies import dossier_access
+    from hoso.audit.models import AuditAction, AuditEvent
+
+    person = make_dossier()
+    values = {"phone": "0987654321", "current_residence": "Số 9 Tràng Tiền"}
+    proposal = propose(personas, person, [{"op": "set", "section": "identity", "values": values}])
+    system_reads = AuditEvent.objects.filter(action=AuditAction.DOSSIER_SYSTEM_READ).count()
+    leader = dossier_access(personas["lanhdao"], person.personal_id, purpose="changeset_review")
+    assert not leader.can_see("identity.phone") and leader.can_see("identity.current_residence")
+    changes = {c.field: c for c in changeset_selectors.changeset_diff(leader, proposal)}
+    assert (changes["phone"].before, changes["phone"].after) == (None, None)
+    assert changes["current_residence"].after == "Số 9 Tràng Tiền"
+    manager = dossier_access(personas["quanly"], person.personal_id, purpose="changeset_review")
+    full = {c.field: c for c in changeset_selectors.changeset_diff(manager, proposal)}
+    assert full["phone"].after == "0987654321" and full["phone"].before
+    assert AuditEvent.objects.filter(action=AuditAction.DOSSIER_SYSTEM_READ).count() == (
+        system_reads
+    )

@@ -10,10 +10,12 @@ from django.test import Client
 from hoso.access.services import token_create
 from hoso.calendar.engine import ObligationStatus
 from hoso.calendar.selectors import calendar
-from hoso.changes import obligations, selectors
-from hoso.changes.decisions import decision_register
 from hoso.changes.models import ChangeStatus, DossierVersion, Obligation
-from hoso.changes.services import changeset_approve
+from hoso.changes.selectors import obligations
+from hoso.changes.selectors import versions as selectors
+from hoso.changes.services import obligations as obligation_services
+from hoso.changes.services.changesets import changeset_approve
+from hoso.changes.services.decisions import decision_register
 from hoso.core.dates import today as local_today
 from hoso.core.errors import ValidationFailed
 from hoso.people.models import Person
@@ -54,7 +56,7 @@ def test_an_appointment_entered_in_time_is_done_on_time_and_kept_in_history(pers
     assert obligations.status_of(duty) == ObligationStatus.DONE
     # The hook the approval calls stores the moment; the status does not change.
     decision.changeset.refresh_from_db()
-    obligations.obligations_mark_done_for_changeset(decision.changeset)
+    obligation_services.obligations_mark_done_for_changeset(changeset=decision.changeset)
     duty.refresh_from_db()
     assert duty.done_at == decision.changeset.reviewed_at
     assert obligations.status_of(duty) == ObligationStatus.DONE

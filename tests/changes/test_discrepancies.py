@@ -4,8 +4,6 @@ until a records manager verifies it with a signature, then 5 working days to cor
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import date
 
 import pytest
@@ -13,15 +11,18 @@ import pytest
 from hoso.access.models import Role
 from hoso.access.services import role_assign, user_create
 from hoso.audit.models import AuditEvent
-from hoso.changes import discrepancies
-from hoso.changes.discrepancies import (
-    discrepancy_report,
-    discrepancy_resolve,
-    discrepancy_verify,
-    open_discrepancies,
+from hoso.changes.models import (
+    ChangeSet,
+    ChangeStatus,
+    Discrepancy,
+    DiscrepancyStatus,
+    Obligation,
 )
-from hoso.changes.models import ChangeSet, ChangeStatus, Discrepancy, DiscrepancyStatus
-from hoso.changes.services import changeset_approve, changeset_propose
+from hoso.changes.selectors import discrepancies
+from hoso.changes.selectors.discrepancies import discrepancy_verify, open_discrepancies
+from hoso.changes.services import discrepancies as discrepancy_services
+from hoso.changes.services.changesets import changeset_approve, changeset_propose
+from hoso.changes.services.discrepancies import discrepancy_report, discrepancy_resolve
 from hoso.core.errors import NotFound, ValidationFailed
 from hoso.people.models import Training
 
@@ -204,11 +205,11 @@ def test_a_signed_verification_lifts_the_freeze_and_verifies(personas, make_doss
 
 
 def test_verification_opens_the_obligation_to_correct(personas, make_dossier, monkeypatch):
-    """The call to the obligations module (written alongside) as this module makes it."""
+    """The call to the obligations service as this module makes it."""
     calls = []
-    module = types.ModuleType("hoso.changes.obligations")
-    module.obligation_open = lambda **kw: calls.append(kw)
-    monkeypatch.setitem(sys.modules, "hoso.changes.obligations", module)
+    monkeypatch.setattr(
+        discrepancy_services, "obligation_open", lambda **kw: calls.append(kw) or Obligation()
+    )
     person = make_dossier()
     found = report(personas, person)
     discrepancy_resolve(
@@ -225,14 +226,12 @@ def test_verification_opens_the_obligation_to_correct(personas, make_dossier, mo
             "source": f"discrepancy:{found.pk}",
             "unit": person.current_unit,
             "officer": None,
+            "acting_user": personas["quanly"],
         }
     ]
 
 
-def test_verification_opens_a_real_obligation_when_installed(personas, make_dossier):
-    pytest.importorskip("hoso.changes.obligations")
-    from django.apps import apps
-
+def test_verification_opens_a_real_obligation(personas, make_dossier):
     person = make_dossier()
     found = report(personas, person)
     discrepancy_resolve(
@@ -241,7 +240,7 @@ def test_verification_opens_a_real_obligation_when_installed(personas, make_doss
         note="Đúng.",
         today=date(2026, 11, 20),  # a Friday
     )
-    duty = apps.get_model("changes", "Obligation").objects.get(source=f"discrepancy:{found.pk}")
+    duty = Obligation.objects.get(source=f"discrepancy:{found.pk}")
     assert (duty.kind, duty.personal_id, duty.unit_id, duty.start_date) == (
         "fix_discrepancy",
         person.personal_id,

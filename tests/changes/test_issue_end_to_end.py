@@ -9,10 +9,12 @@ import pytest
 from test_approval_signatures import OPENSSL, openssl_verify  # one independent check
 
 from hoso.calendar.engine import ObligationStatus
-from hoso.changes import obligations, selectors, signatures
-from hoso.changes.decisions import decision_register
+from hoso.changes import signatures
 from hoso.changes.models import Obligation
-from hoso.changes.services import changeset_approve
+from hoso.changes.selectors import obligations
+from hoso.changes.selectors import versions as selectors
+from hoso.changes.services.changesets import changeset_approve
+from hoso.changes.services.decisions import decision_register
 from hoso.people.models import Person
 
 

@@ -14,17 +14,18 @@ from conftest import dossier
 from hoso.access.services import token_create
 from hoso.calendar.engine import ObligationStatus
 from hoso.calendar.selectors import CalendarDataInvalid
-from hoso.changes import obligations
-from hoso.changes.decisions import decision_register
 from hoso.changes.models import Obligation, ObligationKind
-from hoso.changes.services import changeset_approve, changeset_propose, changeset_reject
+from hoso.changes.selectors import obligations
+from hoso.changes.services import obligations as obligation_services
+from hoso.changes.services.changesets import changeset_approve, changeset_propose, changeset_reject
+from hoso.changes.services.decisions import decision_register
 from hoso.core.errors import ValidationFailed
 
 ENTER = ObligationKind.ENTER_DECISION
 
 
 def duty(start, kind=ENTER, unit=None, officer=None, personal_id="001085000001", **kw):
-    return obligations.obligation_open(
+    return obligation_services.obligation_open(
         kind=kind,
         personal_id=personal_id,
         start_date=start,
@@ -170,7 +171,7 @@ def test_a_paper_proposal_creating_a_dossier_opens_the_ten_day_duty(personas, or
         source_kind="paper",
         paper_confirmed_on=date(2026, 11, 20),
     )
-    found = obligations.obligation_open_for_changeset(acting_user=None, changeset=proposal)
+    found = obligation_services.obligation_open_for_changeset(acting_user=None, changeset=proposal)
     assert (found.kind, found.start_date, found.due_date) == (
         ObligationKind.CREATE_FROM_PAPER,
         date(2026, 11, 20),
@@ -190,9 +191,9 @@ def test_a_paper_proposal_creating_a_dossier_opens_the_ten_day_duty(personas, or
         source_kind="paper",
         paper_confirmed_on=date(2026, 11, 20),
     )
-    assert obligations.obligation_open_for_changeset(acting_user=None, changeset=again).pk == (
-        found.pk
-    )
+    assert obligation_services.obligation_open_for_changeset(
+        acting_user=None, changeset=again
+    ).pk == (found.pk)
     assert Obligation.objects.get().changeset == again
     changeset_approve(acting_user=personas["quanly"], changeset_id=again.pk)
     found.refresh_from_db()
@@ -208,7 +209,10 @@ def test_other_proposals_open_no_creation_duty(personas, make_dossier):
         source_kind="paper",
         paper_confirmed_on=date(2026, 11, 20),
     )
-    assert obligations.obligation_open_for_changeset(acting_user=None, changeset=proposal) is None
+    assert (
+        obligation_services.obligation_open_for_changeset(acting_user=None, changeset=proposal)
+        is None
+    )
 
 
 def test_marking_done_on_approval_closes_the_duty_and_the_discrepancy_it_answers(
@@ -263,10 +267,14 @@ def test_marking_done_on_approval_closes_the_duty_and_the_discrepancy_it_answers
         source_kind="paper",
         paper_confirmed_on=date(2026, 11, 20),
     )
-    assert obligations.obligations_mark_done_for_changeset(proposal) == 0  # not applied yet
+    assert (
+        obligation_services.obligations_mark_done_for_changeset(changeset=proposal) == 0
+    )  # not applied yet
     changeset_approve(acting_user=personas["quanly"], changeset_id=proposal.pk)
     proposal.refresh_from_db()  # approval marked the duty done (changes.services)
-    assert obligations.obligations_mark_done_for_changeset(proposal) == 0  # idempotent
+    assert (
+        obligation_services.obligations_mark_done_for_changeset(changeset=proposal) == 0
+    )  # idempotent
     fix.refresh_from_db()
     other.refresh_from_db()
     assert (fix.changeset, fix.done_at) == (proposal, proposal.reviewed_at)

@@ -13,9 +13,9 @@ from tests.documents.components_common import component_of
 from tests.documents.scans import RESUME_LINES, scan
 
 from hoso.audit.models import AuditEvent
-from hoso.changes.discrepancies import open_discrepancies
 from hoso.changes.models import ChangeStatus, DiscrepancyStatus, PersonnelDecision
-from hoso.changes.services import changeset_approve, changeset_propose
+from hoso.changes.selectors.discrepancies import open_discrepancies
+from hoso.changes.services.changesets import changeset_approve, changeset_propose
 from hoso.core.errors import NotFound, ValidationFailed
 from hoso.documents.models import ConsistencyFinding, FindingStatus
 from hoso.documents.selectors.consistency import findings_for

@@ -86,7 +86,7 @@ def test_the_resume_is_an_a4_pdfa_with_its_fonts_embedded_and_every_item(person,
 
 def test_the_resume_as_of_a_day_shows_the_version_in_force_then(person, personas, tmp_path):
     from hoso.changes.models import DossierVersion
-    from hoso.changes.services import changeset_approve, changeset_propose
+    from hoso.changes.services.changesets import changeset_approve, changeset_propose
 
     proposal = changeset_propose(
         acting_user=personas["nhaplieu"],

@@ -36,7 +36,7 @@ def pdfa(lines: list[str]) -> bytes:
 
 
 def approve_a_change(personas: dict[str, Any], person: Any) -> None:
-    from hoso.changes.services import changeset_approve, changeset_propose
+    from hoso.changes.services.changesets import changeset_approve, changeset_propose
 
     proposal = changeset_propose(
         acting_user=personas["nhaplieu"],
@@ -130,7 +130,7 @@ def pades_sign(pdf: bytes, user: Any) -> bytes:
 
 
 def _signed_resume_directly(person: Any, user: Any) -> Any:
-    from hoso.changes.services import current_version_number
+    from hoso.changes.selectors.versions import current_version_number
     from hoso.changes.signatures import signing_key_for
     from hoso.documents.models import SignedResume
     from hoso.documents.storage import storage

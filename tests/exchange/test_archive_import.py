@@ -18,7 +18,7 @@ from tests.exchange.archive_helpers import archivable_person
 
 from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
 from hoso.changes.models import ChangeSet, ChangeStatus
-from hoso.changes.services import changeset_approve
+from hoso.changes.services.changesets import changeset_approve
 from hoso.core.errors import ValidationFailed
 from hoso.documents.errors import DocumentRefused
 from hoso.documents.models import Component, ComponentStatus, PreservationEvent

@@ -14,8 +14,8 @@ from tests.web.tour import Vocabulary, pair_leaks, text_leaks
 
 from conftest import login
 from hoso.audit.purposes import PURPOSES
-from hoso.changes import services
 from hoso.changes.models import ChangeSet
+from hoso.changes.services import changesets
 from hoso.orgs.models import OrgKind
 from hoso.orgs.services import org_create
 
@@ -40,7 +40,7 @@ def _visible(html: str) -> str:
 def _award_proposal(personas, person) -> ChangeSet:
     """A certificate of merit dated before the one the dossier has: appended to the proposal,
     it is stored first (awards are kept in date order)."""
-    return services.changeset_propose(
+    return changesets.changeset_propose(
         acting_user=personas["nhaplieu"],
         personal_id=person.personal_id,
         operations=[
@@ -81,7 +81,7 @@ def test_an_award_reads_by_its_name_and_its_row_keeps_its_name_through_approval(
     proposed_rows = set(_labels(before))
     assert proposed_rows == {"20/05/2019, Giấy khen"}
 
-    services.changeset_approve(acting_user=personas["quanly"], changeset_id=proposal.pk)
+    changesets.changeset_approve(acting_user=personas["quanly"], changeset_id=proposal.pk)
     url = reverse("web:versions", args=[person.personal_id])
     after = client.get(url, {"tu": 1, "den": 2}).content.decode()
     assert "certificate_of_merit" not in after

@@ -32,9 +32,9 @@ def people(node, personas, make_dossier):
     runs)."""
     from conftest import employee_account
     from hoso.access.services import consent_give, grant_issue
-    from hoso.changes import services
-    from hoso.changes.discrepancies import discrepancy_report
     from hoso.changes.models import SourceKind
+    from hoso.changes.services import changesets
+    from hoso.changes.services.discrepancies import discrepancy_report
     from hoso.core.dates import today
 
     an = make_dossier(full_name="Nguyễn Văn An", birth_date=date(1985, 3, 14))
@@ -58,7 +58,7 @@ def people(node, personas, make_dossier):
         sections=["identity", "employment", "salary"],
     )
     consent_give(acting_user=owner, grantee=personas["ngoai"], purpose=issued.purpose, grant=issued)
-    services.changeset_propose(
+    changesets.changeset_propose(
         acting_user=owner,
         personal_id=an.personal_id,
         operations=[{"op": "set", "section": "identity", "values": {"phone": "0912000111"}}],

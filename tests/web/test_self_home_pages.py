@@ -278,11 +278,11 @@ def test_nobody_else_has_read_the_dossier_yet_says_so(as_, employee):
 def test_the_home_lists_the_own_correction_requests_with_their_status(
     as_, personas, people, employee, hoa_account
 ):
-    from hoso.changes import services
     from hoso.changes.models import SourceKind
+    from hoso.changes.services import changesets
 
     def propose(user, person, value):
-        return services.changeset_propose(
+        return changesets.changeset_propose(
             acting_user=user,
             personal_id=person.personal_id,
             operations=[{"op": "set", "section": "identity", "values": {"phone": value}}],
@@ -291,7 +291,7 @@ def test_the_home_lists_the_own_correction_requests_with_their_status(
 
     waiting = propose(employee, people["an"], "0912000111")
     refused = propose(employee, people["an"], "0912000222")
-    services.changeset_reject(
+    changesets.changeset_reject(
         acting_user=personas["quanly"], changeset_id=refused.pk, reason="Thiếu giấy tờ kèm theo"
     )
     hers = propose(hoa_account, people["hoa"], "0912000333")
@@ -360,7 +360,7 @@ def test_approvals_awaiting_consent_are_what_is_expected_of_the_employee(
 def test_open_discrepancies_say_what_the_employee_is_expected_to_do(
     as_, personas, people, employee
 ):
-    from hoso.changes.discrepancies import discrepancy_report
+    from hoso.changes.services.discrepancies import discrepancy_report
 
     manager = personas["quanly"]
     manager.full_name = "Trần Thị Quản Lý"

@@ -55,8 +55,8 @@ def _setup(demo, live_server) -> dict:
     from hoso.access.models import PurposeKind, Sensitivity, User
     from hoso.access.policies import dossier_access
     from hoso.access.services import consent_give, grant_issue
-    from hoso.changes import services
     from hoso.changes.models import ChangeSet, ChangeStatus, Discrepancy
+    from hoso.changes.services import changesets
     from hoso.core.dates import today
     from hoso.documents.models import SignedResume
     from hoso.documents.services import resume, serving
@@ -67,8 +67,8 @@ def _setup(demo, live_server) -> dict:
 
     reward = ChangeSet.objects.filter(status=ChangeStatus.PROPOSED, decisions__isnull=False)
     approved = reward.order_by("pk").first()
-    services.changeset_approve(acting_user=manager, changeset_id=approved.pk)  # version 1
-    award = services.changeset_propose(
+    changesets.changeset_approve(acting_user=manager, changeset_id=approved.pk)  # version 1
+    award = changesets.changeset_propose(
         acting_user=User.objects.get(username="nhaplieu"),
         personal_id=approved.personal_id,
         operations=[
@@ -82,7 +82,7 @@ def _setup(demo, live_server) -> dict:
         paper_confirmed_on=today(),
         source_note="Quyết định khen thưởng năm 2019",
     )
-    services.changeset_approve(acting_user=manager, changeset_id=award.pk)  # version 2
+    changesets.changeset_approve(acting_user=manager, changeset_id=award.pk)  # version 2
     pending = ChangeSet.objects.filter(status=ChangeStatus.PROPOSED).order_by("pk").first()
 
     outsider = User.objects.get(username="ngoai")

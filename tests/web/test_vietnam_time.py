@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import login
-from hoso.changes import discrepancies
+from hoso.changes.services import discrepancies
 from hoso.core.dates import vn, vn_time
 from hoso.documents.stamping import Mark
 

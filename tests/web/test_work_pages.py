@@ -10,8 +10,10 @@ import pytest
 from django.urls import reverse
 
 from conftest import employee_account, login
-from hoso.changes import discrepancies, obligations, services
 from hoso.changes.models import ChangeSet, ChangeStatus, Discrepancy, DiscrepancyStatus, Obligation
+from hoso.changes.selectors import obligations
+from hoso.changes.services import changesets, discrepancies
+from hoso.changes.services import obligations as obligation_services
 from hoso.core.dates import today
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +58,7 @@ def _clean(html: str) -> None:
 
 
 def _obligation(person, officer, orgs, due: date) -> Obligation:
-    made = obligations.obligation_open(
+    made = obligation_services.obligation_open(
         kind="enter_decision",
         personal_id=person.personal_id,
         start_date=today() - timedelta(days=40),
@@ -69,7 +71,7 @@ def _obligation(person, officer, orgs, due: date) -> Obligation:
 
 
 def _propose(personas, person, who="nhaplieu", phone="0987654321") -> ChangeSet:
-    return services.changeset_propose(
+    return changesets.changeset_propose(
         acting_user=personas[who],
         personal_id=person.personal_id,
         operations=[{"op": "set", "section": "identity", "values": {"phone": phone}}],
@@ -230,7 +232,7 @@ def test_only_records_managers_review_change_sets(as_, personas, people):
 
 def test_versions_list_as_of_compare_and_signature_check(as_, personas, people):
     pid = people["an"].personal_id
-    services.changeset_approve(
+    changesets.changeset_approve(
         acting_user=personas["quanly"], changeset_id=_propose(personas, people["an"]).pk
     )
     client = as_("lanhdao")

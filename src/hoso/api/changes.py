@@ -1,5 +1,5 @@
 """/api/v1/decisions and /api/v1/obligations: personnel decisions and the deadlines to enter
-them (thin: parse, call `hoso.changes.decisions` / `obligations`, render).
+them (thin: parse, call `hoso.changes.services` / `selectors`, render).
 
 Reading goes through the access gate: a decision is shown only to someone who may open its
 person's dossier (`policies.dossier_access`, audited), and its parameters only when every
@@ -14,12 +14,10 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from hoso.access import policies, recorder
-from hoso.access.models import User
 from hoso.api.params import PAGE_SIZE_MAX, IsoDate, ObjectId, OptPageSize, Page, responses
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
@@ -27,8 +25,9 @@ from hoso.calendar import selectors as calendar_selectors
 from hoso.calendar.choices import ObligationStatusChoices
 from hoso.calendar.engine import Calendar
 from hoso.catalog.selectors import name_of
-from hoso.changes import decisions, obligations
 from hoso.changes.models import Obligation, PersonnelDecision
+from hoso.changes.selectors import decisions, obligations
+from hoso.changes.services.decisions import decision_register
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.orgs.selectors import org_get
 from hoso.people.sections import BY_KEY
@@ -203,7 +202,7 @@ def _decision(
     summary="Đăng ký quyết định nhân sự và đề xuất cập nhật hồ sơ theo quyết định",
 )
 def decision_create(request: HttpRequest, body: DecisionIn) -> Status:
-    decision = decisions.decision_register(acting_user=request.user, **body.dict())
+    decision = decision_register(acting_user=request.user, **body.dict())
     # The registrant gave the parameters themself: they are shown back in full.
     return Status(201, _decision(decision))
 
@@ -247,9 +246,7 @@ def obligation_list(request: HttpRequest, params: Query[ObligationParams]) -> di
     size = min(params.page_size or settings.HOSO_PAGE_SIZE, PAGE_SIZE_MAX)
     scope = obligations.obligation_scope(request.user)
     if params.officer:
-        # An unknown account name selects nothing (no oracle of account names).
-        officer = User.objects.filter(username=params.officer).first()
-        scope &= Q(officer=officer) if officer is not None else Q(pk__in=[])
+        scope &= obligations.officer_q(params.officer)
     qs = obligations.obligations_list(scope=scope, **filters)
     start = (params.page - 1) * size
     page = list(qs[start : start + size])

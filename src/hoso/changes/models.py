@@ -93,7 +93,7 @@ class Discrepancy(models.Model):
     """A reported difference between the e-dossier and the paper dossier (R-DISCREPANCY).
 
     While open, it is shown on the dossier to everyone who opens it and freezes the approval
-    of paper-based change sets touching its sections (`hoso.changes.discrepancies`). A records
+    of paper-based change sets touching its sections (`changes.selectors.discrepancies`). A records
     manager closes it with a signed verification, which opens a 5-working-day obligation to
     enter the verified correction. Never deleted.
     """
@@ -166,7 +166,7 @@ class ApprovalSignature(models.Model):
 
 class PersonnelDecision(models.Model):
     """A decision of a competent authority about one person, registered from the document
-    received (`hoso.changes.decisions`). What it does to the dossier is the change set it
+    received (`changes.services.decisions`). What it does to the dossier is the change set it
     proposed (`hoso.changes.effects`); the decision itself is kept, never deleted.
     """
 
@@ -206,7 +206,7 @@ class ObligationKind(models.TextChoices):
 
 
 class Obligation(models.Model):
-    """A duty to update a dossier by a legal deadline (`hoso.changes.obligations`).
+    """A duty to update a dossier by a legal deadline (`changes.services.obligations`).
 
     The deadline is counted by `hoso.calendar` under a dated policy from the event day
     (`start_date`, not counted); the rule used is kept with it. It is done when its change set

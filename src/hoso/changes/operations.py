@@ -93,6 +93,7 @@ def _pairs(old_rows: list[dict], new_rows: list[dict], fields: tuple[str, ...]) 
     """Rows of two versions paired for comparison: a row found unchanged in both is the same
     row wherever it stands (approval stores a section in its own order, a proposal appends);
     the rest pair in order, extra ones as added or removed."""
+
     def key(row: dict) -> tuple:
         return tuple(_norm(row.get(f)) for f in fields)
 
@@ -105,8 +106,8 @@ def _pairs(old_rows: list[dict], new_rows: list[dict], fields: tuple[str, ...]) 
         else:
             unmatched.remove(same)
     pairs = list(zip(left, unmatched, strict=False))
-    pairs += [(i, None) for i in left[len(unmatched):]]
-    pairs += [(None, j) for j in unmatched[len(left):]]
+    pairs += [(i, None) for i in left[len(unmatched) :]]
+    pairs += [(None, j) for j in unmatched[len(left) :]]
     return pairs
 
 

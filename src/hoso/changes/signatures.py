@@ -38,11 +38,13 @@ from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from hoso.access.models import User
 from hoso.changes.models import ApprovalSignature, ChangeSet, DossierVersion
 from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.signing.canonical import canonical
+from hoso.signing.cms import serial_hex, sign_json, verify_bytes, verify_json
 from hoso.signing.errors import SigningError
-from hoso.signing.keys import SigningKey
+from hoso.signing.keys import FileSigningKey, SigningKey, certificates_load
 
 APPROVAL_FORMAT = "hoso.changeset.approval/1"
 CA_BUNDLE = "ca.pem"
@@ -64,8 +66,6 @@ def trust_roots_path() -> Path:
 
 def trust_roots() -> list[x509.Certificate]:
     """The roots approvals are checked against; none (trust nobody) when the file is missing."""
-    from hoso.signing.keys import certificates_load
-
     path = trust_roots_path()
     return certificates_load(path) if path.exists() else []
 
@@ -83,10 +83,8 @@ def _no_key(username: str) -> ValidationFailed:
     )
 
 
-def file_signing_key(user: Any) -> SigningKey:
+def file_signing_key(user: User) -> SigningKey:
     """The file-backed key of `user` in `signing_dir()`, or `ValidationFailed`."""
-    from hoso.signing.keys import FileSigningKey
-
     username = str(user.get_username())
     # Usernames cannot hold a slash, but a file name is built from it: refuse anything odd.
     if not username or Path(username).name != username or username.startswith("."):
@@ -109,7 +107,7 @@ def file_signing_key(user: Any) -> SigningKey:
         ) from exc
 
 
-def signing_key_for(user: Any) -> SigningKey:
+def signing_key_for(user: User) -> SigningKey:
     """The signing key of `user` from the node's provider (`HOSO_SIGNING_KEY_PROVIDER`)."""
     provider = getattr(settings, "HOSO_SIGNING_KEY_PROVIDER", "") or (
         "hoso.changes.signatures.file_signing_key"
@@ -124,8 +122,6 @@ def sign_checked(payload: dict[str, Any], key: SigningKey, username: str) -> tup
     nonRepudiation) is refused here rather than stored: `ValidationFailed` with the reasons.
     Returns (Signature, VerificationResult).
     """
-    from hoso.signing.cms import sign_json, verify_json
-
     try:
         signature = sign_json(payload, key)
     except SigningError as exc:
@@ -182,7 +178,7 @@ def approval_payload(
 
 
 def approval_sign(
-    *, changeset: ChangeSet, version: DossierVersion, approver: Any, key: SigningKey
+    *, changeset: ChangeSet, version: DossierVersion, approver: User, key: SigningKey
 ) -> ApprovalSignature:
     """Sign the approval of `changeset` that made `version`, check it, store it.
 
@@ -245,8 +241,6 @@ def approval_verify(personal_id: str, version_number: int, *, now: datetime | No
     Raises `NotFound` when there is no such version or it carries no approval signature.
     Callers pass the access gate first.
     """
-    from hoso.signing.cms import verify_bytes
-
     stored = _version_signature(personal_id, version_number)
     changeset, version = stored.changeset, stored.version
     problems: list[Problem] = []
@@ -274,9 +268,6 @@ def approval_verify(personal_id: str, version_number: int, *, now: datetime | No
 
 def serial_of(stored: Any) -> str:
     """The serial number of the certificate recorded beside a stored signature."""
-    from hoso.signing.cms import serial_hex
-    from hoso.signing.keys import certificates_load
-
     return serial_hex(certificates_load(stored.signer_certificate.encode("ascii"))[0])
 
 

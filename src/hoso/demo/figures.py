@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from hoso.access.models import AccessGrant
 from hoso.changes.models import ChangeSet, ChangeStatus, Discrepancy, DiscrepancyStatus
-from hoso.changes.obligations import obligations_list
+from hoso.changes.selectors.obligations import obligations_list
 from hoso.core.dates import today as local_today
 from hoso.demo.orgs import PROVINCE
 from hoso.documents.models import Component, SignedResume

@@ -9,8 +9,8 @@ from typing import TextIO
 
 from hoso.access.models import User
 from hoso.calendar import selectors as calendar_selectors
-from hoso.changes import decisions, discrepancies, services
-from hoso.changes.obligations import _soon_limit, deadline
+from hoso.changes.selectors.obligations import deadline, soon_limit
+from hoso.changes.services import changesets, decisions, discrepancies
 from hoso.demo.orgs import PROVINCE
 from hoso.demo.plan import WORK, snv_people
 from hoso.orgs.models import Organization
@@ -20,7 +20,7 @@ from hoso.people.selectors import person_queryset
 def _receipt_days(today: date) -> dict[str, list[date]]:
     """Receipt days (most recent first) by where a decision received then stands today:
     overdue, due soon, later (its 10-working-day deadline counted on the real calendar)."""
-    soon = _soon_limit(today, calendar_selectors.calendar())
+    soon = soon_limit(today, calendar_selectors.calendar())
     days: dict[str, list[date]] = {"overdue": [], "due_soon": [], "later": []}
     for back in range(0, 45):
         start = today - timedelta(days=back)
@@ -143,7 +143,7 @@ def work_create(today: date, out: TextIO) -> None:
             if bucket.startswith("done") and decision.changeset_id:
                 decided.append((bucket, decision.changeset_id))
     for _bucket, changeset_id in decided:
-        services.changeset_approve(acting_user=manager, changeset_id=changeset_id, today=today)
+        changesets.changeset_approve(acting_user=manager, changeset_id=changeset_id, today=today)
     outcomes = ["pending"] * plan.pending + ["approved"] * plan.approved
     outcomes += ["rejected"] * plan.rejected
     for n, outcome in enumerate(outcomes):
@@ -151,7 +151,7 @@ def work_create(today: date, out: TextIO) -> None:
         if pid is None:
             break
         operations, note = PROPOSALS[n % len(PROPOSALS)]
-        changeset = services.changeset_propose(
+        changeset = changesets.changeset_propose(
             acting_user=clerk,
             personal_id=pid,
             operations=json.loads(json.dumps(operations).replace("{n:05d}", f"{n:05d}")),
@@ -161,9 +161,11 @@ def work_create(today: date, out: TextIO) -> None:
             today=today,
         )
         if outcome == "approved":
-            services.changeset_approve(acting_user=manager, changeset_id=changeset.pk, today=today)
+            changesets.changeset_approve(
+                acting_user=manager, changeset_id=changeset.pk, today=today
+            )
         elif outcome == "rejected":
-            services.changeset_reject(
+            changesets.changeset_reject(
                 acting_user=manager,
                 changeset_id=changeset.pk,
                 reason=REJECTIONS[n % len(REJECTIONS)],

@@ -5,8 +5,9 @@ decision, `extract_fields` reads a few key fields (full name, birth date, person
 card number, decision number and date). `component_check` compares them with the e-dossier
 and records each difference as a `ConsistencyFinding` **proposed** to a person: OCR misreads,
 so a finding is never a discrepancy by itself. A person who may see the scan confirms it
-(`finding_confirm`: it becomes a discrepancy report through `hoso.changes.discrepancies`, with
-its freeze of paper-based approvals) or dismisses it with a reason (`finding_dismiss`).
+(`finding_confirm`: it becomes a discrepancy report through
+`hoso.changes.services.discrepancies`, with its freeze of paper-based approvals) or
+dismisses it with a reason (`finding_dismiss`).
 
 Reading is deliberately forgiving and comparing deliberately cautious:
 - labels are matched without diacritics, case or extra spaces, and values are cut out of the

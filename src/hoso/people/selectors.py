@@ -269,3 +269,21 @@ def completeness_by_unit(*, scope: Q, root: Organization | None = None) -> list[
         .order_by("current_unit__path")
     )
     return [dict(row) for row in rows]
+
+
+def person_by_id(personal_id: str) -> Person | None:
+    """The person with this id (units loaded), or None. For the write path's own checks: it
+    passes the write gate itself and reads no content here."""
+    return person_queryset().filter(personal_id=personal_id).first()
+
+
+def person_locked(personal_id: str) -> Person | None:
+    """`person_by_id` under `select_for_update`: writes to one dossier (approving, reporting a
+    discrepancy, registering a decision) lock the same row, so they serialize."""
+    return Person.objects.select_for_update().filter(personal_id=personal_id).first()
+
+
+def person_ids(scope: Q | None = None) -> QuerySet[Person]:
+    """The personal ids of the people in `scope` (all people when None), as a subquery."""
+    qs = Person.objects.filter(scope) if scope is not None else Person.objects.all()
+    return qs.values("personal_id")

@@ -19,8 +19,8 @@ from hoso.access import policies
 from hoso.access.models import AccessGrant, Consent, Role, RoleAssignment
 from hoso.audit.purposes import PURPOSES
 from hoso.audit.selectors import events_for_person
-from hoso.changes import discrepancies
 from hoso.changes.models import ChangeSet, ChangeStatus, Discrepancy
+from hoso.changes.selectors import discrepancies
 from hoso.web import readers, readers_security, readers_work
 
 RECENT_READS = 10

@@ -16,7 +16,6 @@ from django.db.models import Q, QuerySet
 from hoso.access import policies
 from hoso.calendar import selectors as calendar_selectors
 from hoso.calendar.engine import ObligationStatus
-from hoso.changes import obligations
 from hoso.changes.models import (
     ChangeSet,
     ChangeStatus,
@@ -24,6 +23,7 @@ from hoso.changes.models import (
     Obligation,
 )
 from hoso.changes.operations import FieldChange
+from hoso.changes.selectors import obligations
 from hoso.core.dates import vn
 from hoso.people.models import Person
 from hoso.people.sections import BY_KEY, field_label
@@ -115,7 +115,7 @@ def my_due_count(user: Any, today: date) -> int:
     "due soon" is computed once a day per process)."""
     limit = _SOON_LIMITS.get(today)
     if limit is None:
-        limit = obligations._soon_limit(today, calendar_selectors.calendar())
+        limit = obligations.soon_limit(today, calendar_selectors.calendar())
         _SOON_LIMITS.clear()
         _SOON_LIMITS[today] = limit
     return (

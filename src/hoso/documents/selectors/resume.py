@@ -12,7 +12,7 @@ from hoso.access import policies
 from hoso.access.models import Role, User
 from hoso.access.system import system_dossier
 from hoso.audit.purposes import Purpose
-from hoso.changes import selectors as change_selectors
+from hoso.changes.selectors import versions as change_selectors
 from hoso.core.dates import vn
 from hoso.documents.errors import DocumentRefused
 from hoso.documents.models import SignedResume

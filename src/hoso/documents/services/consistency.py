@@ -3,7 +3,7 @@
 `component_check` (a system action of the upload pipeline) compares what OCR read on a scan
 (`documents.extraction`) with the e-dossier, read through the named system reader, and
 proposes a `ConsistencyFinding` per difference; a person who may see the scan confirms one
-(`finding_confirm`: a discrepancy report through `hoso.changes.discrepancies`) or dismisses
+(`finding_confirm`: a discrepancy report through `hoso.changes.services.discrepancies`) or dismisses
 it with a reason (`finding_dismiss`).
 """
 
@@ -23,8 +23,8 @@ from hoso.access.system import system_dossier
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import name_of
-from hoso.changes import discrepancies
 from hoso.changes.models import Discrepancy, PersonnelDecision
+from hoso.changes.services import discrepancies
 from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.documents.extraction import (
     CHECKED_KINDS,
@@ -192,7 +192,7 @@ def evidence_text(finding: ConsistencyFinding, note: str = "") -> str:
 
 def finding_confirm(*, acting_user: User, finding_id: int, note: str = "") -> Discrepancy:
     """Confirm a proposed finding: it becomes a discrepancy report on the dossier (with the
-    freeze of paper-based approvals of its section, `hoso.changes.discrepancies`).
+    freeze of paper-based approvals of its section, `hoso.changes.services.discrepancies`).
 
     Invariants: the gate first, outside the write transaction so that a denial stays audited
     (`NotFound` alike for a missing finding, a dossier the user may not open and a scan or

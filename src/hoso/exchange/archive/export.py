@@ -31,8 +31,8 @@ from hoso.access.policies import (
 from hoso.access.system import system_dossier
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
-from hoso.changes import selectors as change_selectors
 from hoso.changes.models import ApprovalSignature, DossierVersion
+from hoso.changes.selectors import versions as change_selectors
 from hoso.changes.signatures import approval_payload
 from hoso.core.errors import DomainError, NotFound, Problem
 from hoso.documents.errors import StorageError

@@ -15,7 +15,7 @@ from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import codes
 from hoso.changes.models import ChangeSet, ChangeStatus, SourceKind
-from hoso.changes.services import WRITING_ROLES, changeset_propose
+from hoso.changes.services.changesets import WRITING_ROLES, changeset_propose
 from hoso.core.errors import DomainError
 from hoso.documents.models import Component
 from hoso.documents.services.restore import component_restore, component_supersede

@@ -14,7 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hoso.access import policies
-from hoso.changes import discrepancies, selectors, services
+from hoso.audit.purposes import Purpose
+from hoso.changes.selectors import changesets as changeset_selectors
+from hoso.changes.selectors import discrepancies
+from hoso.changes.selectors.versions import current_version_number
+from hoso.changes.services import changesets as changeset_services
 from hoso.core.errors import NotFound, ValidationFailed
 from hoso.web import readers_work
 from hoso.web.forms_work import RejectForm
@@ -50,9 +54,9 @@ def _gated(request: HttpRequest, pk: int, purpose: str):
 
 
 def _detail(request, changeset, access, form, status=200) -> HttpResponse:
-    current = services.current_data(changeset.personal_id)
     try:
-        changes = selectors.proposal_diff(changeset, current)
+        # Both sides as this reviewer may see them: from their own decision, masked alike.
+        changes = changeset_selectors.changeset_diff(access, changeset)
         problem = ""
     except ValidationFailed as error:  # operations that no longer apply to the dossier
         changes, problem = [], "; ".join(p.message for p in error.problems)
@@ -64,7 +68,7 @@ def _detail(request, changeset, access, form, status=200) -> HttpResponse:
         "diff_problem": problem,
         "frozen": [discrepancies.describe(d) for d in discrepancies.freezing(changeset)],
         "own": changeset.proposer_id == request.user.pk,
-        "stale": changeset.base_version != services.current_version_number(changeset.personal_id),
+        "stale": changeset.base_version != current_version_number(changeset.personal_id),
         "form": form,
     }
     return render(request, "hoso/work/changeset_detail.html", context, status=status)
@@ -73,7 +77,7 @@ def _detail(request, changeset, access, form, status=200) -> HttpResponse:
 @login_required
 @never_cache
 def changeset_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    changeset, access = _gated(request, pk, "changeset_review")
+    changeset, access = _gated(request, pk, Purpose.CHANGESET_REVIEW)
     if changeset is None:
         return not_found(request, what="đề xuất thay đổi")
     return _detail(request, changeset, access, RejectForm())
@@ -89,11 +93,11 @@ def _refused(request: HttpRequest, error: ValidationFailed) -> None:
 @login_required
 @require_POST
 def changeset_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    changeset, _ = _gated(request, pk, "changeset_approve")
+    changeset, _ = _gated(request, pk, Purpose.CHANGESET_APPROVE)
     if changeset is None:
         return not_found(request, what="đề xuất thay đổi")
     try:
-        version = services.changeset_approve(acting_user=request.user, changeset_id=pk)
+        version = changeset_services.changeset_approve(acting_user=request.user, changeset_id=pk)
     except ValidationFailed as error:
         _refused(request, error)
     else:
@@ -108,13 +112,13 @@ def changeset_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def changeset_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    changeset, access = _gated(request, pk, "changeset_reject")
+    changeset, access = _gated(request, pk, Purpose.CHANGESET_REJECT)
     if changeset is None:
         return not_found(request, what="đề xuất thay đổi")
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
-            services.changeset_reject(
+            changeset_services.changeset_reject(
                 acting_user=request.user, changeset_id=pk, reason=form.cleaned_data["reason"]
             )
         except ValidationFailed as error:

@@ -12,8 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hoso.access import policies
-from hoso.changes import discrepancies as service
+from hoso.audit.purposes import Purpose
 from hoso.changes.models import DiscrepancyStatus
+from hoso.changes.selectors.discrepancies import describe
+from hoso.changes.services import discrepancies as service
 from hoso.core.errors import NotFound, ValidationFailed
 from hoso.web import readers_work
 from hoso.web.forms_work import DiscrepancyReportForm, ResolveForm
@@ -27,7 +29,9 @@ STATUS_SLUGS = {"dang-mo": DiscrepancyStatus.OPEN, "da-xac-minh": DiscrepancySta
 @never_cache
 def discrepancy_report(request: HttpRequest, personal_id: str) -> HttpResponse:
     try:
-        access = policies.dossier_access(request.user, personal_id, purpose="discrepancy_report")
+        access = policies.dossier_access(
+            request.user, personal_id, purpose=Purpose.DISCREPANCY_REPORT
+        )
     except NotFound:
         return not_found(request, what="hồ sơ")
     form = DiscrepancyReportForm(request.POST or None, access=access)
@@ -102,7 +106,7 @@ def _detail(request, found, access, form, status=200) -> HttpResponse:
     context = {
         "d": found,
         "person": access.person,
-        "describe": service.describe(found),
+        "describe": describe(found),
         "sections": readers_work.section_titles(list(found.sections)),
         "field": readers_work.field_name(found.field) if found.field else "",
         "content_visible": visible,
@@ -118,7 +122,7 @@ def _detail(request, found, access, form, status=200) -> HttpResponse:
 @login_required
 @never_cache
 def discrepancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    found, access = _gated(request, pk, "discrepancy_view")
+    found, access = _gated(request, pk, Purpose.DISCREPANCY_VIEW)
     if found is None:
         return not_found(request, what="cảnh báo sai lệch")
     return _detail(request, found, access, ResolveForm())
@@ -127,7 +131,7 @@ def discrepancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def discrepancy_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    found, access = _gated(request, pk, "discrepancy_resolve")
+    found, access = _gated(request, pk, Purpose.DISCREPANCY_RESOLVE)
     if found is None:
         return not_found(request, what="cảnh báo sai lệch")
     form = ResolveForm(request.POST)

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from hoso.access import policies
-from hoso.changes import discrepancies
+from hoso.changes.selectors import discrepancies
 from hoso.core.errors import NotFound
 from hoso.web import readers
 from hoso.web.views.common import not_found

@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 
 from hoso.access import policies
 from hoso.access.models import Role
-from hoso.changes import services
 from hoso.changes.models import ChangeSet, SourceKind
+from hoso.changes.services import changesets
 from hoso.core.dates import today
 from hoso.core.errors import NotFound, ValidationFailed
 from hoso.web import readers
@@ -65,7 +65,7 @@ def self_correction(request: HttpRequest) -> HttpResponse:
         else:
             operations = [{"op": "add", "section": "training", "row": _training_row(data)}]
         try:
-            proposal = services.changeset_propose(
+            proposal = changesets.changeset_propose(
                 acting_user=user,
                 personal_id=user.personal_id,
                 operations=operations,

@@ -10,7 +10,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from hoso.access import policies
-from hoso.changes import selectors, signatures
+from hoso.audit.purposes import Purpose
+from hoso.changes import signatures
+from hoso.changes.selectors import versions as selectors
 from hoso.core.errors import NotFound
 from hoso.web import readers_work
 from hoso.web.views.common import not_found
@@ -24,7 +26,7 @@ def _number(text: str | None) -> int | None:
 @never_cache
 def versions(request: HttpRequest, personal_id: str) -> HttpResponse:
     try:
-        access = policies.dossier_access(request.user, personal_id, purpose="versions")
+        access = policies.dossier_access(request.user, personal_id, purpose=Purpose.VERSIONS)
     except NotFound:
         return not_found(request, what="hồ sơ")
     all_versions = list(

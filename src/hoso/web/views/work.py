@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from hoso.calendar.engine import ObligationStatus
-from hoso.changes import obligations
+from hoso.changes.selectors import obligations
 from hoso.core.dates import today as local_today
 from hoso.web import readers_work
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from hoso.changes.signatures import approval_payload_bytes, approval_verify, trust_roots_path
 from hoso.core.errors import DomainError
 
 
@@ -42,12 +43,6 @@ class Command(BaseCommand):
             self._verify(options["person"], options["version"], options.get("out"))
 
     def _verify(self, personal_id: str, number: int, out: Path | None) -> None:
-        from hoso.changes.signatures import (
-            approval_payload_bytes,
-            approval_verify,
-            trust_roots_path,
-        )
-
         # pyHanko logs every failed path with a traceback; the result says it in Vietnamese.
         logging.getLogger("pyhanko").setLevel(logging.ERROR)
         logging.getLogger("pyhanko_certvalidator").setLevel(logging.ERROR)

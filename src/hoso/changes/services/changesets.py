@@ -14,7 +14,7 @@ Invariants (each refused with a Vietnamese reason, nothing written):
 - applying appends a `DossierVersion` with the whole dossier and its SHA-256; the live
   tables become that version;
 - while a discrepancy with the paper dossier is open, no change set based on the paper
-  dossier that touches its sections is approved (`discrepancies`, R-DISCREPANCY);
+  dossier that touches its sections is approved (`selectors.discrepancies`, R-DISCREPANCY);
 - every approval is signed by the approver (`signatures`, R-CORRECT): an approver without a
   usable signing key, or whose fresh signature does not verify against the node's trusted
   roots, cannot approve, and nothing is applied.
@@ -27,25 +27,31 @@ import json
 from datetime import date
 from typing import Any
 
+import rfc8785
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from hoso.access import recorder
-from hoso.access.models import Role
+from hoso.access.models import Role, User
 from hoso.access.policies import dossier_write, duty_covers
 from hoso.access.system import system_dossier
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
-from hoso.changes import discrepancies, obligations, signatures
+from hoso.changes import signatures
 from hoso.changes.models import ChangeSet, ChangeStatus, DossierVersion, SourceKind
 from hoso.changes.operations import apply_operations, diff, touched_sections
+from hoso.changes.selectors.changesets import changeset_locked, changeset_personal_id, unit_path
+from hoso.changes.selectors.discrepancies import freeze_check
+from hoso.changes.selectors.versions import current_version_number, version_data, version_get
+from hoso.changes.services.obligations import (
+    obligation_open_for_changeset,
+    obligations_mark_done_for_changeset,
+)
 from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound, Problem, ValidationFailed
-from hoso.orgs.models import Organization
 from hoso.people import services as people_services
-from hoso.people.models import Person
 from hoso.people.reference import load_reference
+from hoso.people.selectors import person_by_id, person_locked
 from hoso.people.validation import validate_dossier
 
 WRITING_ROLES = {Role.CLERK, Role.RECORDS_MANAGER}
@@ -55,36 +61,17 @@ def _fail(code: str, message: str, field: str = "") -> ValidationFailed:
     return ValidationFailed([Problem(code, message, field)])
 
 
-def _covers(user: Any, roles: set[str], unit_path: str) -> bool:
-    return duty_covers(user, roles, unit_path)
-
-
-def _unit_path(personal_id: str, data: dict[str, Any] | None) -> str:
-    person = Person.objects.select_related("current_unit").filter(personal_id=personal_id).first()
-    if person is not None:
-        return person.current_unit.path
-    code = ((data or {}).get("employment") or {}).get("current_unit")
-    unit = Organization.objects.filter(code=code).first()
-    return unit.path if unit else "\x00"
-
-
-def current_version_number(personal_id: str) -> int:
-    return (
-        DossierVersion.objects.filter(personal_id=personal_id).aggregate(n=Max("number"))["n"] or 0
-    )
-
-
-def current_data(personal_id: str, acting_user: Any = None) -> dict[str, Any] | None:
-    """The whole dossier a change is built on and applied to (a system read, audited)."""
-    person = Person.objects.filter(personal_id=personal_id).first()
+def current_data(personal_id: str, *, acting_user: User | None) -> dict[str, Any] | None:
+    """The whole dossier a change is built on and applied to, or None when there is none yet:
+    a system read (`access.system`, audited), made for `acting_user`'s proposal or approval.
+    Never shown to anyone: a reviewer sees `selectors.changesets.changeset_diff`."""
+    person = person_by_id(personal_id)
     if person is None:
         return None
     return system_dossier(purpose=Purpose.SYSTEM_CHANGE, person=person, acting_user=acting_user)
 
 
 def _canonical(data: dict[str, Any]) -> bytes:
-    import rfc8785
-
     return rfc8785.dumps(data)
 
 
@@ -103,7 +90,9 @@ def _not_assigned() -> ValidationFailed:
     return _fail("not_assigned", "Bạn không được giao cập nhật hồ sơ này.", "personal_id")
 
 
-def proposal_gate(acting_user: Any, personal_id: str, operations: Any, source_kind: str) -> None:
+def proposal_gate(
+    *, acting_user: User, personal_id: str, operations: Any, source_kind: str
+) -> None:
     """Who may propose on this dossier, asked before anything is read of it.
 
     An existing dossier passes the write gate (`policies.dossier_write`: the proposer may open
@@ -112,16 +101,17 @@ def proposal_gate(acting_user: Any, personal_id: str, operations: Any, source_ki
     the same `NotFound`. A reader without the duty is told `not_assigned`. Only a proposal
     creating a new dossier is decided on the unit it names (in `changeset_propose`).
     """
-    if Person.objects.filter(personal_id=personal_id).exists():
+    if person_by_id(personal_id) is not None:
         roles = WRITING_ROLES | ({Role.EMPLOYEE} if source_kind == SourceKind.SELF else set())
-        dossier_write(acting_user, personal_id, "propose", roles, refusal=_not_assigned())
+        dossier_write(acting_user, personal_id, Purpose.PROPOSE, roles, refusal=_not_assigned())
     elif not _creates(operations):
-        dossier_write(acting_user, personal_id, "propose", WRITING_ROLES)  # audited NotFound
+        # The same audited NotFound as for a dossier one may not open.
+        dossier_write(acting_user, personal_id, Purpose.PROPOSE, WRITING_ROLES)
 
 
 def changeset_propose(
     *,
-    acting_user: Any,
+    acting_user: User,
     personal_id: str,
     operations: list[dict[str, Any]],
     source_kind: str,
@@ -142,7 +132,12 @@ def changeset_propose(
         raise _fail("paper_date_required", "Cần ngày xác nhận hồ sơ giấy.", "paper_confirmed_on")
     if paper_confirmed_on and paper_confirmed_on > today:
         raise _fail("future_date", "Ngày xác nhận hồ sơ giấy ở tương lai.", "paper_confirmed_on")
-    proposal_gate(acting_user, personal_id, operations, source_kind)
+    proposal_gate(
+        acting_user=acting_user,
+        personal_id=personal_id,
+        operations=operations,
+        source_kind=source_kind,
+    )
     return _proposal_recorded(
         acting_user=acting_user,
         personal_id=personal_id,
@@ -157,7 +152,7 @@ def changeset_propose(
 @transaction.atomic
 def _proposal_recorded(
     *,
-    acting_user: Any,
+    acting_user: User,
     personal_id: str,
     operations: list[dict[str, Any]],
     source_kind: str,
@@ -165,12 +160,12 @@ def _proposal_recorded(
     source_note: str,
     today: date,
 ) -> ChangeSet:
-    before = current_data(personal_id)
+    before = current_data(personal_id, acting_user=acting_user)
     result = apply_operations(before, operations)
     if str((result.get("identity") or {}).get("personal_id")) != personal_id:
         raise _fail("personal_id_mismatch", "Số định danh của hồ sơ không khớp.", "personal_id")
     own = getattr(acting_user, "personal_id", "") == personal_id and source_kind == SourceKind.SELF
-    if not own and not _covers(acting_user, WRITING_ROLES, _unit_path(personal_id, result)):
+    if not own and not duty_covers(acting_user, WRITING_ROLES, unit_path(personal_id, result)):
         raise _not_assigned()
     _check(result, today)
     changeset = ChangeSet.objects.create(
@@ -185,14 +180,14 @@ def _proposal_recorded(
         proposer=acting_user,
     )
     # A new dossier from a confirmed paper dossier must be entered within the policy's days.
-    obligations.obligation_open_for_changeset(acting_user=acting_user, changeset=changeset)
+    obligation_open_for_changeset(acting_user=acting_user, changeset=changeset)
     recorder.record(
         user=acting_user,
         action=AuditAction.CHANGESET,
         outcome=AuditOutcome.OK,
         personal_id=personal_id,
         sections=changeset.sections,
-        purpose="propose",
+        purpose=Purpose.PROPOSE,
         detail={"changeset": changeset.pk, "source": source_kind},
     )
     return changeset
@@ -202,24 +197,23 @@ def _not_reviewer() -> ValidationFailed:
     return _fail("not_records_manager", "Chỉ cán bộ quản lý hồ sơ phụ trách mới phê duyệt.")
 
 
-def review_gate(acting_user: Any, changeset_id: int, purpose: str) -> None:
+def review_gate(*, acting_user: User, changeset_id: int, purpose: Purpose) -> None:
     """Who may decide on a change set, asked before anything is told of it: `NotFound` alike
     for a missing change set and one on a dossier the reviewer may not open (the write gate,
     `policies.dossier_write`, audited); a reader who is not its records manager is told
     `not_records_manager`. A change set creating a dossier is decided on the unit it names
     (`_locked_proposal`)."""
-    found = ChangeSet.objects.filter(pk=changeset_id).values_list("personal_id", flat=True)
-    personal_id = found.first()
+    personal_id = changeset_personal_id(changeset_id)
     if personal_id is None:
         raise NotFound()
-    if Person.objects.filter(personal_id=personal_id).exists():
+    if person_by_id(personal_id) is not None:
         dossier_write(
             acting_user, personal_id, purpose, {Role.RECORDS_MANAGER}, refusal=_not_reviewer()
         )
 
 
-def _locked_proposal(acting_user: Any, changeset_id: int) -> ChangeSet:
-    changeset = ChangeSet.objects.select_for_update().filter(pk=changeset_id).first()
+def _locked_proposal(acting_user: User, changeset_id: int) -> ChangeSet:
+    changeset = changeset_locked(changeset_id)
     if changeset is None:
         raise _fail("unknown_changeset", "Không có đề xuất thay đổi này.")
     if changeset.status != ChangeStatus.PROPOSED:
@@ -230,41 +224,39 @@ def _locked_proposal(acting_user: Any, changeset_id: int) -> ChangeSet:
     if changeset.proposer_id == acting_user.pk:
         raise _fail("self_approval", "Người đề xuất không được tự phê duyệt.")
     data = json.loads(changeset.operations)
-    if not _covers(
-        acting_user,
-        {Role.RECORDS_MANAGER},
-        _unit_path(
-            changeset.personal_id,
-            apply_operations(current_data(changeset.personal_id), data)
-            if changeset.creates_dossier
-            else None,
-        ),
+    created = (
+        apply_operations(current_data(changeset.personal_id, acting_user=acting_user), data)
+        if changeset.creates_dossier
+        else None
+    )
+    if not duty_covers(
+        acting_user, {Role.RECORDS_MANAGER}, unit_path(changeset.personal_id, created)
     ):
         raise _not_reviewer()
     return changeset
 
 
 def changeset_approve(
-    *, acting_user: Any, changeset_id: int, today: date | None = None
+    *, acting_user: User, changeset_id: int, today: date | None = None
 ) -> DossierVersion:
-    review_gate(acting_user, changeset_id, "approve")
+    review_gate(acting_user=acting_user, changeset_id=changeset_id, purpose=Purpose.APPROVE)
     return _approved(acting_user=acting_user, changeset_id=changeset_id, today=today)
 
 
 @transaction.atomic
-def _approved(*, acting_user: Any, changeset_id: int, today: date | None) -> DossierVersion:
+def _approved(*, acting_user: User, changeset_id: int, today: date | None) -> DossierVersion:
     today = today or local_today()
     changeset = _locked_proposal(acting_user, changeset_id)
     pid = changeset.personal_id
-    Person.objects.select_for_update().filter(personal_id=pid).first()  # serialize per dossier
-    discrepancies.freeze_check(changeset)
+    person_locked(pid)  # serialize per dossier
+    freeze_check(changeset)
     current = current_version_number(pid)
-    before = current_data(pid)
+    before = current_data(pid, acting_user=acting_user)
     if current != changeset.base_version or (changeset.creates_dossier and before is not None):
         # A proposal made before the first version compares with version 1, the state then.
         base_number = changeset.base_version or 1
-        base = DossierVersion.objects.filter(personal_id=pid, number=base_number).first()
-        changed = diff(json.loads(base.snapshot) if base else None, before or {})
+        base = version_get(pid, base_number)
+        changed = diff(version_data(base) if base else None, before or {})
         fields = sorted({f"{c.section}.{c.field}" for c in changed})[:20]
         raise ValidationFailed(
             [Problem("stale_changeset", f"Đã thay đổi: {', '.join(fields) or 'hồ sơ được tạo'}.")],
@@ -274,19 +266,22 @@ def _approved(*, acting_user: Any, changeset_id: int, today: date | None) -> Dos
     _check(result, today)
     key = signatures.signing_key_for(acting_user)  # before any write: no key, no approval
     if before is not None and current == 0:
-        _version(pid, 1, before, None)  # the state before hoso versioned it (import, seed)
+        _version(
+            pid=pid, number=1, data=before, changeset=None
+        )  # the state before hoso versioned it
         current = 1
     if before is None:
         people_services.dossier_create(acting_user=acting_user, data=result, today=today)
     else:
         people_services.dossier_replace(acting_user=acting_user, data=result, today=today)
-    version = _version(pid, current + 1, current_data(pid) or result, changeset)
+    applied = current_data(pid, acting_user=acting_user) or result
+    version = _version(pid=pid, number=current + 1, data=applied, changeset=changeset)
     changeset.status = ChangeStatus.APPLIED
     changeset.reviewer = acting_user
     changeset.reviewed_at = timezone.now()
     changeset.resulting_version = version.number
     changeset.save(update_fields=["status", "reviewer", "reviewed_at", "resulting_version"])
-    obligations.obligations_mark_done_for_changeset(changeset)
+    obligations_mark_done_for_changeset(changeset=changeset)
     signed = signatures.approval_sign(
         changeset=changeset, version=version, approver=acting_user, key=key
     )
@@ -296,7 +291,7 @@ def _approved(*, acting_user: Any, changeset_id: int, today: date | None) -> Dos
         outcome=AuditOutcome.OK,
         personal_id=pid,
         sections=changeset.sections,
-        purpose="approve",
+        purpose=Purpose.APPROVE,
         detail={
             "changeset": changeset.pk,
             "version": version.number,
@@ -308,13 +303,13 @@ def _approved(*, acting_user: Any, changeset_id: int, today: date | None) -> Dos
     return version
 
 
-def changeset_reject(*, acting_user: Any, changeset_id: int, reason: str) -> ChangeSet:
-    review_gate(acting_user, changeset_id, "reject")
+def changeset_reject(*, acting_user: User, changeset_id: int, reason: str) -> ChangeSet:
+    review_gate(acting_user=acting_user, changeset_id=changeset_id, purpose=Purpose.REJECT)
     return _rejected(acting_user=acting_user, changeset_id=changeset_id, reason=reason)
 
 
 @transaction.atomic
-def _rejected(*, acting_user: Any, changeset_id: int, reason: str) -> ChangeSet:
+def _rejected(*, acting_user: User, changeset_id: int, reason: str) -> ChangeSet:
     if not reason.strip():
         raise _fail("reason_required", "Cần ghi lý do từ chối.", "reason")
     changeset = _locked_proposal(acting_user, changeset_id)
@@ -328,14 +323,14 @@ def _rejected(*, acting_user: Any, changeset_id: int, reason: str) -> ChangeSet:
         action=AuditAction.CHANGESET,
         outcome=AuditOutcome.OK,
         personal_id=changeset.personal_id,
-        purpose="reject",
+        purpose=Purpose.REJECT,
         detail={"changeset": changeset.pk, "reason": reason},
     )
     return changeset
 
 
 def _version(
-    pid: str, number: int, data: dict[str, Any], changeset: ChangeSet | None
+    *, pid: str, number: int, data: dict[str, Any], changeset: ChangeSet | None
 ) -> DossierVersion:
     body = _canonical(data)
     return DossierVersion.objects.create(

@@ -1,10 +1,10 @@
-"""Registering personnel decisions and reading them back (R-10D-DECISION, R-LIVE,
-R-APPOINT-SAFE).
+"""Registering personnel decisions (R-10D-DECISION, R-LIVE, R-APPOINT-SAFE).
 
 A clerk registers the decision received from a competent authority; its effects
 (`hoso.changes.effects`) become a change set proposed with source "decision", which a records
-manager approves like any other (`hoso.changes.services`). Registering also opens the duty to
-enter it within the policy's deadline from the day it was received (`hoso.changes.obligations`).
+manager approves like any other (`services.changesets`). Registering also opens the duty to
+enter it within the policy's deadline from the day it was received (`services.obligations`).
+Reading them back is `selectors.decisions`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoso.access import policies, recorder
+from hoso.access.models import User
 from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import entries, name_of
 from hoso.changes import effects
 from hoso.changes.models import (
@@ -28,12 +30,14 @@ from hoso.changes.models import (
     PersonnelDecision,
     SourceKind,
 )
-from hoso.changes.obligations import obligation_open, obligation_relink
-from hoso.changes.services import WRITING_ROLES, changeset_propose, current_data
+from hoso.changes.selectors.decisions import decisions_matching
+from hoso.changes.services.changesets import WRITING_ROLES, changeset_propose, current_data
+from hoso.changes.services.obligations import obligation_open, obligation_relink
 from hoso.core.dates import today as local_today
 from hoso.core.dates import vn
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.people.models import Person
+from hoso.people.selectors import person_locked
 
 DEFAULT_MAX_FUTURE_DAYS = 366
 LIVE_STATUSES = (ChangeStatus.PROPOSED, ChangeStatus.APPLIED)
@@ -108,7 +112,7 @@ def _source_note(decision: PersonnelDecision) -> str:
 
 def decision_register(
     *,
-    acting_user: Any,
+    acting_user: User,
     decision_type: str,
     number: str,
     signed_date: date,
@@ -153,7 +157,7 @@ def decision_register(
     if problems:
         raise ValidationFailed(problems, "Quyết định chưa đăng ký được; chưa lưu gì.")
     person = policies.dossier_write(
-        acting_user, personal_id, "decision_register", WRITING_ROLES
+        acting_user, personal_id, Purpose.DECISION_REGISTER, WRITING_ROLES
     ).person
     return _decision_recorded(
         acting_user=acting_user,
@@ -173,7 +177,7 @@ def decision_register(
 @transaction.atomic
 def _decision_recorded(
     *,
-    acting_user: Any,
+    acting_user: User,
     person: Person,
     decision_type: str,
     number: str,
@@ -187,16 +191,9 @@ def _decision_recorded(
 ) -> PersonnelDecision:
     personal_id = person.personal_id
     # One registration per dossier at a time, so the duplicate check below cannot race.
-    Person.objects.select_for_update().filter(pk=person.pk).first()
-    earlier = list(
-        PersonnelDecision.objects.select_related("changeset")
-        .filter(
-            personal_id=personal_id,
-            decision_type=decision_type,
-            number__iexact=number,
-            issuer__iexact=issuer,
-        )
-        .order_by("-registered_at")
+    person_locked(personal_id)
+    earlier = decisions_matching(
+        personal_id=personal_id, decision_type=decision_type, number=number, issuer=issuer
     )
     live = [d for d in earlier if d.changeset is None or d.changeset.status in LIVE_STATUSES]
     if live:
@@ -224,7 +221,7 @@ def _decision_recorded(
         parameters=json.dumps(params, ensure_ascii=False, sort_keys=True, default=str),
         registered_by=acting_user,
     )
-    data = current_data(personal_id) or {}
+    data = current_data(personal_id, acting_user=acting_user) or {}
     operations = effects.operations_for(decision, data, params)
     if operations is not None:
         decision.changeset = changeset_propose(
@@ -245,7 +242,7 @@ def _decision_recorded(
         outcome=AuditOutcome.OK,
         personal_id=personal_id,
         sections=decision.changeset.sections if decision.changeset else [],
-        purpose="decision_register",
+        purpose=Purpose.DECISION_REGISTER,
         detail={
             "decision": decision.pk,
             "decision_type": decision_type,
@@ -257,7 +254,7 @@ def _decision_recorded(
 
 
 def _obligation_for(
-    decision: PersonnelDecision, earlier: list[PersonnelDecision], person: Person, user: Any
+    decision: PersonnelDecision, earlier: list[PersonnelDecision], person: Person, user: User
 ) -> Obligation:
     source = f"decision:{decision.pk}"
     carried = (
@@ -281,28 +278,4 @@ def _obligation_for(
         officer=user,
         changeset=decision.changeset,
         acting_user=user,
-    )
-
-
-# --- Reading --------------------------------------------------------------------------------------
-
-
-def decision_parameters(decision: PersonnelDecision) -> dict[str, Any]:
-    return json.loads(decision.parameters or "{}")
-
-
-def decision_obligations(decision: PersonnelDecision) -> list[Obligation]:
-    return list(
-        Obligation.objects.select_related("unit", "officer", "changeset")
-        .filter(source=f"decision:{decision.pk}")
-        .order_by("pk")
-    )
-
-
-def decisions_of(personal_id: str) -> list[PersonnelDecision]:
-    """A person's decisions, latest effective first (callers pass the gate first)."""
-    return list(
-        PersonnelDecision.objects.select_related("changeset")
-        .filter(personal_id=personal_id)
-        .order_by("-effective_date", "-pk")
     )

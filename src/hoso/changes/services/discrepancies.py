@@ -9,8 +9,10 @@ within 5 working days.
 - `discrepancy_report`: anyone who may open the dossier (`access.policies.dossier_access`)
   may report — the clerk, the records manager, a leader, and the person themself, who knows
   their own life best (R-CLEAN). Audited.
-- `open_discrepancies(personal_id)`: the warnings every page showing the dossier displays.
-- The freeze (`freezing`, called by `services.changeset_approve`): a change set whose source is
+- `selectors.discrepancies.open_discrepancies(personal_id)`: the warnings every page showing
+  the dossier displays.
+- The freeze (`selectors.discrepancies.freeze_check`, called by
+  `services.changesets.changeset_approve`): a change set whose source is
   the paper dossier and which touches a section named by an open discrepancy is refused, with
   the discrepancy named. **Decision-based and self-service change sets are not frozen**, on
   purpose: the rule forbids updates *based on the paper dossier*, because the paper is what is
@@ -23,32 +25,35 @@ within 5 working days.
   verifies the discrepancy with a **signature**: a detached CMS over the canonical JSON of the
   discrepancy and its resolution (`verification_payload`), with the manager's signing key
   (`signatures.signing_key_for`). It opens the 5-working-day obligation to enter the
-  correction (`hoso.changes.obligations`, when installed). `discrepancy_verify` re-checks it.
+  correction (`services.obligations`). `selectors.discrepancies.discrepancy_verify` re-checks it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import inspect
 import unicodedata
-from datetime import UTC, date
-from typing import Any
+from datetime import date
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from hoso.access import recorder
-from hoso.access.models import Role
+from hoso.access.models import Role, User
+from hoso.access.policies import dossier_access, dossier_write, duty_covers
 from hoso.audit.models import AuditAction, AuditOutcome
-from hoso.changes.models import ChangeSet, Discrepancy, DiscrepancyStatus, SourceKind
+from hoso.audit.purposes import Purpose
+from hoso.changes.models import Discrepancy, DiscrepancyStatus, Obligation, ObligationKind
+from hoso.changes.selectors.changesets import unit_path
+from hoso.changes.selectors.discrepancies import verification_payload
+from hoso.changes.services.obligations import obligation_open
+from hoso.changes.signatures import certificate_pem, sign_checked, signing_key_for
 from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.people.models import Person
-from hoso.people.sections import BY_KEY, all_field_ids, field_label
+from hoso.people.sections import BY_KEY, all_field_ids
+from hoso.people.selectors import person_by_id, person_locked
+from hoso.signing.canonical import canonical
 
-VERIFICATION_FORMAT = "hoso.discrepancy.verification/1"
-OBLIGATION_KIND = "fix_discrepancy"
 TEXT_MAX = 2000
 # Until the audit app has its own members for discrepancies, their events are change-set
 # events told apart by `purpose`.
@@ -63,79 +68,9 @@ def _text(value: str | None) -> str:
     return unicodedata.normalize("NFC", (value or "").strip())
 
 
-def _section_titles(sections: list[str]) -> str:
-    return ", ".join(f"«{BY_KEY[s].title}»" if s in BY_KEY else f"«{s}»" for s in sections)
-
-
-def _vn_date(moment: Any) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y")
-
-
-# --- Reading ------------------------------------------------------------------------------------
-
-
-def open_discrepancies(personal_id: str) -> QuerySet[Discrepancy]:
-    """The open warnings on a dossier, oldest first. Callers pass the access gate first."""
-    return (
-        Discrepancy.objects.filter(personal_id=personal_id, status=DiscrepancyStatus.OPEN)
-        .select_related("reported_by")
-        .order_by("reported_at", "pk")
-    )
-
-
-def discrepancies(personal_id: str) -> QuerySet[Discrepancy]:
-    """Every discrepancy of a dossier, open or verified, newest first."""
-    return Discrepancy.objects.filter(personal_id=personal_id).select_related(
-        "reported_by", "verified_by"
-    )
-
-
-def describe(discrepancy: Discrepancy) -> str:
-    """One Vietnamese line naming a discrepancy (for refusals, warnings and commands)."""
-    where = _section_titles(list(discrepancy.sections))
-    if discrepancy.field:
-        section, _, name = discrepancy.field.partition(".")
-        label = field_label(BY_KEY[section], name) if section in BY_KEY else discrepancy.field
-        where += f", trường «{label}»"
-    return (
-        f"cảnh báo sai lệch số {discrepancy.pk} (mục {where}) do "
-        f"{discrepancy.reported_by.get_username()} báo ngày {_vn_date(discrepancy.reported_at)}"
-    )
-
-
-def freezing(changeset: ChangeSet) -> list[Discrepancy]:
-    """The open discrepancies that forbid approving `changeset` now (see the module doc)."""
-    if changeset.source_kind != SourceKind.PAPER:
-        return []
-    touched = set(changeset.sections)
-    return [d for d in open_discrepancies(changeset.personal_id) if touched & set(d.sections)]
-
-
-def freeze_check(changeset: ChangeSet) -> None:
-    """Refuse (`ValidationFailed`, code `discrepancy_open`) a change set frozen by an open
-    discrepancy; the caller holds the dossier's row lock, so no report slips in between."""
-    frozen = freezing(changeset)
-    if frozen:
-        raise ValidationFailed(
-            [
-                Problem(
-                    "discrepancy_open",
-                    f"Hồ sơ đang có {describe(d)}: chưa được phê duyệt thay đổi dựa trên hồ sơ "
-                    "giấy ở mục này cho đến khi sai lệch được xác minh.",
-                    "sections",
-                )
-                for d in frozen
-            ],
-            "Chưa phê duyệt: thay đổi dựa trên hồ sơ giấy đang tạm dừng vì có cảnh báo sai lệch.",
-        )
-
-
-# --- Reporting ----------------------------------------------------------------------------------
-
-
 def discrepancy_report(
     *,
-    acting_user: Any,
+    acting_user: User,
     personal_id: str,
     sections: list[str],
     field: str = "",
@@ -149,10 +84,8 @@ def discrepancy_report(
     of them (its section is added when missing); what the paper says is required; texts are
     stored NFC and encrypted. The report and its audit event are written together.
     """
-    from hoso.access.policies import dossier_access
-
     # The gate first, outside the write transaction, so that a denial stays audited.
-    dossier_access(acting_user, personal_id, purpose="discrepancy_report")
+    dossier_access(acting_user, personal_id, purpose=Purpose.DISCREPANCY_REPORT)
     wanted = sections if isinstance(sections, list | tuple) else []
     chosen: list[str] = []
     for key in (str(s).strip() for s in wanted):
@@ -177,7 +110,7 @@ def discrepancy_report(
             raise _fail("too_long", f"Nội dung dài quá {TEXT_MAX} ký tự.", name)
     with transaction.atomic():
         # Serialize with approvals of the same dossier (they lock the same row).
-        Person.objects.select_for_update().filter(personal_id=personal_id).first()
+        person_locked(personal_id)
         discrepancy = Discrepancy.objects.create(
             personal_id=personal_id,
             sections=chosen,
@@ -193,7 +126,7 @@ def discrepancy_report(
             outcome=AuditOutcome.OK,
             personal_id=personal_id,
             sections=chosen,
-            purpose="discrepancy_report",
+            purpose=Purpose.DISCREPANCY_REPORT,
             detail={"discrepancy": discrepancy.pk, "field": field},
         )
     return discrepancy
@@ -202,56 +135,21 @@ def discrepancy_report(
 # --- Verifying ----------------------------------------------------------------------------------
 
 
-def verification_payload(discrepancy: Discrepancy) -> dict[str, Any]:
-    """The JSON document a verification signs: the discrepancy as reported and its resolution."""
-    return {
-        "format": VERIFICATION_FORMAT,
-        "discrepancy": {
-            "id": discrepancy.pk,
-            "personal_id": discrepancy.personal_id,
-            "sections": list(discrepancy.sections),
-            "field": discrepancy.field,
-            "paper_says": discrepancy.paper_says,
-            "evidence": discrepancy.evidence,
-            "reported_by": discrepancy.reported_by.get_username(),
-            "reported_at": discrepancy.reported_at.astimezone(UTC).isoformat(
-                timespec="microseconds"
-            ),
-        },
-        "resolution": {
-            "verified_by": discrepancy.verified_by.get_username()
-            if discrepancy.verified_by
-            else None,
-            "verified_on": discrepancy.verified_on.isoformat() if discrepancy.verified_on else None,
-            "note": discrepancy.verification_note,
-        },
-    }
-
-
-def _open_obligation(discrepancy: Discrepancy, person: Person | None, on: date) -> Any:
-    """Open the 5-working-day duty to enter the verified correction, when the obligations
-    module is installed (it comes with personnel decisions)."""
-    try:
-        from hoso.changes.obligations import obligation_open
-    except ModuleNotFoundError as exc:
-        if exc.name != "hoso.changes.obligations":
-            raise
-        return None
-    kwargs: dict[str, Any] = {
-        "kind": OBLIGATION_KIND,
-        "personal_id": discrepancy.personal_id,
-        "start_date": on,
-        "source": f"discrepancy:{discrepancy.pk}",
-        "unit": person.current_unit if person is not None else None,
-        "officer": None,
-    }
-    if "acting_user" in inspect.signature(obligation_open).parameters:
-        kwargs["acting_user"] = discrepancy.verified_by
-    return obligation_open(**kwargs)
+def _open_obligation(discrepancy: Discrepancy, person: Person | None, on: date) -> Obligation:
+    """Open the 5-working-day duty to enter the verified correction."""
+    return obligation_open(
+        kind=ObligationKind.FIX_DISCREPANCY,
+        personal_id=discrepancy.personal_id,
+        start_date=on,
+        source=f"discrepancy:{discrepancy.pk}",
+        unit=person.current_unit if person is not None else None,
+        officer=None,
+        acting_user=discrepancy.verified_by,
+    )
 
 
 def discrepancy_resolve(
-    *, acting_user: Any, discrepancy_id: int, note: str, today: date | None = None
+    *, acting_user: User, discrepancy_id: int, note: str, today: date | None = None
 ) -> Discrepancy:
     """Verify a discrepancy with the records manager's signature; lifts the freeze.
 
@@ -263,11 +161,6 @@ def discrepancy_resolve(
     the trusted roots before anything is stored; the obligation to enter the correction within
     5 working days starts on the verification date. All in one transaction, audited.
     """
-    from hoso.access.policies import dossier_write
-    from hoso.changes.services import _covers, _unit_path
-    from hoso.changes.signatures import certificate_pem, sign_checked, signing_key_for
-    from hoso.signing.canonical import canonical
-
     today = today or local_today()
     note = _text(note)
     found = Discrepancy.objects.filter(pk=discrepancy_id).values_list("personal_id", flat=True)
@@ -279,7 +172,11 @@ def discrepancy_resolve(
     )
     # The gate first, outside the write transaction, so that a denial stays audited.
     dossier_write(
-        acting_user, personal_id, "discrepancy_resolve", {Role.RECORDS_MANAGER}, refusal=refusal
+        acting_user,
+        personal_id,
+        Purpose.DISCREPANCY_RESOLVE,
+        {Role.RECORDS_MANAGER},
+        refusal=refusal,
     )
     with transaction.atomic():
         discrepancy = (
@@ -293,7 +190,7 @@ def discrepancy_resolve(
         if discrepancy.status != DiscrepancyStatus.OPEN:
             raise _fail("already_resolved", "Cảnh báo sai lệch này đã được xác minh.")
         pid = discrepancy.personal_id
-        if not _covers(acting_user, {Role.RECORDS_MANAGER}, _unit_path(pid, None)):
+        if not duty_covers(acting_user, {Role.RECORDS_MANAGER}, unit_path(pid, None)):
             raise _fail(
                 "not_records_manager", "Chỉ cán bộ quản lý hồ sơ phụ trách mới xác minh sai lệch."
             )
@@ -318,39 +215,19 @@ def discrepancy_resolve(
         discrepancy.signed_payload_sha256 = hashlib.sha256(canonical(payload)).hexdigest()
         discrepancy.signed_at = signature.signing_time
         discrepancy.save()
-        person = Person.objects.select_related("current_unit").filter(personal_id=pid).first()
-        obligation = _open_obligation(discrepancy, person, today)
+        obligation = _open_obligation(discrepancy, person_by_id(pid), today)
         recorder.record(
             user=acting_user,
             action=AUDIT_ACTION,
             outcome=AuditOutcome.OK,
             personal_id=pid,
             sections=list(discrepancy.sections),
-            purpose="discrepancy_resolve",
+            purpose=Purpose.DISCREPANCY_RESOLVE,
             detail={
                 "discrepancy": discrepancy.pk,
                 "certificate_serial": signature.certificate_serial,
                 "sha256": discrepancy.signed_payload_sha256,
-                "obligation": getattr(obligation, "pk", None),
+                "obligation": obligation.pk,
             },
         )
     return discrepancy
-
-
-def discrepancy_verify(discrepancy_id: int) -> Any:
-    """Re-check the signed verification of a discrepancy, rebuilt from what is stored now:
-    a `hoso.signing.cms.VerificationResult`. `NotFound` when missing or not verified."""
-    from hoso.changes.signatures import certificate_problems, trust_roots, with_problems
-    from hoso.signing.cms import verify_json
-
-    discrepancy = (
-        Discrepancy.objects.select_related("reported_by", "verified_by")
-        .filter(pk=discrepancy_id)
-        .first()
-    )
-    if discrepancy is None or not discrepancy.signature_cms:
-        raise NotFound("Không có xác minh đã ký của cảnh báo sai lệch này.")
-    result = verify_json(
-        verification_payload(discrepancy), bytes(discrepancy.signature_cms), trust_roots()
-    )
-    return with_problems(result, certificate_problems(result, discrepancy))

@@ -1,0 +1,167 @@
+"""What each kind of personnel decision does to a dossier (R-10D-DECISION, R-LIVE,
+R-APPOINT-SAFE).
+
+The registry `EFFECTS` below maps codes of the ``decision_type`` catalog to a function
+
+    effect(decision, data, params) -> operations
+
+`decision` is the (unsaved) `PersonnelDecision` with its header (number, dates, issuer),
+`data` the dossier as it is now (plain data, read by the system reader), `params`
+what the decision says beyond its header (the new unit, the post, the discipline form…). The
+result is a list of change-set operations (`hoso.changes.operations`) that
+`hoso.changes.services.decisions.decision_register` proposes: nothing is written here. Every
+number with a legal source — coefficients, step intervals, restriction periods, the
+early-raise limit — is read from the catalogs, never written in these files. The effects
+live by decision group (`training`, `posts`, `moves`, `leaving`, `salary`, `evaluation`,
+`discipline`, `history`), what they share in `common`.
+
+A catalog type may instead be listed in `RECORD_ONLY`, with the reason: such a decision is
+registered and kept but proposes no change. `tests/changes/test_effects_registry.py` fails
+when a catalog type has neither, or both (docs/howto/add-a-decision-type.md).
+
+Conventions every effect follows:
+- a post or a work period ends the day before the decision takes effect; the new one starts
+  on the effective date;
+- decisions of NĐ 27/2026 data group 4 (recruitment … retirement) also add a
+  ``career_events`` row naming the decision;
+- a parameter the effect does not read is refused: a typo must not vanish silently;
+- types in `RESTRICTED_BY_DISCIPLINE` are refused while a discipline's restriction period
+  covers the effective date (Luật CBCC 2008 Art. 82, Luật VC 2010 Art. 56, amended 2019: no
+  rank promotion, salary raise, planning, training or appointment) — R-APPOINT-SAFE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from hoso.changes.effects import (
+    discipline,
+    evaluation,
+    history,
+    leaving,
+    moves,
+    posts,
+    salary,
+    training,
+)
+from hoso.changes.effects.common import (
+    Data,
+    Ops,
+    Params,
+    add_months,
+    discipline_restrictions,
+    employment_of,
+    refuse,
+    type_name,
+)
+from hoso.core.dates import vn
+from hoso.people.models import StaffStatus
+
+if TYPE_CHECKING:
+    from hoso.changes.models import PersonnelDecision
+
+Effect = Callable[["PersonnelDecision", Data, Data], Ops]
+
+__all__ = [
+    "ALLOWED_AFTER_SERVICE",
+    "EFFECTS",
+    "RECORD_ONLY",
+    "RESTRICTED_BY_DISCIPLINE",
+    "add_months",
+    "discipline_restrictions",
+    "operations_for",
+]
+
+# Decision type code → its effect; one line per catalog code, grouped as the catalog is.
+EFFECTS: dict[str, Effect] = {
+    # Training, fostering, planning
+    "training": training.training,
+    "fostering": training.training,
+    "planning": training.planning,
+    # Posts
+    "appointment": posts.appointment,
+    "election": posts.appointment,
+    "reappointment": posts.reappointment,
+    "dismissal_from_post": posts.leave_post,
+    "resignation_from_post": posts.leave_post,
+    # Moves
+    "transfer": moves.transfer,
+    "rotation": moves.transfer,
+    "secondment": moves.secondment,
+    "reception": moves.reception,
+    "recruitment": moves.recruitment,
+    # Leaving service
+    "retirement": leaving.leave_service,
+    "resignation": leaving.leave_service,
+    "staff_reduction": leaving.staff_reduction,
+    # Salary
+    "salary_raise_regular": salary.salary_raise,
+    "salary_raise_early": salary.salary_raise,
+    "seniority_allowance": salary.seniority_allowance,
+    "rank_change": salary.rank_change,
+    # Evaluation, reward, discipline, personal history
+    "evaluation": evaluation.evaluation,
+    "reward": evaluation.reward,
+    "discipline": discipline.discipline,
+    "personal_conclusion": history.personal_conclusion,
+}
+
+# Registered and kept, but no dossier field changes. Empty today: every catalog type has an
+# effect. A type whose content reaches the dossier by another path goes here, with the reason.
+RECORD_ONLY: dict[str, str] = {}
+
+# Blocked while a discipline's restriction period runs (see the module docstring).
+RESTRICTED_BY_DISCIPLINE = frozenset(
+    {
+        "training",
+        "fostering",
+        "planning",
+        "appointment",
+        "salary_raise_regular",
+        "salary_raise_early",
+        "rank_change",
+    }
+)
+
+# Allowed when the person no longer works (retired, resigned, dismissed): an award or an
+# evaluation for past service, a conclusion on their history, a discipline for past acts.
+ALLOWED_AFTER_SERVICE = frozenset({"reward", "evaluation", "personal_conclusion", "discipline"})
+
+
+def operations_for(decision: PersonnelDecision, data: Data, params: Data) -> Ops | None:
+    """The operations a decision proposes on `data`, or None for a record-only type.
+
+    Refused (ValidationFailed, Vietnamese reason) when the type has no effect, when the
+    person no longer works (except `ALLOWED_AFTER_SERVICE`), or when a running discipline
+    forbids it (`RESTRICTED_BY_DISCIPLINE`).
+    """
+    code = decision.decision_type
+    if code in RECORD_ONLY:
+        Params(params).check()
+        return None
+    func = EFFECTS.get(code)
+    if func is None:
+        raise refuse(
+            "no_effect", f"Loại quyết định «{code}» chưa có tác động vào hồ sơ.", "decision_type"
+        )
+    status = employment_of(data).get("status") or StaffStatus.WORKING
+    if status != StaffStatus.WORKING and code not in ALLOWED_AFTER_SERVICE:
+        label = StaffStatus(status).label.lower() if status in StaffStatus.values else status
+        raise refuse(
+            "not_working",
+            f"Người này {label}: không áp dụng quyết định {type_name(decision).lower()}.",
+            "personal_id",
+        )
+    if code in RESTRICTED_BY_DISCIPLINE:
+        running = discipline_restrictions(data, decision.effective_date)
+        if running:
+            raise refuse(
+                "under_discipline",
+                f"Đang trong thời hạn kỷ luật vào ngày {vn(decision.effective_date)}: "
+                f"{'; '.join(running)}. Không được {type_name(decision).lower()} "
+                "trong thời hạn này "
+                "(Luật Cán bộ, công chức Điều 82; Luật Viên chức Điều 56).",
+                "effective_date",
+            )
+    return func(decision, data, params)
