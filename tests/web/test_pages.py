@@ -361,7 +361,7 @@ def test_a_leader_sees_fields_above_the_roles_ceiling_masked(signed_in, make_dos
 def test_a_history_none_of_whose_fields_may_be_seen_is_left_out(make_dossier):
     from hoso.access.policies import DossierAccess
     from hoso.people.sections import all_field_ids
-    from hoso.web.readers import dossier_view
+    from hoso.web.presenters.dossier import dossier_view
 
     person = make_dossier(
         party=[{"admission_date": "2010-05-19", "official_date": "2011-05-19"}]

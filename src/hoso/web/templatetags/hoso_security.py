@@ -11,13 +11,13 @@ from django.http import HttpRequest
 from hoso.access import policies
 from hoso.access.models import Role
 from hoso.audit.alerts import open_alerts
-from hoso.web import readers
+from hoso.web.presenters import session
 
 register = template.Library()
 
 
 def _review_duties(request: HttpRequest) -> list:
-    return policies.review_duties(request.user, readers.assignments(request))
+    return policies.review_duties(request.user, session.assignments(request))
 
 
 @register.filter
@@ -34,7 +34,7 @@ def security_nav(context: template.Context) -> dict[str, Any]:
     cached = getattr(request, "_hoso_security_nav", None)
     if cached is not None:
         return cached
-    duties = readers.assignments(request)
+    duties = session.assignments(request)
     roles = {a.role for a in duties}
     reviewing = _review_duties(request)
     reading = bool(roles & policies.READING_ROLES)

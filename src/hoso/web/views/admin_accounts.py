@@ -31,8 +31,7 @@ from hoso.access.models import RoleAssignment, User
 from hoso.core.dates import today
 from hoso.core.errors import DomainError
 from hoso.orgs import selectors as org_selectors
-from hoso.web import readers
-from hoso.web.forms_accounts import (
+from hoso.web.forms.accounts import (
     AccountCreateForm,
     AccountSearchForm,
     ConfirmForm,
@@ -40,6 +39,7 @@ from hoso.web.forms_accounts import (
     DutyEndForm,
     PasswordResetForm,
 )
+from hoso.web.presenters import session
 from hoso.web.views.common import filled, not_found
 
 View = Callable[..., HttpResponse]
@@ -52,7 +52,7 @@ def admin_only(view: View) -> View:
     @never_cache
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not readers.manages_accounts(request):
+        if not session.manages_accounts(request):
             return not_found(request)
         return view(request, *args, **kwargs)
 

@@ -22,8 +22,8 @@ from hoso.audit import alerts as audit_alerts
 from hoso.audit.models import Alert
 from hoso.audit.selectors import event_list, events_for_person, events_for_user, events_page
 from hoso.core.errors import ValidationFailed
-from hoso.web import readers, readers_security
-from hoso.web.forms_security import AcknowledgeForm, AuditFilterForm
+from hoso.web.forms.security import AcknowledgeForm, AuditFilterForm
+from hoso.web.presenters import security, session
 from hoso.web.views.common import filled, not_found
 
 ACKNOWLEDGED_PER_PAGE = 20
@@ -31,12 +31,12 @@ ACKNOWLEDGED_PER_PAGE = 20
 
 def _duties(request: HttpRequest) -> list:
     """The reviewing duties of the user, from the duties the request already read."""
-    return policies.review_duties(request.user, readers.assignments(request))
+    return policies.review_duties(request.user, session.assignments(request))
 
 
 def _page(request: HttpRequest, events, template: str, context: dict, status: int = 200):
     page = events_page(events, page=request.GET.get("page") or 1)
-    context |= {"page": page, "rows": readers_security.event_rows(list(page.object_list))}
+    context |= {"page": page, "rows": security.event_rows(list(page.object_list))}
     return render(request, template, context, status=status)
 
 

@@ -17,8 +17,8 @@ from hoso.access import policies
 from hoso.changes import discrepancies, selectors, services
 from hoso.changes.models import ChangeSet
 from hoso.core.errors import NotFound, ValidationFailed
-from hoso.web import readers_work
-from hoso.web.forms_work import RejectForm
+from hoso.web.forms.work import RejectForm
+from hoso.web.presenters import work as readers_work
 from hoso.web.views.common import not_found
 
 PER_PAGE = 30

@@ -21,7 +21,7 @@ from hoso.access.models import Consent, Role
 from hoso.audit.selectors import events_for_person, events_page
 from hoso.core.dates import today
 from hoso.core.errors import ValidationFailed
-from hoso.web import readers, readers_security
+from hoso.web.presenters import security, session
 from hoso.web.views.common import filled, not_found
 
 
@@ -31,7 +31,7 @@ def _name(user) -> str:
 
 def has_own_dossier(request: HttpRequest) -> bool:
     return bool(request.user.personal_id) and any(
-        a.role == Role.EMPLOYEE for a in readers.assignments(request)
+        a.role == Role.EMPLOYEE for a in session.assignments(request)
     )
 
 
@@ -50,20 +50,20 @@ def consent(request: HttpRequest) -> HttpResponse:
     }
     rows = [
         (view, standing.get(view.grant.grantee_id))
-        for view in readers_security.grant_views(grants, today())
+        for view in security.grant_views(grants, today())
     ]
     history = (
         Consent.objects.filter(personal_id=pid)
         .select_related("grantee")
         .order_by("-given_at", "-pk")
     )
-    events = events_for_person(pid, actions=readers_security.SEEN)
+    events = events_for_person(pid, actions=security.SEEN)
     page = events_page(events, page=request.GET.get("page") or 1)
     context = {
         "rows": rows,
         "history": history,
         "page": page,
-        "reads": readers_security.read_rows(list(page.object_list), request.user),
+        "reads": security.read_rows(list(page.object_list), request.user),
         "query": filled(request.GET),
     }
     return render(request, "hoso/security/consent.html", context)

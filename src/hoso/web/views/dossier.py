@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from hoso.access import policies
 from hoso.changes import discrepancies
 from hoso.core.errors import NotFound
-from hoso.web import readers
+from hoso.web.presenters.dossier import dossier_view
 from hoso.web.views.common import not_found
 
 
@@ -23,5 +23,5 @@ def dossier(request: HttpRequest, personal_id: str) -> HttpResponse:
         {"pk": w.pk, "text": discrepancies.describe(w)}
         for w in discrepancies.open_discrepancies(access.person.personal_id)
     ]
-    context = {"d": readers.dossier_view(access), "open_discrepancies": warnings}
+    context = {"d": dossier_view(access), "open_discrepancies": warnings}
     return render(request, "hoso/dossier.html", context)

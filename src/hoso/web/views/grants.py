@@ -18,8 +18,9 @@ from hoso.core.dates import today
 from hoso.core.errors import ValidationFailed
 from hoso.orgs import selectors as org_selectors
 from hoso.orgs.models import Organization
-from hoso.web import readers, readers_security
-from hoso.web.forms_security import GrantForm, RevokeForm
+from hoso.web.forms.security import GrantForm, RevokeForm
+from hoso.web.presenters import security as readers_security
+from hoso.web.presenters import session as readers
 from hoso.web.views.common import not_found
 
 PER_PAGE = 20

@@ -16,8 +16,8 @@ from hoso.changes import services
 from hoso.changes.models import ChangeSet, SourceKind
 from hoso.core.dates import today
 from hoso.core.errors import NotFound, ValidationFailed
-from hoso.web import readers
-from hoso.web.forms_work import SelfFieldForm, SelfTrainingForm
+from hoso.web.forms.work import SelfFieldForm, SelfTrainingForm
+from hoso.web.presenters import catalogs
 from hoso.web.views.common import not_found
 
 
@@ -52,7 +52,7 @@ def self_correction(request: HttpRequest) -> HttpResponse:
     )
     training_form = SelfTrainingForm(
         request.POST if posted and kind == "dao-tao" else None,
-        kinds=readers.catalog_choices("training_kind", today()),
+        kinds=catalogs.catalog_choices("training_kind", today()),
         prefix="t",
     )
     form = field_form if kind == "truong" else training_form if kind == "dao-tao" else None

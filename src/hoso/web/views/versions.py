@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from hoso.access import policies
 from hoso.changes import selectors, signatures
 from hoso.core.errors import NotFound
-from hoso.web import readers_work
+from hoso.web.presenters import work as readers_work
 from hoso.web.views.common import not_found
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from hoso.calendar.engine import ObligationStatus
 from hoso.changes import obligations
 from hoso.core.dates import today as local_today
-from hoso.web import readers_work
+from hoso.web.presenters.work import by_officer, obligation_rows, vn_date
 
 LIST_LIMIT = 200
 
@@ -31,12 +31,12 @@ def work(request: HttpRequest) -> HttpResponse:
         if row[ObligationStatus.OVERDUE] or row[ObligationStatus.DUE_SOON] or row["open"]
     ]
     context = {
-        "today": readers_work.vn_date(today),
+        "today": vn_date(today),
         "mine": mine,
-        "overdue": readers_work.obligation_rows(overdue, ObligationStatus.OVERDUE, today),
-        "due_soon": readers_work.obligation_rows(due_soon, ObligationStatus.DUE_SOON, today),
+        "overdue": obligation_rows(overdue, ObligationStatus.OVERDUE, today),
+        "due_soon": obligation_rows(due_soon, ObligationStatus.DUE_SOON, today),
         "units": units,
-        "officers": readers_work.by_officer(overdue, due_soon),
+        "officers": by_officer(overdue, due_soon),
         "limit": LIST_LIMIT,
         "soon_days": obligations.due_soon_days(),
     }

@@ -21,7 +21,7 @@ from hoso.audit.purposes import PURPOSES
 from hoso.audit.selectors import events_for_person
 from hoso.changes import discrepancies
 from hoso.changes.models import ChangeSet, ChangeStatus, Discrepancy
-from hoso.web import readers, readers_security, readers_work
+from hoso.web.presenters import security, session, work
 
 RECENT_READS = 10
 RECENT_REQUESTS = 10
@@ -45,7 +45,7 @@ def reads_only_own(duties: list[RoleAssignment], user: Any) -> bool:
 def landing_url(request: HttpRequest) -> str:
     """Where a signed-in user starts: the employee's home, everyone else the search."""
     user = request.user
-    if user.is_authenticated and reads_only_own(readers.assignments(request), user):
+    if user.is_authenticated and reads_only_own(session.assignments(request), user):
         return reverse("web:self_home")
     return reverse("web:search")
 
@@ -76,7 +76,7 @@ def request_rows(user: Any) -> list[RequestRow]:
     return [
         RequestRow(
             changeset=c,
-            sections=readers_work.section_titles(list(c.sections)),
+            sections=work.section_titles(list(c.sections)),
             status=c.get_status_display(),
             badge=STATUS_BADGES.get(c.status, "expired"),
         )
@@ -135,9 +135,9 @@ def discrepancy_rows(access: policies.DossierAccess, user: Any) -> list[Discrepa
     """The open discrepancies of the dossier `access` opened (the user's own)."""
     rows = []
     for d in discrepancies.open_discrepancies(access.person.personal_id):
-        where = readers_work.section_titles(list(d.sections))
+        where = work.section_titles(list(d.sections))
         if d.field:
-            where = readers_work.field_name(d.field)
+            where = work.field_name(d.field)
         by_me = d.reported_by_id == user.pk
         rows.append(
             DiscrepancyRow(
@@ -155,13 +155,13 @@ def discrepancy_rows(access: policies.DossierAccess, user: Any) -> list[Discrepa
 # --- Who read the dossier ---------------------------------------------------------------------
 
 
-def recent_reads(user: Any) -> tuple[list[readers_security.ReadRow], int]:
+def recent_reads(user: Any) -> tuple[list[security.ReadRow], int]:
     """The latest times someone else opened, exported or printed the dossier, and how many
     there were in all (the person's own visits are on the full list of the consent page)."""
-    others = events_for_person(user.personal_id, actions=readers_security.SEEN).exclude(
+    others = events_for_person(user.personal_id, actions=security.SEEN).exclude(
         actor_user_id=user.pk
     )
-    rows = readers_security.read_rows(list(others[:RECENT_READS]), user)
+    rows = security.read_rows(list(others[:RECENT_READS]), user)
     # How the dossier was read, only where it has a Vietnamese name: no code on this page.
     rows = [replace(r, purpose=PURPOSES.get(r.event.purpose, "")) for r in rows]
     return rows, others.count()
