@@ -1,9 +1,9 @@
-"""Read-only helpers that shape selector output for the pages.
+"""Search results and the dossier as the pages show them.
 
 Nothing here reads dossier tables on its own: dossier data comes in already gated (the
 `DossierAccess` of `access.policies.dossier_access`, or a page of a queryset built on
 `policies.people_scope`) and is shown field by field as the gate decided, with the rules of
-`access.masking`. The rest is organization structure and catalogs, not dossier content.
+`access.masking` (the same as the API's and the exports').
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.db import models
 from hoso.access import masking, policies
 from hoso.access.models import Sensitivity
 from hoso.catalog.selectors import name_of
+from hoso.documents import selectors as document_selectors
 from hoso.orgs import selectors as org_selectors
 from hoso.people import selectors as people_selectors
 from hoso.people.models import Person
@@ -140,19 +141,6 @@ class DossierView:
     missing_hidden: bool  # some missing items lie in fields this user may not see
 
 
-HEADER_FIELDS = {
-    "managing_agency": "employment.managing_agency",
-    "current_unit": "employment.current_unit",
-    "file_number": "employment.file_number",
-    "personal_id": "identity.personal_id",
-    "full_name": "identity.full_name",
-    "birth_date": "identity.birth_date",
-    "sex": "identity.sex",
-    "status": "employment.status",
-    "secret_label": "protection.secret_label",
-}
-
-
 def _header(access: policies.DossierAccess) -> dict[str, str | None]:
     p = access.person
     values = {
@@ -166,7 +154,8 @@ def _header(access: policies.DossierAccess) -> dict[str, str | None]:
         "status": p.get_status_display(),
         "secret_label": p.get_secret_label_display() if p.secret_label else "",
     }
-    return {k: (v if access.can_see(HEADER_FIELDS[k]) else None) for k, v in values.items()}
+    visible = masking.header_visible(access)
+    return {k: (v if k in visible else None) for k, v in values.items()}
 
 
 def required_fields() -> list[str]:
@@ -180,13 +169,14 @@ def dossier_view(access: policies.DossierAccess) -> DossierView:
     person = access.person
     visible_missing, missing_hidden = access.missing_required(required_fields())
     shown = access.display(missing=set(visible_missing))
-    classes = policies.field_classes()
+    notes = masking.section_mask_notes(access)
     sections = []
     for s in shown:
         section = BY_KEY[s.key]
-        can = [access.can_see(f"{s.key}.{n}") for n in section.fields]
-        if section.many and not any(can):
+        if section.many and not masking.section_visible(access, s.key):
             continue
+        visible = masking.visible_fields(access, s.key)
+        can = [n in visible for n in section.fields]
         rows = [
             [
                 Cell(f.label, "", masked=True) if not ok
@@ -207,15 +197,11 @@ def dossier_view(access: policies.DossierAccess) -> DossierView:
         own = [c for c in visible_missing if c == s.key or c.startswith(f"{s.key}.")]
         # A field can only be highlighted in place when its row exists.
         flagged = s.key in own or (bool(own) and not rows)
-        notes = sorted({
-            policies.mask_note(classes[f"{s.key}.{n}"])
-            for n, ok in zip(section.fields, can, strict=True) if not ok
-        })
         sections.append(SectionView(
             key=s.key, title=s.title, items=form_items_label(s.form_items), many=s.many,
             headers=headers, rows=rows, missing=flagged,
             missing_names=[name_of("required_field", c) for c in own] if flagged else [],
-            mask_notes=notes,
+            mask_notes=notes.get(s.key, []),
         ))
     return DossierView(
         person=person,
@@ -252,13 +238,8 @@ class Withheld:
 def documents_withheld(access: policies.DossierAccess) -> Withheld | None:
     """The scans of this dossier its reader may not open (listed as withheld, with the
     approval missing, instead of being left out without a word)."""
-    from hoso.documents.models import Component
-
-    kept = Component.objects.filter(
-        personal_id=access.person.personal_id, superseded_by__isnull=True
-    ).values_list("sensitivity", "section")
     reasons = [
-        document_refusal(access, sensitivity, section) for sensitivity, section in kept
+        document_refusal(access, c.sensitivity, c.section)
+        for c in document_selectors.components_withheld(access)
     ]
-    reasons = [r for r in reasons if r]
     return Withheld(len(reasons), sorted(set(reasons))[0]) if reasons else None
