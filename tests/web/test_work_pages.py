@@ -10,6 +10,8 @@ import pytest
 from django.urls import reverse
 
 from conftest import employee_account, login
+from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.changes import discrepancies, obligations, services
 from hoso.changes.models import ChangeSet, ChangeStatus, Discrepancy, DiscrepancyStatus, Obligation
 from hoso.core.dates import today
@@ -94,6 +96,26 @@ def test_work_page_lists_overdue_and_due_soon_with_dates_and_days_late(as_, pers
     assert "Sở Tài chính" in html  # by unit
     # The reminder in the menu: quanly's own overdue obligation.
     assert re.search(r'class="nav-count">1<', html)
+
+
+def test_the_work_page_records_whom_it_listed_like_the_api(as_, personas, people, orgs):
+    _obligation(people["an"], personas["quanly"], orgs, today() - timedelta(days=3))
+    _obligation(people["an"], personas["nhaplieu"], orgs, today())
+    as_("quanly").get(reverse("web:work"))
+    page = AuditEvent.objects.filter(action=AuditAction.SEARCH, purpose=Purpose.OBLIGATIONS)
+    [event] = page
+    assert event.outcome == AuditOutcome.ALLOW
+    assert event.actor_user_id == personas["quanly"].pk
+    assert event.detail["shown"] == [people["an"].personal_id] * 2  # overdue, then due soon
+    assert event.detail["total"] == 2
+
+    api = as_("quanly").get("/api/v1/obligations")
+    assert api.status_code == 200
+    [_, from_api] = page.order_by("seq")
+    assert sorted(from_api.detail["shown"]) == sorted(event.detail["shown"])
+    assert {k: v for k, v in from_api.detail.items() if k != "query"}.keys() == (
+        event.detail.keys() - {"query"}
+    )
 
 
 def test_work_page_shows_nothing_outside_the_scope(as_, personas, people, orgs):

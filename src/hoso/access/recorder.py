@@ -13,6 +13,7 @@ from typing import Any
 from hoso.access.duties import active_assignments
 from hoso.audit.alerts import check_after
 from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.audit.services import event_record
 from hoso.core.context import current
 
@@ -87,6 +88,24 @@ def search_listed(user: Any, *, query: Mapping[str, Any], shown: list[str], tota
         action=AuditAction.SEARCH,
         outcome=AuditOutcome.ALLOW,
         purpose="search",
+        detail={
+            "query": {k: v for k, v in query.items() if v not in (None, "")},
+            "shown": shown,
+            "total": total,
+        },
+    )
+
+
+def obligations_listed(
+    user: Any, *, query: Mapping[str, Any], shown: list[str], total: int
+) -> None:
+    """A list of obligations names the people they concern: which were shown is recorded, the
+    same for the work page and `/api/v1/obligations`."""
+    record(
+        user=user,
+        action=AuditAction.SEARCH,
+        outcome=AuditOutcome.ALLOW,
+        purpose=Purpose.OBLIGATIONS,
         detail={
             "query": {k: v for k, v in query.items() if v not in (None, "")},
             "shown": shown,

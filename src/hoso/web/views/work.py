@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from hoso.access import recorder
 from hoso.calendar.engine import ObligationStatus
 from hoso.changes import obligations
 from hoso.core.dates import today as local_today
@@ -25,6 +26,16 @@ def work(request: HttpRequest) -> HttpResponse:
     officer = request.user if mine else None
     overdue = list(obligations.overdue(scope=scope, officer=officer, today=today)[:LIST_LIMIT])
     due_soon = list(obligations.due_soon(scope=scope, officer=officer, today=today)[:LIST_LIMIT])
+    # The lists name people: recorded like `/api/v1/obligations` (who was shown, to whom).
+    recorder.obligations_listed(
+        request.user,
+        query={
+            "status": f"{ObligationStatus.OVERDUE},{ObligationStatus.DUE_SOON}",
+            "officer": request.user.get_username() if mine else "",
+        },
+        shown=[o.personal_id for o in (*overdue, *due_soon)],
+        total=len(overdue) + len(due_soon),
+    )
     units = [
         row
         for row in obligations.counts_by_unit(scope=scope, today=today)
