@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from hoso.access import policies
+from hoso.access import selectors as access_selectors
 from hoso.access.models import AccessGrant, Consent, Role, RoleAssignment
 from hoso.audit.purposes import PURPOSES
 from hoso.audit.selectors import events_for_person
@@ -68,11 +69,15 @@ class RequestRow:
     badge: str
 
 
+def own_proposals(user: Any, limit: int = RECENT_REQUESTS) -> list[ChangeSet]:
+    """The user's own proposals about their own dossier, newest first."""
+    # Candidate for a changes selector (the changes app is being split by topic).
+    mine = ChangeSet.objects.filter(personal_id=user.personal_id, proposer=user)
+    return list(mine.order_by("-proposed_at", "-pk")[:limit])
+
+
 def request_rows(user: Any) -> list[RequestRow]:
     """The user's own proposals about their own dossier, newest first."""
-    mine = ChangeSet.objects.filter(personal_id=user.personal_id, proposer=user).order_by(
-        "-proposed_at", "-pk"
-    )[:RECENT_REQUESTS]
     return [
         RequestRow(
             changeset=c,
@@ -80,7 +85,7 @@ def request_rows(user: Any) -> list[RequestRow]:
             status=c.get_status_display(),
             badge=STATUS_BADGES.get(c.status, "expired"),
         )
-        for c in mine
+        for c in own_proposals(user)
     ]
 
 
@@ -90,7 +95,7 @@ def request_rows(user: Any) -> list[RequestRow]:
 def consents(user: Any) -> list[Consent]:
     """Every consent the person gave, in force first, then newest first."""
     return sorted(
-        Consent.objects.filter(personal_id=user.personal_id).select_related("grantee"),
+        access_selectors.consents_of(user.personal_id),
         key=lambda c: (c.withdrawn_at is not None, -c.given_at.timestamp(), -c.pk),
     )
 

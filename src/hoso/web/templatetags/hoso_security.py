@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from hoso.access import policies
 from hoso.access.models import Role
-from hoso.audit.alerts import open_alerts
+from hoso.audit.selectors import alerts_open
 from hoso.web.presenters import session
 
 register = template.Library()
@@ -47,7 +47,7 @@ def security_nav(context: template.Context) -> dict[str, Any]:
         # Grants go to officers of reading duties (the page says so when none is in force).
         "grantee": reading,
         "open_alerts": (
-            open_alerts().filter(policies.alert_scope(request.user, reviewing)).count()
+            alerts_open(policies.alert_scope(request.user, reviewing)).count()
             if reviewing
             else 0
         ),

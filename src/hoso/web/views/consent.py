@@ -17,7 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hoso.access import policies, services
-from hoso.access.models import Consent, Role
+from hoso.access import selectors as access_selectors
+from hoso.access.models import Role
 from hoso.audit.selectors import events_for_person, events_page
 from hoso.core.dates import today
 from hoso.core.errors import ValidationFailed
@@ -42,21 +43,12 @@ def consent(request: HttpRequest) -> HttpResponse:
         return not_found(request)
     pid = request.user.personal_id
     grants = policies.grants_awaiting_consent(request.user)
-    standing = {
-        c.grantee_id: c
-        for c in Consent.objects.filter(personal_id=pid, withdrawn_at__isnull=True).order_by(
-            "given_at"
-        )
-    }
+    standing = access_selectors.consents_in_force(pid)
     rows = [
         (view, standing.get(view.grant.grantee_id))
         for view in security.grant_views(grants, today())
     ]
-    history = (
-        Consent.objects.filter(personal_id=pid)
-        .select_related("grantee")
-        .order_by("-given_at", "-pk")
-    )
+    history = access_selectors.consents_of(pid)
     events = events_for_person(pid, actions=security.SEEN)
     page = events_page(events, page=request.GET.get("page") or 1)
     context = {
@@ -99,11 +91,7 @@ def consent_give(request: HttpRequest, grant_pk: int) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, consent_pk: int) -> HttpResponse:
     if not has_own_dossier(request):
         return not_found(request)
-    consent = (
-        Consent.objects.filter(pk=consent_pk, personal_id=request.user.personal_id)
-        .select_related("grantee")
-        .first()
-    )
+    consent = access_selectors.consent_get(request.user.personal_id, consent_pk)
     if consent is None:
         return not_found(request, what="sự đồng ý")
     try:

@@ -13,11 +13,12 @@ from django.views.decorators.cache import never_cache
 from hoso.access import policies
 from hoso.access.models import Role
 from hoso.changes import services
-from hoso.changes.models import ChangeSet, SourceKind
+from hoso.changes.models import SourceKind
 from hoso.core.dates import today
 from hoso.core.errors import NotFound, ValidationFailed
 from hoso.web.forms.work import SelfFieldForm, SelfTrainingForm
 from hoso.web.presenters import catalogs
+from hoso.web.presenters.self_home import own_proposals
 from hoso.web.views.common import not_found
 
 
@@ -83,9 +84,7 @@ def self_correction(request: HttpRequest) -> HttpResponse:
                 "hoặc từ chối.",
             )
             return redirect("web:self_correction")
-    mine = ChangeSet.objects.filter(personal_id=user.personal_id, proposer=user).order_by(
-        "-proposed_at"
-    )[:20]
+    mine = own_proposals(user, limit=20)
     context = {
         "person": access.person,
         "field_form": field_form,
