@@ -108,6 +108,7 @@ def test_the_work_page_records_whom_it_listed_like_the_api(as_, personas, people
     assert event.actor_user_id == personas["quanly"].pk
     assert event.detail["shown"] == [people["an"].personal_id] * 2  # overdue, then due soon
     assert event.detail["total"] == 2
+    assert event.detail["query"] == {"status": "overdue,due_soon"}
 
     api = as_("quanly").get("/api/v1/obligations")
     assert api.status_code == 200

@@ -78,3 +78,8 @@ def full_names(user_ids: set[int]) -> dict[int, str]:
     if not user_ids:
         return {}
     return dict(User.objects.filter(pk__in=user_ids).values_list("pk", "full_name"))
+
+
+def user_get(username: str) -> User | None:
+    """The account of that username, active or not (the caller says which it accepts)."""
+    return User.objects.filter(username=username).first()

@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from hoso.access import exports, masking, policies, recorder
 from hoso.api.params import PAGE_SIZE_MAX, OptAge, OptPageSize, Page, Sex, responses
 from hoso.api.schemas import DossierOut, SearchOut
+from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import name_of
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.orgs.selectors import org_get
@@ -157,7 +158,7 @@ def _file(export: exports.ExportFile) -> HttpResponse:
     summary="Hồ sơ của một người (các trường không được xem bị che)",
 )
 def person_dossier(request: HttpRequest, personal_id: str) -> dict:
-    access = policies.dossier_access(request.user, personal_id, purpose="api")
+    access = policies.dossier_access(request.user, personal_id, purpose=Purpose.API)
     person = access.person
     # The required list from the catalog cache: a full reference snapshot per read is costly.
     missing = access.missing_required(selectors.required_fields())[0]

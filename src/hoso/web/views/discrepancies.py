@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hoso.access import policies
+from hoso.audit.purposes import Purpose
 from hoso.changes import discrepancies as service
 from hoso.changes.models import Discrepancy, DiscrepancyStatus
 from hoso.core.errors import NotFound, ValidationFailed
@@ -27,7 +28,9 @@ STATUS_SLUGS = {"dang-mo": DiscrepancyStatus.OPEN, "da-xac-minh": DiscrepancySta
 @never_cache
 def discrepancy_report(request: HttpRequest, personal_id: str) -> HttpResponse:
     try:
-        access = policies.dossier_access(request.user, personal_id, purpose="discrepancy_report")
+        access = policies.dossier_access(
+            request.user, personal_id, purpose=Purpose.DISCREPANCY_REPORT
+        )
     except NotFound:
         return not_found(request, what="hồ sơ")
     form = DiscrepancyReportForm(request.POST or None, access=access)

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hoso.access import policies
+from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import name_of
 from hoso.core.errors import DomainError, NotFound, ValidationFailed
 from hoso.documents import consistency, resume, selectors, services, serving
@@ -63,7 +64,7 @@ def _served(copy: serving.ServedFile) -> HttpResponse:
 @never_cache
 def components(request: HttpRequest, personal_id: str) -> HttpResponse:
     try:
-        access = policies.dossier_access(request.user, personal_id, purpose="documents")
+        access = policies.dossier_access(request.user, personal_id, purpose=Purpose.DOCUMENTS)
     except NotFound:
         return not_found(request, what="hồ sơ")
     person = access.person
@@ -117,7 +118,7 @@ def components(request: HttpRequest, personal_id: str) -> HttpResponse:
 def component_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The processing progress of one document (polled by htmx while it works)."""
     try:
-        component = selectors.component_for(request.user, pk, purpose="documents_status")
+        component = selectors.component_for(request.user, pk, purpose=Purpose.DOCUMENTS_STATUS)
     except NotFound:
         return not_found(request, what="tài liệu")
     row = _rows([component])[0]
@@ -150,7 +151,7 @@ def component_move(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def component_copy(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        component = selectors.component_for(request.user, pk, purpose="documents_copy")
+        component = selectors.component_for(request.user, pk, purpose=Purpose.DOCUMENTS_COPY)
         copy = serving.copy_serve(
             user=request.user, personal_id=component.personal_id, component_id=pk
         )
@@ -169,7 +170,7 @@ def resume_copy(request: HttpRequest, personal_id: str) -> HttpResponse:
         return redirect("web:components", personal_id=personal_id)
     try:
         copy = serving.copy_serve(
-            user=request.user, personal_id=personal_id, resume_as_of=as_of, purpose="resume"
+            user=request.user, personal_id=personal_id, resume_as_of=as_of, purpose=Purpose.RESUME
         )
     except NotFound:
         return not_found(request, what="hồ sơ")

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from hoso.access import policies
+from hoso.audit.purposes import Purpose
 from hoso.changes import discrepancies
 from hoso.core.errors import NotFound
 from hoso.web.presenters.dossier import dossier_view
@@ -16,7 +17,7 @@ from hoso.web.views.common import not_found
 @never_cache
 def dossier(request: HttpRequest, personal_id: str) -> HttpResponse:
     try:
-        access = policies.dossier_access(request.user, personal_id, purpose="view")
+        access = policies.dossier_access(request.user, personal_id, purpose=Purpose.VIEW)
     except NotFound:
         return not_found(request, what="hồ sơ")
     warnings = [

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hoso.access import policies
+from hoso.audit.purposes import Purpose
 from hoso.changes.models import ChangeStatus
 from hoso.core.errors import NotFound
 from hoso.web.presenters import dossier, session
@@ -38,7 +39,7 @@ def self_home(request: HttpRequest) -> HttpResponse:
     if not has_own_dossier(session.assignments(request), user):
         return render(request, TEMPLATE, {"linked": False})
     try:
-        access = policies.dossier_access(user, user.personal_id, purpose="self")
+        access = policies.dossier_access(user, user.personal_id, purpose=Purpose.SELF)
     except NotFound:  # a personal id with no dossier (yet) on this node
         return render(request, TEMPLATE, {"linked": False})
     given = consents(user)

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from hoso.access import policies
 from hoso.access.models import Role
+from hoso.audit.purposes import Purpose
 from hoso.changes import services
 from hoso.changes.models import SourceKind
 from hoso.core.dates import today
@@ -43,7 +44,7 @@ def self_correction(request: HttpRequest) -> HttpResponse:
     if not user.personal_id or Role.EMPLOYEE not in policies.roles_of(user):
         return not_found(request)
     try:
-        access = policies.dossier_access(user, user.personal_id, purpose="self_correction")
+        access = policies.dossier_access(user, user.personal_id, purpose=Purpose.SELF_CORRECTION)
     except NotFound:
         return not_found(request, what="hồ sơ")
     kind = request.POST.get("loai", "")

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from hoso.access import policies
+from hoso.audit.purposes import Purpose
 from hoso.changes import selectors, signatures
 from hoso.core.errors import NotFound
 from hoso.web.presenters import work as readers_work
@@ -24,7 +25,7 @@ def _number(text: str | None) -> int | None:
 @never_cache
 def versions(request: HttpRequest, personal_id: str) -> HttpResponse:
     try:
-        access = policies.dossier_access(request.user, personal_id, purpose="versions")
+        access = policies.dossier_access(request.user, personal_id, purpose=Purpose.VERSIONS)
     except NotFound:
         return not_found(request, what="hồ sơ")
     all_versions = list(
