@@ -18,17 +18,6 @@ _EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 _STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.IGNORECASE)
 
 
-@pytest.fixture(autouse=True)
-def fresh_catalog_cache():
-    # Catalog names and attributes are cached per process; a test elsewhere that loaded other
-    # catalog data inside its rolled-back transaction must not leak them into these pages.
-    from hoso.catalog.selectors import clear_cache
-
-    clear_cache()
-    yield
-    clear_cache()
-
-
 @pytest.fixture
 def signed_in(client, personas):
     """`signed_in("quanly")` is the test client logged in as that persona (password and code)."""

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from conftest import employee_account, login
 from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.changes import discrepancies, obligations, services
@@ -22,34 +21,12 @@ _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 _STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.IGNORECASE)
 
 
-@pytest.fixture(autouse=True)
-def fresh_catalog_cache():
-    from hoso.catalog.selectors import clear_cache
-
-    clear_cache()
-    yield
-    clear_cache()
-
-
-@pytest.fixture
-def as_(client, personas):
-    def signed(who):
-        return login(client, personas[who] if isinstance(who, str) else who)
-
-    return signed
-
-
 @pytest.fixture
 def people(make_dossier) -> dict:
     return {
         "an": make_dossier(full_name="Nguyễn Văn An", birth_date=date(1985, 3, 14)),
         "binh": make_dossier(full_name="Trần Văn Bình", unit="B01.VP"),
     }
-
-
-@pytest.fixture
-def employee(people):
-    return employee_account(people["an"], "nguyenvanan")
 
 
 def _clean(html: str) -> None:
