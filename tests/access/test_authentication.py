@@ -24,7 +24,7 @@ from hoso.access.mfa import acceptable_code, base32_secret, confirmed_device
 from hoso.access.models import Role, User
 from hoso.audit.models import AuditAction, AuditEvent
 from hoso.core.errors import ValidationFailed
-from hoso.web.forms_accounts import LOGIN_REFUSED, NOT_ENROLLED
+from hoso.web.forms.accounts import LOGIN_REFUSED, NOT_ENROLLED
 
 pytestmark = pytest.mark.django_db
 

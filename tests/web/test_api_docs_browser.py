@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the fixtures imported from test_browser are parameters here
 """/api/v1/docs in a real browser (issue 16.1): Swagger UI is served by the node itself, under
 its own CSP, and shows the operations; no request leaves 127.0.0.1 (a closed network works)."""
 
@@ -6,17 +5,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import pytest
-from test_browser import (  # noqa: F401 - fixtures
-    ARTIFACTS,
-    CHROMIUM,
-    node,
-)
+from tests.web.browser import ARTIFACTS, BROWSER, CHROMIUM
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER
 
 
 def test_the_api_docs_page_shows_the_operations_from_the_node_alone(node):

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the fixtures imported from test_browser are parameters here
 """The page of one's own API tokens in a real browser (Debian's chromium via Playwright):
 found from the account box, a token revoked with one click, the API refusing it afterwards
 (issue 15, finding 3) — under the strict Content-Security-Policy, with screenshots in
@@ -7,20 +6,9 @@ test-artifacts/."""
 from __future__ import annotations
 
 import pytest
-from test_browser import (  # noqa: F401 - fixtures
-    ARTIFACTS,
-    CHROMIUM,
-    browser_page,
-    node,
-    people,
-    sign_in,
-    totp_keys,
-)
+from tests.web.browser import ARTIFACTS, BROWSER, sign_in
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture

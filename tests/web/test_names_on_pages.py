@@ -8,7 +8,6 @@ import re
 from datetime import date
 from pathlib import Path
 
-import pytest
 from django.urls import reverse
 from tests.web.tour import Vocabulary, pair_leaks, text_leaks
 
@@ -20,15 +19,6 @@ from hoso.orgs.models import OrgKind
 from hoso.orgs.services import org_create
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "hoso"
-
-
-@pytest.fixture(autouse=True)
-def fresh_catalog_cache():
-    from hoso.catalog.selectors import clear_cache
-
-    clear_cache()
-    yield
-    clear_cache()
 
 
 def _visible(html: str) -> str:

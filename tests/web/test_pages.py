@@ -18,17 +18,6 @@ _EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 _STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.IGNORECASE)
 
 
-@pytest.fixture(autouse=True)
-def fresh_catalog_cache():
-    # Catalog names and attributes are cached per process; a test elsewhere that loaded other
-    # catalog data inside its rolled-back transaction must not leak them into these pages.
-    from hoso.catalog.selectors import clear_cache
-
-    clear_cache()
-    yield
-    clear_cache()
-
-
 @pytest.fixture
 def signed_in(client, personas):
     """`signed_in("quanly")` is the test client logged in as that persona (password and code)."""
@@ -361,7 +350,7 @@ def test_a_leader_sees_fields_above_the_roles_ceiling_masked(signed_in, make_dos
 def test_a_history_none_of_whose_fields_may_be_seen_is_left_out(make_dossier):
     from hoso.access.policies import DossierAccess
     from hoso.people.sections import all_field_ids
-    from hoso.web.readers import dossier_view
+    from hoso.web.presenters.dossier import dossier_view
 
     person = make_dossier(
         party=[{"admission_date": "2010-05-19", "official_date": "2011-05-19"}]

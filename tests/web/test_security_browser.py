@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the fixtures imported from test_browser are parameters here
 """The security pages in a real browser (Debian's chromium via Playwright): recording and
 revoking a written approval, the employee's consent, the audit trail, its CSV export and the
 alerts — under the strict Content-Security-Policy, with screenshots in test-artifacts/."""
@@ -9,21 +8,9 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from tests.web.browser import ARTIFACTS, BROWSER, shooter, sign_in
 
-# The live node, its personas' TOTP keys and the browser, as the other browser tests have them.
-from test_browser import (  # noqa: F401 - fixtures
-    ARTIFACTS,
-    CHROMIUM,
-    browser_page,
-    node,
-    sign_in,
-    totp_keys,
-)
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture
@@ -77,18 +64,7 @@ def people(node, personas, make_dossier, settings):
     return {"an": an, "hoa": hoa, "owner": owner}
 
 
-@pytest.fixture
-def keys(totp_keys, people):
-    from hoso.access.services import totp_enrol
-
-    return {
-        **totp_keys,
-        "nguyenvanan": totp_enrol(acting_user=None, user=people["owner"])[0].bin_key,
-    }
-
-
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"security-{name}.png"), full_page=True)
+shot = shooter("security")
 
 
 def switch_to(page, node, username: str, keys: dict) -> None:

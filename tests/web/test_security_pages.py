@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import employee_account, login
+from conftest import login
 from hoso.access.models import AccessGrant, Consent, Role
 from hoso.audit.models import Alert, AuditAction, AuditEvent, AuditOutcome
 from hoso.core.dates import today
@@ -32,25 +32,6 @@ def sign_in(client, user):
     return login(client, user)
 
 
-@pytest.fixture(autouse=True)
-def fresh_catalog_cache():
-    from hoso.catalog.selectors import clear_cache
-
-    clear_cache()
-    yield
-    clear_cache()
-
-
-@pytest.fixture
-def as_(client, personas):
-    """`as_("quanly")` is the test client logged in as that persona (or as a given user)."""
-
-    def signed(who):
-        return sign_in(client, personas[who] if isinstance(who, str) else who)
-
-    return signed
-
-
 @pytest.fixture
 def people(make_dossier) -> dict:
     return {
@@ -58,12 +39,6 @@ def people(make_dossier) -> dict:
         "hoa": make_dossier(full_name="Đặng Thị Hoa", sex="F", unit="T01.XA"),
         "binh": make_dossier(full_name="Trần Văn Bình", unit="B01.VP"),
     }
-
-
-@pytest.fixture
-def employee(people):
-    """Nguyễn Văn An's own account (the employee duty, linked to his dossier)."""
-    return employee_account(people["an"], "nguyenvanan")
 
 
 @pytest.fixture

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the fixtures imported from test_browser are parameters here
 """The employee's home in a real browser (Debian's chromium via Playwright, strict CSP): the
 employee lands on it after login, sees their dossier, who read it (after a records manager
 did), their requests and consents, and withdraws a consent; the administrator and an
@@ -10,19 +9,11 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from test_browser import (  # noqa: F401 - fixtures
-    ARTIFACTS,
-    CHROMIUM,
-    PASSWORD,
-    browser_page,
-    node,
-    totp_keys,
-)
+from tests.web.browser import ARTIFACTS, BROWSER, shooter
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
+from conftest import PASSWORD
+
+pytestmark = BROWSER
 
 
 @pytest.fixture
@@ -74,18 +65,7 @@ def people(node, personas, make_dossier):
     return {"an": an, "hoa": hoa, "owner": owner}
 
 
-@pytest.fixture
-def keys(totp_keys, people):
-    from hoso.access.services import totp_enrol
-
-    return {
-        **totp_keys,
-        "nguyenvanan": totp_enrol(acting_user=None, user=people["owner"])[0].bin_key,
-    }
-
-
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"self-{name}.png"), full_page=True)
+shot = shooter("self")
 
 
 def log_in(page, node, username: str, keys: dict, drift: int = 0) -> None:

@@ -42,27 +42,12 @@ def paper(body: str) -> str:
     return re.sub(r"\s+", " ", found)
 
 
-@pytest.fixture(autouse=True)
-def fresh_catalog_cache():
-    from hoso.catalog.selectors import clear_cache
-
-    clear_cache()
-    yield
-    clear_cache()
-
-
 @pytest.fixture
 def people(make_dossier) -> dict:
     return {
         "an": make_dossier(full_name="Nguyễn Văn An", birth_date=date(1985, 3, 14)),
         "hoa": make_dossier(full_name="Đặng Thị Hoa", sex="F", unit="T01.XA"),
     }
-
-
-@pytest.fixture
-def employee(people):
-    """Nguyễn Văn An's own account: the employee duty, linked to his dossier (like `canbo`)."""
-    return employee_account(people["an"], "nguyenvanan")
 
 
 @pytest.fixture

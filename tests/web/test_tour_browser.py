@@ -12,21 +12,17 @@ from __future__ import annotations
 import re
 from base64 import b32decode
 from io import StringIO
-from pathlib import Path
 
 import pytest
+from tests.web.browser import ARTIFACTS, BROWSER, CHROMIUM
 from tests.web.tour import Vocabulary, leaks
 
 from conftest import purge_audit
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "tour"
+SHOTS = ARTIFACTS / "tour"
 ORDER = ("nhaplieu", "quanly", "lanhdao", "ngoai", "quantri", "canbo", "thanhtra")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from conftest import employee_account, login
+from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.changes.models import ChangeSet, ChangeStatus, Discrepancy, DiscrepancyStatus, Obligation
 from hoso.changes.selectors import obligations
 from hoso.changes.services import changesets, discrepancies
@@ -22,34 +23,12 @@ _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 _STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.IGNORECASE)
 
 
-@pytest.fixture(autouse=True)
-def fresh_catalog_cache():
-    from hoso.catalog.selectors import clear_cache
-
-    clear_cache()
-    yield
-    clear_cache()
-
-
-@pytest.fixture
-def as_(client, personas):
-    def signed(who):
-        return login(client, personas[who] if isinstance(who, str) else who)
-
-    return signed
-
-
 @pytest.fixture
 def people(make_dossier) -> dict:
     return {
         "an": make_dossier(full_name="Nguyễn Văn An", birth_date=date(1985, 3, 14)),
         "binh": make_dossier(full_name="Trần Văn Bình", unit="B01.VP"),
     }
-
-
-@pytest.fixture
-def employee(people):
-    return employee_account(people["an"], "nguyenvanan")
 
 
 def _clean(html: str) -> None:
@@ -96,6 +75,26 @@ def test_work_page_lists_overdue_and_due_soon_with_dates_and_days_late(as_, pers
     assert "Sở Tài chính" in html  # by unit
     # The reminder in the menu: quanly's own overdue obligation.
     assert re.search(r'class="nav-count">1<', html)
+
+
+def test_the_work_page_records_whom_it_listed_like_the_api(as_, personas, people, orgs):
+    _obligation(people["an"], personas["quanly"], orgs, today() - timedelta(days=3))
+    _obligation(people["an"], personas["nhaplieu"], orgs, today())
+    as_("quanly").get(reverse("web:work"))
+    page = AuditEvent.objects.filter(action=AuditAction.SEARCH, purpose=Purpose.OBLIGATIONS)
+    [event] = page
+    assert event.outcome == AuditOutcome.ALLOW
+    assert event.actor_user_id == personas["quanly"].pk
+    assert event.detail["shown"] == [people["an"].personal_id] * 2  # overdue, then due soon
+    assert event.detail["total"] == 2
+    assert event.detail["query"] == {"status": "overdue,due_soon"}
+
+    api = as_("quanly").get("/api/v1/obligations")
+    assert api.status_code == 200
+    [_, from_api] = page.order_by("seq")
+    assert (from_api.action, from_api.outcome) == (event.action, event.outcome)
+    assert sorted(from_api.detail["shown"]) == sorted(event.detail["shown"])
+    assert from_api.detail.keys() == event.detail.keys()
 
 
 def test_work_page_shows_nothing_outside_the_scope(as_, personas, people, orgs):

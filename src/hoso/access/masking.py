@@ -69,13 +69,26 @@ def item_visible(access: DossierAccess, code: str) -> bool:
     key, _, name = code.partition(".")
     if name:
         return access.can_see(code)
-    return any(access.can_see(f"{key}.{f}") for f in BY_KEY[key].fields)
+    return bool(visible_fields(access, key))
+
+
+def visible_fields(access: DossierAccess, key: str) -> list[str]:
+    """The fields of section `key` this reader may see, in registry order."""
+    return [f for f in BY_KEY[key].fields if access.can_see(f"{key}.{f}")]
+
+
+def section_mask_notes(access: DossierAccess) -> dict[str, list[str]]:
+    """Section key → the distinct notes of its fields hidden from this reader."""
+    notes: dict[str, set[str]] = {}
+    for field_id, note in access.masked.items():
+        notes.setdefault(field_id.partition(".")[0], set()).add(note)
+    return {key: sorted(found) for key, found in notes.items()}
 
 
 def masked_dossier(access: DossierAccess, data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for section in SECTIONS:
-        visible = [f for f in section.fields if access.can_see(f"{section.key}.{f}")]
+        visible = visible_fields(access, section.key)
         value = data.get(section.key)
         if section.many:
             out[section.key] = (
@@ -109,3 +122,28 @@ def summary_visible(access: DossierAccess | None) -> set[str]:
     if access is None:
         return set()
     return {column for column, field_id in SUMMARY_FIELDS.items() if access.can_see(field_id)}
+
+
+def summary_masked(access: DossierAccess) -> dict[str, str]:
+    """The summary columns' fields hidden from this reader, each with its mask note."""
+    masked = access.masked
+    return {f: masked[f] for f in SUMMARY_FIELDS.values() if f in masked}
+
+
+# The dossier page's header: its value → the field that opens it.
+HEADER_FIELDS = {
+    "managing_agency": "employment.managing_agency",
+    "current_unit": "employment.current_unit",
+    "file_number": "employment.file_number",
+    "personal_id": "identity.personal_id",
+    "full_name": "identity.full_name",
+    "birth_date": "identity.birth_date",
+    "sex": "identity.sex",
+    "status": "employment.status",
+    "secret_label": "protection.secret_label",
+}
+
+
+def header_visible(access: DossierAccess) -> set[str]:
+    """Which values of the dossier page's header may be shown."""
+    return {key for key, field_id in HEADER_FIELDS.items() if access.can_see(field_id)}

@@ -99,3 +99,21 @@ def search_listed(user: Any, *, query: Mapping[str, Any], shown: list[str], tota
             "total": total,
         },
     )
+
+
+def obligations_listed(
+    user: Any, *, query: Mapping[str, Any], shown: list[str], total: int
+) -> None:
+    """A list of obligations names the people they concern: which were shown is recorded, the
+    same for the work page and `/api/v1/obligations`."""
+    record(
+        user=user,
+        action=AuditAction.SEARCH,
+        outcome=AuditOutcome.ALLOW,
+        purpose=Purpose.OBLIGATIONS,
+        detail={
+            "query": {k: v for k, v in query.items() if v not in (None, "")},
+            "shown": shown,
+            "total": total,
+        },
+    )

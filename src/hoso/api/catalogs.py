@@ -8,7 +8,6 @@ from ninja import Router
 from hoso.api.params import OptDate, responses
 from hoso.api.schemas import CatalogOut, CatalogSummary
 from hoso.catalog import selectors
-from hoso.catalog.models import Catalog
 from hoso.core.errors import NotFound
 
 router = Router(tags=["Danh mục"])
@@ -23,9 +22,9 @@ def catalog_list(request: HttpRequest) -> list[dict]:
             "name": c.name,
             "title": c.title,
             "legal_basis": c.legal_basis,
-            "entries": c.entries.count(),
+            "entries": c.entry_count,
         }
-        for c in selectors.catalog_list()
+        for c in selectors.catalogs_with_counts()
     ]
 
 
@@ -35,12 +34,10 @@ def catalog_list(request: HttpRequest) -> list[dict]:
     summary="Một danh mục và các mục còn hiệu lực (vào một ngày, dưới một mục cha)",
 )
 def catalog_detail(request: HttpRequest, name: str, on: OptDate = None, parent: str = "") -> dict:
-    catalog = Catalog.objects.filter(name=name).first()
+    catalog = selectors.catalog_get(name)
     if catalog is None:
         raise NotFound(f"Không có danh mục «{name}».")
-    rows = selectors.entries(name, on=on)
-    if parent:
-        rows = rows.filter(parent_code=parent)
+    rows = selectors.entries_found(name, on=on, parent=parent)
     return {
         "name": catalog.name,
         "title": catalog.title,

@@ -19,8 +19,6 @@ from ninja import Query, Router, Schema, Status
 
 from hoso.access import policies, recorder
 from hoso.api.params import PAGE_SIZE_MAX, IsoDate, ObjectId, OptPageSize, Page, responses
-from hoso.audit.models import AuditAction, AuditOutcome
-from hoso.audit.purposes import Purpose
 from hoso.calendar import selectors as calendar_selectors
 from hoso.calendar.choices import ObligationStatusChoices
 from hoso.calendar.engine import Calendar
@@ -252,16 +250,8 @@ def obligation_list(request: HttpRequest, params: Query[ObligationParams]) -> di
     page = list(qs[start : start + size])
     total = qs.count()
     calendar = calendar_selectors.calendar()  # once for the page's statuses
-    recorder.record(
-        user=request.user,
-        action=AuditAction.SEARCH,
-        outcome=AuditOutcome.ALLOW,
-        purpose=Purpose.OBLIGATIONS,
-        detail={
-            "query": {k: v for k, v in params.dict().items() if v not in (None, "")},
-            "shown": [o.personal_id for o in page],
-            "total": total,
-        },
+    recorder.obligations_listed(
+        request.user, query=params.dict(), shown=[o.personal_id for o in page], total=total
     )
     return {
         "count": total,

@@ -41,13 +41,7 @@ def summary(person: Person, access: policies.DossierAccess | None) -> dict:
     def show(column: str, value: object) -> object:
         return value if column in visible else None
 
-    hidden = {
-        masking.SUMMARY_FIELDS[c]: policies.mask_note(
-            policies.field_classes()[masking.SUMMARY_FIELDS[c]]
-        )
-        for c in masking.SUMMARY_FIELDS
-        if c not in visible
-    }
+    hidden = masking.summary_masked(access) if access is not None else _all_masked()
     return {
         "personal_id": person.personal_id,
         "full_name": show("full_name", person.full_name),
@@ -63,6 +57,12 @@ def summary(person: Person, access: policies.DossierAccess | None) -> dict:
         "completeness": person.completeness,
         "masked": hidden,
     }
+
+
+def _all_masked() -> dict[str, str]:
+    # A row the gate opens nothing of (it should not be listed at all): every column masked.
+    classes = policies.field_classes()
+    return {f: policies.mask_note(classes[f]) for f in masking.SUMMARY_FIELDS.values()}
 
 
 def search_filters(params: SearchParams) -> selectors.SearchFilters:

@@ -14,11 +14,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from hoso.audit import chain, keys
-from hoso.audit.models import AuditCheckpoint, AuditEvent
+from hoso.audit.models import Alert, AuditCheckpoint, AuditEvent
 from hoso.audit.sanitize import clean_text
 
 EXPORT_FORMAT = "hoso.audit.checkpoints/1"
@@ -148,3 +148,25 @@ def checkpoints_export() -> dict[str, Any]:
         ],
         "checkpoints": [checkpoint_as_dict(c) for c in checkpoint_list()],
     }
+
+
+# --- Alerts --------------------------------------------------------------------------------------
+
+
+def alerts_open(scope: Q | None = None) -> QuerySet[Alert]:
+    """Alerts not acknowledged yet, newest first; `scope` is the reader's (`alert_scope`)."""
+    return Alert.objects.filter(scope or Q(), acknowledged_at__isnull=True).order_by(
+        "-raised_at", "-pk"
+    )
+
+
+def alerts_acknowledged(scope: Q | None = None) -> QuerySet[Alert]:
+    """Alerts already acknowledged, the latest acknowledged first."""
+    return Alert.objects.filter(scope or Q(), acknowledged_at__isnull=False).order_by(
+        "-acknowledged_at", "-pk"
+    )
+
+
+def alert_get(scope: Q, pk: int) -> Alert | None:
+    """One alert in the reader's scope; one outside it is None, like a missing one."""
+    return Alert.objects.filter(scope, pk=pk).first()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from hoso.catalog.models import Catalog, CatalogEntry
+from hoso.core.text import normalize
 
 
 def entries(catalog: str, *, on: date | None = None) -> QuerySet[CatalogEntry]:
@@ -22,6 +23,31 @@ def entries(catalog: str, *, on: date | None = None) -> QuerySet[CatalogEntry]:
 
 def catalog_list() -> QuerySet[Catalog]:
     return Catalog.objects.order_by("name")
+
+
+def catalogs_with_counts() -> QuerySet[Catalog]:
+    """Every catalog by name, with how many entries it has (`entry_count`), in one query."""
+    return catalog_list().annotate(entry_count=Count("entries"))
+
+
+def catalog_get(name: str) -> Catalog | None:
+    return catalog_list().filter(name=name).first()
+
+
+def entries_found(
+    catalog: str, *, q: str = "", on: date | None = None, parent: str = ""
+) -> QuerySet[CatalogEntry]:
+    """Entries of a catalog whose code starts with, or whose name contains, every word of `q`
+    (accents and case ignored); valid on `on` and under `parent` when given."""
+    qs = entries(catalog, on=on)
+    for word in normalize(q).split():
+        qs = qs.filter(Q(name_norm__contains=word) | Q(code__istartswith=word))
+    return qs.filter(parent_code=parent) if parent else qs
+
+
+def has_parents(qs: QuerySet[CatalogEntry]) -> bool:
+    """Some of these entries sit under a parent entry (the page shows the parent column)."""
+    return qs.exclude(parent_code="").exists()
 
 
 @lru_cache(maxsize=128)

@@ -147,3 +147,12 @@ def component_search(user: User, query: str) -> list[tuple[Component, Person]]:
         total=len(results),
     )
     return results
+
+
+def components_withheld(access: policies.DossierAccess) -> list[Component]:
+    """The current components of the dossier the gate opened that its reader may not see
+    (the documents page lists them as withheld, with the approval missing)."""
+    qs = Component.objects.filter(
+        personal_id=access.person.personal_id, superseded_by__isnull=True
+    ).order_by("position", "id")
+    return [c for c in qs if not access.can_see_document(c.sensitivity, c.section)]

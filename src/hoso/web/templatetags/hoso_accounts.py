@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from hoso.access.mfa import is_verified
-from hoso.web import readers
+from hoso.web.presenters import session
 
 register = template.Library()
 
@@ -16,4 +16,4 @@ def manages_accounts(context: template.Context) -> bool:
     request = context.get("request")
     if request is None or not is_verified(request.user):
         return False
-    return readers.manages_accounts(request)
+    return session.manages_accounts(request)

@@ -10,14 +10,14 @@ from django.http import HttpRequest
 
 from hoso.access import policies
 from hoso.access.models import Role
-from hoso.audit.alerts import open_alerts
-from hoso.web import readers
+from hoso.audit.selectors import alerts_open
+from hoso.web.presenters import session
 
 register = template.Library()
 
 
 def _review_duties(request: HttpRequest) -> list:
-    return policies.review_duties(request.user, readers.assignments(request))
+    return policies.review_duties(request.user, session.assignments(request))
 
 
 @register.filter
@@ -34,7 +34,7 @@ def security_nav(context: template.Context) -> dict[str, Any]:
     cached = getattr(request, "_hoso_security_nav", None)
     if cached is not None:
         return cached
-    duties = readers.assignments(request)
+    duties = session.assignments(request)
     roles = {a.role for a in duties}
     reviewing = _review_duties(request)
     reading = bool(roles & policies.READING_ROLES)
@@ -47,7 +47,7 @@ def security_nav(context: template.Context) -> dict[str, Any]:
         # Grants go to officers of reading duties (the page says so when none is in force).
         "grantee": reading,
         "open_alerts": (
-            open_alerts().filter(policies.alert_scope(request.user, reviewing)).count()
+            alerts_open(policies.alert_scope(request.user, reviewing)).count()
             if reviewing
             else 0
         ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from hoso.web import readers, readers_self
+from hoso.web.presenters import self_home, session
 
 register = template.Library()
 
@@ -15,4 +15,4 @@ def own_dossier(context: template.Context) -> bool:
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return False
-    return readers_self.has_own_dossier(readers.assignments(request), request.user)
+    return self_home.has_own_dossier(session.assignments(request), request.user)

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from hoso.catalog.selectors import name_of
-from hoso.web import readers
+from hoso.web.presenters import dossier, session
 
 register = template.Library()
 
@@ -17,7 +17,7 @@ def number(value: Any, decimals: int = 0) -> str:
     """1234567 → "1.234.567"; 87.5 with 1 decimal → "87,5"."""
     if value in (None, ""):
         return ""
-    return readers.vn_number(float(value), int(decimals))
+    return dossier.vn_number(float(value), int(decimals))
 
 
 @register.filter
@@ -25,7 +25,7 @@ def percent(value: Any, decimals: int = 0) -> str:
     """A 0–1 fraction as a Vietnamese percentage: 0.875 → "88%"."""
     if value in (None, ""):
         return ""
-    return f"{readers.vn_number(100 * float(value), int(decimals))}%"
+    return f"{dossier.vn_number(100 * float(value), int(decimals))}%"
 
 
 @register.filter
@@ -36,4 +36,4 @@ def catalog_name(code: str, catalog: str) -> str:
 @register.simple_tag(takes_context=True)
 def duties(context: template.Context) -> list[str]:
     request = context.get("request")
-    return readers.duty_labels(request) if request is not None else []
+    return session.duty_labels(request) if request is not None else []

@@ -10,7 +10,7 @@ from django import template
 from hoso.access import policies
 from hoso.access.models import Role
 from hoso.core.dates import today
-from hoso.web import readers, readers_work
+from hoso.web.presenters import session, work
 
 register = template.Library()
 
@@ -20,7 +20,7 @@ def work_nav(context: template.Context) -> dict[str, Any]:
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return {}
-    duties = readers.assignments(request)
+    duties = session.assignments(request)
     roles = {a.role for a in duties}
     return {
         "reader": bool(roles & policies.READING_ROLES) or Role.EMPLOYEE in roles,
@@ -28,5 +28,5 @@ def work_nav(context: template.Context) -> dict[str, Any]:
             a.role == Role.RECORDS_MANAGER and a.organization is not None for a in duties
         ),
         "employee": bool(request.user.personal_id) and Role.EMPLOYEE in roles,
-        "due": readers_work.my_due_count(request.user, today()),
+        "due": work.my_due_count(request.user, today()),
     }

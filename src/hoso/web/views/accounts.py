@@ -37,9 +37,9 @@ from hoso.access import services as access_services
 from hoso.access.mfa import confirmed_device, is_verified
 from hoso.access.sessions import session_start
 from hoso.audit.models import AuditAction, AuditOutcome
-from hoso.web import readers_self
-from hoso.web.forms_accounts import LOGIN_REFUSED, NOT_ENROLLED, OtpForm, PasswordLoginForm
+from hoso.web.forms.accounts import LOGIN_REFUSED, NOT_ENROLLED, OtpForm, PasswordLoginForm
 from hoso.web.mfa import otp_url
+from hoso.web.presenters import self_home
 
 STEP1_AT = "hoso_step1_at"  # when the password step passed (Unix time)
 OTP_STEP_SECONDS = 300
@@ -62,7 +62,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
         )
     ):
         return candidate
-    return readers_self.landing_url(request)
+    return self_home.landing_url(request)
 
 
 class LoginView(auth_views.LoginView):
@@ -70,7 +70,7 @@ class LoginView(auth_views.LoginView):
     authentication_form = PasswordLoginForm
 
     def get_default_redirect_url(self) -> str:
-        return readers_self.landing_url(self.request)
+        return self_home.landing_url(self.request)
 
     def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.user.is_authenticated:

@@ -17,22 +17,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from hoso.access import selectors as access_selectors
 from hoso.access import services as access_services
-from hoso.access.models import RoleAssignment, User
+from hoso.access.models import User
 from hoso.core.dates import today
 from hoso.core.errors import DomainError
 from hoso.orgs import selectors as org_selectors
-from hoso.web import readers
-from hoso.web.forms_accounts import (
+from hoso.web.forms.accounts import (
     AccountCreateForm,
     AccountSearchForm,
     ConfirmForm,
@@ -40,6 +38,7 @@ from hoso.web.forms_accounts import (
     DutyEndForm,
     PasswordResetForm,
 )
+from hoso.web.presenters import session
 from hoso.web.views.common import filled, not_found
 
 View = Callable[..., HttpResponse]
@@ -52,7 +51,7 @@ def admin_only(view: View) -> View:
     @never_cache
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not readers.manages_accounts(request):
+        if not session.manages_accounts(request):
             return not_found(request)
         return view(request, *args, **kwargs)
 
@@ -67,17 +66,6 @@ def _apply(form: Any, error: DomainError, fields: dict[str, str] | None = None) 
         form.add_error(name if name in form.fields else None, problem.message)
     if not error.problems:
         form.add_error(None, error.message)
-
-
-def _accounts() -> Any:
-    duties = RoleAssignment.objects.select_related("organization").order_by("-valid_from", "pk")
-    return User.objects.prefetch_related(Prefetch("role_assignments", queryset=duties)).annotate(
-        has_totp=Exists(TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True))
-    )
-
-
-def _account(username: str) -> User | None:
-    return _accounts().filter(username=username).first()
 
 
 def _duty_rows(account: User, on: Any) -> list[dict[str, Any]]:
@@ -98,10 +86,7 @@ def _organizations() -> list[Any]:
 @admin_only
 def account_list(request: HttpRequest) -> HttpResponse:
     form = AccountSearchForm(request.GET)
-    accounts = _accounts().order_by("username")
-    if form.is_valid() and form.cleaned_data["q"]:
-        q = form.cleaned_data["q"]
-        accounts = accounts.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    accounts = access_selectors.accounts(form.cleaned_data["q"] if form.is_valid() else "")
     page = Paginator(accounts, settings.HOSO_PAGE_SIZE).get_page(request.GET.get("page"))
     on = today()
     now = timezone.now()
@@ -181,7 +166,7 @@ def _detail(
 
 @admin_only
 def account_detail(request: HttpRequest, username: str) -> HttpResponse:
-    account = _account(username)
+    account = access_selectors.account_get(username)
     if account is None:
         return not_found(request, what="tài khoản")
     return _detail(request, account)
@@ -190,7 +175,7 @@ def account_detail(request: HttpRequest, username: str) -> HttpResponse:
 @admin_only
 @require_POST
 def duty_assign(request: HttpRequest, username: str) -> HttpResponse:
-    account = _account(username)
+    account = access_selectors.account_get(username)
     if account is None:
         return not_found(request, what="tài khoản")
     form = DutyAssignForm(request.POST, organizations=_organizations())
@@ -221,12 +206,8 @@ def duty_assign(request: HttpRequest, username: str) -> HttpResponse:
 @admin_only
 @require_POST
 def duty_end(request: HttpRequest, username: str, duty_id: int) -> HttpResponse:
-    account = _account(username)
-    duty = (
-        RoleAssignment.objects.filter(pk=duty_id, user=account).first()
-        if account is not None
-        else None
-    )
+    account = access_selectors.account_get(username)
+    duty = access_selectors.account_duty(account, duty_id) if account is not None else None
     if account is None or duty is None:
         return not_found(request, what="nhiệm vụ")
     form = DutyEndForm(request.POST, prefix=f"ket-thuc-{duty.pk}", initial_end=today())
@@ -253,7 +234,7 @@ def duty_end(request: HttpRequest, username: str, duty_id: int) -> HttpResponse:
 @admin_only
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest, username: str) -> HttpResponse:
-    account = _account(username)
+    account = access_selectors.account_get(username)
     if account is None:
         return not_found(request, what="tài khoản")
     form = PasswordResetForm(request.POST if request.method == "POST" else None, user=account)
@@ -279,7 +260,7 @@ def password_reset(request: HttpRequest, username: str) -> HttpResponse:
 @admin_only
 @require_http_methods(["GET", "POST"])
 def account_disable(request: HttpRequest, username: str) -> HttpResponse:
-    account = _account(username)
+    account = access_selectors.account_get(username)
     if account is None:
         return not_found(request, what="tài khoản")
     form = ConfirmForm(request.POST if request.method == "POST" else None)
@@ -303,7 +284,7 @@ def account_disable(request: HttpRequest, username: str) -> HttpResponse:
 @admin_only
 @require_http_methods(["GET", "POST"])
 def totp_enrol(request: HttpRequest, username: str) -> HttpResponse:
-    account = _account(username)
+    account = access_selectors.account_get(username)
     if account is None:
         return not_found(request, what="tài khoản")
     form = ConfirmForm(request.POST if request.method == "POST" else None)

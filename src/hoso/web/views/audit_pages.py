@@ -18,13 +18,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hoso.access import exports, policies
-from hoso.audit import alerts as audit_alerts
 from hoso.audit import services as audit_services
-from hoso.audit.models import Alert
-from hoso.audit.selectors import event_list, events_for_person, events_for_user, events_page
+from hoso.audit.selectors import (
+    alert_get,
+    alerts_acknowledged,
+    alerts_open,
+    event_list,
+    events_for_person,
+    events_for_user,
+    events_page,
+)
 from hoso.core.errors import ValidationFailed
-from hoso.web import readers, readers_security
-from hoso.web.forms_security import AcknowledgeForm, AuditFilterForm
+from hoso.web.forms.security import AcknowledgeForm, AuditFilterForm
+from hoso.web.presenters import security, session
 from hoso.web.views.common import filled, not_found
 
 ACKNOWLEDGED_PER_PAGE = 20
@@ -32,12 +38,12 @@ ACKNOWLEDGED_PER_PAGE = 20
 
 def _duties(request: HttpRequest) -> list:
     """The reviewing duties of the user, from the duties the request already read."""
-    return policies.review_duties(request.user, readers.assignments(request))
+    return policies.review_duties(request.user, session.assignments(request))
 
 
 def _page(request: HttpRequest, events, template: str, context: dict, status: int = 200):
     page = events_page(events, page=request.GET.get("page") or 1)
-    context |= {"page": page, "rows": readers_security.event_rows(list(page.object_list))}
+    context |= {"page": page, "rows": security.event_rows(list(page.object_list))}
     return render(request, template, context, status=status)
 
 
@@ -51,7 +57,7 @@ def audit_events(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "query": filled(request.GET)}
     if not form.is_valid():
         return render(request, "hoso/security/audit_events.html", context, status=400)
-    events = event_list(**form.filters()).filter(policies.audit_scope(request.user, duties))
+    events = security.in_scope(event_list(**form.filters()), request.user, duties)
     return _page(request, events, "hoso/security/audit_events.html", context)
 
 
@@ -62,7 +68,7 @@ def audit_person(request: HttpRequest, personal_id: str) -> HttpResponse:
     duties = _duties(request)
     if not duties:
         return not_found(request)
-    events = events_for_person(personal_id).filter(policies.audit_scope(request.user, duties))
+    events = security.in_scope(events_for_person(personal_id), request.user, duties)
     export_query = QueryDict(mutable=True)
     export_query["so_dinh_danh"] = personal_id
     context = {
@@ -80,7 +86,7 @@ def audit_user(request: HttpRequest, username: str) -> HttpResponse:
     duties = _duties(request)
     if not duties:
         return not_found(request)
-    events = events_for_user(username).filter(policies.audit_scope(request.user, duties))
+    events = security.in_scope(events_for_user(username), request.user, duties)
     export_query = QueryDict(mutable=True)
     export_query["tai_khoan"] = username
     context = {"username": username, "query": QueryDict(mutable=True), "export_query": export_query}
@@ -120,11 +126,9 @@ def audit_export(request: HttpRequest) -> HttpResponse:
 
 def _alerts_page(request: HttpRequest, *, failed: int | None = None, form=None, status=200):
     scope = policies.alert_scope(request.user, _duties(request))
-    open_ = list(audit_alerts.open_alerts().filter(scope).order_by("-raised_at", "-pk"))
-    done = Alert.objects.filter(scope, acknowledged_at__isnull=False).order_by(
-        "-acknowledged_at", "-pk"
-    )
-    page = Paginator(done, ACKNOWLEDGED_PER_PAGE).get_page(request.GET.get("page"))
+    open_ = list(alerts_open(scope))
+    done = Paginator(alerts_acknowledged(scope), ACKNOWLEDGED_PER_PAGE)
+    page = done.get_page(request.GET.get("page"))
     context = {
         "open": open_,
         "page": page,
@@ -149,7 +153,7 @@ def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     duties = _duties(request)
     if not duties:
         return not_found(request)
-    alert = Alert.objects.filter(policies.alert_scope(request.user, duties), pk=pk).first()
+    alert = alert_get(policies.alert_scope(request.user, duties), pk)
     if alert is None:
         return not_found(request, what="cảnh báo")
     form = AcknowledgeForm(request.POST)

@@ -20,8 +20,8 @@ from hoso.changes.selectors import discrepancies
 from hoso.changes.selectors.versions import current_version_number
 from hoso.changes.services import changesets as changeset_services
 from hoso.core.errors import NotFound, ValidationFailed
-from hoso.web import readers_work
-from hoso.web.forms_work import RejectForm
+from hoso.web.forms.work import RejectForm
+from hoso.web.presenters import work as readers_work
 from hoso.web.views.common import not_found
 
 PER_PAGE = 30

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
-from hoso.web import readers
+from hoso.web.presenters import session
 
 
 def not_found(request: HttpRequest, *, what: str = "trang") -> HttpResponse:
@@ -33,5 +33,5 @@ def wants_partial(request: HttpRequest) -> bool:
 
 def no_dossier(request: HttpRequest, template: str) -> HttpResponse:
     """For accounts whose duties read no dossier (the system administrator): say so plainly."""
-    context = {"no_dossier": True, "admin": readers.manages_accounts(request)}
+    context = {"no_dossier": True, "admin": session.manages_accounts(request)}
     return render(request, template, context)

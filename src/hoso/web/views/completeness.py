@@ -7,20 +7,25 @@ from django.views.decorators.cache import never_cache
 
 from hoso.access import policies
 from hoso.people.selectors import completeness_by_unit
-from hoso.web import readers
+from hoso.web.presenters import session
+from hoso.web.presenters.completeness import (
+    completeness_chart,
+    completeness_rows,
+    completeness_total,
+)
 from hoso.web.views.common import no_dossier
 
 
 @login_required
 @never_cache
 def completeness(request: HttpRequest) -> HttpResponse:
-    if readers.reads_no_dossier(request):
+    if session.reads_no_dossier(request):
         return no_dossier(request, "hoso/completeness.html")
     scope = policies.people_scope(request.user)
-    rows = readers.completeness_rows(completeness_by_unit(scope=scope))
+    rows = completeness_rows(completeness_by_unit(scope=scope))
     context = {
         "rows": rows,
-        "total": readers.completeness_total(rows),
-        "chart": readers.completeness_chart(rows),
+        "total": completeness_total(rows),
+        "chart": completeness_chart(rows),
     }
     return render(request, "hoso/completeness.html", context)

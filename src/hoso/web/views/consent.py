@@ -17,11 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hoso.access import policies, services
-from hoso.access.models import Consent, Role
+from hoso.access import selectors as access_selectors
+from hoso.access.models import Role
 from hoso.audit.selectors import events_for_person, events_page
 from hoso.core.dates import today
 from hoso.core.errors import ValidationFailed
-from hoso.web import readers, readers_security
+from hoso.web.presenters import security, session
 from hoso.web.views.common import filled, not_found
 
 
@@ -31,7 +32,7 @@ def _name(user) -> str:
 
 def has_own_dossier(request: HttpRequest) -> bool:
     return bool(request.user.personal_id) and any(
-        a.role == Role.EMPLOYEE for a in readers.assignments(request)
+        a.role == Role.EMPLOYEE for a in session.assignments(request)
     )
 
 
@@ -42,28 +43,19 @@ def consent(request: HttpRequest) -> HttpResponse:
         return not_found(request)
     pid = request.user.personal_id
     grants = policies.grants_awaiting_consent(request.user)
-    standing = {
-        c.grantee_id: c
-        for c in Consent.objects.filter(personal_id=pid, withdrawn_at__isnull=True).order_by(
-            "given_at"
-        )
-    }
+    standing = access_selectors.consents_in_force(pid)
     rows = [
         (view, standing.get(view.grant.grantee_id))
-        for view in readers_security.grant_views(grants, today())
+        for view in security.grant_views(grants, today())
     ]
-    history = (
-        Consent.objects.filter(personal_id=pid)
-        .select_related("grantee")
-        .order_by("-given_at", "-pk")
-    )
-    events = events_for_person(pid, actions=readers_security.SEEN)
+    history = access_selectors.consents_of(pid)
+    events = events_for_person(pid, actions=security.SEEN)
     page = events_page(events, page=request.GET.get("page") or 1)
     context = {
         "rows": rows,
         "history": history,
         "page": page,
-        "reads": readers_security.read_rows(list(page.object_list), request.user),
+        "reads": security.read_rows(list(page.object_list), request.user),
         "query": filled(request.GET),
     }
     return render(request, "hoso/security/consent.html", context)
@@ -99,11 +91,7 @@ def consent_give(request: HttpRequest, grant_pk: int) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, consent_pk: int) -> HttpResponse:
     if not has_own_dossier(request):
         return not_found(request)
-    consent = (
-        Consent.objects.filter(pk=consent_pk, personal_id=request.user.personal_id)
-        .select_related("grantee")
-        .first()
-    )
+    consent = access_selectors.consent_get(request.user.personal_id, consent_pk)
     if consent is None:
         return not_found(request, what="sự đồng ý")
     try:

@@ -17,8 +17,8 @@ from hoso.changes.models import DiscrepancyStatus
 from hoso.changes.selectors.discrepancies import describe
 from hoso.changes.services import discrepancies as service
 from hoso.core.errors import NotFound, ValidationFailed
-from hoso.web import readers_work
-from hoso.web.forms_work import DiscrepancyReportForm, ResolveForm
+from hoso.web.forms.work import DiscrepancyReportForm, ResolveForm
+from hoso.web.presenters import work as readers_work
 from hoso.web.views.common import not_found
 
 PER_PAGE = 30

@@ -31,8 +31,8 @@ from hoso.documents.services import consistency as finding_services
 from hoso.documents.services import resume as resume_services
 from hoso.documents.services import serving
 from hoso.people.sections import BY_KEY
-from hoso.web import readers, readers_work
-from hoso.web.forms_documents import DismissForm, MoveForm, UploadForm
+from hoso.web.forms.documents import DismissForm, MoveForm, UploadForm
+from hoso.web.presenters import dossier, work
 from hoso.web.views.common import not_found
 
 IN_PROGRESS = {ComponentStatus.RECEIVED, ComponentStatus.PROCESSING}
@@ -109,8 +109,8 @@ def components(request: HttpRequest, personal_id: str) -> HttpResponse:
     context = {
         "person": person,
         "rows": _rows(visible),
-        "withheld": readers.documents_withheld(access),
-        "resume_refusal": readers.document_refusal(access, resume_pdf.RESUME_SENSITIVITY),
+        "withheld": dossier.documents_withheld(access),
+        "resume_refusal": dossier.document_refusal(access, resume_pdf.RESUME_SENSITIVITY),
         "form": form,
         "kind_sections": UploadForm.kind_sections() if form else {},
         "findings": finding_selectors.findings_visible(access),
@@ -175,7 +175,7 @@ def component_copy(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def resume_copy(request: HttpRequest, personal_id: str) -> HttpResponse:
     day_text = request.GET.get("ngay", "").strip()
-    as_of = readers_work.parse_vn_date(day_text) if day_text else None
+    as_of = work.parse_vn_date(day_text) if day_text else None
     if day_text and as_of is None:
         messages.error(request, f"Ngày «{day_text}» không đúng dạng dd/mm/yyyy.")
         return redirect("web:components", personal_id=personal_id)

@@ -6,9 +6,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from hoso.access import policies
+from hoso.audit.purposes import Purpose
 from hoso.changes.selectors import discrepancies
 from hoso.core.errors import NotFound
-from hoso.web import readers
+from hoso.web.presenters.dossier import dossier_view
 from hoso.web.views.common import not_found
 
 
@@ -16,12 +17,12 @@ from hoso.web.views.common import not_found
 @never_cache
 def dossier(request: HttpRequest, personal_id: str) -> HttpResponse:
     try:
-        access = policies.dossier_access(request.user, personal_id, purpose="view")
+        access = policies.dossier_access(request.user, personal_id, purpose=Purpose.VIEW)
     except NotFound:
         return not_found(request, what="hồ sơ")
     warnings = [
         {"pk": w.pk, "text": discrepancies.describe(w)}
         for w in discrepancies.open_discrepancies(access.person.personal_id)
     ]
-    context = {"d": readers.dossier_view(access), "open_discrepancies": warnings}
+    context = {"d": dossier_view(access), "open_discrepancies": warnings}
     return render(request, "hoso/dossier.html", context)

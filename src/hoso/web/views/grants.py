@@ -6,20 +6,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hoso.access import policies, services
-from hoso.access.models import AccessGrant, Consent, PurposeKind, Role
+from hoso.access import selectors as access_selectors
+from hoso.access.models import AccessGrant, PurposeKind, Role
 from hoso.core.dates import today
 from hoso.core.errors import NotFound, ValidationFailed
 from hoso.orgs import selectors as org_selectors
 from hoso.orgs.models import Organization
-from hoso.web import readers, readers_security
-from hoso.web.forms_security import GrantForm, RevokeForm
+from hoso.web.forms.security import GrantForm, RevokeForm
+from hoso.web.presenters import security as readers_security
+from hoso.web.presenters import session as readers
 from hoso.web.views.common import not_found
 
 PER_PAGE = 20
@@ -160,11 +161,6 @@ def my_grants(request: HttpRequest) -> HttpResponse:
     consents: dict[int, int] = {}
     if any(g.purpose_kind == PurposeKind.OTHER for g in grants):
         # How many people consented, not who: that is theirs to tell.
-        consents = {
-            row["grantee"]: row["n"]
-            for row in Consent.objects.filter(grantee=request.user, withdrawn_at__isnull=True)
-            .values("grantee")
-            .annotate(n=Count("personal_id", distinct=True))
-        }
+        consents = access_selectors.consenting_count(request.user)
     rows = readers_security.grant_views(grants, today(), consents)
     return render(request, "hoso/security/my_grants.html", {"rows": rows})

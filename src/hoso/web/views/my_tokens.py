@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hoso.access import selectors as access_selectors
 from hoso.access import services as access_services
-from hoso.access.models import ApiToken
 from hoso.core.errors import DomainError
 from hoso.web.views.common import not_found
 
@@ -26,7 +26,7 @@ def my_tokens(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = [
         {"token": t, "state": t.state(now), "state_label": STATES[t.state(now)]}
-        for t in ApiToken.objects.filter(user=request.user)
+        for t in access_selectors.tokens_of(request.user)
     ]
     return render(request, "hoso/accounts/my_tokens.html", {"rows": rows})
 
@@ -34,7 +34,7 @@ def my_tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def my_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = ApiToken.objects.filter(pk=pk, user=request.user).first()
+    token = access_selectors.token_get(request.user, pk)
     if token is None:
         return not_found(request)
     try:

@@ -6,15 +6,15 @@ from django.shortcuts import render
 
 from hoso.core.dates import today
 from hoso.orgs import selectors
-from hoso.web import readers
-from hoso.web.forms import YearForm
+from hoso.web.forms.reference import YearForm
+from hoso.web.presenters import orgs
 from hoso.web.views.common import not_found
 
 
 @login_required
 def org_tree(request: HttpRequest) -> HttpResponse:
     include_closed = request.GET.get("tat_ca") == "1"
-    rows = readers.org_tree(on=today(), include_closed=include_closed)
+    rows = orgs.org_tree(on=today(), include_closed=include_closed)
     return render(request, "hoso/orgs/tree.html", {"rows": rows, "include_closed": include_closed})
 
 
@@ -32,9 +32,9 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
         "form": form,
         "year": year,
         "ancestors": selectors.ancestors(org)[:-1],
-        "children": readers.children_of(org),
-        "quotas": readers.quota_rows(year=year, root=org) if form.is_valid() else [],
-        "positions": readers.job_positions_of(org),
+        "children": orgs.children_of(org),
+        "quotas": orgs.quota_rows(year=year, root=org) if form.is_valid() else [],
+        "positions": orgs.job_positions_of(org),
         "on": today(),
     }
     return render(request, "hoso/orgs/detail.html", context, status=200 if form.is_valid() else 400)

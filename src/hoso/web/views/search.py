@@ -12,8 +12,8 @@ from django_htmx.http import push_url
 from hoso.access import policies, recorder
 from hoso.core.dates import today
 from hoso.people.selectors import people_search
-from hoso.web import readers
-from hoso.web.forms import SearchForm
+from hoso.web.forms.search import SearchForm
+from hoso.web.presenters import dossier, session
 from hoso.web.views.common import filled, no_dossier, url_with, wants_partial
 
 
@@ -21,10 +21,10 @@ from hoso.web.views.common import filled, no_dossier, url_with, wants_partial
 @never_cache
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
-    if readers.reads_no_dossier(request):
+    if session.reads_no_dossier(request):
         return no_dossier(request, "hoso/search.html")
     on = today()
-    form = SearchForm(request.GET, units=readers.scope_units(request, on), on=on)
+    form = SearchForm(request.GET, units=session.scope_units(request, on), on=on)
     query = filled(request.GET)
     context: dict = {"form": form, "query": query}
     status = 200
@@ -34,7 +34,7 @@ def search(request: HttpRequest) -> HttpResponse:
             filters=form.filters(), on=on,
         )
         page = Paginator(people, settings.HOSO_PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = readers.result_rows(request.user, list(page.object_list))
+        rows = dossier.result_rows(request.user, list(page.object_list))
         # A page of results shows names: who was shown to whom is recorded.
         recorder.search_listed(
             request.user, query=query.dict(), shown=[r.personal_id for r in rows],

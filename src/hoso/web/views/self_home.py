@@ -15,9 +15,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hoso.access import policies
+from hoso.audit.purposes import Purpose
 from hoso.changes.models import ChangeStatus
 from hoso.core.errors import NotFound
-from hoso.web import readers, readers_self
+from hoso.web.presenters import dossier, session
+from hoso.web.presenters.self_home import (
+    awaiting_consent,
+    consents,
+    discrepancy_rows,
+    has_own_dossier,
+    recent_reads,
+    request_rows,
+)
 from hoso.web.views import consent
 
 TEMPLATE = "hoso/self/home.html"
@@ -27,23 +36,23 @@ TEMPLATE = "hoso/self/home.html"
 @never_cache
 def self_home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not readers_self.has_own_dossier(readers.assignments(request), user):
+    if not has_own_dossier(session.assignments(request), user):
         return render(request, TEMPLATE, {"linked": False})
     try:
-        access = policies.dossier_access(user, user.personal_id, purpose="self")
+        access = policies.dossier_access(user, user.personal_id, purpose=Purpose.SELF)
     except NotFound:  # a personal id with no dossier (yet) on this node
         return render(request, TEMPLATE, {"linked": False})
-    given = readers_self.consents(user)
-    reads, reads_total = readers_self.recent_reads(user)
-    requests = readers_self.request_rows(user)
+    given = consents(user)
+    reads, reads_total = recent_reads(user)
+    requests = request_rows(user)
     context = {
         "linked": True,
-        "d": readers.dossier_view(access),
-        "discrepancies": readers_self.discrepancy_rows(access, user),
+        "d": dossier.dossier_view(access),
+        "discrepancies": discrepancy_rows(access, user),
         "requests": requests,
         "rejected": [r for r in requests if r.changeset.status == ChangeStatus.REJECTED],
         "consents": given,
-        "awaiting": readers_self.awaiting_consent(user, given),
+        "awaiting": awaiting_consent(user, given),
         "reads": reads,
         "reads_total": reads_total,
     }

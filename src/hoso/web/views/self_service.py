@@ -12,12 +12,14 @@ from django.views.decorators.cache import never_cache
 
 from hoso.access import policies
 from hoso.access.models import Role
-from hoso.changes.models import ChangeSet, SourceKind
+from hoso.audit.purposes import Purpose
+from hoso.changes.models import SourceKind
 from hoso.changes.services import changesets
 from hoso.core.dates import today
 from hoso.core.errors import NotFound, ValidationFailed
-from hoso.web import readers
-from hoso.web.forms_work import SelfFieldForm, SelfTrainingForm
+from hoso.web.forms.work import SelfFieldForm, SelfTrainingForm
+from hoso.web.presenters import catalogs
+from hoso.web.presenters.self_home import own_proposals
 from hoso.web.views.common import not_found
 
 
@@ -42,7 +44,7 @@ def self_correction(request: HttpRequest) -> HttpResponse:
     if not user.personal_id or Role.EMPLOYEE not in policies.roles_of(user):
         return not_found(request)
     try:
-        access = policies.dossier_access(user, user.personal_id, purpose="self_correction")
+        access = policies.dossier_access(user, user.personal_id, purpose=Purpose.SELF_CORRECTION)
     except NotFound:
         return not_found(request, what="hồ sơ")
     kind = request.POST.get("loai", "")
@@ -52,7 +54,7 @@ def self_correction(request: HttpRequest) -> HttpResponse:
     )
     training_form = SelfTrainingForm(
         request.POST if posted and kind == "dao-tao" else None,
-        kinds=readers.catalog_choices("training_kind", today()),
+        kinds=catalogs.catalog_choices("training_kind", today()),
         prefix="t",
     )
     form = field_form if kind == "truong" else training_form if kind == "dao-tao" else None
@@ -83,9 +85,7 @@ def self_correction(request: HttpRequest) -> HttpResponse:
                 "hoặc từ chối.",
             )
             return redirect("web:self_correction")
-    mine = ChangeSet.objects.filter(personal_id=user.personal_id, proposer=user).order_by(
-        "-proposed_at"
-    )[:20]
+    mine = own_proposals(user, limit=20)
     context = {
         "person": access.person,
         "field_form": field_form,

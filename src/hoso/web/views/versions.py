@@ -14,7 +14,7 @@ from hoso.audit.purposes import Purpose
 from hoso.changes import signatures
 from hoso.changes.selectors import versions as selectors
 from hoso.core.errors import NotFound
-from hoso.web import readers_work
+from hoso.web.presenters import work as readers_work
 from hoso.web.views.common import not_found
 
 

@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from hoso.access import recorder
 from hoso.calendar.engine import ObligationStatus
 from hoso.changes.selectors import obligations
 from hoso.core.dates import today as local_today
-from hoso.web import readers_work
+from hoso.web.presenters.work import by_officer, obligation_rows, vn_date
 
 LIST_LIMIT = 200
 
@@ -25,18 +26,28 @@ def work(request: HttpRequest) -> HttpResponse:
     officer = request.user if mine else None
     overdue = list(obligations.overdue(scope=scope, officer=officer, today=today)[:LIST_LIMIT])
     due_soon = list(obligations.due_soon(scope=scope, officer=officer, today=today)[:LIST_LIMIT])
+    # The lists name people: recorded like `/api/v1/obligations` (who was shown, to whom).
+    recorder.obligations_listed(
+        request.user,
+        query={
+            "status": f"{ObligationStatus.OVERDUE},{ObligationStatus.DUE_SOON}",
+            "officer": request.user.get_username() if mine else "",
+        },
+        shown=[o.personal_id for o in (*overdue, *due_soon)],
+        total=len(overdue) + len(due_soon),
+    )
     units = [
         row
         for row in obligations.counts_by_unit(scope=scope, today=today)
         if row[ObligationStatus.OVERDUE] or row[ObligationStatus.DUE_SOON] or row["open"]
     ]
     context = {
-        "today": readers_work.vn_date(today),
+        "today": vn_date(today),
         "mine": mine,
-        "overdue": readers_work.obligation_rows(overdue, ObligationStatus.OVERDUE, today),
-        "due_soon": readers_work.obligation_rows(due_soon, ObligationStatus.DUE_SOON, today),
+        "overdue": obligation_rows(overdue, ObligationStatus.OVERDUE, today),
+        "due_soon": obligation_rows(due_soon, ObligationStatus.DUE_SOON, today),
         "units": units,
-        "officers": readers_work.by_officer(overdue, due_soon),
+        "officers": by_officer(overdue, due_soon),
         "limit": LIST_LIMIT,
         "soon_days": obligations.due_soon_days(),
     }

@@ -7,7 +7,7 @@ from django import forms
 
 from hoso.catalog.selectors import attrs_map, entries
 from hoso.people.sections import SECTIONS
-from hoso.web.forms_work import ProblemsMixin
+from hoso.web.forms.work import ProblemsMixin
 
 
 def _kind_choices() -> list[tuple[str, str]]:

@@ -16,12 +16,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from hoso.access import policies
+from hoso.access import selectors as access_selectors
 from hoso.access.models import AccessGrant, Consent, Role, RoleAssignment
 from hoso.audit.purposes import PURPOSES
 from hoso.audit.selectors import events_for_person
 from hoso.changes.models import ChangeSet, ChangeStatus, Discrepancy
 from hoso.changes.selectors import discrepancies
-from hoso.web import readers, readers_security, readers_work
+from hoso.web.presenters import security, session, work
 
 RECENT_READS = 10
 RECENT_REQUESTS = 10
@@ -45,7 +46,7 @@ def reads_only_own(duties: list[RoleAssignment], user: Any) -> bool:
 def landing_url(request: HttpRequest) -> str:
     """Where a signed-in user starts: the employee's home, everyone else the search."""
     user = request.user
-    if user.is_authenticated and reads_only_own(readers.assignments(request), user):
+    if user.is_authenticated and reads_only_own(session.assignments(request), user):
         return reverse("web:self_home")
     return reverse("web:search")
 
@@ -68,19 +69,23 @@ class RequestRow:
     badge: str
 
 
+def own_proposals(user: Any, limit: int = RECENT_REQUESTS) -> list[ChangeSet]:
+    """The user's own proposals about their own dossier, newest first."""
+    # Candidate for a changes selector (the changes app is being split by topic).
+    mine = ChangeSet.objects.filter(personal_id=user.personal_id, proposer=user)
+    return list(mine.order_by("-proposed_at", "-pk")[:limit])
+
+
 def request_rows(user: Any) -> list[RequestRow]:
     """The user's own proposals about their own dossier, newest first."""
-    mine = ChangeSet.objects.filter(personal_id=user.personal_id, proposer=user).order_by(
-        "-proposed_at", "-pk"
-    )[:RECENT_REQUESTS]
     return [
         RequestRow(
             changeset=c,
-            sections=readers_work.section_titles(list(c.sections)),
+            sections=work.section_titles(list(c.sections)),
             status=c.get_status_display(),
             badge=STATUS_BADGES.get(c.status, "expired"),
         )
-        for c in mine
+        for c in own_proposals(user)
     ]
 
 
@@ -90,7 +95,7 @@ def request_rows(user: Any) -> list[RequestRow]:
 def consents(user: Any) -> list[Consent]:
     """Every consent the person gave, in force first, then newest first."""
     return sorted(
-        Consent.objects.filter(personal_id=user.personal_id).select_related("grantee"),
+        access_selectors.consents_of(user.personal_id),
         key=lambda c: (c.withdrawn_at is not None, -c.given_at.timestamp(), -c.pk),
     )
 
@@ -135,9 +140,9 @@ def discrepancy_rows(access: policies.DossierAccess, user: Any) -> list[Discrepa
     """The open discrepancies of the dossier `access` opened (the user's own)."""
     rows = []
     for d in discrepancies.open_discrepancies(access.person.personal_id):
-        where = readers_work.section_titles(list(d.sections))
+        where = work.section_titles(list(d.sections))
         if d.field:
-            where = readers_work.field_name(d.field)
+            where = work.field_name(d.field)
         by_me = d.reported_by_id == user.pk
         rows.append(
             DiscrepancyRow(
@@ -155,13 +160,13 @@ def discrepancy_rows(access: policies.DossierAccess, user: Any) -> list[Discrepa
 # --- Who read the dossier ---------------------------------------------------------------------
 
 
-def recent_reads(user: Any) -> tuple[list[readers_security.ReadRow], int]:
+def recent_reads(user: Any) -> tuple[list[security.ReadRow], int]:
     """The latest times someone else opened, exported or printed the dossier, and how many
     there were in all (the person's own visits are on the full list of the consent page)."""
-    others = events_for_person(user.personal_id, actions=readers_security.SEEN).exclude(
+    others = events_for_person(user.personal_id, actions=security.SEEN).exclude(
         actor_user_id=user.pk
     )
-    rows = readers_security.read_rows(list(others[:RECENT_READS]), user)
+    rows = security.read_rows(list(others[:RECENT_READS]), user)
     # How the dossier was read, only where it has a Vietnamese name: no code on this page.
     rows = [replace(r, purpose=PURPOSES.get(r.event.purpose, "")) for r in rows]
     return rows, others.count()

@@ -1,4 +1,5 @@
-"""Forms of the pages: they parse query strings and say in Vietnamese what is wrong."""
+"""The search box and its filters: they parse the query string and say in Vietnamese what is
+wrong."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django import forms
 from hoso.orgs.models import Organization
 from hoso.people.models import Sex
 from hoso.people.selectors import SearchFilters
-from hoso.web import readers
+from hoso.web.presenters import catalogs
 
 ANY = ("", "Tất cả")
 
@@ -73,7 +74,7 @@ class SearchForm(forms.Form):
         ] if units else [ANY]
         for name, catalog in (("staff_category", "staff_category"), ("ethnicity", "ethnicity"),
                               ("qualification", "qualification")):
-            self.fields[name].choices = [ANY, *readers.catalog_choices(catalog, on)]
+            self.fields[name].choices = [ANY, *catalogs.catalog_choices(catalog, on)]
         self.fields["sex"].choices = [ANY, *Sex.choices]
 
     def clean(self) -> dict:
@@ -103,24 +104,3 @@ class SearchForm(forms.Form):
 
     def messages(self) -> list[str]:
         return [str(e) for errors in self.errors.values() for e in errors]
-
-
-class YearForm(forms.Form):
-    nam = forms.IntegerField(
-        label="Năm", required=False, min_value=1945, max_value=2100,
-        error_messages={
-            "invalid": "Năm phải là một số, ví dụ 2025.",
-            "min_value": "Năm không thể trước %(limit_value)s.",
-            "max_value": "Năm không thể sau %(limit_value)s.",
-        },
-    )
-
-
-class CatalogFilterForm(forms.Form):
-    q = forms.CharField(
-        label="Tìm trong danh mục", required=False, max_length=100,
-        widget=forms.SearchInput(attrs={
-            "placeholder": "Mã hoặc tên, gõ có dấu hay không dấu đều được", "autocomplete": "off",
-        }),
-    )
-    hieu_luc = forms.BooleanField(label="Chỉ mục đang có hiệu lực", required=False)

@@ -25,9 +25,8 @@ from hoso.changes.models import (
 from hoso.changes.operations import FieldChange
 from hoso.changes.selectors import obligations
 from hoso.core.dates import vn
-from hoso.people.models import Person
 from hoso.people.sections import BY_KEY, field_label
-from hoso.people.selectors import display_value
+from hoso.people.selectors import display_value, person_queryset
 
 STATUS_LABELS = {
     ObligationStatus.ON_TIME: "Trong hạn",
@@ -69,7 +68,7 @@ class ObligationRow:
 
 def obligation_rows(items: list[Obligation], status: str, today: date) -> list[ObligationRow]:
     readable = set(
-        Person.objects.filter(personal_id__in={o.personal_id for o in items}).values_list(
+        person_queryset().filter(personal_id__in={o.personal_id for o in items}).values_list(
             "personal_id", flat=True
         )
     )
@@ -129,7 +128,7 @@ def my_due_count(user: Any, today: date) -> int:
 
 
 def people_ids_in_scope(user: Any) -> QuerySet:
-    return Person.objects.filter(policies.people_scope(user)).values("personal_id")
+    return person_queryset().filter(policies.people_scope(user)).values("personal_id")
 
 
 def discrepancies_in_scope(user: Any) -> QuerySet[Discrepancy]:

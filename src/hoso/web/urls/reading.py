@@ -1,10 +1,11 @@
+"""URLs of signing in and of reading: search, the dossier, the agency tree, completeness and
+the catalogs."""
+
 from django.urls import path
 
-from hoso.web import urls_accounts, urls_documents, urls_security, urls_self, urls_work
 from hoso.web.views import accounts, catalogs, completeness, dossier, orgs, search
 
-app_name = "web"
-urlpatterns = [
+urlpatterns: list = [
     path("dang-nhap/", accounts.login, name="login"),
     path("dang-xuat/", accounts.logout, name="logout"),
     path("", search.search, name="search"),
@@ -14,9 +15,4 @@ urlpatterns = [
     path("muc-do-day-du/", completeness.completeness, name="completeness"),
     path("danh-muc/", catalogs.catalog_list, name="catalogs"),
     path("danh-muc/<slug:name>/", catalogs.catalog_detail, name="catalog"),
-    *urls_accounts.urlpatterns,
-    *urls_security.urlpatterns,
-    *urls_work.urlpatterns,
-    *urls_documents.urlpatterns,
-    *urls_self.urlpatterns,
 ]

@@ -12,8 +12,10 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from hoso.access import policies
+from hoso.access import selectors as access_selectors
 from hoso.access.exports import role_labels
-from hoso.access.models import AccessGrant, PurposeKind, Sensitivity, User
+from hoso.access.models import AccessGrant, PurposeKind, Sensitivity
 from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
 from hoso.audit.purposes import purpose_label
 from hoso.orgs.selectors import unit_labels
@@ -111,6 +113,11 @@ class EventRow:
     purpose: str
 
 
+def in_scope(events: QuerySet[AuditEvent], user: Any, duties: list) -> QuerySet[AuditEvent]:
+    """Only the events this reviewer may read (`policies.audit_scope` of their duties)."""
+    return events.filter(policies.audit_scope(user, duties))
+
+
 def _unit_names(events: list[AuditEvent]) -> dict[str, str]:
     codes = {c for e in events for c in e.actor_unit.split(",") if c}
     if not codes:
@@ -156,7 +163,7 @@ class ReadRow:
 
 def read_rows(events: list[AuditEvent], me: Any) -> list[ReadRow]:
     ids = {e.actor_user_id for e in events if e.actor_user_id is not None}
-    names = dict(User.objects.filter(pk__in=ids).values_list("pk", "full_name")) if ids else {}
+    names = access_selectors.full_names(ids)
     units = _unit_names(events)
     rows = []
     for e in events:

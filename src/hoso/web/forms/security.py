@@ -10,13 +10,14 @@ import datetime as dt
 import re
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from hoso.access import selectors as access_selectors
 from hoso.access.approvals import level_choices
 from hoso.access.models import PurposeKind, Sensitivity
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.core.errors import ValidationFailed
+from hoso.orgs import selectors as org_selectors
 from hoso.orgs.models import Organization
 from hoso.people.models import SecretLabel
 from hoso.people.sections import SECTIONS
@@ -149,7 +150,7 @@ class GrantForm(forms.Form):
 
     def clean_grantee(self) -> object:
         username = self.cleaned_data["grantee"].strip()
-        account = get_user_model()._default_manager.filter(username=username).first()
+        account = access_selectors.user_get(username)
         if account is None or not account.is_active:
             raise forms.ValidationError(
                 f"Không có tài khoản đang hoạt động tên «{username}».", code="unknown_user"
@@ -169,7 +170,7 @@ class GrantForm(forms.Form):
         code = self.cleaned_data["organization"]
         if not code:
             return None
-        org = Organization.objects.filter(code=code).first()
+        org = org_selectors.org_get(code)
         if org is None:
             raise forms.ValidationError(f"Không có đơn vị mã «{code}».")
         return org

@@ -11,11 +11,12 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 
+from hoso.access import selectors as access_selectors
 from hoso.access import services as access_services
 from hoso.access import throttle
 from hoso.access.models import Role
@@ -97,7 +98,7 @@ class PasswordLoginForm(AuthenticationForm):
         if throttle.blocked(self.request.META.get("REMOTE_ADDR", ""), username) is not None:
             access_services.login_failed(username=username, reason="throttled", counts=False)
             self._throttled(username)
-        account = get_user_model()._default_manager.filter(username=username).first()
+        account = access_selectors.user_get(username)
         locked = account is not None and access_services.is_locked(account)
         user = authenticate(self.request, username=username, password=password)
         if locked:

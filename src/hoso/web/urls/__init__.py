@@ -1,0 +1,13 @@
+"""The pages' URLs, the root include of `hoso.urls`: one module per area."""
+
+from hoso.web.urls import accounts, documents, reading, security, self_home, work
+
+app_name = "web"
+urlpatterns = [
+    *reading.urlpatterns,
+    *accounts.urlpatterns,
+    *security.urlpatterns,
+    *work.urlpatterns,
+    *documents.urlpatterns,
+    *self_home.urlpatterns,
+]
