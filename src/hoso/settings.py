@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "hoso.changes",
     "hoso.calendar",
     "hoso.documents",
+    "hoso.analytics",
     "django_tasks",
     "django_tasks_db",
     "hoso.web",

@@ -17,7 +17,10 @@ def test_chuyen_vien_moves_up_after_36_months():
     n = next_step(rank_code="01.003", step=3, since=date(2023, 1, 1), steps=A1, step_months=36)
     assert n is not None
     assert (n.date, n.step, n.coefficient, n.delay_months) == (
-        date(2026, 1, 1), 4, Decimal("3.33"), 0
+        date(2026, 1, 1),
+        4,
+        Decimal("3.33"),
+        0,
     )
 
 
@@ -27,7 +30,11 @@ def test_reprimand_and_a_year_not_completed_add_up():
         Delay(date(2024, 12, 31), 12, "Năm 2024 không hoàn thành nhiệm vụ"),
     ]
     n = next_step(
-        rank_code="01.003", step=3, since=date(2023, 1, 1), steps=A1, step_months=36,
+        rank_code="01.003",
+        step=3,
+        since=date(2023, 1, 1),
+        steps=A1,
+        step_months=36,
         delays=delays,
     )
     assert n is not None
@@ -42,7 +49,11 @@ def test_a_discipline_inside_the_lengthened_period_delays_again():
         Delay(date(2026, 3, 1), 12, "Cách chức"),  # after 1/1/2026, before the delayed date
     ]
     n = next_step(
-        rank_code="01.003", step=3, since=date(2023, 1, 1), steps=A1, step_months=36,
+        rank_code="01.003",
+        step=3,
+        since=date(2023, 1, 1),
+        steps=A1,
+        step_months=36,
         delays=delays,
     )
     assert n is not None and n.date == date(2027, 7, 1) and n.delay_months == 18
@@ -51,15 +62,21 @@ def test_a_discipline_inside_the_lengthened_period_delays_again():
 def test_discipline_before_the_step_does_not_count():
     delays = [Delay(date(2022, 12, 31), 6, "Khiển trách")]
     n = next_step(
-        rank_code="01.003", step=3, since=date(2023, 1, 1), steps=A1, step_months=36,
+        rank_code="01.003",
+        step=3,
+        since=date(2023, 1, 1),
+        steps=A1,
+        step_months=36,
         delays=delays,
     )
     assert n is not None and n.date == date(2026, 1, 1) and n.reasons == ()
 
 
 def test_no_next_step_at_the_last_step():
-    assert next_step(rank_code="01.003", step=9, since=date(2020, 1, 1), steps=A1,
-                     step_months=36) is None
+    assert (
+        next_step(rank_code="01.003", step=9, since=date(2020, 1, 1), steps=A1, step_months=36)
+        is None
+    )
 
 
 @given(

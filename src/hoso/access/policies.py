@@ -488,3 +488,51 @@ def grants_awaiting_consent(user: Any, on: date | None = None) -> list[AccessGra
         and (g.covers_special or not person.special_category)
         and reqs.suffices(g.approval_level, person.secret_label, person.special_category)
     ]
+
+
+# --- Statistics (issue 11) ---------------------------------------------------------------------
+
+
+def counting_scope(user: Any, fields: frozenset[str]) -> Q:
+    """The people a statistic by `fields` may count for this user: the lines of `people_scope`
+    (reading duties and grants; not the employee's own dossier) that show every one of
+    `fields` — so no count says what its reader could not read in the dossier itself, and a
+    protected dossier is counted only under the grant that would open it
+    (docs/decisions/0015-statistics-without-leaks.md)."""
+    allowed = Q(pk__in=[])
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return allowed
+    classes = field_classes()
+    need = max((RANK[classes[f]] for f in fields), default=0)
+    ceilings = role_ceilings()
+    duties = active_assignments(user)
+    for duty in duties:
+        ceiling = ceilings.get(duty.role, "")
+        if duty.role not in READING_ROLES or duty.organization is None or not ceiling:
+            continue
+        if RANK.get(ceiling, 0) >= need:
+            allowed |= Q(current_unit__path__startswith=duty.organization.path) & _unprotected()
+    for grant in active_grants(user, duties=duties):
+        if not fields <= fields_up_to(grant.ceiling, grant.sections or None):
+            continue
+        covered = _grant_coverage(grant) & _grant_protection(grant)
+        if grant.purpose_kind == PurposeKind.OTHER:
+            covered &= _consented(user)
+        allowed |= covered
+    return allowed
+
+
+def counting_ceiling(user: Any, unit_path: str) -> str:
+    """The highest field class this user's reading duties show over the unit at `unit_path`
+    (what a breakdown of that unit may be by); "" when no duty covers it."""
+    ceilings = role_ceilings()
+    best = ""
+    for duty in active_assignments(user):
+        if duty.role not in READING_ROLES or duty.organization is None:
+            continue
+        if not unit_path.startswith(duty.organization.path):
+            continue
+        ceiling = ceilings.get(duty.role, "")
+        if RANK.get(ceiling, 0) > RANK.get(best, 0):
+            best = ceiling
+    return best
