@@ -1,0 +1,105 @@
+"""Forecasts: one person's retirement and next salary step, and retirements per year."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hoso.analytics import forecasts
+
+
+def _content(**sections):
+    base = {
+        "identity": {"birth_date": "1961-10-05", "sex": "M"},
+        "salary": [
+            {"from_date": "2020-03-01", "rank_code": "01.003", "step": 4, "coefficient": "3.33"},
+            {"from_date": "2017-03-01", "rank_code": "01.003", "step": 3, "coefficient": "3.00"},
+        ],
+        "discipline": [],
+        "evaluations": [],
+    }
+    return base | sections
+
+
+def test_the_worked_example_and_a_regular_step(db):
+    out = forecasts.person_forecast(
+        _content(), forecasts.retirement_rules(), forecasts.StepCatalog.load()
+    )
+    assert out["retirement"] == {"date": date(2022, 4, 30), "age_years": 60, "age_months": 6}
+    assert out["next_salary_step"] == {
+        "date": date(2023, 3, 1),
+        "rank_code": "01.003",
+        "step": 5,
+        "coefficient": "3.66",
+        "delay_months": 0,
+        "reasons": [],
+    }
+
+
+def test_discipline_and_a_year_not_completed_delay_the_step(db):
+    content = _content(
+        discipline=[{"form_code": "warning", "effect_from": "2021-06-01"}],
+        evaluations=[
+            {"year": 2021, "grade_code": "not_completed"},
+            {"year": 2022, "grade_code": "good"},
+        ],
+    )
+    step = forecasts.person_forecast(
+        content, forecasts.retirement_rules(), forecasts.StepCatalog.load()
+    )["next_salary_step"]
+    assert step["date"] == date(2024, 9, 1)  # 36 + 6 (cảnh cáo) + 12 (2021 not completed)
+    assert step["delay_months"] == 18
+    assert step["reasons"] == [
+        "Cảnh cáo (hiệu lực từ 01/06/2021)",
+        "Năm 2021 không hoàn thành nhiệm vụ",
+    ]
+
+
+def test_hidden_or_missing_fields_give_no_forecast(db):
+    content = _content(identity={"birth_date": None, "sex": None}, salary=[])
+    out = forecasts.person_forecast(
+        content, forecasts.retirement_rules(), forecasts.StepCatalog.load()
+    )
+    assert out == {"retirement": None, "next_salary_step": None}
+
+
+def test_no_next_step_at_the_last_step(db):
+    content = _content(
+        salary=[
+            {"from_date": "2020-01-01", "rank_code": "01.003", "step": 9, "coefficient": "4.98"}
+        ]
+    )
+    out = forecasts.person_forecast(
+        content, forecasts.retirement_rules(), forecasts.StepCatalog.load()
+    )
+    assert out["next_salary_step"] is None
+
+
+def test_retirements_by_year_counts_each_group_once(db):
+    rows = [
+        {
+            "birth_date": date(1966, 2, 10),
+            "sex": "M",
+            "staff_category": "cadre",
+            "current_position_code": "director_so",
+            "n": 3,
+        },
+        {
+            "birth_date": date(1972, 8, 9),
+            "sex": "F",
+            "staff_category": "civil_servant",
+            "current_position_code": "",
+            "n": 2,
+        },
+        {
+            "birth_date": date(1999, 1, 1),
+            "sex": "F",
+            "staff_category": "civil_servant",
+            "current_position_code": "",
+            "n": 7,
+        },  # retires after the window
+    ]
+    years = forecasts.retirements_by_year(rows, forecasts.retirement_rules(), 2026, 2035)
+    by_year = {y.year: y for y in years}
+    assert by_year[2027].total == 3 and by_year[2027].posts == {"director_so": 3}
+    assert by_year[2030].total == 2 and by_year[2030].leaders == 0
+    assert sum(y.total for y in years) == 5
