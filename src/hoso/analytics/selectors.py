@@ -409,6 +409,11 @@ def cell_people(*, user: Any, unit: Organization, as_of: date, key: dict[str, An
     return Q(pk__in=ids)
 
 
+def label_of(*, unit: Organization, as_of: date, dim: str, value: Any) -> str:
+    """The words for one value of a dimension (a drill-down's heading)."""
+    return _Keys(unit, as_of).label(dim, value)
+
+
 def parse_key(dims: tuple[str, ...], raw: dict[str, str]) -> dict[str, Any]:
     """A group's key from text (query string): booleans as "1"/"0", missing as ""."""
     key: dict[str, Any] = {}

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from hoso.web import urls_accounts, urls_documents, urls_security, urls_self, urls_work
+from hoso.web import (
+    urls_accounts,
+    urls_documents,
+    urls_security,
+    urls_self,
+    urls_stats,
+    urls_work,
+)
 from hoso.web.views import accounts, catalogs, completeness, dossier, orgs, search
 
 app_name = "web"
@@ -19,4 +26,5 @@ urlpatterns = [
     *urls_work.urlpatterns,
     *urls_documents.urlpatterns,
     *urls_self.urlpatterns,
+    *urls_stats.urlpatterns,
 ]

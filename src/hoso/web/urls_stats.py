@@ -1,0 +1,8 @@
+from django.urls import path
+
+from hoso.web.views import stats
+
+urlpatterns = [
+    path("thong-ke/", stats.stats_home, name="stats"),
+    path("thong-ke/danh-sach/", stats.stats_people, name="stats_people"),
+]

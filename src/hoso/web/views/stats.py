@@ -1,0 +1,123 @@
+"""/thong-ke/: the workforce counted as of a date, with charts, tables, drill-downs and the
+retirement forecast (issue 11). Counts only; the people behind a number are listed through
+the search path and recorded like a search page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from hoso.access import policies, recorder
+from hoso.analytics import forecasts, selectors
+from hoso.analytics.errors import StatsError
+from hoso.analytics.selectors import LABELS, Dimension
+from hoso.core.dates import today
+from hoso.people.selectors import SearchFilters, people_search
+from hoso.web import readers, readers_stats
+
+TEMPLATE = "hoso/stats/home.html"
+
+
+def _refused(request: HttpRequest, template: str, error: StatsError, **context) -> HttpResponse:
+    status = 400 if error.status == 422 else error.status
+    return render(request, template, {"error": error, **context}, status=status)
+
+
+@login_required
+@never_cache
+def stats_home(request: HttpRequest) -> HttpResponse:
+    units = selectors.stats_units(request.user)
+    if not units:
+        return render(request, TEMPLATE, {"no_duty": True}, status=403)
+    scope_units = readers.scope_units(request, today())
+    base = {"units": scope_units, "labels": LABELS, "params": request.GET}
+    try:
+        q = readers_stats.question(request.user, request.GET)
+        allowed = selectors.permitted_dimensions(request.user, q.unit)
+        breakdown = selectors.workforce(user=request.user, unit=q.unit, as_of=q.as_of, by=q.by)
+    except StatsError as error:
+        return _refused(request, TEMPLATE, error, **base, dimensions=selectors.DIMENSIONS)
+    context = base | {
+        "q": q,
+        "dimensions": allowed,
+        "breakdown": breakdown,
+        "dim1": q.by[0] if q.by else "",
+        "dim2": q.by[1] if len(q.by) > 1 else "",
+    }
+    context["rows"] = readers_stats.breakdown_rows(q, breakdown)
+    if len(q.by) == 1:
+        items = [(g.labels[q.by[0]], g.count) for g in breakdown.groups]
+        context["chart"] = readers_stats.count_chart(
+            f"Số người theo {LABELS[q.by[0]].lower()}", items
+        )
+    elif len(q.by) == 2:
+        context["cross"] = readers_stats.cross_table(q, breakdown)
+        first = selectors.workforce(user=request.user, unit=q.unit, as_of=q.as_of, by=q.by[:1])
+        context["chart"] = readers_stats.count_chart(
+            f"Số người theo {LABELS[q.by[0]].lower()}",
+            [(g.labels[q.by[0]], g.count) for g in first.groups],
+        )
+    if {Dimension.AGE_BAND, Dimension.SEX} <= set(allowed):
+        ages = selectors.workforce(
+            user=request.user, unit=q.unit, as_of=q.as_of, by=(Dimension.AGE_BAND, Dimension.SEX)
+        )
+        context["pyramid"] = readers_stats.pyramid(ages)
+        context["ages_query"] = q
+    year = today().year
+    years = forecasts.retirement_forecast(
+        user=request.user, unit=q.unit, from_year=year, to_year=year + 9
+    )
+    context["retirements"] = [
+        {
+            "year": y.year,
+            "total": y.total,
+            "leaders": y.leaders,
+            "categories": sorted((forecasts.category_name(c), n) for c, n in y.by_category.items()),
+            "posts": sorted((forecasts.post_name(c), n) for c, n in y.posts.items()),
+        }
+        for y in years
+    ]
+    context["retirement_total"] = sum(y.total for y in years)
+    context["retirement_chart"] = readers_stats.retirement_chart(years)
+    return render(request, TEMPLATE, context)
+
+
+@login_required
+@never_cache
+def stats_people(request: HttpRequest) -> HttpResponse:
+    """The people behind one number: the search path, the reader's scope, recorded."""
+    template = "hoso/stats/people.html"
+    try:
+        q = readers_stats.question(request.user, request.GET)
+        key = selectors.parse_key(q.by, request.GET)
+        cell = selectors.cell_people(user=request.user, unit=q.unit, as_of=q.as_of, key=key)
+    except StatsError as error:
+        return _refused(request, template, error)
+    people = people_search(
+        scope=policies.people_scope(request.user) & cell, filters=SearchFilters(status="")
+    )
+    page = Paginator(people, settings.HOSO_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = readers.result_rows(request.user, list(page.object_list))
+    query = {k: v for k, v in request.GET.items() if k != "page"}
+    recorder.search_listed(
+        request.user,
+        query={"statistics": True, **query},
+        shown=[r.personal_id for r in rows],
+        total=page.paginator.count,
+    )
+    context = {
+        "q": q,
+        "page": page,
+        "rows": rows,
+        "query": request.GET.copy(),
+        "back": readers_stats.stats_href(q),
+        "criteria": [
+            (LABELS[d], selectors.label_of(unit=q.unit, as_of=q.as_of, dim=d, value=key[d]))
+            for d in q.by
+        ],
+    }
+    return render(request, template, context)
