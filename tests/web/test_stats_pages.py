@@ -92,3 +92,23 @@ def test_an_account_without_a_reading_duty_gets_no_statistics(client, personas):
     r = client.get(reverse("web:stats"))
     assert r.status_code == 403
     assert "không được giao nhiệm vụ" in r.content.decode()
+
+
+def test_the_report_downloads_as_a_workbook(client, personas, people):
+    openpyxl = pytest.importorskip("openpyxl")
+    import io
+
+    login(client, personas["lanhdao"])
+    r = client.get(reverse("web:stats_report"), {"unit": "T01", "as_of": "2026-03-01"})
+    assert r.status_code == 200
+    assert r["Content-Disposition"].endswith('.xlsx"')
+    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    total = next(row for row in ws.iter_rows(values_only=True) if row[1] == "Tổng cộng")
+    assert total[2] == 3
+
+
+def test_the_report_downloads_as_a_pdf(client, personas, people):
+    login(client, personas["lanhdao"])
+    r = client.get(reverse("web:stats_report"), {"unit": "T01", "format": "pdf"})
+    assert r.status_code == 200
+    assert r.content.startswith(b"%PDF")

@@ -37,6 +37,11 @@ def people_href(q: Question, key: dict[str, Any]) -> str:
     return f"{reverse('web:stats_people')}?{urlencode(q.query(**texts))}"
 
 
+def report_href(q: Question) -> str:
+    query = {"unit": q.unit.code, "as_of": q.as_of.isoformat()}
+    return f"{reverse('web:stats_report')}?{urlencode(query)}"
+
+
 def stats_href(q: Question) -> str:
     return f"{reverse('web:stats')}?{urlencode(q.query())}"
 
@@ -239,7 +244,5 @@ def cross_table(q: Question, b: Breakdown) -> CrossTable:
             for cv, _cl in col_values
         ]
         rows.append((rl, cells, sum(c.count for c in cells)))
-    columns = [
-        (cl, sum(counts.get((rv, cv), 0) for rv, _ in row_values)) for cv, cl in col_values
-    ]
+    columns = [(cl, sum(counts.get((rv, cv), 0) for rv, _ in row_values)) for cv, cl in col_values]
     return CrossTable(rows, columns, b.total)

@@ -9,10 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
 from hoso.access import policies, recorder
-from hoso.analytics import forecasts, selectors
+from hoso.analytics import forecasts, reports, selectors
 from hoso.analytics.errors import StatsError
 from hoso.analytics.selectors import LABELS, Dimension
 from hoso.core.dates import today
@@ -47,6 +48,7 @@ def stats_home(request: HttpRequest) -> HttpResponse:
         "breakdown": breakdown,
         "dim1": q.by[0] if q.by else "",
         "dim2": q.by[1] if len(q.by) > 1 else "",
+        "report_href": readers_stats.report_href(q),
     }
     context["rows"] = readers_stats.breakdown_rows(q, breakdown)
     if len(q.by) == 1:
@@ -121,3 +123,38 @@ def stats_people(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(request, template, context)
+
+
+@login_required
+@never_cache
+def stats_report(request: HttpRequest) -> HttpResponse:
+    """The Ministry's form for the unit and date, as .xlsx (default) or PDF."""
+    try:
+        q = readers_stats.question(request.user, request.GET)
+        report = reports.ministry_report(user=request.user, unit=q.unit, as_of=q.as_of)
+    except StatsError as error:
+        return _refused(request, TEMPLATE, error, units=[], labels=LABELS, params=request.GET)
+    name = f"bieu-01-bnv-{q.unit.code}-{q.as_of:%Y%m%d}"
+    if request.GET.get("format") == "pdf":
+        html = render_to_string(
+            "hoso/stats/report_pdf.html", {"report": report, "lines": reports.title_lines(report)}
+        )
+        body = reports.report_pdf(html, request.build_absolute_uri("/"))
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    try:
+        workbook = reports.report_xlsx(report)
+    except ImportError:  # openpyxl not installed on this node
+        error = StatsError(
+            "xlsx_unavailable",
+            "Máy chủ chưa cài thư viện xuất Excel (openpyxl); hãy tải bản PDF.",
+            status=503,
+        )
+        return _refused(request, TEMPLATE, error, units=[], labels=LABELS, params=request.GET)
+    response = HttpResponse(
+        workbook,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
