@@ -62,7 +62,7 @@ def test_a_number_links_to_its_people_and_the_listing_is_recorded(client, person
         listing = client.get(href.replace("&amp;", "&")).content.decode()
         assert f"Tìm thấy <strong>{count}</strong> hồ sơ" in listing
     before = AuditEvent.objects.filter(action=AuditAction.SEARCH).count()
-    r = client.get(reverse("web:stats_people") + "?unit=T01&as_of=2026-03-01&by=sex&sex=F")
+    r = client.get(reverse("web:stats_people") + "?unit=T01&as_of=2026-03-01&by=sex&k_sex=F")
     assert r.status_code == 200
     body = r.content.decode()
     assert "Đặng Thị Hoa" in body and "Nguyễn Văn An" not in body

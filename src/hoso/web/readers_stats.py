@@ -33,7 +33,8 @@ class Question:
 
 def people_href(q: Question, key: dict[str, Any]) -> str:
     """The drill-down list behind one number."""
-    texts = {d: selectors.key_text(v) for d, v in key.items()}
+    # "k_": the unit dimension's value must not overwrite the unit asked about.
+    texts = {f"k_{d}": selectors.key_text(v) for d, v in key.items()}
     return f"{reverse('web:stats_people')}?{urlencode(q.query(**texts))}"
 
 
@@ -44,6 +45,10 @@ def report_href(q: Question) -> str:
 
 def stats_href(q: Question) -> str:
     return f"{reverse('web:stats')}?{urlencode(q.query())}"
+
+
+def cell_key(q: Question, params: QueryDict) -> dict[str, Any]:
+    return selectors.parse_key(q.by, {d: params.get(f"k_{d}", "") for d in q.by})
 
 
 def parse_date(text: str) -> date:

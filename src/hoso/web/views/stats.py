@@ -95,7 +95,7 @@ def stats_people(request: HttpRequest) -> HttpResponse:
     template = "hoso/stats/people.html"
     try:
         q = readers_stats.question(request.user, request.GET)
-        key = selectors.parse_key(q.by, request.GET)
+        key = readers_stats.cell_key(q, request.GET)
         cell = selectors.cell_people(user=request.user, unit=q.unit, as_of=q.as_of, key=key)
     except StatsError as error:
         return _refused(request, template, error)
