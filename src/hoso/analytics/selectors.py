@@ -174,14 +174,15 @@ def stats_unit(user: Any, code: str) -> Organization:
     return unit
 
 
-def stats_units(user: Any) -> list[Organization]:
-    """The widest units the user's reading duties cover (where the page starts)."""
+def stats_units(user: Any, duties: list[Any] | None = None) -> list[Organization]:
+    """The widest units the user's reading duties cover (where the page starts); `duties`:
+    the user's active duties when the caller has already read them."""
+    duties = policies.active_assignments(user) if duties is None else duties
+    ceilings = policies.role_ceilings()
     roots = [
         a.organization
-        for a in policies.active_assignments(user)
-        if a.role in policies.READING_ROLES
-        and a.organization is not None
-        and policies.role_ceilings().get(a.role)
+        for a in duties
+        if a.role in policies.READING_ROLES and a.organization is not None and ceilings.get(a.role)
     ]
     wide = [r for r in roots if not any(r.path.startswith(o.path) and r.pk != o.pk for o in roots)]
     return sorted({r.pk: r for r in wide}.values(), key=lambda o: o.path)

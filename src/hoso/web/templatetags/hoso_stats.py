@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from hoso.analytics import selectors
+from hoso.web import readers
 
 register = template.Library()
 
@@ -15,4 +16,4 @@ def counts_workforce(context: template.Context) -> bool:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False
-    return bool(selectors.stats_units(user))
+    return bool(selectors.stats_units(user, readers.assignments(request)))
