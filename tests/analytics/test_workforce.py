@@ -197,3 +197,49 @@ def test_an_account_without_a_reading_duty_counts_nothing(staff, personas, orgs)
         selectors.stats_unit(personas["quantri"], "T01")
     assert selectors.stats_units(personas["quantri"]) == []
     assert [o.code for o in selectors.stats_units(personas["lanhdao"])] == ["T01"]
+
+
+def _event(kind: str, on: str) -> dict:
+    return {
+        "decision_type": kind,
+        "decision_number": f"1/QĐ-{kind}",
+        "signed_date": on,
+        "issuer": "UBND tỉnh",
+        "effective_date": on,
+    }
+
+
+def test_movements_over_a_period_balance(staff, personas, orgs, make_dossier):
+    make_dossier(
+        full_name="Ngô Văn Mới",
+        birth_date=date(2000, 1, 1),
+        employment={"recruitment_date": "2026-02-01"},
+        positions=[{"organization": "T01.STC", "is_main": True, "from_date": "2026-02-01"}],
+        salary=[
+            {"from_date": "2026-02-01", "rank_code": "01.003", "step": 1, "coefficient": "2.34"}
+        ],
+        work_history=[_work("T01.STC", "Sở Tài chính", "2026-02-01")],
+        career_events=[_event("recruitment", "2026-02-01")],
+    )
+    make_dossier(
+        full_name="Bùi Văn Hưu",
+        birth_date=date(1964, 1, 1),
+        employment={"status": "retired"},
+        work_history=[_work("T01.STC", "Sở Tài chính", "2000-01-01", "2026-01-31")],
+        career_events=[_event("retirement", "2026-02-01")],
+    )
+    user = personas["quanly"]
+    m = selectors.movements(user=user, unit=orgs["finance"], start=date(2025, 12, 1), end=AS_OF)
+    assert m.counts["recruited"] == 1
+    assert m.counts["retired"] == 1
+    assert m.counts["transferred_out"] == 1  # Cường moved to the commune on 1/1/2026
+    assert m.counts["transferred_in"] == 0
+    joined = m.counts["recruited"] + m.counts["transferred_in"]
+    assert m.at_end == m.at_start + joined - (sum(m.counts.values()) - joined)
+    province = selectors.movements(
+        user=user, unit=orgs["province"], start=date(2025, 12, 1), end=AS_OF
+    )
+    assert province.counts["transferred_out"] == 0  # a move inside the province is no movement
+    with pytest.raises(StatsError) as caught:
+        selectors.movements(user=user, unit=orgs["province"], start=AS_OF, end=date(2025, 12, 1))
+    assert caught.value.code == "dates_reversed"

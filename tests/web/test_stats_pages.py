@@ -39,6 +39,7 @@ def test_the_page_shows_charts_and_tables_in_vietnamese(client, personas, people
     assert body.count("<svg") == 3  # by unit, the age–sex pyramid, the retirement forecast
     assert "Tháp tuổi – giới tính" in body and "Dự báo nghỉ hưu 10 năm tới" in body
     assert "Nghị định số 135/2020/NĐ-CP" in body  # the method is shown
+    assert "Biến động trong kỳ" in body and "Cuối kỳ" in body
     assert "Sở Tài chính" in body and "Ủy ban nhân dân xã Hòa Bình" in body
     assert not _INLINE.search(body)
     # No religion/ethnicity choice for a leader.

@@ -30,6 +30,7 @@ from hoso.core.dates import age_on, vn
 from hoso.core.dates import today as local_today
 from hoso.orgs.models import Organization
 from hoso.people.models import (
+    CareerEvent,
     PartyMembership,
     Person,
     PositionAssignment,
@@ -462,3 +463,60 @@ def working_people(*, user: Any, unit: Organization) -> list[dict[str, Any]]:
         .annotate(n=Count("pk"))
         .order_by()
     )
+
+
+# --- Movements over a period -------------------------------------------------------------------
+
+MOVEMENT_FIELDS = BASE_FIELDS | {"career_events.decision_type", "career_events.effective_date"}
+JOINING = {"recruitment": "recruited", "reception": "recruited"}
+LEAVING = {"retirement": "retired", "resignation": "resigned", "staff_reduction": "reduced"}
+MOVEMENTS: dict[str, str] = {
+    "recruited": "Tuyển dụng, tiếp nhận",
+    "transferred_in": "Chuyển đến",
+    "transferred_out": "Chuyển đi",
+    "retired": "Nghỉ hưu",
+    "resigned": "Thôi việc",
+    "reduced": "Tinh giản biên chế",
+}
+
+
+@dataclass(frozen=True)
+class Movements:
+    unit: Organization
+    start: date
+    end: date
+    at_start: int
+    at_end: int
+    counts: dict[str, int]
+
+
+def movements(*, user: Any, unit: Organization, start: date, end: date) -> Movements:
+    """Who joined and left the unit's subtree between `start` and `end`, from the work history
+    (at work on `start` vs on `end`), each told by the personnel decision of the period:
+    recruited or transferred in; retired, resigned, reduced or transferred out. Deaths are not
+    recorded in the dossier and are not counted. at_end = at_start + joined − left."""
+    if start > end:
+        raise StatsError("dates_reversed", f"Ngày bắt đầu {vn(start)} sau ngày kết thúc {vn(end)}.")
+    check_as_of(unit, start)
+    check_as_of(unit, end)
+
+    def present(on: date) -> set[int]:
+        qs = _people(user, unit, on, ()).filter(policies.counting_scope(user, MOVEMENT_FIELDS))
+        return set(qs.values_list("pk", flat=True))
+
+    before, after = present(start), present(end)
+    joined, left = after - before, before - after
+    kinds: dict[int, str] = {}
+    events = CareerEvent.objects.filter(
+        person__in=joined | left, effective_date__gt=start, effective_date__lte=end
+    ).values_list("person", "decision_type")
+    for pk, kind in events:
+        table = JOINING if pk in joined else LEAVING
+        if kind in table:
+            kinds[pk] = table[kind]
+    counts = dict.fromkeys(MOVEMENTS, 0)
+    for pk in joined:
+        counts[kinds.get(pk, "transferred_in")] += 1
+    for pk in left:
+        counts[kinds.get(pk, "transferred_out")] += 1
+    return Movements(unit, start, end, len(before), len(after), counts)

@@ -69,6 +69,21 @@ def stats_home(request: HttpRequest) -> HttpResponse:
         )
         context["pyramid"] = readers_stats.pyramid(ages)
         context["ages_query"] = q
+    start = max(q.as_of.replace(month=1, day=1), q.unit.valid_from)
+    if request.GET.get("from"):
+        try:
+            start = readers_stats.parse_date(request.GET["from"])
+        except StatsError as error:
+            context["movement_error"] = error
+    if "movement_error" not in context:
+        try:
+            moved = selectors.movements(user=request.user, unit=q.unit, start=start, end=q.as_of)
+            context["movements"] = moved
+            context["movement_rows"] = [
+                (label, moved.counts[code]) for code, label in selectors.MOVEMENTS.items()
+            ]
+        except StatsError as error:
+            context["movement_error"] = error
     year = today().year
     years = forecasts.retirement_forecast(
         user=request.user, unit=q.unit, from_year=year, to_year=year + 9
