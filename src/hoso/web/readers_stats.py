@@ -68,7 +68,13 @@ def parse_date(text: str) -> date:
 def question(user: Any, params: QueryDict) -> Question:
     """The unit, date and dimensions asked (defaults: the widest unit, today, by unit)."""
     units = selectors.stats_units(user)
-    code = params.get("unit") or (units[0].code if units else "")
+    if not units:
+        raise StatsError(
+            "no_reading_duty",
+            "Tài khoản của bạn không được giao nhiệm vụ đọc hồ sơ của đơn vị nào.",
+            status=403,
+        )
+    code = params.get("unit") or units[0].code
     unit = selectors.stats_unit(user, code)
     as_of = parse_date(params["as_of"]) if params.get("as_of") else today()
     by_text = params.get("by")
