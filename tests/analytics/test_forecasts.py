@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from hoso.analytics import forecasts
 
 
@@ -103,3 +105,40 @@ def test_retirements_by_year_counts_each_group_once(db):
     assert by_year[2027].total == 3 and by_year[2027].posts == {"director_so": 3}
     assert by_year[2030].total == 2 and by_year[2030].leaders == 0
     assert sum(y.total for y in years) == 5
+
+
+def test_steps_due_per_month_with_delays_and_overdue(db):
+    def history(since: str, step: int, **more):
+        return {
+            "salary": [{"from_date": since, "rank_code": "01.003", "step": step}],
+            "discipline": [],
+            "evaluations": [],
+        } | more
+
+    histories = [
+        history("2024-03-15", 2),  # due 15/3/2027
+        history(
+            "2024-03-01", 3, discipline=[{"form_code": "reprimand", "effect_from": "2025-01-10"}]
+        ),  # 1/9/2027
+        history("2020-01-01", 4),  # overdue since 1/1/2023: counted in the first month
+        history("2020-01-01", 9),  # last step: none
+    ]
+    rows = forecasts.steps_due(histories, forecasts.StepCatalog.load(), date(2027, 1, 20), 12)
+    assert len(rows) == 12 and rows[0][0] == date(2027, 1, 1)
+    by_month = {d: (n, late) for d, n, late in rows}
+    assert by_month[date(2027, 1, 1)] == (1, 0)
+    assert by_month[date(2027, 3, 1)] == (1, 0)
+    assert by_month[date(2027, 9, 1)] == (1, 1)
+    assert sum(n for _d, n, _l in rows) == 3
+
+
+def test_salary_step_forecast_counts_the_units_people(staff_db, personas, orgs):
+    rows = forecasts.salary_step_forecast(
+        user=personas["quanly"], unit=orgs["province"], first=date(2026, 12, 1)
+    )
+    assert sum(n for _d, n, _l in rows) == 1  # the default dossier's step 2 is long overdue
+
+
+@pytest.fixture
+def staff_db(make_dossier):
+    return make_dossier()

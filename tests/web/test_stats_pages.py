@@ -36,7 +36,8 @@ def test_the_page_shows_charts_and_tables_in_vietnamese(client, personas, people
     body = r.content.decode()
     assert "Thống kê đội ngũ" in body and "Thống kê, dự báo" in body  # heading and nav link
     assert 'id="tong-so">3<' in body
-    assert body.count("<svg") == 3  # by unit, the age–sex pyramid, the retirement forecast
+    assert body.count("<svg") == 4  # by unit, age–sex pyramid, retirements, salary steps
+    assert "Nâng bậc lương thường xuyên 12 tháng tới" in body
     assert "Tháp tuổi – giới tính" in body and "Dự báo nghỉ hưu 10 năm tới" in body
     assert "Nghị định số 135/2020/NĐ-CP" in body  # the method is shown
     assert "Biến động trong kỳ" in body and "Cuối kỳ" in body

@@ -211,3 +211,40 @@ def person_forecast(
             "reasons": list(step.reasons),
         },
     }
+
+
+def steps_due(
+    histories: Iterable[Mapping[str, Any]], catalog: StepCatalog, first: date, months: int
+) -> list[tuple[date, int, int]]:
+    """Regular salary-step raises falling due in each month from `first`'s month for `months`
+    months: (first day of the month, raises due, of which delayed). A raise already overdue
+    (due before `first`) is counted in the first month (pure)."""
+    start = date(first.year, first.month, 1)
+    index = {}
+    for i in range(months):
+        y, m = divmod(start.month - 1 + i, 12)
+        index[(start.year + y, m + 1)] = i
+    due = [0] * months
+    delayed = [0] * months
+    for history in histories:
+        step = next_salary_step(history, catalog)
+        if step is None:
+            continue
+        key = (step.date.year, step.date.month)
+        i = 0 if step.date < start else index.get(key)
+        if i is None:
+            continue
+        due[i] += 1
+        delayed[i] += bool(step.delay_months)
+    return [
+        (date(y, m, 1), due[i], delayed[i])
+        for (y, m), i in sorted(index.items(), key=lambda x: x[1])
+    ]
+
+
+def salary_step_forecast(
+    *, user: Any, unit: Organization, first: date, months: int = 12
+) -> list[tuple[date, int, int]]:
+    return steps_due(
+        selectors.salary_histories(user=user, unit=unit), StepCatalog.load(), first, months
+    )

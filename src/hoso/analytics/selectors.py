@@ -31,6 +31,8 @@ from hoso.core.dates import today as local_today
 from hoso.orgs.models import Organization
 from hoso.people.models import (
     CareerEvent,
+    Discipline,
+    Evaluation,
     PartyMembership,
     Person,
     PositionAssignment,
@@ -520,3 +522,47 @@ def movements(*, user: Any, unit: Organization, start: date, end: date) -> Movem
     for pk in left:
         counts[kinds.get(pk, "transferred_out")] += 1
     return Movements(unit, start, end, len(before), len(after), counts)
+
+
+# --- What the salary-step forecast needs ---------------------------------------------------------
+
+STEP_FIELDS = frozenset(
+    {
+        "salary.rank_code",
+        "salary.step",
+        "salary.from_date",
+        "discipline.form_code",
+        "discipline.effect_from",
+        "evaluations.year",
+        "evaluations.grade_code",
+    }
+)
+
+
+def salary_histories(*, user: Any, unit: Organization) -> list[dict[str, Any]]:
+    """Per person at work today in the unit's subtree (that `user` may count by these fields):
+    salary rows, disciplines and evaluations as plain rows, without names or ids — the input
+    of `forecasts.steps_due`."""
+    people = Person.objects.filter(
+        policies.counting_scope(user, STEP_FIELDS),
+        current_unit__path__startswith=unit.path,
+        status=StaffStatus.WORKING,
+    ).values("pk")
+    out: dict[int, dict[str, list]] = {}
+
+    def entry(pk: int) -> dict[str, list]:
+        return out.setdefault(pk, {"salary": [], "discipline": [], "evaluations": []})
+
+    for pk, frm, rank, step in SalaryHistory.objects.filter(person__in=people).values_list(
+        "person", "from_date", "rank_code", "step"
+    ):
+        entry(pk)["salary"].append({"from_date": frm, "rank_code": rank, "step": step})
+    for pk, form, start in Discipline.objects.filter(person__in=people).values_list(
+        "person", "form_code", "effect_from"
+    ):
+        entry(pk)["discipline"].append({"form_code": form, "effect_from": start})
+    for pk, year, grade in Evaluation.objects.filter(person__in=people).values_list(
+        "person", "year", "grade_code"
+    ):
+        entry(pk)["evaluations"].append({"year": year, "grade_code": grade})
+    return [v for v in out.values() if v["salary"]]

@@ -99,6 +99,13 @@ def stats_home(request: HttpRequest) -> HttpResponse:
         for y in years
     ]
     context["retirement_total"] = sum(y.total for y in years)
+    steps = forecasts.salary_step_forecast(user=request.user, unit=q.unit, first=today())
+    context["steps"] = steps
+    context["steps_total"] = sum(n for _d, n, _late in steps)
+    context["steps_chart"] = readers_stats.count_chart(
+        "Số người đến hạn nâng bậc lương thường xuyên theo tháng",
+        [(f"{d:%m/%Y}", n) for d, n, _late in steps],
+    )
     context["retirement_chart"] = readers_stats.retirement_chart(years)
     return render(request, TEMPLATE, context)
 
