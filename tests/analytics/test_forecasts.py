@@ -142,3 +142,22 @@ def test_salary_step_forecast_counts_the_units_people(staff_db, personas, orgs):
 @pytest.fixture
 def staff_db(make_dossier):
     return make_dossier()
+
+
+def test_quota_vacancies_grow_as_people_retire(personas, orgs, make_dossier):
+    from hoso.orgs.services import quota_set
+
+    quota_set(
+        acting_user=None,
+        organization=orgs["finance"],
+        year=2026,
+        staff_category="civil_servant",
+        quota=5,
+        legal_basis="QĐ giao biên chế 2026",
+    )
+    make_dossier(birth_date=date(1966, 2, 10))  # a man: retires 30/11/2027 (61y9m)
+    make_dossier(birth_date=date(1990, 1, 1))
+    make_dossier(birth_date=date(1990, 1, 1), employment={"staff_category": "public_employee"})
+    [row] = forecasts.quota_outlook(user=personas["quanly"], unit=orgs["province"], year=2026)
+    assert (row.quota, row.used, row.vacant) == (5, 2, 3)
+    assert row.vacant_by_year == [(2026, 3), (2027, 4), (2028, 4), (2029, 4), (2030, 4)]

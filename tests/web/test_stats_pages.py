@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from conftest import login
 from hoso.audit.models import AuditAction, AuditEvent
+from hoso.core.dates import today
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +22,18 @@ def people(make_dossier) -> dict:
     return {
         "an": make_dossier(full_name="Nguyễn Văn An", birth_date=date(1985, 3, 14)),
         "hoa": make_dossier(
-            full_name="Đặng Thị Hoa", sex="F", birth_date=date(1990, 7, 2), unit="T01.XA",
-            work_history=[{"from_date": "2015-01-01", "unit_name": "UBND xã", "title": "Công chức",
-                           "organization": "T01.XA"}],
+            full_name="Đặng Thị Hoa",
+            sex="F",
+            birth_date=date(1990, 7, 2),
+            unit="T01.XA",
+            work_history=[
+                {
+                    "from_date": "2015-01-01",
+                    "unit_name": "UBND xã",
+                    "title": "Công chức",
+                    "organization": "T01.XA",
+                }
+            ],
         ),
         "binh": make_dossier(full_name="Lê Văn Bình", birth_date=date(1965, 1, 5)),
     }
@@ -38,6 +48,7 @@ def test_the_page_shows_charts_and_tables_in_vietnamese(client, personas, people
     assert 'id="tong-so">3<' in body
     assert body.count("<svg") == 4  # by unit, age–sex pyramid, retirements, salary steps
     assert "Nâng bậc lương thường xuyên 12 tháng tới" in body
+    assert "Chưa có biên chế được giao năm nay" in body
     assert "Tháp tuổi – giới tính" in body and "Dự báo nghỉ hưu 10 năm tới" in body
     assert "Nghị định số 135/2020/NĐ-CP" in body  # the method is shown
     assert "Biến động trong kỳ" in body and "Cuối kỳ" in body
@@ -114,3 +125,21 @@ def test_the_report_downloads_as_a_pdf(client, personas, people):
     r = client.get(reverse("web:stats_report"), {"unit": "T01", "format": "pdf"})
     assert r.status_code == 200
     assert r.content.startswith(b"%PDF")
+
+
+def test_quotas_show_used_and_vacant(client, personas, people, orgs):
+    from hoso.orgs.services import quota_set
+
+    quota_set(
+        acting_user=None,
+        organization=orgs["finance"],
+        year=today().year,
+        staff_category="civil_servant",
+        quota=10,
+        legal_basis="QĐ giao biên chế",
+    )
+    login(client, personas["lanhdao"])
+    body = client.get(reverse("web:stats")).content.decode()
+    assert "Biên chế và nhu cầu nhân lực" in body
+    assert body.count("<svg") == 5
+    assert '<td class="num">10</td><td class="num">2</td><td class="num">8</td>' in body

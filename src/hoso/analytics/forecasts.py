@@ -248,3 +248,47 @@ def salary_step_forecast(
     return steps_due(
         selectors.salary_histories(user=user, unit=unit), StepCatalog.load(), first, months
     )
+
+
+# --- Staffing quotas after retirements ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuotaOutlook:
+    organization: Organization
+    staff_category: str
+    quota: int
+    used: int
+    vacant_by_year: list[tuple[int, int]]  # (year, vacancies at the end of that year)
+
+    @property
+    def vacant(self) -> int:
+        return self.quota - self.used
+
+
+def quota_outlook(
+    *, user: Any, unit: Organization, year: int, years: int = 5
+) -> list[QuotaOutlook]:
+    """Each staffing quota of `year` in the unit's subtree: the quota, the people at work
+    counted against it (those `user` may count), and the vacancies left at the end of each
+    of the next `years` years if nobody is recruited and those reaching retirement age leave.
+    Later years keep this year's quota (none is assigned ahead). The vacancies are the
+    manpower need of that unit and category."""
+    rules = retirement_rules()
+    out = []
+    for quota in selectors.quotas(unit=unit, year=year):
+        rows = [
+            r
+            for r in selectors.working_people(user=user, unit=quota.organization)
+            if r["staff_category"] == quota.staff_category
+        ]
+        used = sum(r["n"] for r in rows)
+        leaving = retirements_by_year(rows, rules, year, year + years - 1)
+        gone, vacant = 0, []
+        for y in leaving:
+            gone += y.total
+            vacant.append((y.year, quota.quota - (used - gone)))
+        out.append(
+            QuotaOutlook(quota.organization, quota.staff_category, quota.quota, used, vacant)
+        )
+    return out

@@ -28,7 +28,7 @@ from hoso.analytics.errors import StatsError
 from hoso.catalog.selectors import attrs_map, name_of
 from hoso.core.dates import age_on, vn
 from hoso.core.dates import today as local_today
-from hoso.orgs.models import Organization
+from hoso.orgs.models import Organization, StaffingQuota
 from hoso.people.models import (
     CareerEvent,
     Discipline,
@@ -566,3 +566,12 @@ def salary_histories(*, user: Any, unit: Organization) -> list[dict[str, Any]]:
     ):
         entry(pk)["evaluations"].append({"year": year, "grade_code": grade})
     return [v for v in out.values() if v["salary"]]
+
+
+def quotas(*, unit: Organization, year: int) -> list[StaffingQuota]:
+    """The staffing quotas of `year` in the unit's subtree (not dossier content)."""
+    return list(
+        StaffingQuota.objects.filter(year=year, organization__path__startswith=unit.path)
+        .select_related("organization")
+        .order_by("organization__path", "staff_category")
+    )

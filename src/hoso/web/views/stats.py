@@ -99,6 +99,27 @@ def stats_home(request: HttpRequest) -> HttpResponse:
         for y in years
     ]
     context["retirement_total"] = sum(y.total for y in years)
+    outlook = forecasts.quota_outlook(user=request.user, unit=q.unit, year=year)
+    context["quotas"] = [
+        {
+            "unit": o.organization.name,
+            "category": forecasts.category_name(o.staff_category),
+            "quota": o.quota,
+            "used": o.used,
+            "vacant": o.vacant,
+            "years": o.vacant_by_year,
+        }
+        for o in outlook
+    ]
+    context["quota_years"] = [y for y, _v in outlook[0].vacant_by_year] if outlook else []
+    if outlook:
+        context["quota_chart"] = readers_stats.count_chart(
+            f"Biên chế đã sử dụng năm {year}",
+            [
+                (f"{o.organization.name} – {forecasts.category_name(o.staff_category)}", o.used)
+                for o in outlook
+            ],
+        )
     steps = forecasts.salary_step_forecast(user=request.user, unit=q.unit, first=today())
     context["steps"] = steps
     context["steps_total"] = sum(n for _d, n, _late in steps)
