@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "hoso.calendar",
     "hoso.documents",
     "hoso.exchange",
+    "hoso.analytics",
     "django_tasks",
     "django_tasks_db",
     "hoso.web",

@@ -9,6 +9,7 @@ grant, a revoked grant and an active grant.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -190,6 +191,23 @@ WEB_ARGS |= {
     "web:resume_sign": ["001085012345"],
 }
 
+# Statistics (in depth in tests/analytics, tests/api/test_stats.py, tests/web/test_stats_pages.py):
+# counts for whoever holds a reading duty (over their own subtree), 403 for the others.
+ROUTES |= {
+    "web:stats": Route("stats", "web:stats"),
+    "web:stats_people": Route("stats", "web:stats_people"),
+    "web:stats_report": Route("stats_download", "web:stats_report"),
+    "GET /api/v1/stats/workforce": Route("stats_province", "/api/v1/stats/workforce?unit=T01"),
+    "GET /api/v1/stats/retirements": Route(
+        "stats_province", "/api/v1/stats/retirements?unit=T01"
+    ),
+    "GET /api/v1/people/{personal_id}/forecast": Route(
+        "dossier", "/api/v1/people/{personal_id}/forecast"
+    ),
+}
+COUNTS = {"nhaplieu", "quanly", "lanhdao", "thanhtra", "ngoai"}  # a reading duty somewhere
+XLSX = importlib.util.find_spec("openpyxl") is not None
+
 PERSONAS = ["nhaplieu", "quanly", "lanhdao", "thanhtra", "canbo", "quantri", "ngoai"]
 # Target dossiers: in the clerk's department (T01.STC), elsewhere in the province (T01.XA),
 # and the employee's own (T01.STC.NS).
@@ -320,6 +338,12 @@ def expected(route: Route, allowed: bool, persona: str, has_any: bool) -> int:
         return 302  # the code step sends a verified session on
     if route.kind == "admin":
         return 200 if persona == "quantri" else 404
+    if route.kind == "stats":
+        return 200 if persona in COUNTS else 403
+    if route.kind == "stats_download":
+        return (200 if XLSX else 503) if persona in COUNTS else 403
+    if route.kind == "stats_province":
+        return 200 if persona in PROVINCE_WIDE else 403
     if route.kind == "admin_post":
         return 405 if persona == "quantri" else 404  # a GET; others learn nothing
     raise AssertionError(route.kind)

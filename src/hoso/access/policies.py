@@ -625,3 +625,37 @@ def grants_awaiting_consent(user: Any, on: date | None = None) -> list[AccessGra
         for g in candidates
         if grant_covers(g, person, consented=(), reqs=reqs, consent_needed=False)
     ]
+
+
+# --- Statistics (issue 11) ---------------------------------------------------------------------
+
+
+def counting_scope(user: Any, fields: frozenset[str]) -> Q:
+    """The people a statistic by `fields` may count for this user: the lines of `people_scope`
+    (reading duties and grants; not the employee's own dossier) that show every one of
+    `fields` — so no count says what its reader could not read in the dossier itself, and a
+    protected dossier is counted only under the grant that would open it
+    (docs/decisions/0015-statistics-without-leaks.md)."""
+    gate = gate_for(user)
+    allowed = Q(pk__in=[])
+    if not gate.active:
+        return allowed
+    classes = field_classes()
+    need = max((RANK[classes[f]] for f in fields), default=0)
+    for path, ceiling in gate.reading_duties:
+        if RANK.get(ceiling, 0) >= need:
+            allowed |= Q(current_unit__path__startswith=path) & _unprotected()
+    for grant in gate.grants:
+        if fields <= fields_up_to(grant.ceiling, grant.sections or None):
+            allowed |= gate.grant_filter(grant)
+    return allowed
+
+
+def counting_ceiling(user: Any, unit_path: str) -> str:
+    """The highest field class this user's reading duties show over the unit at `unit_path`
+    (what a breakdown of that unit may be by); "" when no duty covers it."""
+    best = ""
+    for path, ceiling in gate_for(user).reading_duties:
+        if unit_path.startswith(path) and RANK.get(ceiling, 0) > RANK.get(best, 0):
+            best = ceiling
+    return best

@@ -12,6 +12,7 @@ from hoso.api import (
     identity,
     orgs,
     people,
+    stats,
 )
 from hoso.api.auth import AUTH
 
@@ -27,5 +28,5 @@ api = NinjaAPI(
     docs=Swagger(settings={"validatorUrl": None}),
 )
 errors.install(api)
-for module in (people, identity, catalogs, orgs, calendar, changes, components, documents):
+for module in (people, identity, catalogs, orgs, calendar, changes, components, documents, stats):
     api.add_router("", module.router)

@@ -1,6 +1,6 @@
 """The pages' URLs, the root include of `hoso.urls`: one module per area."""
 
-from hoso.web.urls import accounts, documents, reading, security, self_home, work
+from hoso.web.urls import accounts, documents, reading, security, self_home, stats, work
 
 app_name = "web"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     *work.urlpatterns,
     *documents.urlpatterns,
     *self_home.urlpatterns,
+    *stats.urlpatterns,
 ]

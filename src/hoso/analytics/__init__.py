@@ -1,0 +1,1 @@
+"""Statistics, forecasts and the Ministry's reports (read-only; issue 11)."""

@@ -1,0 +1,577 @@
+"""Counting the workforce (R-STATS): how many, by one or two dimensions, as of a date.
+
+Counts only, never content. Every query is filtered by `access.policies.counting_scope` for
+the fields its dimensions read, so a count says nothing its reader could not read in the
+dossiers themselves; a breakdown by a dimension above the reader's duty ceiling is refused
+(docs/decisions/0015-statistics-without-leaks.md). The rule test lets this module query
+`Person` and section models for counts.
+
+"As of" reads the effective-dated history: the unit from the work history row in force on
+the day, the rank from the salary row in force, the leadership post from the main position
+in force, Party membership from admission and leaving dates. Staff category and education
+are today's values (the dossier keeps no dated history of them).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from hoso.access import policies
+from hoso.access.models import Sensitivity
+from hoso.analytics.errors import StatsError
+from hoso.catalog.selectors import attrs_map, name_of
+from hoso.core.dates import age_on, vn
+from hoso.core.dates import today as local_today
+from hoso.orgs.models import Organization, StaffingQuota
+from hoso.people.keys import ethnicity_index
+from hoso.people.models import (
+    CareerEvent,
+    Discipline,
+    Evaluation,
+    PartyMembership,
+    Person,
+    PositionAssignment,
+    SalaryHistory,
+    Sex,
+    StaffStatus,
+    WorkHistory,
+)
+
+KINH = "01"  # catalog `ethnicity` (QĐ 121-TCTK/PPCĐ): every other code is an ethnic minority
+MAX_DIMENSIONS = 2
+
+
+class Dimension:
+    """The dimensions a count can be broken down by (API names, Vietnamese labels)."""
+
+    STAFF_CATEGORY = "staff_category"
+    UNIT = "unit"
+    SEX = "sex"
+    AGE_BAND = "age_band"
+    ETHNIC_MINORITY = "ethnic_minority"
+    RELIGION = "religion"
+    PARTY = "party"
+    QUALIFICATION = "qualification"
+    POLITICAL_THEORY = "political_theory"
+    STATE_MANAGEMENT = "state_management"
+    RANK = "rank"
+    PAY_GROUP = "pay_group"
+    POSITION = "position"
+
+
+LABELS: dict[str, str] = {
+    Dimension.STAFF_CATEGORY: "Đối tượng",
+    Dimension.UNIT: "Đơn vị",
+    Dimension.SEX: "Giới tính",
+    Dimension.AGE_BAND: "Độ tuổi",
+    Dimension.ETHNIC_MINORITY: "Dân tộc thiểu số",
+    Dimension.RELIGION: "Tôn giáo",
+    Dimension.PARTY: "Đảng viên",
+    Dimension.QUALIFICATION: "Trình độ chuyên môn",
+    Dimension.POLITICAL_THEORY: "Lý luận chính trị",
+    Dimension.STATE_MANAGEMENT: "Quản lý nhà nước",
+    Dimension.RANK: "Ngạch, chức danh nghề nghiệp",
+    Dimension.PAY_GROUP: "Nhóm ngạch (loại bảng lương)",
+    Dimension.POSITION: "Chức vụ lãnh đạo, quản lý",
+}
+DIMENSIONS = tuple(LABELS)
+
+# The dossier fields each dimension reads (their classes decide who may count by them).
+FIELDS: dict[str, frozenset[str]] = {
+    Dimension.STAFF_CATEGORY: frozenset({"employment.staff_category"}),
+    Dimension.UNIT: frozenset(),
+    Dimension.SEX: frozenset({"identity.sex"}),
+    Dimension.AGE_BAND: frozenset({"identity.birth_date"}),
+    Dimension.ETHNIC_MINORITY: frozenset({"identity.ethnicity"}),
+    Dimension.RELIGION: frozenset({"identity.religion"}),
+    Dimension.PARTY: frozenset({"party.admission_date", "party.left_date"}),
+    Dimension.QUALIFICATION: frozenset({"qualifications.highest_qualification"}),
+    Dimension.POLITICAL_THEORY: frozenset({"qualifications.political_theory"}),
+    Dimension.STATE_MANAGEMENT: frozenset({"qualifications.state_management"}),
+    Dimension.RANK: frozenset({"salary.rank_code", "salary.from_date"}),
+    Dimension.PAY_GROUP: frozenset({"salary.rank_code", "salary.from_date"}),
+    Dimension.POSITION: frozenset(
+        {"positions.position_code", "positions.is_main", "positions.from_date", "positions.to_date"}
+    ),
+}
+# Every count reads where the person worked on the day.
+BASE_FIELDS = frozenset(
+    {"work_history.organization", "work_history.from_date", "work_history.to_date"}
+)
+
+AGE_BANDS: tuple[tuple[str, str, int], ...] = (  # code, label, highest age in the band
+    ("to_30", "Từ 30 tuổi trở xuống", 30),
+    ("31_40", "Từ 31 đến 40 tuổi", 40),
+    ("41_50", "Từ 41 đến 50 tuổi", 50),
+    ("51_60", "Từ 51 đến 60 tuổi", 60),
+    ("over_60", "Trên 60 tuổi", 10**6),
+)
+NOT_RECORDED = "Chưa ghi nhận"
+
+
+def age_band(age: int) -> str:
+    return next(code for code, _label, top in AGE_BANDS if age <= top)
+
+
+@dataclass(frozen=True)
+class Group:
+    key: dict[str, Any]
+    count: int
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    unit: Organization
+    as_of: date
+    by: tuple[str, ...]
+    total: int
+    groups: list[Group]
+
+    def column_values(self, dim: str) -> list[tuple[Any, str]]:
+        """The distinct values of `dim` in the groups' order, with their labels."""
+        seen: dict[Any, str] = {}
+        for g in self.groups:
+            seen.setdefault(g.key[dim], g.labels[dim])
+        return list(seen.items())
+
+
+# --- Checking the question ---------------------------------------------------------------------
+
+
+def parse_dimensions(text: str) -> tuple[str, ...]:
+    """`"sex,age_band"` → ("sex", "age_band"); unknown, repeated or too many refused."""
+    dims = tuple(d.strip() for d in (text or "").split(",") if d.strip())
+    for d in dims:
+        if d not in LABELS:
+            raise StatsError(
+                "unknown_dimension",
+                f"Không có tiêu chí thống kê «{d}». Các tiêu chí: {', '.join(DIMENSIONS)}.",
+            )
+    if len(set(dims)) != len(dims):
+        raise StatsError("repeated_dimension", "Mỗi tiêu chí chỉ được chọn một lần.")
+    if len(dims) > MAX_DIMENSIONS:
+        raise StatsError(
+            "too_many_dimensions", f"Chỉ kết hợp được tối đa {MAX_DIMENSIONS} tiêu chí."
+        )
+    return dims
+
+
+def stats_unit(user: Any, code: str) -> Organization:
+    """The unit whose subtree `user` may count: inside one of their reading duties."""
+    unit = Organization.objects.filter(code=code).first() if code else None
+    if unit is None:
+        raise StatsError("unknown_unit", f"Không có đơn vị «{code}».", status=404)
+    if not policies.counting_ceiling(user, unit.path):
+        raise StatsError(
+            "unit_out_of_scope",
+            f"Đơn vị «{unit.name}» nằm ngoài phạm vi nhiệm vụ được giao của bạn.",
+            status=403,
+        )
+    return unit
+
+
+def stats_units(user: Any, duties: list[Any] | None = None) -> list[Organization]:
+    """The widest units the user's reading duties cover (where the page starts); `duties`:
+    the user's active duties when the caller has already read them."""
+    duties = policies.active_assignments(user) if duties is None else duties
+    ceilings = policies.role_ceilings()
+    roots = [
+        a.organization
+        for a in duties
+        if a.role in policies.READING_ROLES and a.organization is not None and ceilings.get(a.role)
+    ]
+    wide = [r for r in roots if not any(r.path.startswith(o.path) and r.pk != o.pk for o in roots)]
+    return sorted({r.pk: r for r in wide}.values(), key=lambda o: o.path)
+
+
+def check_as_of(unit: Organization, as_of: date) -> None:
+    if as_of > local_today():
+        raise StatsError(
+            "date_in_future",
+            f"Ngày {vn(as_of)} chưa tới: số liệu chỉ có đến hôm nay (dự báo ở mục Dự báo).",
+        )
+    if as_of < unit.valid_from:
+        raise StatsError(
+            "date_before_history",
+            f"Đơn vị «{unit.name}» có hiệu lực từ {vn(unit.valid_from)}; "
+            f"không có số liệu vào ngày {vn(as_of)}.",
+        )
+
+
+def permitted_dimensions(user: Any, unit: Organization) -> tuple[str, ...]:
+    """The dimensions this user may count the unit's people by (their duty ceiling there)."""
+    ceiling = policies.RANK.get(policies.counting_ceiling(user, unit.path), 0)
+    classes = policies.field_classes()
+    return tuple(
+        d
+        for d in DIMENSIONS
+        if max((policies.RANK[classes[f]] for f in FIELDS[d]), default=0) <= ceiling
+    )
+
+
+def _check_permitted(user: Any, unit: Organization, dims: Iterable[str]) -> None:
+    allowed = permitted_dimensions(user, unit)
+    for d in dims:
+        if d not in allowed:
+            label = Sensitivity.SENSITIVE.label.lower()
+            raise StatsError(
+                "dimension_not_permitted",
+                f"Thống kê theo «{LABELS[d]}» đọc {label}: chỉ dành cho người được giao "
+                "nhiệm vụ đọc loại thông tin này trong đơn vị.",
+                status=403,
+            )
+
+
+# --- Counting ----------------------------------------------------------------------------------
+
+
+def _in_force(on: date) -> Q:
+    return Q(from_date__lte=on) & (Q(to_date__isnull=True) | Q(to_date__gte=on))
+
+
+def _people(user: Any, unit: Organization, as_of: date, dims: tuple[str, ...]) -> QuerySet[Person]:
+    """The people the user may count by `dims`, at work in the unit's subtree on `as_of`,
+    annotated with the dated values the dimensions read."""
+    fields = BASE_FIELDS.union(*(FIELDS[d] for d in dims))
+    worked = (
+        WorkHistory.objects.filter(
+            _in_force(as_of), person=OuterRef("pk"), organization__isnull=False
+        )
+        .order_by("-from_date", "-pk")
+        .values("organization")[:1]
+    )
+    subtree = Organization.objects.filter(path__startswith=unit.path).values("pk")
+    qs = (
+        Person.objects.filter(policies.counting_scope(user, fields))
+        .annotate(at_unit=Subquery(worked))
+        .filter(at_unit__in=subtree)
+    )
+    if Dimension.PARTY in dims:
+        member = PartyMembership.objects.filter(
+            Q(left_date__isnull=True) | Q(left_date__gt=as_of),
+            person=OuterRef("pk"),
+            admission_date__lte=as_of,
+        )
+        qs = qs.annotate(at_party=Exists(member))
+    if Dimension.RANK in dims or Dimension.PAY_GROUP in dims:
+        rank = (
+            SalaryHistory.objects.filter(person=OuterRef("pk"), from_date__lte=as_of)
+            .order_by("-from_date", "-pk")
+            .values("rank_code")[:1]
+        )
+        qs = qs.annotate(at_rank=Subquery(rank))
+    if Dimension.POSITION in dims:
+        post = (
+            PositionAssignment.objects.filter(_in_force(as_of), person=OuterRef("pk"), is_main=True)
+            .order_by("-from_date", "-pk")
+            .values("position_code")[:1]
+        )
+        qs = qs.annotate(at_position=Subquery(post))
+    return qs
+
+
+COLUMNS: dict[str, str] = {
+    Dimension.STAFF_CATEGORY: "staff_category",
+    Dimension.UNIT: "at_unit",
+    Dimension.SEX: "sex",
+    Dimension.AGE_BAND: "birth_date",
+    Dimension.ETHNIC_MINORITY: "ethnicity_bidx",
+    Dimension.RELIGION: "religion",  # encrypted: grouped per person, decrypted to its code
+    Dimension.PARTY: "at_party",
+    Dimension.QUALIFICATION: "highest_qualification",
+    Dimension.POLITICAL_THEORY: "political_theory",
+    Dimension.STATE_MANAGEMENT: "state_management",
+    Dimension.RANK: "at_rank",
+    Dimension.PAY_GROUP: "at_rank",
+    Dimension.POSITION: "at_position",
+}
+
+
+class _Keys:
+    """Turns a row's raw column values into the dimensions' values, and values into labels."""
+
+    def __init__(self, unit: Organization, as_of: date) -> None:
+        self.unit, self.as_of = unit, as_of
+        subtree = list(Organization.objects.filter(path__startswith=unit.path))
+        self.orgs = {o.pk: o for o in subtree}
+        self.kinh = ethnicity_index(KINH)
+        self._pay_groups: dict[str, Any] | None = None
+
+    def bucket(self, org_id: int) -> str:
+        """The unit itself or the child of the unit whose subtree holds `org_id`."""
+        ids = self.orgs[org_id].path.strip("/").split("/")
+        below = ids[self.unit.depth + 1] if len(ids) > self.unit.depth + 1 else str(self.unit.pk)
+        return self.orgs[int(below)].code
+
+    def value(self, dim: str, raw: Any) -> Any:
+        if dim == Dimension.UNIT:
+            return self.bucket(raw)
+        if dim == Dimension.AGE_BAND:
+            return age_band(age_on(raw, self.as_of))
+        if dim == Dimension.ETHNIC_MINORITY:
+            return None if not raw else raw != self.kinh
+        if dim == Dimension.PARTY:
+            return bool(raw)
+        if dim == Dimension.PAY_GROUP:
+            if self._pay_groups is None:
+                self._pay_groups = {c: a.get("pay_group") for c, a in attrs_map("rank").items()}
+            return self._pay_groups.get(raw or "") or ""
+        return raw or ""
+
+    def label(self, dim: str, value: Any) -> str:
+        if dim == Dimension.UNIT:
+            return next((o.name for o in self.orgs.values() if o.code == value), value)
+        if dim == Dimension.AGE_BAND:
+            return next(label for code, label, _top in AGE_BANDS if code == value)
+        if dim == Dimension.ETHNIC_MINORITY:
+            return {True: "Dân tộc thiểu số", False: "Dân tộc Kinh"}.get(value, NOT_RECORDED)
+        if dim == Dimension.PARTY:
+            return "Đảng viên" if value else "Không phải đảng viên"
+        if dim == Dimension.SEX:
+            return Sex(value).label if value in Sex.values else NOT_RECORDED
+        if dim == Dimension.POSITION and not value:
+            return "Không giữ chức vụ lãnh đạo"
+        if not value:
+            return NOT_RECORDED
+        catalog = {
+            Dimension.STAFF_CATEGORY: "staff_category",
+            Dimension.RELIGION: "religion",
+            Dimension.QUALIFICATION: "qualification",
+            Dimension.POLITICAL_THEORY: "political_theory",
+            Dimension.STATE_MANAGEMENT: "state_management",
+            Dimension.RANK: "rank",
+            Dimension.PAY_GROUP: "pay_group",
+            Dimension.POSITION: "position",
+        }[dim]
+        name = name_of(catalog, value)
+        return f"{value} – {name}" if dim == Dimension.RANK and name != value else name
+
+    def order(self, dim: str, value: Any) -> Any:
+        if dim == Dimension.UNIT:
+            return next((o.path for o in self.orgs.values() if o.code == value), "")
+        if dim == Dimension.AGE_BAND:
+            return [code for code, _l, _t in AGE_BANDS].index(value)
+        return None
+
+
+def _rows(qs: QuerySet[Person], dims: tuple[str, ...], *, per_person: bool) -> Iterable[dict]:
+    columns = sorted({COLUMNS[d] for d in dims} | ({"pk"} if per_person else set()))
+    if not columns:
+        return [{"n": qs.count()}]
+    return qs.values(*columns).annotate(n=Count("pk")).order_by()
+
+
+def workforce(*, user: Any, unit: Organization, as_of: date, by: tuple[str, ...] = ()) -> Breakdown:
+    """How many people `user` may count were at work in the unit's subtree on `as_of`, in
+    groups by `by` (at most two dimensions). The groups sum to the total."""
+    check_as_of(unit, as_of)
+    _check_permitted(user, unit, by)
+    keys = _Keys(unit, as_of)
+    counts: Counter[tuple] = Counter()
+    for row in _rows(_people(user, unit, as_of, by), by, per_person=False):
+        counts[tuple(keys.value(d, row[COLUMNS[d]]) for d in by)] += row["n"]
+    groups = [
+        Group(
+            key=dict(zip(by, values, strict=True)),
+            count=n,
+            labels={d: keys.label(d, v) for d, v in zip(by, values, strict=True)},
+        )
+        for values, n in counts.items()
+    ]
+
+    def sort_key(g: Group) -> tuple:
+        parts: list[Any] = []
+        for d in by:
+            o = keys.order(d, g.key[d])
+            parts.append((0, o, "") if o is not None else (1, 0, g.labels[d]))
+        return (*parts, -g.count)
+
+    groups.sort(key=sort_key)
+    return Breakdown(unit=unit, as_of=as_of, by=by, total=sum(counts.values()), groups=groups)
+
+
+def cell_people(*, user: Any, unit: Organization, as_of: date, key: dict[str, Any]) -> Q:
+    """A filter of exactly the people counted in one group (the drill-down behind a number):
+    hand it to `people.selectors.people_search` with the reader's scope."""
+    dims = tuple(key)
+    check_as_of(unit, as_of)
+    _check_permitted(user, unit, dims)
+    keys = _Keys(unit, as_of)
+    wanted = tuple(key[d] for d in dims)
+    ids = [
+        row["pk"]
+        for row in _rows(_people(user, unit, as_of, dims), dims, per_person=True)
+        if tuple(keys.value(d, row[COLUMNS[d]]) for d in dims) == wanted
+    ]
+    return Q(pk__in=ids)
+
+
+def label_of(*, unit: Organization, as_of: date, dim: str, value: Any) -> str:
+    """The words for one value of a dimension (a drill-down's heading)."""
+    return _Keys(unit, as_of).label(dim, value)
+
+
+def parse_key(dims: tuple[str, ...], raw: dict[str, str]) -> dict[str, Any]:
+    """A group's key from text (query string): booleans as "1"/"0", missing as ""."""
+    key: dict[str, Any] = {}
+    for d in dims:
+        text = raw.get(d, "")
+        if d in (Dimension.PARTY, Dimension.ETHNIC_MINORITY):
+            key[d] = {"1": True, "0": False}.get(text)
+        else:
+            key[d] = text
+    return key
+
+
+def key_text(value: Any) -> str:
+    if value is True:
+        return "1"
+    if value is False:
+        return "0"
+    return "" if value is None else str(value)
+
+
+# --- People at work for forecasts --------------------------------------------------------------
+
+FORECAST_FIELDS = frozenset(
+    {
+        "identity.birth_date",
+        "identity.sex",
+        "employment.staff_category",
+        "employment.status",
+        "employment.current_unit",
+        "positions.position_code",
+    }
+)
+
+
+def working_people(*, user: Any, unit: Organization) -> list[dict[str, Any]]:
+    """Counts of people at work today in the unit's subtree, grouped by birth date, sex, staff
+    category and leadership post (what retirement forecasts need; no names)."""
+    qs = Person.objects.filter(
+        policies.counting_scope(user, FORECAST_FIELDS),
+        current_unit__path__startswith=unit.path,
+        status=StaffStatus.WORKING,
+    )
+    return list(
+        qs.values("birth_date", "sex", "staff_category", "current_position_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+# --- Movements over a period -------------------------------------------------------------------
+
+MOVEMENT_FIELDS = BASE_FIELDS | {"career_events.decision_type", "career_events.effective_date"}
+JOINING = {"recruitment": "recruited", "reception": "recruited"}
+LEAVING = {"retirement": "retired", "resignation": "resigned", "staff_reduction": "reduced"}
+MOVEMENTS: dict[str, str] = {
+    "recruited": "Tuyển dụng, tiếp nhận",
+    "transferred_in": "Chuyển đến",
+    "transferred_out": "Chuyển đi",
+    "retired": "Nghỉ hưu",
+    "resigned": "Thôi việc",
+    "reduced": "Tinh giản biên chế",
+}
+
+
+@dataclass(frozen=True)
+class Movements:
+    unit: Organization
+    start: date
+    end: date
+    at_start: int
+    at_end: int
+    counts: dict[str, int]
+
+
+def movements(*, user: Any, unit: Organization, start: date, end: date) -> Movements:
+    """Who joined and left the unit's subtree between `start` and `end`, from the work history
+    (at work on `start` vs on `end`), each told by the personnel decision of the period:
+    recruited or transferred in; retired, resigned, reduced or transferred out. Deaths are not
+    recorded in the dossier and are not counted. at_end = at_start + joined − left."""
+    if start > end:
+        raise StatsError("dates_reversed", f"Ngày bắt đầu {vn(start)} sau ngày kết thúc {vn(end)}.")
+    check_as_of(unit, start)
+    check_as_of(unit, end)
+
+    def present(on: date) -> set[int]:
+        qs = _people(user, unit, on, ()).filter(policies.counting_scope(user, MOVEMENT_FIELDS))
+        return set(qs.values_list("pk", flat=True))
+
+    before, after = present(start), present(end)
+    joined, left = after - before, before - after
+    kinds: dict[int, str] = {}
+    events = CareerEvent.objects.filter(
+        person__in=joined | left, effective_date__gt=start, effective_date__lte=end
+    ).values_list("person", "decision_type")
+    for pk, kind in events:
+        table = JOINING if pk in joined else LEAVING
+        if kind in table:
+            kinds[pk] = table[kind]
+    counts = dict.fromkeys(MOVEMENTS, 0)
+    for pk in joined:
+        counts[kinds.get(pk, "transferred_in")] += 1
+    for pk in left:
+        counts[kinds.get(pk, "transferred_out")] += 1
+    return Movements(unit, start, end, len(before), len(after), counts)
+
+
+# --- What the salary-step forecast needs ---------------------------------------------------------
+
+STEP_FIELDS = frozenset(
+    {
+        "salary.rank_code",
+        "salary.step",
+        "salary.from_date",
+        "discipline.form_code",
+        "discipline.effect_from",
+        "evaluations.year",
+        "evaluations.grade_code",
+    }
+)
+
+
+def salary_histories(*, user: Any, unit: Organization) -> list[dict[str, Any]]:
+    """Per person at work today in the unit's subtree (that `user` may count by these fields):
+    salary rows, disciplines and evaluations as plain rows, without names or ids — the input
+    of `forecasts.steps_due`."""
+    people = Person.objects.filter(
+        policies.counting_scope(user, STEP_FIELDS),
+        current_unit__path__startswith=unit.path,
+        status=StaffStatus.WORKING,
+    ).values("pk")
+    out: dict[int, dict[str, list]] = {}
+
+    def entry(pk: int) -> dict[str, list]:
+        return out.setdefault(pk, {"salary": [], "discipline": [], "evaluations": []})
+
+    for pk, frm, rank, step in SalaryHistory.objects.filter(person__in=people).values_list(
+        "person", "from_date", "rank_code", "step"
+    ):
+        entry(pk)["salary"].append({"from_date": frm, "rank_code": rank, "step": step})
+    for pk, form, start in Discipline.objects.filter(person__in=people).values_list(
+        "person", "form_code", "effect_from"
+    ):
+        entry(pk)["discipline"].append({"form_code": form, "effect_from": start})
+    for pk, year, grade in Evaluation.objects.filter(person__in=people).values_list(
+        "person", "year", "grade_code"
+    ):
+        entry(pk)["evaluations"].append({"year": year, "grade_code": grade})
+    return [v for v in out.values() if v["salary"]]
+
+
+def quotas(*, unit: Organization, year: int) -> list[StaffingQuota]:
+    """The staffing quotas of `year` in the unit's subtree (not dossier content)."""
+    return list(
+        StaffingQuota.objects.filter(year=year, organization__path__startswith=unit.path)
+        .select_related("organization")
+        .order_by("organization__path", "staff_category")
+    )

@@ -1,0 +1,163 @@
+"""Forecasts: one person's retirement and next salary step, and retirements per year."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from hoso.analytics import forecasts
+
+
+def _content(**sections):
+    base = {
+        "identity": {"birth_date": "1961-10-05", "sex": "M"},
+        "salary": [
+            {"from_date": "2020-03-01", "rank_code": "01.003", "step": 4, "coefficient": "3.33"},
+            {"from_date": "2017-03-01", "rank_code": "01.003", "step": 3, "coefficient": "3.00"},
+        ],
+        "discipline": [],
+        "evaluations": [],
+    }
+    return base | sections
+
+
+def test_the_worked_example_and_a_regular_step(db):
+    out = forecasts.person_forecast(
+        _content(), forecasts.retirement_rules(), forecasts.StepCatalog.load()
+    )
+    assert out["retirement"] == {"date": date(2022, 4, 30), "age_years": 60, "age_months": 6}
+    assert out["next_salary_step"] == {
+        "date": date(2023, 3, 1),
+        "rank_code": "01.003",
+        "step": 5,
+        "coefficient": "3.66",
+        "delay_months": 0,
+        "reasons": [],
+    }
+
+
+def test_discipline_and_a_year_not_completed_delay_the_step(db):
+    content = _content(
+        discipline=[{"form_code": "warning", "effect_from": "2021-06-01"}],
+        evaluations=[
+            {"year": 2021, "grade_code": "not_completed"},
+            {"year": 2022, "grade_code": "good"},
+        ],
+    )
+    step = forecasts.person_forecast(
+        content, forecasts.retirement_rules(), forecasts.StepCatalog.load()
+    )["next_salary_step"]
+    assert step["date"] == date(2024, 9, 1)  # 36 + 6 (cảnh cáo) + 12 (2021 not completed)
+    assert step["delay_months"] == 18
+    assert step["reasons"] == [
+        "Cảnh cáo (hiệu lực từ 01/06/2021)",
+        "Năm 2021 không hoàn thành nhiệm vụ",
+    ]
+
+
+def test_hidden_or_missing_fields_give_no_forecast(db):
+    content = _content(identity={"birth_date": None, "sex": None}, salary=[])
+    out = forecasts.person_forecast(
+        content, forecasts.retirement_rules(), forecasts.StepCatalog.load()
+    )
+    assert out == {"retirement": None, "next_salary_step": None}
+
+
+def test_no_next_step_at_the_last_step(db):
+    content = _content(
+        salary=[
+            {"from_date": "2020-01-01", "rank_code": "01.003", "step": 9, "coefficient": "4.98"}
+        ]
+    )
+    out = forecasts.person_forecast(
+        content, forecasts.retirement_rules(), forecasts.StepCatalog.load()
+    )
+    assert out["next_salary_step"] is None
+
+
+def test_retirements_by_year_counts_each_group_once(db):
+    rows = [
+        {
+            "birth_date": date(1966, 2, 10),
+            "sex": "M",
+            "staff_category": "cadre",
+            "current_position_code": "director_so",
+            "n": 3,
+        },
+        {
+            "birth_date": date(1972, 8, 9),
+            "sex": "F",
+            "staff_category": "civil_servant",
+            "current_position_code": "",
+            "n": 2,
+        },
+        {
+            "birth_date": date(1999, 1, 1),
+            "sex": "F",
+            "staff_category": "civil_servant",
+            "current_position_code": "",
+            "n": 7,
+        },  # retires after the window
+    ]
+    years = forecasts.retirements_by_year(rows, forecasts.retirement_rules(), 2026, 2035)
+    by_year = {y.year: y for y in years}
+    assert by_year[2027].total == 3 and by_year[2027].posts == {"director_so": 3}
+    assert by_year[2030].total == 2 and by_year[2030].leaders == 0
+    assert sum(y.total for y in years) == 5
+
+
+def test_steps_due_per_month_with_delays_and_overdue(db):
+    def history(since: str, step: int, **more):
+        return {
+            "salary": [{"from_date": since, "rank_code": "01.003", "step": step}],
+            "discipline": [],
+            "evaluations": [],
+        } | more
+
+    histories = [
+        history("2024-03-15", 2),  # due 15/3/2027
+        history(
+            "2024-03-01", 3, discipline=[{"form_code": "reprimand", "effect_from": "2025-01-10"}]
+        ),  # 1/9/2027
+        history("2020-01-01", 4),  # overdue since 1/1/2023: counted in the first month
+        history("2020-01-01", 9),  # last step: none
+    ]
+    rows = forecasts.steps_due(histories, forecasts.StepCatalog.load(), date(2027, 1, 20), 12)
+    assert len(rows) == 12 and rows[0][0] == date(2027, 1, 1)
+    by_month = {d: (n, late) for d, n, late in rows}
+    assert by_month[date(2027, 1, 1)] == (1, 0)
+    assert by_month[date(2027, 3, 1)] == (1, 0)
+    assert by_month[date(2027, 9, 1)] == (1, 1)
+    assert sum(n for _d, n, _l in rows) == 3
+
+
+def test_salary_step_forecast_counts_the_units_people(staff_db, personas, orgs):
+    rows = forecasts.salary_step_forecast(
+        user=personas["quanly"], unit=orgs["province"], first=date(2026, 12, 1)
+    )
+    assert sum(n for _d, n, _l in rows) == 1  # the default dossier's step 2 is long overdue
+
+
+@pytest.fixture
+def staff_db(make_dossier):
+    return make_dossier()
+
+
+def test_quota_vacancies_grow_as_people_retire(personas, orgs, make_dossier):
+    from hoso.orgs.services import quota_set
+
+    quota_set(
+        acting_user=None,
+        organization=orgs["finance"],
+        year=2026,
+        staff_category="civil_servant",
+        quota=5,
+        legal_basis="QĐ giao biên chế 2026",
+    )
+    make_dossier(birth_date=date(1966, 2, 10))  # a man: retires 30/11/2027 (61y9m)
+    make_dossier(birth_date=date(1990, 1, 1))
+    make_dossier(birth_date=date(1990, 1, 1), employment={"staff_category": "public_employee"})
+    [row] = forecasts.quota_outlook(user=personas["quanly"], unit=orgs["province"], year=2026)
+    assert (row.quota, row.used, row.vacant) == (5, 2, 3)
+    assert row.vacant_by_year == [(2026, 3), (2027, 4), (2028, 4), (2029, 4), (2030, 4)]

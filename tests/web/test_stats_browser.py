@@ -1,0 +1,79 @@
+"""/thong-ke/ in a real browser, as the leader: a chart, its table, and the Ministry's workbook."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pytest
+from test_browser import (  # noqa: F401 - the browser fixtures
+    ARTIFACTS,
+    CHROMIUM,
+    browser_page,
+    node,
+    sign_in,
+    totp_keys,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture
+def people(node, personas, make_dossier):  # noqa: F811 - this page's own staff
+    return {
+        "an": make_dossier(full_name="Nguyễn Văn An", birth_date=date(1985, 3, 14)),
+        "hoa": make_dossier(
+            full_name="Đặng Thị Hoa", sex="F", birth_date=date(1966, 4, 2), unit="T01.XA"
+        ),
+        "binh": make_dossier(
+            full_name="Lê Văn Bình", birth_date=date(1995, 1, 5), unit="T01.STC.NS"
+        ),
+    }
+
+
+def test_the_leader_reads_a_chart_and_its_table_and_downloads_the_report(  # noqa: F811
+    node,  # noqa: F811
+    people,
+    totp_keys,  # noqa: F811
+    browser_page,  # noqa: F811
+):
+    openpyxl = pytest.importorskip("openpyxl")
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser_page
+    page.goto(node.url + "/")
+    sign_in(page, "lanhdao", totp_keys["lanhdao"])
+    page.get_by_role("link", name="Thống kê, dự báo").click()
+    expect(page).to_have_url(re.compile(r"/thong-ke/$"))
+    expect(
+        page.get_by_role("heading", name="Thống kê đội ngũ cán bộ, công chức, viên chức")
+    ).to_be_visible()
+    expect(page.locator("#tong-so")).to_have_text("3")
+    chart = page.get_by_role("img", name="Số người theo đơn vị")
+    expect(chart).to_be_visible()
+    table = page.locator("#phan-bo ~ .chart-layout table")
+    expect(table).to_contain_text("Sở Tài chính")
+    expect(table).to_contain_text("Tổng cộng")
+    expect(page.get_by_role("img", name="Tháp tuổi – giới tính")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dự báo nghỉ hưu 10 năm tới")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "stats-home.png"), full_page=True)
+
+    # A number opens the people behind it.
+    table.get_by_role("link", name="2").first.click()
+    expect(
+        page.get_by_role("heading", name="Danh sách người trong số liệu thống kê")
+    ).to_be_visible()
+    expect(page.locator("#ket-qua")).to_contain_text("Tìm thấy 2 hồ sơ")
+    page.go_back()
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Tải bảng tính Excel (.xlsx)").click()
+    workbook = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes()))
+    total = next(r for r in workbook.active.iter_rows(values_only=True) if r[1] == "Tổng cộng")
+    assert total[2] == 3
+    assert page.errors == []
