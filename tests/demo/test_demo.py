@@ -32,8 +32,8 @@ from hoso.demo.grants import approval_level
 from hoso.demo.orgs import demo_organizations, headcounts
 from hoso.demo.plan import WORK
 from hoso.orgs.models import Organization, StaffingQuota
-from hoso.orgs.selectors import quota_usage
 from hoso.people.models import Person
+from hoso.people.selectors import quota_usage
 
 
 @pytest.fixture

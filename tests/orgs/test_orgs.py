@@ -8,6 +8,7 @@ from hoso.core.errors import ValidationFailed
 from hoso.orgs import selectors
 from hoso.orgs.models import OrgKind, OrgSuccession
 from hoso.orgs.services import job_position_create, org_create, org_merge, quota_set
+from hoso.people import selectors as people_selectors
 
 
 def test_paths_make_subtrees_one_prefix(orgs):
@@ -103,7 +104,7 @@ def test_people_are_counted_against_the_quota_of_their_unit_subtree(orgs, make_d
     make_dossier(unit="T01.STC")
     make_dossier(unit="T01.STC.NS", full_name="Trần Văn Bình")
     make_dossier(unit="T01.XA", full_name="Lê Văn Cường")
-    usage = {u.organization.code: u for u in selectors.quota_usage(year=2026)}
+    usage = {u.organization.code: u for u in people_selectors.quota_usage(year=2026)}
     assert (usage["T01"].counted, usage["T01"].over) == (3, True)
     assert (usage["T01.STC"].counted, usage["T01.STC"].remaining) == (2, 3)
     with pytest.raises(ValidationFailed):

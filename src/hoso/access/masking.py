@@ -8,14 +8,21 @@ something (a discipline, an arrest).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from hoso.access.models import Sensitivity
 from hoso.catalog.selectors import attrs_map
 from hoso.people.sections import BY_KEY, SECTIONS, all_field_ids
 
-if TYPE_CHECKING:  # the decision calls these; a runtime import would loop
-    from hoso.access.policies import DossierAccess
+
+class DossierAccess(Protocol):
+    """What masking asks of an access decision (`access.policies.DossierAccess`, which calls
+    these functions: a Protocol, so this module does not import the gate back)."""
+
+    def can_see(self, field_id: str) -> bool: ...
+
+    @property
+    def masked(self) -> dict[str, str]: ...
 
 
 def field_classes() -> dict[str, str]:

@@ -39,7 +39,6 @@ from hoso.access.models import (
 from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import attrs_map
-from hoso.changes.models import ChangeSet, Discrepancy, PersonnelDecision
 from hoso.core.context import request_memo
 from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound
@@ -453,46 +452,9 @@ def dossier_write(
     raise NotFound()
 
 
-# --- Records about a dossier: the same 404 for missing and forbidden ---------------------------
-# Each answers the record with the gate's decision for its person's dossier (audited like any
-# read, under `purpose`), or `NotFound` — for a missing record exactly as for one the user
-# may not see, so ids cannot be probed.
-
-
-def changeset_for(
-    user: Any, pk: int, purpose: str = Purpose.CHANGESET_REVIEW
-) -> tuple[ChangeSet, DossierAccess]:
-    """A change set a records manager reviews, with what they may see of its dossier."""
-    if not gate_for(user).is_records_manager():
-        raise NotFound()
-    changeset = ChangeSet.objects.select_related("proposer", "reviewer").filter(pk=pk).first()
-    if changeset is None:
-        raise NotFound()
-    return changeset, dossier_access(user, changeset.personal_id, purpose)
-
-
-def discrepancy_for(
-    user: Any, pk: int, purpose: str = Purpose.DISCREPANCY_VIEW
-) -> tuple[Discrepancy, DossierAccess]:
-    """A discrepancy warning about a dossier the user may open, with the gate's decision."""
-    found = Discrepancy.objects.select_related("reported_by", "verified_by").filter(pk=pk).first()
-    if found is None:
-        raise NotFound()
-    return found, dossier_access(user, found.personal_id, purpose)
-
-
-def decision_for(
-    user: Any, pk: int, purpose: str = Purpose.DECISION
-) -> tuple[PersonnelDecision, DossierAccess]:
-    """A personnel decision about a dossier the user may open, with the gate's decision."""
-    decision = (
-        PersonnelDecision.objects.select_related("changeset", "registered_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if decision is None:
-        raise NotFound()
-    return decision, dossier_access(user, decision.personal_id, purpose)
+# --- Records: the same 404 for missing and forbidden -----------------------------------------
+# Records about a dossier (change sets, discrepancies, decisions) are checked in
+# `changes.selectors.records`, with the decision of `dossier_access` (access stands below changes).
 
 
 def own_grant_for(user: Any, pk: int) -> AccessGrant:

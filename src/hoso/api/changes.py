@@ -24,7 +24,7 @@ from hoso.calendar.choices import ObligationStatusChoices
 from hoso.calendar.engine import Calendar
 from hoso.catalog.selectors import name_of
 from hoso.changes.models import Obligation, PersonnelDecision
-from hoso.changes.selectors import decisions, obligations
+from hoso.changes.selectors import decisions, obligations, records
 from hoso.changes.services.decisions import decision_register
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.orgs.selectors import org_get
@@ -211,7 +211,7 @@ def decision_create(request: HttpRequest, body: DecisionIn) -> Status:
     summary="Một quyết định nhân sự, trong phạm vi được xem hồ sơ",
 )
 def decision_detail(request: HttpRequest, decision_id: ObjectId) -> dict[str, Any]:
-    decision, access = policies.decision_for(request.user, decision_id)
+    decision, access = records.decision_for(request.user, decision_id)
     return _decision(decision, access)
 
 

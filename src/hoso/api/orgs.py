@@ -11,6 +11,7 @@ from hoso.core.dates import today
 from hoso.core.errors import NotFound
 from hoso.orgs import selectors
 from hoso.orgs.models import Organization
+from hoso.people import selectors as people_selectors
 
 router = Router(tags=["Tổ chức, biên chế"])
 
@@ -60,7 +61,7 @@ def organization_detail(request: HttpRequest, code: str) -> dict:
     summary="Biên chế được giao và số đã sử dụng của một đơn vị và các đơn vị trực thuộc",
 )
 def organization_quotas(request: HttpRequest, code: str, year: OptYear = None) -> list[dict]:
-    usage = selectors.quota_usage(year=year or today().year, root=_get(code))
+    usage = people_selectors.quota_usage(year=year or today().year, root=_get(code))
     return [
         {
             "organization_code": u.organization.code,

@@ -177,29 +177,6 @@ def approval_payload(
     }
 
 
-def approval_sign(
-    *, changeset: ChangeSet, version: DossierVersion, approver: User, key: SigningKey
-) -> ApprovalSignature:
-    """Sign the approval of `changeset` that made `version`, check it, store it.
-
-    Called by `services.changeset_approve` inside its transaction: a refusal here undoes the
-    approval.
-    """
-    username = approver.get_username()
-    payload = approval_payload(changeset, version, username)
-    signature, _ = sign_checked(payload, key, username)
-    return ApprovalSignature.objects.create(
-        changeset=changeset,
-        version=version,
-        payload_format=APPROVAL_FORMAT,
-        payload_sha256=hashlib.sha256(canonical(payload)).hexdigest(),
-        cms=signature.der,
-        signer_certificate=certificate_pem(key.certificate),
-        signer_username=username,
-        signed_at=signature.signing_time,
-    )
-
-
 # --- Verification -------------------------------------------------------------------------------
 
 

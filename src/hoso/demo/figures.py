@@ -13,9 +13,8 @@ from hoso.core.dates import today as local_today
 from hoso.demo.orgs import PROVINCE
 from hoso.documents.models import Component, SignedResume
 from hoso.orgs.models import Organization
-from hoso.orgs.selectors import quota_usage
 from hoso.people.models import SecretLabel
-from hoso.people.selectors import person_queryset
+from hoso.people.selectors import person_queryset, quota_usage
 
 
 def demo_figures(today: date | None = None) -> dict[str, str]:

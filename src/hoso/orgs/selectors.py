@@ -6,14 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from hoso.orgs.models import Organization, StaffingQuota
-
-# KNOWN, BEING REMOVED BY ISSUE 9: an import loop (people stands on orgs). Only the two head
-# counts (quota_usage, headcount_by_unit) read people; they move beside people's readers or
-# into the statistics, and this import goes with them.
-from hoso.people.models import Person, StaffStatus
+from hoso.orgs.models import Organization
 
 
 def valid_on(on: date) -> Q:
@@ -57,34 +52,6 @@ class QuotaUsage:
     @property
     def over(self) -> bool:
         return self.counted > self.quota
-
-
-def quota_usage(*, year: int, root: Organization | None = None) -> list[QuotaUsage]:
-    """People at work counted against each unit's quota for the year (R-NATIONAL).
-
-    A quota covers its unit's whole subtree: everyone at work whose current unit lies in it.
-    """
-    quotas = StaffingQuota.objects.filter(year=year).select_related("organization")
-    if root is not None:
-        quotas = quotas.filter(organization__path__startswith=root.path)
-    usage: list[QuotaUsage] = []
-    for quota in quotas.order_by("organization__path", "staff_category"):
-        counted = Person.objects.filter(
-            status=StaffStatus.WORKING,
-            staff_category=quota.staff_category,
-            current_unit__path__startswith=quota.organization.path,
-        ).count()
-        usage.append(QuotaUsage(quota.organization, quota.staff_category, quota.quota, counted))
-    return usage
-
-
-def headcount_by_unit(root: Organization | None = None) -> dict[int, int]:
-    qs = Person.objects.filter(status=StaffStatus.WORKING)
-    if root is not None:
-        qs = qs.filter(current_unit__path__startswith=root.path)
-    return dict(
-        qs.values_list("current_unit").annotate(n=Count("id")).values_list("current_unit", "n")
-    )
 
 
 def unit_labels() -> dict[str, str]:

@@ -20,8 +20,8 @@ from django.db.models.functions import Substr
 from hoso.catalog.selectors import attrs_map, codes, name_of
 from hoso.core.dates import today as local_today
 from hoso.core.text import normalize
-from hoso.orgs.models import JobPosition, Organization
-from hoso.orgs.selectors import unit_labels
+from hoso.orgs.models import JobPosition, Organization, StaffingQuota
+from hoso.orgs.selectors import QuotaUsage, unit_labels
 from hoso.people.keys import ethnicity_index
 from hoso.people.models import Person, StaffStatus
 from hoso.people.sections import SECTIONS, Section, field_label, section_field
@@ -287,3 +287,34 @@ def person_ids(scope: Q | None = None) -> QuerySet[Person]:
     """The personal ids of the people in `scope` (all people when None), as a subquery."""
     qs = Person.objects.filter(scope) if scope is not None else Person.objects.all()
     return qs.values("personal_id")
+
+
+# --- Head counts of the agency tree (people stand on orgs: counted here, not in orgs) --------
+
+
+def quota_usage(*, year: int, root: Organization | None = None) -> list[QuotaUsage]:
+    """People at work counted against each unit's quota for the year (R-NATIONAL).
+
+    A quota covers its unit's whole subtree: everyone at work whose current unit lies in it.
+    """
+    quotas = StaffingQuota.objects.filter(year=year).select_related("organization")
+    if root is not None:
+        quotas = quotas.filter(organization__path__startswith=root.path)
+    usage: list[QuotaUsage] = []
+    for quota in quotas.order_by("organization__path", "staff_category"):
+        counted = Person.objects.filter(
+            status=StaffStatus.WORKING,
+            staff_category=quota.staff_category,
+            current_unit__path__startswith=quota.organization.path,
+        ).count()
+        usage.append(QuotaUsage(quota.organization, quota.staff_category, quota.quota, counted))
+    return usage
+
+
+def headcount_by_unit(root: Organization | None = None) -> dict[int, int]:
+    qs = Person.objects.filter(status=StaffStatus.WORKING)
+    if root is not None:
+        qs = qs.filter(current_unit__path__startswith=root.path)
+    return dict(
+        qs.values_list("current_unit").annotate(n=Count("id")).values_list("current_unit", "n")
+    )

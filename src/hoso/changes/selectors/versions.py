@@ -17,6 +17,11 @@ def versions(personal_id: str) -> QuerySet[DossierVersion]:
     return DossierVersion.objects.filter(personal_id=personal_id).order_by("number")
 
 
+def versions_with_people(personal_id: str) -> QuerySet[DossierVersion]:
+    """`versions` with who proposed and who approved each (the versions page)."""
+    return versions(personal_id).select_related("changeset__reviewer", "changeset__proposer")
+
+
 def version_get(personal_id: str, number: int) -> DossierVersion | None:
     return versions(personal_id).filter(number=number).first()
 

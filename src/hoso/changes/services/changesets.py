@@ -43,6 +43,7 @@ from hoso.changes.operations import apply_operations, diff, touched_sections
 from hoso.changes.selectors.changesets import changeset_locked, changeset_personal_id, unit_path
 from hoso.changes.selectors.discrepancies import freeze_check
 from hoso.changes.selectors.versions import current_version_number, version_data, version_get
+from hoso.changes.services import signatures as signature_services
 from hoso.changes.services.obligations import (
     obligation_open_for_changeset,
     obligations_mark_done_for_changeset,
@@ -282,7 +283,7 @@ def _approved(*, acting_user: User, changeset_id: int, today: date | None) -> Do
     changeset.resulting_version = version.number
     changeset.save(update_fields=["status", "reviewer", "reviewed_at", "resulting_version"])
     obligations_mark_done_for_changeset(changeset=changeset)
-    signed = signatures.approval_sign(
+    signed = signature_services.approval_sign(
         changeset=changeset, version=version, approver=acting_user, key=key
     )
     recorder.record(

@@ -3,7 +3,7 @@
 A component is added in two steps. `component_add` checks who adds what, judges the upload
 (`intake`), keeps the original byte for byte (encrypted, `storage`) and records it with its
 ingestion events and audit event; then, once that is committed, the task
-`documents.tasks.process_component` runs `services.processing.component_process`, which makes
+`services.tasks.process_component` runs `services.processing.component_process`, which makes
 the PDF/A-2b copy with its text layer and indexes the words read.
 """
 
@@ -25,13 +25,14 @@ from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import attrs_map, name_of
 from hoso.changes.models import ChangeSet
 from hoso.core.errors import NotFound, Problem, ValidationFailed
-from hoso.documents import intake, tasks
+from hoso.documents import intake
 from hoso.documents.errors import StorageError
 from hoso.documents.models import (
     Component,
     ComponentStatus,
     PreservationEventType,
 )
+from hoso.documents.services import tasks
 from hoso.documents.services.preservation import HOSO_AGENT, component_event_add
 from hoso.documents.storage import Stored, chunks_of, storage
 from hoso.people.models import Person

@@ -1,6 +1,6 @@
 """Processing a component after it is kept: the PDF/A-2b copy with its text layer (`ocr`),
 the index of the words read, then the consistency check. Run by the task
-`documents.tasks.process_component` (which imports this module; `services.components`
+`services.tasks.process_component` (which imports this module; `services.components`
 enqueues that task on commit, so nothing here imports back and there is no loop).
 
 When OCR fails the component waits for a person (status NEEDS_REVIEW, the reason in

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from hoso.catalog.selectors import name_of
 from hoso.orgs import selectors as org_selectors
 from hoso.orgs.models import JobPosition, Organization
+from hoso.people import selectors as people_selectors
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class TreeRow:
 
 def org_tree(*, on: date, include_closed: bool) -> list[TreeRow]:
     orgs = list(org_selectors.org_list())
-    direct = org_selectors.headcount_by_unit()
+    direct = people_selectors.headcount_by_unit()
     by_id = {o.pk: o for o in orgs}
     total: dict[int, int] = {}
     for unit_id, n in direct.items():
@@ -67,5 +68,5 @@ def quota_rows(*, year: int, root: Organization) -> list[QuotaRow]:
             u.organization, name_of("staff_category", u.staff_category), u.quota, u.counted,
             u.remaining, u.over, labels.get(u.organization.code, u.organization.name),
         )
-        for u in org_selectors.quota_usage(year=year, root=root)
+        for u in people_selectors.quota_usage(year=year, root=root)
     ]

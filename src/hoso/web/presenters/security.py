@@ -72,6 +72,14 @@ class GrantView:
     consents: int | None = None  # people who consented (grantee's own page only)
 
 
+def grants_recorded_by(user: Any, status: str, on: date) -> QuerySet[AccessGrant]:
+    """The grants this records manager recorded, with `status` ("" for all), newest first."""
+    recorded = AccessGrant.objects.filter(approved_by=user).select_related(
+        "grantee", "organization", "revoked_by"
+    )
+    return with_status(recorded, status, on).order_by("-created_at", "-pk")
+
+
 def grant_views(
     grants: list[AccessGrant], on: date, consents: dict[int, int] | None = None
 ) -> list[GrantView]:

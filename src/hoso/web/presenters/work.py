@@ -131,16 +131,24 @@ def people_ids_in_scope(user: Any) -> QuerySet:
     return person_queryset().filter(policies.people_scope(user)).values("personal_id")
 
 
-def discrepancies_in_scope(user: Any) -> QuerySet[Discrepancy]:
-    return Discrepancy.objects.filter(personal_id__in=people_ids_in_scope(user)).select_related(
+def discrepancies_in_scope(user: Any, status: str | None = None) -> QuerySet[Discrepancy]:
+    """The discrepancies of people in the user's scope; with `status`, only those, the latest
+    reported first (the list page's order)."""
+    qs = Discrepancy.objects.filter(personal_id__in=people_ids_in_scope(user)).select_related(
         "reported_by", "verified_by"
     )
+    return qs if status is None else qs.filter(status=status).order_by("-reported_at", "-pk")
 
 
 def pending_in_scope(user: Any) -> QuerySet[ChangeSet]:
-    return ChangeSet.objects.filter(
-        status=ChangeStatus.PROPOSED, personal_id__in=people_ids_in_scope(user)
-    ).select_related("proposer")
+    """Change sets awaiting review in the user's scope, the oldest first."""
+    return (
+        ChangeSet.objects.filter(
+            status=ChangeStatus.PROPOSED, personal_id__in=people_ids_in_scope(user)
+        )
+        .select_related("proposer")
+        .order_by("proposed_at", "pk")
+    )
 
 
 def section_titles(sections: list[str]) -> str:

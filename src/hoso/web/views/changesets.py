@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from hoso.access import policies
 from hoso.audit.purposes import Purpose
 from hoso.changes.selectors import changesets as changeset_selectors
-from hoso.changes.selectors import discrepancies
+from hoso.changes.selectors import discrepancies, records
 from hoso.changes.selectors.versions import current_version_number
 from hoso.changes.services import changesets as changeset_services
 from hoso.core.errors import NotFound, ValidationFailed
@@ -32,7 +32,7 @@ PER_PAGE = 30
 def changeset_list(request: HttpRequest) -> HttpResponse:
     if not policies.is_records_manager(request.user):
         return not_found(request)
-    qs = readers_work.pending_in_scope(request.user).order_by("proposed_at", "pk")
+    qs = readers_work.pending_in_scope(request.user)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     rows = [
         {
@@ -48,7 +48,7 @@ def changeset_list(request: HttpRequest) -> HttpResponse:
 
 def _gated(request: HttpRequest, pk: int, purpose: str):
     try:
-        return policies.changeset_for(request.user, pk, purpose)
+        return records.changeset_for(request.user, pk, purpose)
     except NotFound:
         return None, None
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from hoso.access import policies
 from hoso.audit.purposes import Purpose
 from hoso.changes.models import DiscrepancyStatus
+from hoso.changes.selectors import records
 from hoso.changes.selectors.discrepancies import describe
 from hoso.changes.services import discrepancies as service
 from hoso.core.errors import NotFound, ValidationFailed
@@ -69,8 +70,8 @@ def discrepancy_report(request: HttpRequest, personal_id: str) -> HttpResponse:
 def discrepancy_list(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("trang_thai", "dang-mo")
     status = STATUS_SLUGS.get(slug, DiscrepancyStatus.OPEN)
-    qs = readers_work.discrepancies_in_scope(request.user).filter(status=status)
-    page = Paginator(qs.order_by("-reported_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
+    qs = readers_work.discrepancies_in_scope(request.user, status)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     rows = [
         {
             "d": d,
@@ -92,7 +93,7 @@ def discrepancy_list(request: HttpRequest) -> HttpResponse:
 def _gated(request: HttpRequest, pk: int, purpose: str):
     """The discrepancy and the gate's answer for its dossier, or (None, None)."""
     try:
-        return policies.discrepancy_for(request.user, pk, purpose)
+        return records.discrepancy_for(request.user, pk, purpose)
     except NotFound:
         return None, None
 

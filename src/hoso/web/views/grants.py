@@ -41,12 +41,6 @@ def _managed_units(request: HttpRequest) -> list[Organization]:
     return sorted(seen.values(), key=lambda o: o.path)
 
 
-def _recorded_by(request: HttpRequest):
-    return AccessGrant.objects.filter(approved_by=request.user).select_related(
-        "grantee", "organization", "revoked_by"
-    )
-
-
 @login_required
 @never_cache
 def grant_list(request: HttpRequest) -> HttpResponse:
@@ -55,8 +49,8 @@ def grant_list(request: HttpRequest) -> HttpResponse:
     on = today()
     slug = request.GET.get("trang_thai", "")
     status = readers_security.STATUS_SLUGS.get(slug, "")
-    grants = readers_security.with_status(_recorded_by(request), status, on)
-    page = Paginator(grants.order_by("-created_at", "-pk"), PER_PAGE).get_page(
+    grants = readers_security.grants_recorded_by(request.user, status, on)
+    page = Paginator(grants, PER_PAGE).get_page(
         request.GET.get("page")
     )
     context = {

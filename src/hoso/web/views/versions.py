@@ -29,9 +29,7 @@ def versions(request: HttpRequest, personal_id: str) -> HttpResponse:
         access = policies.dossier_access(request.user, personal_id, purpose=Purpose.VERSIONS)
     except NotFound:
         return not_found(request, what="hồ sơ")
-    all_versions = list(
-        selectors.versions(personal_id).select_related("changeset__reviewer", "changeset__proposer")
-    )
+    all_versions = list(selectors.versions_with_people(personal_id))
     context: dict = {"person": access.person, "versions": all_versions, "errors": []}
     day_text = request.GET.get("ngay", "").strip()
     if day_text:

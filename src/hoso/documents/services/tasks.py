@@ -1,9 +1,9 @@
 """Background work of the documents app (django-tasks; tests run it at once).
 
 Tasks are thin and idempotent (DESIGN.md house style 8): they take ids, never objects, and
-call a service that can safely run twice. This module imports `services.processing`, and
-`services.components` imports this module to enqueue on commit: `processing` imports
-neither, so there is no loop.
+call a service that can safely run twice. It lives in the services package so that the
+order is one way: `components` enqueues it on commit, it runs `processing`, and `processing`
+imports neither.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ import pytest
 
 from hoso.access import policies
 from hoso.access.services import grant_issue
+from hoso.changes.selectors import records
 from hoso.core.dates import today
 from hoso.core.errors import NotFound
 
@@ -28,7 +29,7 @@ def issue(personas, person, by="quanly"):
 
 
 @pytest.mark.parametrize(
-    "check", [policies.changeset_for, policies.discrepancy_for, policies.decision_for]
+    "check", [records.changeset_for, records.discrepancy_for, records.decision_for]
 )
 def test_a_missing_record_is_not_found(personas, check):
     with pytest.raises(NotFound):
@@ -37,7 +38,7 @@ def test_a_missing_record_is_not_found(personas, check):
 
 def test_only_a_records_manager_reviews_change_sets(personas):
     with pytest.raises(NotFound):
-        policies.changeset_for(personas["nhaplieu"], 999999)
+        records.changeset_for(personas["nhaplieu"], 999999)
 
 
 def test_a_grant_is_managed_only_by_the_records_manager_who_recorded_it(personas, make_dossier):

@@ -1,0 +1,52 @@
+"""Records about a dossier, each with the gate's decision for its person: the same 404 for
+missing and forbidden.
+
+Each answers the record with `access.policies.dossier_access` for its person's dossier
+(audited like any read, under `purpose`), or `NotFound` — for a missing record exactly as for
+one the user may not see, so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hoso.access.policies import DossierAccess, dossier_access, gate_for
+from hoso.audit.purposes import Purpose
+from hoso.changes.models import ChangeSet, Discrepancy, PersonnelDecision
+from hoso.core.errors import NotFound
+
+
+def changeset_for(
+    user: Any, pk: int, purpose: str = Purpose.CHANGESET_REVIEW
+) -> tuple[ChangeSet, DossierAccess]:
+    """A change set a records manager reviews, with what they may see of its dossier."""
+    if not gate_for(user).is_records_manager():
+        raise NotFound()
+    changeset = ChangeSet.objects.select_related("proposer", "reviewer").filter(pk=pk).first()
+    if changeset is None:
+        raise NotFound()
+    return changeset, dossier_access(user, changeset.personal_id, purpose)
+
+
+def discrepancy_for(
+    user: Any, pk: int, purpose: str = Purpose.DISCREPANCY_VIEW
+) -> tuple[Discrepancy, DossierAccess]:
+    """A discrepancy warning about a dossier the user may open, with the gate's decision."""
+    found = Discrepancy.objects.select_related("reported_by", "verified_by").filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found, dossier_access(user, found.personal_id, purpose)
+
+
+def decision_for(
+    user: Any, pk: int, purpose: str = Purpose.DECISION
+) -> tuple[PersonnelDecision, DossierAccess]:
+    """A personnel decision about a dossier the user may open, with the gate's decision."""
+    decision = (
+        PersonnelDecision.objects.select_related("changeset", "registered_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if decision is None:
+        raise NotFound()
+    return decision, dossier_access(user, decision.personal_id, purpose)
