@@ -86,34 +86,37 @@ def dossier_read(
     )
 
 
-def search_listed(user: Any, *, query: Mapping[str, Any], shown: list[str], total: int) -> None:
-    """A page of search results shows names: which people were shown is recorded."""
+def listed(
+    user: Any,
+    *,
+    query: Mapping[str, Any],
+    shown: list[str],
+    total: int,
+    purpose: Purpose = Purpose.SEARCH,
+) -> None:
+    """A list that names people (search results, a drill-down, obligations) was shown: which
+    people, for which query, out of how many. The same record for a page and the API."""
     record(
         user=user,
         action=AuditAction.SEARCH,
         outcome=AuditOutcome.ALLOW,
-        purpose=Purpose.SEARCH,
+        purpose=purpose,
         detail={
             "query": {k: v for k, v in query.items() if v not in (None, "")},
             "shown": shown,
             "total": total,
         },
     )
+
+
+def search_listed(user: Any, *, query: Mapping[str, Any], shown: list[str], total: int) -> None:
+    """A page of search results shows names: which people were shown is recorded."""
+    listed(user, query=query, shown=shown, total=total)
 
 
 def obligations_listed(
     user: Any, *, query: Mapping[str, Any], shown: list[str], total: int
 ) -> None:
-    """A list of obligations names the people they concern: which were shown is recorded, the
-    same for the work page and `/api/v1/obligations`."""
-    record(
-        user=user,
-        action=AuditAction.SEARCH,
-        outcome=AuditOutcome.ALLOW,
-        purpose=Purpose.OBLIGATIONS,
-        detail={
-            "query": {k: v for k, v in query.items() if v not in (None, "")},
-            "shown": shown,
-            "total": total,
-        },
-    )
+    """A list of obligations names the people they concern (the work page and
+    `/api/v1/obligations` alike)."""
+    listed(user, query=query, shown=shown, total=total, purpose=Purpose.OBLIGATIONS)
