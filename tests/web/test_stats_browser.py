@@ -7,14 +7,7 @@ import re
 from datetime import date
 
 import pytest
-from test_browser import (  # noqa: F401 - the browser fixtures
-    ARTIFACTS,
-    CHROMIUM,
-    browser_page,
-    node,
-    sign_in,
-    totp_keys,
-)
+from tests.web.browser import ARTIFACTS, CHROMIUM, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,7 +16,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def people(node, personas, make_dossier):  # noqa: F811 - this page's own staff
+def people(node, personas, make_dossier):  # this page's own staff
     return {
         "an": make_dossier(full_name="Nguyễn Văn An", birth_date=date(1985, 3, 14)),
         "hoa": make_dossier(
@@ -35,11 +28,8 @@ def people(node, personas, make_dossier):  # noqa: F811 - this page's own staff
     }
 
 
-def test_the_leader_reads_a_chart_and_its_table_and_downloads_the_report(  # noqa: F811
-    node,  # noqa: F811
-    people,
-    totp_keys,  # noqa: F811
-    browser_page,  # noqa: F811
+def test_the_leader_reads_a_chart_and_its_table_and_downloads_the_report(
+    node, people, totp_keys, browser_page
 ):
     openpyxl = pytest.importorskip("openpyxl")
     from playwright.sync_api import expect
