@@ -12,7 +12,7 @@ from django.urls import reverse
 from tests.web.tour import Vocabulary, pair_leaks, text_leaks
 
 from conftest import login
-from hoso.audit.purposes import PURPOSES
+from hoso.audit.purposes import PURPOSES, Purpose
 from hoso.changes.models import ChangeSet
 from hoso.changes.services import changesets
 from hoso.orgs.models import OrgKind
@@ -106,17 +106,27 @@ def test_the_dossier_names_nationality_job_position_birth_province_and_rank(
     assert pair_leaks([["Quốc tịch", "VN"]], vocabulary) == ["Quốc tịch: VN"]
 
 
-def test_every_purpose_the_code_passes_to_the_gate_has_a_vietnamese_name():
-    """A new caller of `dossier_access(..., purpose=...)` must name its purpose, or the audit
-    page and the employee's "who read my dossier" would show the English code."""
-    used = set()
+def test_every_purpose_the_code_passes_to_the_gate_is_a_named_member():
+    """A caller of the gate names its purpose with a `Purpose` member, never a loose string,
+    so the audit page and the employee's "who read my dossier" always have its Vietnamese
+    name (a member without a label would show its English code)."""
+    loose = []
     for path in SRC.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        used |= set(re.findall(r"purpose\s*=\s*\"([a-z_]+)\"", text))
-        used |= set(re.findall(r"_gated\(request, pk, \"([a-z_]+)\"\)", text))
-        used |= set(re.findall(r"dossier_access\([^)]*, \"([a-z_]+)\"\)", text))
-    assert used, "no purpose found: the pattern no longer matches the code"
-    assert sorted(used - set(PURPOSES)) == []
+        for pattern in (
+            r"purpose\s*=\s*\"([a-z_]+)\"",
+            r"_gated\(request, pk, \"([a-z_]+)\"\)",
+            r"dossier_(?:access|write|for)\([^)]*, \"([a-z_]+)\"",
+        ):
+            loose += [f"{path.name}: {code}" for code in re.findall(pattern, text)]
+    assert loose == []
+    named = [
+        m for path in SRC.rglob("*.py") for m in re.findall(r"Purpose\.[A-Z_]+", path.read_text())
+    ]
+    assert len(named) > 30, "the pattern no longer matches how the code names purposes"
+    for member in Purpose:
+        assert PURPOSES[member.value] == member.label
+        assert member.label != member.value and not member.label.isascii()
 
 
 def test_units_of_the_same_name_are_told_apart_by_their_parent(
