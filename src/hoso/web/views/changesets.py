@@ -21,7 +21,7 @@ from hoso.changes.selectors.versions import current_version_number
 from hoso.changes.services import changesets as changeset_services
 from hoso.core.errors import NotFound, ValidationFailed
 from hoso.web.forms.work import RejectForm
-from hoso.web.presenters import work as readers_work
+from hoso.web.presenters import work as work_presenters
 from hoso.web.views.common import not_found
 
 PER_PAGE = 30
@@ -32,12 +32,12 @@ PER_PAGE = 30
 def changeset_list(request: HttpRequest) -> HttpResponse:
     if not policies.is_records_manager(request.user):
         return not_found(request)
-    qs = readers_work.pending_in_scope(request.user)
+    qs = work_presenters.pending_in_scope(request.user)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     rows = [
         {
             "c": c,
-            "sections": readers_work.section_titles(list(c.sections)),
+            "sections": work_presenters.section_titles(list(c.sections)),
             "own": c.proposer_id == request.user.pk,
         }
         for c in page.object_list
@@ -63,8 +63,8 @@ def _detail(request, changeset, access, form, status=200) -> HttpResponse:
     context = {
         "c": changeset,
         "person": access.person,
-        "sections": readers_work.section_titles(list(changeset.sections)),
-        "rows": readers_work.diff_rows(changes, access),
+        "sections": work_presenters.section_titles(list(changeset.sections)),
+        "rows": work_presenters.diff_rows(changes, access),
         "diff_problem": problem,
         "frozen": [discrepancies.describe(d) for d in discrepancies.freezing(changeset)],
         "own": changeset.proposer_id == request.user.pk,

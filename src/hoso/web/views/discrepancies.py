@@ -19,7 +19,7 @@ from hoso.changes.selectors.discrepancies import describe
 from hoso.changes.services import discrepancies as service
 from hoso.core.errors import NotFound, ValidationFailed
 from hoso.web.forms.work import DiscrepancyReportForm, ResolveForm
-from hoso.web.presenters import work as readers_work
+from hoso.web.presenters import work as work_presenters
 from hoso.web.views.common import not_found
 
 PER_PAGE = 30
@@ -70,13 +70,13 @@ def discrepancy_report(request: HttpRequest, personal_id: str) -> HttpResponse:
 def discrepancy_list(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("trang_thai", "dang-mo")
     status = STATUS_SLUGS.get(slug, DiscrepancyStatus.OPEN)
-    qs = readers_work.discrepancies_in_scope(request.user, status)
+    qs = work_presenters.discrepancies_in_scope(request.user, status)
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     rows = [
         {
             "d": d,
-            "sections": readers_work.section_titles(list(d.sections)),
-            "field": readers_work.field_name(d.field) if d.field else "",
+            "sections": work_presenters.section_titles(list(d.sections)),
+            "field": work_presenters.field_name(d.field) if d.field else "",
         }
         for d in page.object_list
     ]
@@ -108,14 +108,14 @@ def _detail(request, found, access, form, status=200) -> HttpResponse:
         "d": found,
         "person": access.person,
         "describe": describe(found),
-        "sections": readers_work.section_titles(list(found.sections)),
-        "field": readers_work.field_name(found.field) if found.field else "",
+        "sections": work_presenters.section_titles(list(found.sections)),
+        "field": work_presenters.field_name(found.field) if found.field else "",
         "content_visible": visible,
         "may_resolve": found.status == DiscrepancyStatus.OPEN
         and policies.is_records_manager(request.user),
         "form": form,
-        "reported_at": readers_work.vn_date(found.reported_at),
-        "verified_on": readers_work.vn_date(found.verified_on),
+        "reported_at": work_presenters.vn_date(found.reported_at),
+        "verified_on": work_presenters.vn_date(found.verified_on),
     }
     return render(request, "hoso/work/discrepancy_detail.html", context, status=status)
 

@@ -19,8 +19,8 @@ from hoso.core.errors import NotFound, ValidationFailed
 from hoso.orgs import selectors as org_selectors
 from hoso.orgs.models import Organization
 from hoso.web.forms.security import GrantForm, RevokeForm
-from hoso.web.presenters import security as readers_security
-from hoso.web.presenters import session as readers
+from hoso.web.presenters import security as security_presenters
+from hoso.web.presenters import session
 from hoso.web.views.common import not_found
 
 PER_PAGE = 20
@@ -31,7 +31,7 @@ def _managed_units(request: HttpRequest) -> list[Organization]:
     on = today()
     roots = [
         a.organization
-        for a in readers.assignments(request)
+        for a in session.assignments(request)
         if a.role == Role.RECORDS_MANAGER and a.organization is not None
     ]
     seen: dict[int, Organization] = {}
@@ -48,17 +48,18 @@ def grant_list(request: HttpRequest) -> HttpResponse:
         return not_found(request)
     on = today()
     slug = request.GET.get("trang_thai", "")
-    status = readers_security.STATUS_SLUGS.get(slug, "")
-    grants = readers_security.grants_recorded_by(request.user, status, on)
+    status = security_presenters.STATUS_SLUGS.get(slug, "")
+    grants = security_presenters.grants_recorded_by(request.user, status, on)
     page = Paginator(grants, PER_PAGE).get_page(
         request.GET.get("page")
     )
     context = {
         "page": page,
-        "rows": readers_security.grant_views(list(page.object_list), on),
+        "rows": security_presenters.grant_views(list(page.object_list), on),
         "slug": slug if status else "",
         "statuses": [
-            (s, readers_security.STATUSES[v]) for s, v in readers_security.STATUS_SLUGS.items()
+            (s, security_presenters.STATUSES[v])
+            for s, v in security_presenters.STATUS_SLUGS.items()
         ],
         "query": request.GET.copy(),
     }
@@ -106,7 +107,7 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, grant: AccessGrant, form: RevokeForm, status: int = 200):
-    [view] = readers_security.grant_views([grant], today())
+    [view] = security_presenters.grant_views([grant], today())
     return render(
         request, "hoso/security/grant_detail.html", {"g": view, "form": form}, status=status
     )
@@ -149,12 +150,12 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def my_grants(request: HttpRequest) -> HttpResponse:
     """The grantee's own active approvals, and nobody else's."""
     grants = sorted(
-        policies.active_grants(request.user, duties=readers.assignments(request)),
+        policies.active_grants(request.user, duties=session.assignments(request)),
         key=lambda g: (g.valid_to, g.pk),
     )
     consents: dict[int, int] = {}
     if any(g.purpose_kind == PurposeKind.OTHER for g in grants):
         # How many people consented, not who: that is theirs to tell.
         consents = access_selectors.consenting_count(request.user)
-    rows = readers_security.grant_views(grants, today(), consents)
+    rows = security_presenters.grant_views(grants, today(), consents)
     return render(request, "hoso/security/my_grants.html", {"rows": rows})

@@ -14,7 +14,7 @@ from hoso.audit.purposes import Purpose
 from hoso.changes import signatures
 from hoso.changes.selectors import versions as selectors
 from hoso.core.errors import NotFound
-from hoso.web.presenters import work as readers_work
+from hoso.web.presenters import work as work_presenters
 from hoso.web.views.common import not_found
 
 
@@ -33,15 +33,15 @@ def versions(request: HttpRequest, personal_id: str) -> HttpResponse:
     context: dict = {"person": access.person, "versions": all_versions, "errors": []}
     day_text = request.GET.get("ngay", "").strip()
     if day_text:
-        day = readers_work.parse_vn_date(day_text)
+        day = work_presenters.parse_vn_date(day_text)
         if day is None:
             context["errors"].append(f"Ngày «{day_text}» không đúng dạng dd/mm/yyyy.")
         else:
             found = selectors.version_as_of(personal_id, day)
             context["as_of"] = {
-                "day": readers_work.vn_date(day),
+                "day": work_presenters.vn_date(day),
                 "version": found,
-                "rows": readers_work.version_rows(selectors.version_data(found), access)
+                "rows": work_presenters.version_rows(selectors.version_data(found), access)
                 if found
                 else [],
             }
@@ -55,7 +55,7 @@ def versions(request: HttpRequest, personal_id: str) -> HttpResponse:
             context["compare"] = {
                 "a": a,
                 "b": b,
-                "rows": readers_work.diff_rows(changes, access),
+                "rows": work_presenters.diff_rows(changes, access),
             }
     check = _number(request.GET.get("kiem_tra"))
     if check is not None:
