@@ -42,6 +42,10 @@ class AuditAction(models.TextChoices):
     ARCHIVE = "archive", "Đóng gói, tiếp nhận gói lưu trữ"
     SYSTEM = "system", "Sự kiện hệ thống"
     DOSSIER_SYSTEM_READ = "dossier_system_read", "Hệ thống đọc hồ sơ (không hiển thị cho ai)"
+    QUOTA_CHANGE = "quota_change", "Giao, điều chỉnh chỉ tiêu biên chế"
+    JOB_POSITION_CHANGE = "job_position_change", "Thêm, sửa vị trí việc làm"
+    PAPER_LOAN = "paper_loan", "Cho mượn, nhận lại hồ sơ giấy"
+    DRAFT = "draft", "Lưu bản nháp hồ sơ"
 
 
 class AuditOutcome(models.TextChoices):

@@ -66,7 +66,7 @@ PURPOSES: dict[str, str] = {str(p.value): str(p.label) for p in Purpose}
 
 
 def purpose_label(code: str) -> str:
-    """"versions" → "Xem các phiên bản hồ sơ"; "" → ""; an unnamed code → "Khác (code)"."""
+    """ "versions" → "Xem các phiên bản hồ sơ"; "" → ""; an unnamed code → "Khác (code)"."""
     if not code:
         return ""
     return PURPOSES.get(code) or f"Khác ({code})"

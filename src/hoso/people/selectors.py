@@ -311,6 +311,15 @@ def quota_usage(*, year: int, root: Organization | None = None) -> list[QuotaUsa
     return usage
 
 
+def working_headcount(*, staff_category: str, unit_path: str) -> int:
+    """People at work of `staff_category` whose current unit lies in the subtree `unit_path`."""
+    return Person.objects.filter(
+        status=StaffStatus.WORKING,
+        staff_category=staff_category,
+        current_unit__path__startswith=unit_path,
+    ).count()
+
+
 def headcount_by_unit(root: Organization | None = None) -> dict[int, int]:
     qs = Person.objects.filter(status=StaffStatus.WORKING)
     if root is not None:

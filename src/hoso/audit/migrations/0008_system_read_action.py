@@ -4,15 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0007_token_revoke_and_login_throttle_actions'),
+        ("audit", "0007_token_revoke_and_login_throttle_actions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('dossier_read_allowed', 'Xem hồ sơ (được phép)'), ('dossier_read_denied', 'Xem hồ sơ (bị từ chối)'), ('dossier_write', 'Ghi hồ sơ'), ('search', 'Tìm kiếm'), ('export', 'Xuất dữ liệu'), ('print', 'In hồ sơ'), ('login', 'Đăng nhập'), ('logout', 'Đăng xuất'), ('login_failed', 'Đăng nhập thất bại'), ('grant_issue', 'Cấp quyền khai thác'), ('grant_revoke', 'Thu hồi quyền khai thác'), ('consent_give', 'Đồng ý cho khai thác hồ sơ'), ('consent_withdraw', 'Rút lại sự đồng ý'), ('alert_acknowledge', 'Xác nhận đã xử lý cảnh báo'), ('account_change', 'Thay đổi tài khoản'), ('role_change', 'Thay đổi nhiệm vụ được giao'), ('token_issue', 'Cấp mã truy cập API'), ('token_revoke', 'Thu hồi mã truy cập API'), ('login_throttled', 'Tạm hoãn đăng nhập (sai nhiều lần)'), ('changeset', 'Đề xuất, phê duyệt thay đổi'), ('settings_change', 'Thay đổi cấu hình'), ('document_add', 'Thêm thành phần hồ sơ (bản quét)'), ('document_serve', 'Cấp bản sao tài liệu'), ('resume_sign', 'Ký số sơ yếu lý lịch'), ('fixity', 'Kiểm tra tính toàn vẹn tệp lưu trữ'), ('archive', 'Đóng gói, tiếp nhận gói lưu trữ'), ('system', 'Sự kiện hệ thống'), ('dossier_system_read', 'Hệ thống đọc hồ sơ (không hiển thị cho ai)')], max_length=64),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("dossier_read_allowed", "Xem hồ sơ (được phép)"),
+                    ("dossier_read_denied", "Xem hồ sơ (bị từ chối)"),
+                    ("dossier_write", "Ghi hồ sơ"),
+                    ("search", "Tìm kiếm"),
+                    ("export", "Xuất dữ liệu"),
+                    ("print", "In hồ sơ"),
+                    ("login", "Đăng nhập"),
+                    ("logout", "Đăng xuất"),
+                    ("login_failed", "Đăng nhập thất bại"),
+                    ("grant_issue", "Cấp quyền khai thác"),
+                    ("grant_revoke", "Thu hồi quyền khai thác"),
+                    ("consent_give", "Đồng ý cho khai thác hồ sơ"),
+                    ("consent_withdraw", "Rút lại sự đồng ý"),
+                    ("alert_acknowledge", "Xác nhận đã xử lý cảnh báo"),
+                    ("account_change", "Thay đổi tài khoản"),
+                    ("role_change", "Thay đổi nhiệm vụ được giao"),
+                    ("token_issue", "Cấp mã truy cập API"),
+                    ("token_revoke", "Thu hồi mã truy cập API"),
+                    ("login_throttled", "Tạm hoãn đăng nhập (sai nhiều lần)"),
+                    ("changeset", "Đề xuất, phê duyệt thay đổi"),
+                    ("settings_change", "Thay đổi cấu hình"),
+                    ("document_add", "Thêm thành phần hồ sơ (bản quét)"),
+                    ("document_serve", "Cấp bản sao tài liệu"),
+                    ("resume_sign", "Ký số sơ yếu lý lịch"),
+                    ("fixity", "Kiểm tra tính toàn vẹn tệp lưu trữ"),
+                    ("archive", "Đóng gói, tiếp nhận gói lưu trữ"),
+                    ("system", "Sự kiện hệ thống"),
+                    ("dossier_system_read", "Hệ thống đọc hồ sơ (không hiển thị cho ai)"),
+                ],
+                max_length=64,
+            ),
         ),
     ]
