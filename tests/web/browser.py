@@ -13,6 +13,8 @@ from conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# The user guide's pictures (docs/guide/): taken by the browser tests, kept in the repository.
+GUIDE_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
 
 # The marks of every browser test module: `pytestmark = BROWSER`.
 BROWSER = [
@@ -46,3 +48,10 @@ def shooter(prefix: str) -> Callable[[Any, str], None]:
         page.screenshot(path=str(ARTIFACTS / f"{prefix}-{name}.png"), full_page=True)
 
     return shot
+
+
+def guide_shot(page: Any, name: str) -> None:
+    """Save the page as docs/guide/img/NAME.png, the picture the user guide shows; the test
+    that takes it keeps the picture true to the page (R-SKILLS)."""
+    GUIDE_IMAGES.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(GUIDE_IMAGES / f"{name}.png"), full_page=False)
