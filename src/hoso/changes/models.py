@@ -16,6 +16,8 @@ from hoso.core.fields import EncryptedField
 
 
 class ChangeStatus(models.TextChoices):
+    # A draft is seen and edited by its author only, checked and proposed when submitted.
+    DRAFT = "draft", "Bản nháp"
     PROPOSED = "proposed", "Chờ phê duyệt"
     APPLIED = "applied", "Đã phê duyệt và cập nhật"
     REJECTED = "rejected", "Bị từ chối"
@@ -45,6 +47,7 @@ class ChangeSet(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="changesets_proposed"
     )
     proposed_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField("Lưu lần cuối", auto_now=True, null=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -178,6 +181,8 @@ class PersonnelDecision(models.Model):
     effective_date = models.DateField("Ngày có hiệu lực")
     personal_id = models.CharField("Số định danh", max_length=12, db_index=True)
     summary = models.CharField("Trích yếu", max_length=300, blank=True)
+    # Why a recruitment, reception or transfer over the unit's staffing quota was registered.
+    quota_reason = models.CharField("Lý do vượt chỉ tiêu biên chế", max_length=500, blank=True)
     # The parameters name dossier values, some sensitive (a conclusion on personal history,
     # the reason of a discipline): encrypted like the fields they become.
     parameters = EncryptedField("Nội dung quyết định")
