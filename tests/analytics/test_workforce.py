@@ -10,7 +10,7 @@ from hoso.analytics import selectors
 from hoso.analytics.errors import StatsError
 from hoso.analytics.selectors import DIMENSIONS, Dimension, workforce
 from hoso.core.dates import today
-from hoso.people.models import Person, WorkHistory
+from hoso.people.models import CareerEvent, Person, WorkHistory
 from hoso.people.selectors import SearchFilters, people_search
 
 AS_OF = date(2026, 3, 1)
@@ -243,3 +243,53 @@ def test_movements_over_a_period_balance(staff, personas, orgs, make_dossier):
     with pytest.raises(StatsError) as caught:
         selectors.movements(user=user, unit=orgs["province"], start=AS_OF, end=date(2025, 12, 1))
     assert caught.value.code == "dates_reversed"
+
+
+def test_movements_count_deaths_and_dismissals(staff, personas, orgs, make_dossier):
+    """Deaths from the `death` career event (the effect of «ghi nhận từ trần»: service ended,
+    status `deceased`), and for older dossiers from the status; dismissal from the status
+    with its discipline decision; a later death elsewhere is not a death of the period."""
+    period = (date(2025, 12, 1), AS_OF)
+
+    def leaver(name: str, status: str, ended: str, events: list[dict]) -> None:
+        person = make_dossier(
+            full_name=name,
+            birth_date=date(1975, 1, 1),
+            employment={"status": status},
+            work_history=[_work("T01.STC", "Sở Tài chính", "2005-01-01", ended)],
+            career_events=[e for e in events if e["decision_type"] != "death"],
+        )
+        # The `death` decision type is another branch's: its rows as its effect writes them.
+        for e in events:
+            if e["decision_type"] == "death":
+                CareerEvent.objects.create(person=person, **{**e, "summary": "Từ trần"})
+
+    leaver("Trịnh Văn Mất", "deceased", "2026-01-10", [_event("death", "2026-01-10")])
+    leaver("Lý Thị Cũ", "deceased", "2026-02-20", [])  # an older dossier: status only
+    leaver("Mai Văn Kỷ", "dismissed", "2026-02-01", [_event("discipline", "2026-02-01")])
+    leaver(
+        "Tô Văn Chuyển",
+        "deceased",
+        "2026-01-05",
+        [_event("transfer", "2026-01-05"), _event("death", "2026-06-01")],
+    )
+    leaver("Kha Văn Sau", "deceased", "2026-01-20", [_event("death", "2026-04-01")])
+    user = personas["quanly"]
+    m = selectors.movements(user=user, unit=orgs["finance"], start=period[0], end=period[1])
+    assert m.counts["died"] == 2  # Mất (decision), Cũ (status, no dated death)
+    assert m.counts["dismissed"] == 1
+    # Cường (to the commune), Chuyển (transfer decision), Sau (died after the period)
+    assert m.counts["transferred_out"] == 3
+    assert m.at_start - m.at_end == sum(m.counts.values())  # nobody joined
+    # Before the death, nobody died; the whole province saw the same deaths.
+    early = selectors.movements(
+        user=user, unit=orgs["finance"], start=period[0], end=date(2026, 1, 9)
+    )
+    assert early.counts["died"] == 0
+    province = selectors.movements(user=user, unit=orgs["province"], start=period[0], end=AS_OF)
+    assert province.counts["died"] == 2 and province.counts["transferred_out"] == 2
+
+
+def test_movement_kinds_are_named_in_vietnamese():
+    assert selectors.MOVEMENTS["died"] == "Từ trần"
+    assert selectors.MOVEMENTS["dismissed"] == "Buộc thôi việc"

@@ -469,9 +469,29 @@ def working_people(*, user: Any, unit: Organization) -> list[dict[str, Any]]:
 
 # --- Movements over a period -------------------------------------------------------------------
 
-MOVEMENT_FIELDS = BASE_FIELDS | {"career_events.decision_type", "career_events.effective_date"}
+MOVEMENT_FIELDS = BASE_FIELDS | {
+    "career_events.decision_type",
+    "career_events.effective_date",
+    "employment.status",
+}
 JOINING = {"recruitment": "recruited", "reception": "recruited"}
-LEAVING = {"retirement": "retired", "resignation": "resigned", "staff_reduction": "reduced"}
+LEAVING = {
+    "retirement": "retired",
+    "resignation": "resigned",
+    "staff_reduction": "reduced",
+    "death": "died",  # ghi nhận từ trần: ends service with status `deceased`
+}
+# Decisions that move a person between units: a leaver with one of them in the period moved
+# out, whatever their status is today (a later death elsewhere is not a death here).
+MOVING = frozenset({"transfer", "rotation", "secondment"})
+# Older dossiers without a leaving decision: the status the service ended with tells why,
+# with the decision that would have recorded it (dated after the period: they left before).
+LEFT_BY_STATUS = {
+    StaffStatus.DECEASED: ("died", "death"),
+    StaffStatus.DISMISSED: ("dismissed", "discipline"),  # buộc thôi việc
+    StaffStatus.RETIRED: ("retired", "retirement"),
+    StaffStatus.RESIGNED: ("resigned", "resignation"),
+}
 MOVEMENTS: dict[str, str] = {
     "recruited": "Tuyển dụng, tiếp nhận",
     "transferred_in": "Chuyển đến",
@@ -479,6 +499,8 @@ MOVEMENTS: dict[str, str] = {
     "retired": "Nghỉ hưu",
     "resigned": "Thôi việc",
     "reduced": "Tinh giản biên chế",
+    "dismissed": "Buộc thôi việc",
+    "died": "Từ trần",
 }
 
 
@@ -492,11 +514,33 @@ class Movements:
     counts: dict[str, int]
 
 
+def _leaving_kind(events: list[tuple[date, str]], status: str, start: date, end: date) -> str:
+    """Why a person at work on `start` was no longer in the subtree on `end`: the leaving
+    decision of the period (retirement, resignation, staff reduction, death; a discipline that
+    ended the service); else a move decision of the period; else, for dossiers kept before such
+    decisions were recorded, the status their service ended with — unless the decision of that
+    status is dated after the period (then they had left before it, by a move)."""
+    in_period = [kind for on, kind in events if start < on <= end]
+    for kind in in_period:
+        if kind in LEAVING:
+            return LEAVING[kind]
+    if status == StaffStatus.DISMISSED and "discipline" in in_period:
+        return "dismissed"
+    if any(kind in MOVING for kind in in_period):
+        return "transferred_out"
+    if status in LEFT_BY_STATUS:
+        kind, decision = LEFT_BY_STATUS[status]
+        if not any(k == decision and on > end for on, k in events):
+            return kind
+    return "transferred_out"
+
+
 def movements(*, user: Any, unit: Organization, start: date, end: date) -> Movements:
     """Who joined and left the unit's subtree between `start` and `end`, from the work history
-    (at work on `start` vs on `end`), each told by the personnel decision of the period:
-    recruited or transferred in; retired, resigned, reduced or transferred out. Deaths are not
-    recorded in the dossier and are not counted. at_end = at_start + joined − left."""
+    (at work on `start` vs on `end`), each told by the personnel decision of the period —
+    recruited or transferred in; retired, resigned, reduced, died or transferred out — and for
+    leavers without such a decision by the status their service ended with (deceased,
+    dismissed, retired, resigned). at_end = at_start + joined − left."""
     if start > end:
         raise StatsError("dates_reversed", f"Ngày bắt đầu {vn(start)} sau ngày kết thúc {vn(end)}.")
     check_as_of(unit, start)
@@ -508,19 +552,18 @@ def movements(*, user: Any, unit: Organization, start: date, end: date) -> Movem
 
     before, after = present(start), present(end)
     joined, left = after - before, before - after
-    kinds: dict[int, str] = {}
-    events = CareerEvent.objects.filter(
-        person__in=joined | left, effective_date__gt=start, effective_date__lte=end
-    ).values_list("person", "decision_type")
-    for pk, kind in events:
-        table = JOINING if pk in joined else LEAVING
-        if kind in table:
-            kinds[pk] = table[kind]
+    events: dict[int, list[tuple[date, str]]] = {}
+    for pk, on, kind in CareerEvent.objects.filter(person__in=joined | left).values_list(
+        "person", "effective_date", "decision_type"
+    ):
+        events.setdefault(pk, []).append((on, kind))
+    status = dict(Person.objects.filter(pk__in=left).values_list("pk", "status"))
     counts = dict.fromkeys(MOVEMENTS, 0)
     for pk in joined:
-        counts[kinds.get(pk, "transferred_in")] += 1
+        kinds = [k for on, k in events.get(pk, []) if start < on <= end and k in JOINING]
+        counts[JOINING[kinds[0]] if kinds else "transferred_in"] += 1
     for pk in left:
-        counts[kinds.get(pk, "transferred_out")] += 1
+        counts[_leaving_kind(events.get(pk, []), status.get(pk, ""), start, end)] += 1
     return Movements(unit, start, end, len(before), len(after), counts)
 
 
