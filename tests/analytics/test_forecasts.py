@@ -161,3 +161,58 @@ def test_quota_vacancies_grow_as_people_retire(personas, orgs, make_dossier):
     [row] = forecasts.quota_outlook(user=personas["quanly"], unit=orgs["province"], year=2026)
     assert (row.quota, row.used, row.vacant) == (5, 2, 3)
     assert row.vacant_by_year == [(2026, 3), (2027, 4), (2028, 4), (2029, 4), (2030, 4)]
+
+
+def test_quota_headcount_is_the_readers_workforce_count(personas, orgs, make_dossier):
+    """The quota figures use the statistics' counting scope (R-STATS, decision 0015): a
+    protected dossier counted node-wide by `quota_usage` is not in a duty holder's count, and
+    each quota's «used» equals the workforce group of its unit and category."""
+    from hoso.analytics import selectors
+    from hoso.core.dates import today
+    from hoso.orgs.services import quota_set
+    from hoso.people.selectors import quota_usage
+
+    year = today().year
+    for org, category, n in (
+        ("province", "civil_servant", 20),
+        ("finance", "civil_servant", 5),
+        ("finance", "public_employee", 2),
+        ("commune", "civil_servant", 3),
+    ):
+        quota_set(
+            acting_user=None,
+            organization=orgs[org],
+            year=year,
+            staff_category=category,
+            quota=n,
+            legal_basis=f"QĐ giao biên chế {year}",
+        )
+    make_dossier(birth_date=date(1980, 2, 10))
+    make_dossier(birth_date=date(1985, 1, 1), protection={"secret_label": "mat"})
+    make_dossier(birth_date=date(1990, 1, 1), employment={"staff_category": "public_employee"})
+    make_dossier(birth_date=date(1991, 1, 1), unit="T01.XA")
+    reader = personas["quanly"]
+    rows = forecasts.quota_outlook(user=reader, unit=orgs["province"], year=year)
+    used = {(o.organization.code, o.staff_category): o.used for o in rows}
+    assert used == {
+        ("T01", "civil_servant"): 2,
+        ("T01.STC", "civil_servant"): 1,  # not the dossier labelled «Mật»
+        ("T01.STC", "public_employee"): 1,
+        ("T01.XA", "civil_servant"): 1,
+    }
+    node_wide = {
+        (u.organization.code, u.staff_category): u.counted
+        for u in quota_usage(year=year, root=orgs["province"])
+    }
+    assert node_wide[("T01.STC", "civil_servant")] == 2  # counts everyone, protected too
+    for o in rows:
+        b = selectors.workforce(
+            user=reader, unit=o.organization, as_of=today(), by=("staff_category",)
+        )
+        counted = {g.key["staff_category"]: g.count for g in b.groups}
+        assert o.used == counted.get(o.staff_category, 0), o.organization.code
+    # A leader (personal ceiling) counts the same unprotected people; no duty: nothing.
+    leader = forecasts.quota_outlook(user=personas["lanhdao"], unit=orgs["province"], year=year)
+    assert [o.used for o in leader] == [o.used for o in rows]
+    outsider = forecasts.quota_outlook(user=personas["quantri"], unit=orgs["province"], year=year)
+    assert [o.used for o in outsider] == [0, 0, 0, 0]

@@ -270,19 +270,30 @@ def quota_outlook(
     *, user: Any, unit: Organization, year: int, years: int = 5
 ) -> list[QuotaOutlook]:
     """Each staffing quota of `year` in the unit's subtree: the quota, the people at work
-    counted against it (those `user` may count), and the vacancies left at the end of each
-    of the next `years` years if nobody is recruited and those reaching retirement age leave.
-    Later years keep this year's quota (none is assigned ahead). The vacancies are the
-    manpower need of that unit and category."""
+    counted against it and the vacancies left at the end of each of the next `years` years if
+    nobody is recruited and those reaching retirement age leave. Later years keep this year's
+    quota (none is assigned ahead). The vacancies are the manpower need of that unit and
+    category.
+
+    The headcount is the workforce count of the statistics (`selectors.quota_headcounts`:
+    the reader's counting scope, the work history in force today), not the node-wide
+    `people.selectors.quota_usage`: the same number as «Đối tượng» on the page, nothing its
+    reader may not count (docs/decisions/0015). Two grouped queries for all quotas."""
     rules = retirement_rules()
+    quotas = selectors.quotas(unit=unit, year=year)
+    if not quotas:
+        return []
+    headcounts = selectors.quota_headcounts(user=user, unit=unit, quotas=quotas)
+    working = selectors.working_people(user=user, unit=unit, with_unit=True)
     out = []
-    for quota in selectors.quotas(unit=unit, year=year):
+    for quota in quotas:
         rows = [
             r
-            for r in selectors.working_people(user=user, unit=quota.organization)
+            for r in working
             if r["staff_category"] == quota.staff_category
+            and r["unit_path"].startswith(quota.organization.path)
         ]
-        used = sum(r["n"] for r in rows)
+        used = headcounts[quota.pk]
         leaving = retirements_by_year(rows, rules, year, year + years - 1)
         gone, vacant = 0, []
         for y in leaving:

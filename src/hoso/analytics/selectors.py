@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from hoso.access import policies
 from hoso.access.models import Sensitivity
@@ -452,19 +452,47 @@ FORECAST_FIELDS = frozenset(
 )
 
 
-def working_people(*, user: Any, unit: Organization) -> list[dict[str, Any]]:
+def working_people(
+    *, user: Any, unit: Organization, with_unit: bool = False
+) -> list[dict[str, Any]]:
     """Counts of people at work today in the unit's subtree, grouped by birth date, sex, staff
-    category and leadership post (what retirement forecasts need; no names)."""
+    category and leadership post (what retirement forecasts need; no names); `with_unit`: and
+    by the path of their current unit (`unit_path`), to share them among quotas."""
     qs = Person.objects.filter(
         policies.counting_scope(user, FORECAST_FIELDS),
         current_unit__path__startswith=unit.path,
         status=StaffStatus.WORKING,
     )
-    return list(
-        qs.values("birth_date", "sex", "staff_category", "current_position_code")
-        .annotate(n=Count("pk"))
-        .order_by()
+    columns = ["birth_date", "sex", "staff_category", "current_position_code"]
+    if with_unit:
+        qs = qs.annotate(unit_path=F("current_unit__path"))
+        columns.append("unit_path")
+    return list(qs.values(*columns).annotate(n=Count("pk")).order_by())
+
+
+def quota_headcounts(
+    *, user: Any, unit: Organization, quotas: list[StaffingQuota], on: date | None = None
+) -> dict[int, int]:
+    """For each quota (its pk) in the unit's subtree: the people `user` may count by staff
+    category at work on `on` (today) in the quota's unit subtree with the quota's category —
+    exactly `workforce(unit=quota's unit, by=("staff_category",))`'s group of that category,
+    in one grouped query for all the quotas."""
+    on = on or local_today()
+    qs = _people(user, unit, on, (Dimension.STAFF_CATEGORY,))
+    counts: Counter[tuple[int, str]] = Counter()
+    for row in qs.values("at_unit", "staff_category").annotate(n=Count("pk")).order_by():
+        counts[(row["at_unit"], row["staff_category"])] += row["n"]
+    paths = dict(
+        Organization.objects.filter(path__startswith=unit.path).values_list("pk", "path")
     )
+    return {
+        q.pk: sum(
+            n
+            for (org, category), n in counts.items()
+            if category == q.staff_category and paths[org].startswith(q.organization.path)
+        )
+        for q in quotas
+    }
 
 
 # --- Movements over a period -------------------------------------------------------------------
