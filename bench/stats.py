@@ -91,25 +91,44 @@ def seed(args: argparse.Namespace, env: dict[str, str], db_name: str) -> dict:
 
 
 # --- The same counts in SQL --------------------------------------------------------------------
-# Who is counted: the work-history row in force on the day (the latest if several) lies in the
-# unit's subtree, the person's current unit lies in the reader's duty (the province), and the
-# dossier is not protected (state secret, special category) — what counting_scope and
-# analytics.selectors._people say, written by hand.
+# Who is counted, written by hand from what analytics.selectors._people and
+# access.policies.counting_scope say: the dossier is not protected (state secret, special
+# category) and the person's current unit lies in the reader's duty; today, the person is at
+# work («đang công tác») in the unit's subtree; on an earlier day, the work-history row in force
+# then (the latest if several; an open row naming no unit of the node: the current unit) lies
+# in it. The Party and rank values are always read from their dated rows, so the comparison
+# also checks the current-state columns that today's count reads.
 
 AT_WORK = """
     SELECT DISTINCT ON (w.person_id) w.person_id, w.organization_id
     FROM people_workhistory w
     WHERE w.from_date <= %(on)s AND (w.to_date IS NULL OR w.to_date >= %(on)s)
+      AND (w.organization_id IS NOT NULL OR w.to_date IS NULL)
     ORDER BY w.person_id, w.from_date DESC, w.id DESC
 """
-COUNTED = f"""
+COUNTED_PAST = f"""
     FROM ({AT_WORK}) at
-    JOIN orgs_organization o ON o.id = at.organization_id
     JOIN people_person p ON p.id = at.person_id
+    JOIN orgs_organization o ON o.id = coalesce(at.organization_id, p.current_unit_id)
     JOIN orgs_organization cu ON cu.id = p.current_unit_id
     WHERE o.path LIKE %(unit)s AND cu.path LIKE %(duty)s
       AND p.secret_label = '' AND NOT p.special_category
 """
+COUNTED_TODAY = """
+    FROM people_person p
+    JOIN orgs_organization o ON o.id = p.current_unit_id
+    JOIN orgs_organization cu ON cu.id = p.current_unit_id
+    WHERE o.path LIKE %(unit)s AND cu.path LIKE %(duty)s AND p.status = 'working'
+      AND p.secret_label = '' AND NOT p.special_category
+"""
+
+
+def counted(on: date) -> str:
+    from hoso.core.dates import today
+
+    return COUNTED_TODAY if on == today() else COUNTED_PAST
+
+
 RANK_ON = """(SELECT s.rank_code FROM people_salaryhistory s WHERE s.person_id = p.id
     AND s.from_date <= %(on)s ORDER BY s.from_date DESC, s.id DESC LIMIT 1)"""
 PARTY_ON = """EXISTS (SELECT 1 FROM people_partymembership m WHERE m.person_id = p.id
@@ -130,9 +149,9 @@ def sql_count(cursor, dim: str, unit_path: str, duty_path: str, on: date) -> dic
     column = SQL_BY[dim]
     params = {"on": on, "unit": unit_path + "%", "duty": duty_path + "%"}
     if not column:
-        cursor.execute(f"SELECT count(*) {COUNTED}", params)  # noqa: S608
+        cursor.execute(f"SELECT count(*) {counted(on)}", params)  # noqa: S608
         return {(): cursor.fetchone()[0]}
-    cursor.execute(f"SELECT {column} AS v, count(*) {COUNTED} GROUP BY v", params)  # noqa: S608
+    cursor.execute(f"SELECT {column} AS v, count(*) {counted(on)} GROUP BY v", params)  # noqa: S608
     return {(v if v is not None else "",): n for v, n in cursor.fetchall()}
 
 
@@ -142,7 +161,7 @@ def sql_unit_sex(cursor, unit, duty_path: str, on: date) -> dict:
     params = {"on": on, "unit": unit.path + "%", "duty": duty_path + "%", "part": depth + 2}
     cursor.execute(
         "SELECT coalesce(nullif(split_part(o.path, '/', %(part)s), ''), "  # noqa: S608
-        f"split_part(o.path, '/', %(part)s - 1)) AS below, p.sex, count(*) {COUNTED} "
+        f"split_part(o.path, '/', %(part)s - 1)) AS below, p.sex, count(*) {counted(on)} "
         "GROUP BY below, p.sex",
         params,
     )
@@ -163,7 +182,7 @@ def sql_report(cursor, unit, duty_path: str, on: date) -> dict:
             count(*) FILTER (WHERE p.highest_qualification = 'bachelor'),
             count(*) FILTER (WHERE {age} <= 30),
             count(*) FILTER (WHERE {age} > 60)
-            {COUNTED}""",  # noqa: S608
+            {counted(on)}""",  # noqa: S608
         params,
     )
     keys = ["total", "women", "party", "doctor", "master", "bachelor", "to_30", "over_60"]

@@ -293,3 +293,22 @@ def test_movements_count_deaths_and_dismissals(staff, personas, orgs, make_dossi
 def test_movement_kinds_are_named_in_vietnamese():
     assert selectors.MOVEMENTS["died"] == "Từ trần"
     assert selectors.MOVEMENTS["dismissed"] == "Buộc thôi việc"
+
+
+def test_an_open_row_naming_no_unit_stands_for_the_current_unit(staff, personas, orgs, make_dossier):
+    """Seeded and imported dossiers often write the current job by name only: the person
+    counts in their current unit today and on earlier days of that open row, and today's
+    count (the current state) equals the dated count of yesterday."""
+    from datetime import timedelta
+
+    make_dossier(
+        full_name="Đinh Văn Tên",
+        unit="T01.XA",
+        work_history=[
+            {"from_date": "2020-01-01", "unit_name": "UBND xã", "title": "Công chức"},
+        ],
+    )
+    user = personas["quanly"]
+    for on in (AS_OF, today() - timedelta(days=1), today()):
+        b = workforce(user=user, unit=orgs["province"], as_of=on, by=("unit",))
+        assert {g.key["unit"]: g.count for g in b.groups} == {"T01.STC": 3, "T01.XA": 3}, on

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 
 from hoso.access import policies
 from hoso.access.models import Sensitivity
@@ -236,23 +237,51 @@ def _in_force(on: date) -> Q:
     return Q(from_date__lte=on) & (Q(to_date__isnull=True) | Q(to_date__gte=on))
 
 
+def _subtree_ids(unit: Organization) -> list[int]:
+    return list(
+        Organization.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)
+    )
+
+
 def _people(user: Any, unit: Organization, as_of: date, dims: tuple[str, ...]) -> QuerySet[Person]:
     """The people the user may count by `dims`, at work in the unit's subtree on `as_of`,
-    annotated with the dated values the dimensions read."""
+    annotated with the values the dimensions read on that day (`at_unit`, `at_party`,
+    `at_rank`, `at_position`).
+
+    Today: the current state that the one write path keeps from the histories (status
+    «đang công tác», current unit, current rank, main post, Party membership) — single-table
+    columns, so a count over a province is one scan (bench/stats.py). An earlier day: the
+    dated rows in force on it — the unit from the work-history row in force (the latest if
+    several; an open row that names no unit of the node stands for the current unit), the
+    rank from the salary row, the post from the main position, Party membership from the
+    admission and leaving dates."""
     fields = BASE_FIELDS.union(*(FIELDS[d] for d in dims))
+    scoped = Person.objects.filter(policies.counting_scope(user, fields))
+    if as_of == local_today():
+        qs = scoped.filter(status=StaffStatus.WORKING, current_unit__in=_subtree_ids(unit))
+        qs = qs.annotate(at_unit=F("current_unit"))
+        if Dimension.PARTY in dims:
+            qs = qs.annotate(at_party=F("is_party_member"))
+        if Dimension.RANK in dims or Dimension.PAY_GROUP in dims:
+            qs = qs.annotate(at_rank=F("current_rank_code"))
+        if Dimension.POSITION in dims:
+            qs = qs.annotate(at_position=F("current_position_code"))
+        return qs
     worked = (
         WorkHistory.objects.filter(
-            _in_force(as_of), person=OuterRef("pk"), organization__isnull=False
+            _in_force(as_of),
+            Q(organization__isnull=False) | Q(to_date__isnull=True),
+            person=OuterRef("pk"),
         )
         .order_by("-from_date", "-pk")
-        .values("organization")[:1]
+        .annotate(
+            unit_then=Coalesce(
+                "organization", Case(When(to_date__isnull=True, then=OuterRef("current_unit")))
+            )
+        )
+        .values("unit_then")[:1]
     )
-    subtree = Organization.objects.filter(path__startswith=unit.path).values("pk")
-    qs = (
-        Person.objects.filter(policies.counting_scope(user, fields))
-        .annotate(at_unit=Subquery(worked))
-        .filter(at_unit__in=subtree)
-    )
+    qs = scoped.annotate(at_unit=Subquery(worked)).filter(at_unit__in=_subtree_ids(unit))
     if Dimension.PARTY in dims:
         member = PartyMembership.objects.filter(
             Q(left_date__isnull=True) | Q(left_date__gt=as_of),
@@ -482,9 +511,7 @@ def quota_headcounts(
     counts: Counter[tuple[int, str]] = Counter()
     for row in qs.values("at_unit", "staff_category").annotate(n=Count("pk")).order_by():
         counts[(row["at_unit"], row["staff_category"])] += row["n"]
-    paths = dict(
-        Organization.objects.filter(path__startswith=unit.path).values_list("pk", "path")
-    )
+    paths = dict(Organization.objects.filter(path__startswith=unit.path).values_list("pk", "path"))
     return {
         q.pk: sum(
             n
