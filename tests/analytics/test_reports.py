@@ -24,6 +24,15 @@ def staff(make_dossier):
             unit="T01.STC.NS",
             identity={"religion": "phat_giao", "ethnicity": "02"},
             qualifications={"highest_qualification": "master", "political_theory": "advanced"},
+            training=[
+                {
+                    "kind": "professional",
+                    "institution": "Học viện Tài chính",
+                    "from_date": "2017-09-01",
+                    "to_date": "2019-06-30",
+                    "qualification": "master",
+                }
+            ],
         ),
         make_dossier(
             full_name="Phạm Thị Dung",

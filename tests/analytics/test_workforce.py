@@ -295,7 +295,9 @@ def test_movement_kinds_are_named_in_vietnamese():
     assert selectors.MOVEMENTS["dismissed"] == "Buộc thôi việc"
 
 
-def test_an_open_row_naming_no_unit_stands_for_the_current_unit(staff, personas, orgs, make_dossier):
+def test_an_open_row_naming_no_unit_stands_for_the_current_unit(
+    staff, personas, orgs, make_dossier
+):
     """Seeded and imported dossiers often write the current job by name only: the person
     counts in their current unit today and on earlier days of that open row, and today's
     count (the current state) equals the dated count of yesterday."""
@@ -312,3 +314,50 @@ def test_an_open_row_naming_no_unit_stands_for_the_current_unit(staff, personas,
     for on in (AS_OF, today() - timedelta(days=1), today()):
         b = workforce(user=user, unit=orgs["province"], as_of=on, by=("unit",))
         assert {g.key["unit"]: g.count for g in b.groups} == {"T01.STC": 3, "T01.XA": 3}, on
+
+
+def test_education_as_of_a_date_comes_from_the_dated_training_rows(personas, orgs, make_dossier):
+    """Qualification on an earlier day: the highest level among the professional training
+    rows finished by then; today: the dossier's summary (item 15). Rows without a level
+    (political theory here) leave today's value, the limit the page states."""
+    bachelor = {
+        "kind": "professional",
+        "institution": "Học viện Tài chính",
+        "from_date": "2003-09-01",
+        "to_date": "2007-06-30",
+        "qualification": "bachelor",
+    }
+    master = bachelor | {
+        "from_date": "2024-09-01",
+        "to_date": "2026-06-30",
+        "qualification": "master",
+    }
+    theory = {
+        "kind": "political_theory",
+        "institution": "Trường Chính trị tỉnh",
+        "from_date": "2025-01-01",
+        "to_date": "2025-12-31",
+    }
+    make_dossier(
+        full_name="Lương Văn Học",
+        qualifications={"highest_qualification": "master", "political_theory": "intermediate"},
+        training=[bachelor, master, theory],
+    )
+    make_dossier(full_name="Đào Thị Cử", sex="F", training=[bachelor | {"to_date": "2026-05-31"}])
+    user = personas["quanly"]
+
+    def counts(dim: str, on: date) -> dict:
+        b = workforce(user=user, unit=orgs["province"], as_of=on, by=(dim,))
+        return {g.key[dim]: g.count for g in b.groups}
+
+    assert counts("qualification", AS_OF) == {"bachelor": 1, "": 1}  # Cử: not yet graduated
+    assert counts("qualification", date(2026, 7, 1)) == {"master": 1, "bachelor": 1}
+    assert counts("qualification", today()) == {"master": 1, "bachelor": 1}
+    assert counts("political_theory", AS_OF) == {"intermediate": 2}  # today's summaries
+    # The drill-down of a dated cell holds the same person.
+    cell = selectors.cell_people(
+        user=user, unit=orgs["province"], as_of=AS_OF, key={"qualification": "bachelor"}
+    )
+    assert list(Person.objects.filter(cell).values_list("full_name", flat=True)) == [
+        "Lương Văn Học"
+    ]

@@ -20,7 +20,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from hoso.access import policies
@@ -41,6 +53,7 @@ from hoso.people.models import (
     SalaryHistory,
     Sex,
     StaffStatus,
+    Training,
     WorkHistory,
 )
 
@@ -83,6 +96,7 @@ LABELS: dict[str, str] = {
 }
 DIMENSIONS = tuple(LABELS)
 
+TRAINING = ("training.kind", "training.to_date", "training.qualification")
 # The dossier fields each dimension reads (their classes decide who may count by them).
 FIELDS: dict[str, frozenset[str]] = {
     Dimension.STAFF_CATEGORY: frozenset({"employment.staff_category"}),
@@ -92,9 +106,9 @@ FIELDS: dict[str, frozenset[str]] = {
     Dimension.ETHNIC_MINORITY: frozenset({"identity.ethnicity"}),
     Dimension.RELIGION: frozenset({"identity.religion"}),
     Dimension.PARTY: frozenset({"party.admission_date", "party.left_date"}),
-    Dimension.QUALIFICATION: frozenset({"qualifications.highest_qualification"}),
-    Dimension.POLITICAL_THEORY: frozenset({"qualifications.political_theory"}),
-    Dimension.STATE_MANAGEMENT: frozenset({"qualifications.state_management"}),
+    Dimension.QUALIFICATION: frozenset({"qualifications.highest_qualification", *TRAINING}),
+    Dimension.POLITICAL_THEORY: frozenset({"qualifications.political_theory", *TRAINING}),
+    Dimension.STATE_MANAGEMENT: frozenset({"qualifications.state_management", *TRAINING}),
     Dimension.RANK: frozenset({"salary.rank_code", "salary.from_date"}),
     Dimension.PAY_GROUP: frozenset({"salary.rank_code", "salary.from_date"}),
     Dimension.POSITION: frozenset(
@@ -266,6 +280,9 @@ def _people(user: Any, unit: Organization, as_of: date, dims: tuple[str, ...]) -
             qs = qs.annotate(at_rank=F("current_rank_code"))
         if Dimension.POSITION in dims:
             qs = qs.annotate(at_position=F("current_position_code"))
+        for dim, (_kind, column) in EDUCATION.items():
+            if dim in dims:
+                qs = qs.annotate(**{COLUMNS[dim]: F(column)})
         return qs
     worked = (
         WorkHistory.objects.filter(
@@ -303,7 +320,46 @@ def _people(user: Any, unit: Organization, as_of: date, dims: tuple[str, ...]) -
             .values("position_code")[:1]
         )
         qs = qs.annotate(at_position=Subquery(post))
+    for dim in EDUCATION:
+        if dim in dims:
+            qs = qs.annotate(**{COLUMNS[dim]: _education_on(dim, as_of)})
     return qs
+
+
+# Education dimensions: the training kind whose rows are dated, and today's summary column.
+EDUCATION: dict[str, tuple[str, str]] = {
+    Dimension.QUALIFICATION: ("professional", "highest_qualification"),
+    Dimension.POLITICAL_THEORY: ("political_theory", "political_theory"),
+    Dimension.STATE_MANAGEMENT: ("state_management", "state_management"),
+}
+
+
+def _education_on(dim: str, as_of: date) -> Any:
+    """The level of `dim` on an earlier day, from the dated training rows: the highest level
+    (the catalog's `rank_order`) among the rows of its kind finished by `as_of` — none yet
+    finished: not recorded. A person whose rows of that kind carry no level keeps today's
+    summary value (Mẫu 2C item 15), the only one the dossier has."""
+    kind, column = EDUCATION[dim]
+    catalog = {"professional": "qualification"}.get(kind, kind)
+    order = Case(
+        *[
+            When(qualification=code, then=Value(int(attrs.get("rank_order") or 0)))
+            for code, attrs in attrs_map(catalog).items()
+        ],
+        default=Value(0),
+    )
+    leveled = Training.objects.filter(person=OuterRef("pk"), kind=kind).exclude(qualification="")
+    finished = (
+        leveled.filter(to_date__lte=as_of)
+        .annotate(level=order)
+        .order_by("-level", "-to_date", "-pk")
+        .values("qualification")[:1]
+    )
+    return Case(
+        When(Exists(leveled), then=Subquery(finished)),
+        default=F(column),
+        output_field=CharField(),
+    )
 
 
 COLUMNS: dict[str, str] = {
@@ -314,9 +370,9 @@ COLUMNS: dict[str, str] = {
     Dimension.ETHNIC_MINORITY: "ethnicity_bidx",
     Dimension.RELIGION: "religion",  # encrypted: grouped per person, decrypted to its code
     Dimension.PARTY: "at_party",
-    Dimension.QUALIFICATION: "highest_qualification",
-    Dimension.POLITICAL_THEORY: "political_theory",
-    Dimension.STATE_MANAGEMENT: "state_management",
+    Dimension.QUALIFICATION: "at_qualification",
+    Dimension.POLITICAL_THEORY: "at_political_theory",
+    Dimension.STATE_MANAGEMENT: "at_state_management",
     Dimension.RANK: "at_rank",
     Dimension.PAY_GROUP: "at_rank",
     Dimension.POSITION: "at_position",
