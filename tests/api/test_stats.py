@@ -67,6 +67,10 @@ def test_the_dimensions_are_named_in_the_openapi(db):
     by = next(p for p in params if p["name"] == "by")
     described = by.get("description", "") + by["schema"].get("description", "")
     assert "religion" in described and "age_band" in described
+    # The limit of "as of" is stated: staff category is today's value (issue 11).
+    op = spec["paths"]["/api/v1/stats/workforce"]["get"]
+    assert "Đối tượng (cán bộ, công chức, viên chức, hợp đồng) luôn là" in op["description"]
+    assert "các khóa đào tạo đã kết thúc" in op["description"]
     assert "/api/v1/people/{personal_id}/forecast" in spec["paths"]
 
 

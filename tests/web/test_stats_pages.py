@@ -52,6 +52,8 @@ def test_the_page_shows_charts_and_tables_in_vietnamese(client, personas, people
     assert "Tháp tuổi – giới tính" in body and "Dự báo nghỉ hưu 10 năm tới" in body
     assert "Nghị định số 135/2020/NĐ-CP" in body  # the method is shown
     assert "Biến động trong kỳ" in body and "Cuối kỳ" in body
+    assert "Từ trần" in body and "Buộc thôi việc" in body  # movements of the period
+    assert 'id="cach-tinh-theo-ngay"' in body and "luôn là giá trị hiện nay" in body
     assert "Sở Tài chính" in body and "Ủy ban nhân dân xã Hòa Bình" in body
     assert not _INLINE.search(body)
     # No religion/ethnicity choice for a leader.

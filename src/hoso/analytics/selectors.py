@@ -6,10 +6,13 @@ dossiers themselves; a breakdown by a dimension above the reader's duty ceiling 
 (docs/decisions/0015-statistics-without-leaks.md). The rule test lets this module query
 `Person` and section models for counts.
 
-"As of" reads the effective-dated history: the unit from the work history row in force on
+Today's count reads the current state the one write path keeps from the histories; an
+earlier day reads the effective-dated rows: the unit from the work history row in force on
 the day, the rank from the salary row in force, the leadership post from the main position
-in force, Party membership from admission and leaving dates. Staff category and education
-are today's values (the dossier keeps no dated history of them).
+in force, Party membership from admission and leaving dates, the qualification, political
+theory and state-management levels from the training rows finished by then. The staff
+category is today's value: the dossier keeps no dated history of it (`AS_OF_NOTE`, shown on
+the page and in the API documentation).
 """
 
 from __future__ import annotations
@@ -128,6 +131,14 @@ AGE_BANDS: tuple[tuple[str, str, int], ...] = (  # code, label, highest age in t
     ("over_60", "Trên 60 tuổi", 10**6),
 )
 NOT_RECORDED = "Chưa ghi nhận"
+AS_OF_NOTE = (
+    "hôm nay là tình trạng hiện tại của hồ sơ; một ngày trước đây thì đơn vị lấy theo quá "
+    "trình công tác, ngạch theo diễn biến lương, chức vụ lãnh đạo theo quá trình giữ chức vụ, "
+    "đảng viên theo ngày vào và ra khỏi Đảng, trình độ chuyên môn, lý luận chính trị, quản lý "
+    "nhà nước theo các khóa đào tạo đã kết thúc vào ngày đó (khóa đào tạo không ghi trình độ "
+    "thì dùng trình độ hiện nay). Đối tượng (cán bộ, công chức, viên chức, hợp đồng) luôn là "
+    "giá trị hiện nay, vì hồ sơ không ghi ngày chuyển đối tượng."
+)
 
 
 def age_band(age: int) -> str:

@@ -87,6 +87,11 @@ class ForecastOut(Schema):
     "/stats/workforce",
     response=responses({200: WorkforceOut}, 403, 404),
     summary="Số lượng cán bộ, công chức, viên chức vào một ngày, theo một hoặc hai tiêu chí",
+    description=(
+        "Đếm người đang công tác trong đơn vị (gồm cả đơn vị trực thuộc) vào ngày `as_of` "
+        "(mặc định hôm nay), trong phạm vi hồ sơ người gọi được đọc. Cách tính theo ngày: "
+        f"{selectors.AS_OF_NOTE}"
+    ),
 )
 def stats_workforce(request: HttpRequest, unit: str, as_of: OptDate = None, by: By = "") -> dict:
     dims = selectors.parse_dimensions(by)

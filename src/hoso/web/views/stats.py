@@ -51,6 +51,7 @@ def stats_home(request: HttpRequest) -> HttpResponse:
         "dim1": q.by[0] if q.by else "",
         "dim2": q.by[1] if len(q.by) > 1 else "",
         "report_href": stats_presenters.report_href(q),
+        "as_of_note": selectors.AS_OF_NOTE,
     }
     context["rows"] = stats_presenters.breakdown_rows(q, breakdown)
     if len(q.by) == 1:
