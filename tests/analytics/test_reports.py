@@ -108,3 +108,59 @@ def test_the_workbook_reads_back_with_the_same_totals(staff, personas, orgs):
     total_row = next(r for r in rows if r[1] == "Tổng cộng")
     assert list(total_row[2:]) == report.total.values
     assert rows[0][0].startswith("Biểu số 01/BNV")
+    # The form's basis and what is (not) established about the newer regime travel with it.
+    texts = [r[0] for r in rows if isinstance(r[0], str)]
+    assert any(t.startswith("Căn cứ: Biểu số 01/BNV") for t in texts)
+    assert any("Thông tư số 18/2025/TT-BNV" in t and "Chưa xác lập được" in t for t in texts)
+
+
+def test_the_form_is_the_catalog_and_a_new_form_is_a_catalog_change(staff, personas, orgs):
+    """Law is data: the columns, their order and the form's name come from `report_form`
+    (R-STATS); loading a changed catalog changes the report without a release."""
+    import json
+    from importlib import resources
+
+    from hoso.catalog.selectors import clear_cache
+    from hoso.catalog.services import catalog_load_document
+
+    form = reports.form()
+    assert form.name.startswith("Biểu số 01/BNV")
+    assert "Thông tư số 11/2012/TT-BNV" in form.basis and "2114/BNV-CCVC" in form.basis
+    assert "Thông tư số 18/2025/TT-BNV" in form.status and "Chưa xác lập được" in form.status
+    groups = reports.columns()
+    assert [title for title, _cols in groups] == [
+        "Tổng số",
+        "Trong đó",
+        "Ngạch, chức danh nghề nghiệp",
+        "Trình độ chuyên môn",
+        "Lý luận chính trị",
+        "Quản lý nhà nước",
+        "Độ tuổi",
+    ]
+    assert sum(len(cols) for _t, cols in groups) == 28
+    path = resources.files("hoso.catalog") / "data" / "report_form.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["title"] = "Biểu thử – số lượng công chức"
+    for e in doc["entries"]:
+        if e["attrs"]["group"] not in ("Tổng số", "Trong đó"):
+            e["valid_to"] = "2025-12-31"  # the old columns end where the new form starts
+    doc["entries"].append(
+        {
+            "code": "cadres",
+            "name": "Cán bộ",
+            "valid_from": "2026-01-01",
+            "attrs": {"group": "Trong đó", "dimension": "staff_category", "values": ["cadre"]},
+        }
+    )
+    catalog_load_document(doc=doc, source="report_form.json (thử)")
+    clear_cache()
+    report = reports.ministry_report(user=personas["quanly"], unit=orgs["province"], as_of=AS_OF)
+    titles = [c.title for c in report.flat_columns]
+    assert titles[-1] == "Cán bộ" and "Tiến sĩ" not in titles
+    assert reports.title_lines(report)[0] == "Biểu thử – số lượng công chức"
+    _check_consistent(report)
+    before = reports.ministry_report(
+        user=personas["quanly"], unit=orgs["province"], as_of=date(2025, 12, 31)
+    )
+    titles = [c.title for c in before.flat_columns]
+    assert "Tiến sĩ" in titles and "Cán bộ" not in titles  # the form in force on that day

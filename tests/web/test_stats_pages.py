@@ -54,6 +54,9 @@ def test_the_page_shows_charts_and_tables_in_vietnamese(client, personas, people
     assert "Biến động trong kỳ" in body and "Cuối kỳ" in body
     assert "Từ trần" in body and "Buộc thôi việc" in body  # movements of the period
     assert 'id="cach-tinh-theo-ngay"' in body and "luôn là giá trị hiện nay" in body
+    # The form in force is named with its basis and what is not established (catalog).
+    assert "Báo cáo định kỳ (Biểu số 01/BNV" in body and 'id="bieu-bao-cao"' in body
+    assert "Thông tư số 18/2025/TT-BNV" in body and "Chưa xác lập được" in body
     assert "Sở Tài chính" in body and "Ủy ban nhân dân xã Hòa Bình" in body
     assert not _INLINE.search(body)
     # No religion/ethnicity choice for a leader.

@@ -1,15 +1,16 @@
 """The Ministry's periodic statistical report of the quantity and quality of cadres, civil
 servants and public employees, for a unit subtree and a reporting date (R-STATS).
 
-Laid out after Biểu số 01/BNV of Thông tư 11/2012/TT-BNV (the reporting regime seed 003
-cites; public employees: Thông tư 07/2019/TT-BNV): one row per unit directly under the chosen
-one, a total row, and the column groups of the form — total; of whom women, Party members,
-ethnic minorities, with a religion; rank grade; professional qualification; political theory;
-state management; age band. Thông tư 18/2025/TT-BNV (chế độ báo cáo thống kê ngành Nội vụ)
-is the newer regime: check its form's columns against these before a filing.
+The form is data: catalog `report_form` (its title and legal basis name the form; each
+entry is one column, in the form's order, with the dimension and values it counts). Today
+that is Biểu số 01/BNV of Thông tư 11/2012/TT-BNV, which the Ministry still asked for in
+Công văn 2114/BNV-CCVC (2022); the catalog's description says what is established about the
+newer regime (Thông tư 18/2025/TT-BNV) and what is not. A new form is a catalog change.
 
-Every figure is a workforce count under the reader's counting scope; the ethnicity and
-religion columns are left blank ("—") for a reader whose ceiling does not cover them.
+One row per unit directly under the chosen one (and the unit itself when people work there
+directly) and a total row. Every figure is a workforce count under the reader's counting
+scope; the ethnicity and religion columns are left blank ("—") for a reader whose ceiling
+does not cover them.
 """
 
 from __future__ import annotations
@@ -22,100 +23,63 @@ from typing import Any
 
 from hoso.analytics import selectors
 from hoso.analytics.selectors import Dimension
-from hoso.catalog.selectors import attrs_map
+from hoso.catalog.selectors import attrs_map, catalog_get, entries
 from hoso.core.dates import vn
 from hoso.orgs.models import Organization
 
-FORM_NAME = "Biểu số 01/BNV – Báo cáo số lượng, chất lượng cán bộ, công chức, viên chức"
-FORM_BASIS = (
-    "Mẫu theo Thông tư số 11/2012/TT-BNV ngày 17/12/2012 của Bộ Nội vụ (chế độ báo cáo thống kê "
-    "và quản lý hồ sơ công chức) và Thông tư số 07/2019/TT-BNV (viên chức)"
-)
+FORM_CATALOG = "report_form"
+
+
+@dataclass(frozen=True)
+class Form:
+    """The form in force, as its catalog says."""
+
+    name: str
+    basis: str
+    status: str  # what is established about the form in force, and what is not
+
+
+def form() -> Form:
+    catalog = catalog_get(FORM_CATALOG)
+    if catalog is None:
+        return Form("Báo cáo số lượng, chất lượng cán bộ, công chức, viên chức", "", "")
+    return Form(catalog.title, catalog.legal_basis, catalog.description)
 
 
 @dataclass(frozen=True)
 class Column:
+    code: str
     title: str
     dim: str | None  # None: the total
     match: Callable[[Any], bool]
 
 
-def _is(*values: Any) -> Callable[[Any], bool]:
-    return lambda v: v in values
+def _matcher(attrs: dict[str, Any]) -> Callable[[Any], bool]:
+    if "pay_classes" in attrs:
+        groups = attrs_map("pay_group")
+        classes = set(attrs["pay_classes"])
+        return lambda v: (groups.get(v) or {}).get("class") in classes
+    if "other_than" in attrs:
+        excluded = {None, *attrs["other_than"]}
+        return lambda v: v not in excluded
+    if "values" in attrs:
+        wanted = list(attrs["values"])
+        return lambda v: v in wanted
+    return lambda v: True
 
 
-def _grade_class(*classes: str) -> Callable[[Any], bool]:
-    groups = attrs_map("pay_group")
-    return lambda v: (groups.get(v) or {}).get("class") in classes
-
-
-def columns() -> list[tuple[str, list[Column]]]:
-    """The form's column groups, in its order."""
-    return [
-        ("Tổng số", [Column("Tổng số", None, lambda v: True)]),
-        (
-            "Trong đó",
-            [
-                Column("Nữ", Dimension.SEX, _is("F")),
-                Column("Đảng viên", Dimension.PARTY, _is(True)),
-                Column("Dân tộc thiểu số", Dimension.ETHNIC_MINORITY, _is(True)),
-                Column("Tôn giáo", Dimension.RELIGION, lambda v: v not in ("", "00", None)),
-            ],
-        ),
-        (
-            "Ngạch, chức danh nghề nghiệp",
-            [
-                Column(
-                    "Chuyên viên cao cấp và tương đương",
-                    Dimension.PAY_GROUP,
-                    _grade_class("A3", "CGCC"),
-                ),
-                Column("Chuyên viên chính và tương đương", Dimension.PAY_GROUP, _grade_class("A2")),
-                Column("Chuyên viên và tương đương", Dimension.PAY_GROUP, _grade_class("A1")),
-                Column("Cán sự và tương đương", Dimension.PAY_GROUP, _grade_class("A0")),
-                Column("Nhân viên", Dimension.PAY_GROUP, _grade_class("B", "C")),
-            ],
-        ),
-        (
-            "Trình độ chuyên môn",
-            [
-                Column("Tiến sĩ", Dimension.QUALIFICATION, _is("doctor", "doctor_of_science")),
-                Column("Thạc sĩ", Dimension.QUALIFICATION, _is("master")),
-                Column("Đại học", Dimension.QUALIFICATION, _is("bachelor")),
-                Column("Cao đẳng", Dimension.QUALIFICATION, _is("college")),
-                Column("Trung cấp", Dimension.QUALIFICATION, _is("intermediate")),
-                Column(
-                    "Sơ cấp, chưa đào tạo", Dimension.QUALIFICATION, _is("elementary", "none", "")
-                ),
-            ],
-        ),
-        (
-            "Lý luận chính trị",
-            [
-                Column("Cao cấp, cử nhân", Dimension.POLITICAL_THEORY, _is("advanced", "bachelor")),
-                Column("Trung cấp", Dimension.POLITICAL_THEORY, _is("intermediate")),
-                Column("Sơ cấp", Dimension.POLITICAL_THEORY, _is("elementary")),
-            ],
-        ),
-        (
-            "Quản lý nhà nước",
-            [
-                Column("Chuyên viên cao cấp", Dimension.STATE_MANAGEMENT, _is("senior_specialist")),
-                Column(
-                    "Chuyên viên chính", Dimension.STATE_MANAGEMENT, _is("principal_specialist")
-                ),
-                Column("Chuyên viên", Dimension.STATE_MANAGEMENT, _is("specialist")),
-                Column("Cán sự", Dimension.STATE_MANAGEMENT, _is("officer")),
-            ],
-        ),
-        (
-            "Độ tuổi",
-            [
-                Column(label, Dimension.AGE_BAND, _is(code))
-                for code, label, _top in selectors.AGE_BANDS
-            ],
-        ),
-    ]
+def columns(on: date | None = None) -> list[tuple[str, list[Column]]]:
+    """The form's column groups in force on `on` (all when None), in its order (catalog
+    `report_form`: a new form's columns start at its validity, the old ones end before)."""
+    groups: dict[str, list[Column]] = {}
+    for entry in entries(FORM_CATALOG, on=on):
+        attrs = dict(entry.attrs)
+        dim = attrs.get("dimension") or None
+        if dim is not None and dim not in selectors.LABELS:
+            raise ValueError(f"report_form {entry.code}: unknown dimension {dim!r}")
+        column = Column(entry.code, entry.name, dim, _matcher(attrs))
+        groups.setdefault(attrs.get("group") or entry.name, []).append(column)
+    return list(groups.items())
 
 
 @dataclass(frozen=True)
@@ -142,7 +106,7 @@ class Report:
 def ministry_report(*, user: Any, unit: Organization, as_of: date) -> Report:
     """The form for the unit's subtree on `as_of`: one row per unit directly under it (and the
     unit itself when people work there directly), and the total row."""
-    groups = columns()
+    groups = columns(as_of)
     flat = [c for _t, cols in groups for c in cols]
     allowed = set(selectors.permitted_dimensions(user, unit))
     by_unit = selectors.workforce(user=user, unit=unit, as_of=as_of, by=(Dimension.UNIT,))
@@ -175,11 +139,12 @@ def ministry_report(*, user: Any, unit: Organization, as_of: date) -> Report:
 
 
 def title_lines(report: Report) -> list[str]:
+    current = form()
     return [
-        FORM_NAME,
+        current.name,
         f"Đơn vị báo cáo: {report.unit.name}",
         f"Số liệu tính đến ngày {vn(report.as_of)}",
-        FORM_BASIS,
+        f"Căn cứ: {current.basis}",
     ]
 
 
@@ -225,12 +190,13 @@ def report_xlsx(report: Report) -> bytes:
     ws.cell(row=r, column=2, value=report.total.name).font = Font(bold=True)
     for j, v in enumerate(report.total.values, start=3):
         ws.cell(row=r, column=j, value="—" if v is None else v).font = Font(bold=True)
+    notes = [form().status]
     if report.withheld:
-        ws.cell(
-            row=r + 2,
-            column=1,
-            value=("—: cột thuộc dữ liệu cá nhân nhạy cảm, người lập báo cáo không được giao đọc."),
+        notes.insert(
+            0, "—: cột thuộc dữ liệu cá nhân nhạy cảm, người lập báo cáo không được giao đọc."
         )
+    for k, note in enumerate(n for n in notes if n):
+        ws.cell(row=r + 2 + k, column=1, value=note)
     ws.column_dimensions["B"].width = 42
     for j in range(3, col):
         ws.column_dimensions[get_column_letter(j)].width = 11

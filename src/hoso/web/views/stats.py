@@ -52,6 +52,7 @@ def stats_home(request: HttpRequest) -> HttpResponse:
         "dim2": q.by[1] if len(q.by) > 1 else "",
         "report_href": stats_presenters.report_href(q),
         "as_of_note": selectors.AS_OF_NOTE,
+        "report_form": reports.form(),
     }
     context["rows"] = stats_presenters.breakdown_rows(q, breakdown)
     if len(q.by) == 1:
@@ -183,7 +184,8 @@ def stats_report(request: HttpRequest) -> HttpResponse:
     name = f"bieu-01-bnv-{q.unit.code}-{q.as_of:%Y%m%d}"
     if request.GET.get("format") == "pdf":
         html = render_to_string(
-            "hoso/stats/report_pdf.html", {"report": report, "lines": reports.title_lines(report)}
+            "hoso/stats/report_pdf.html",
+            {"report": report, "lines": reports.title_lines(report), "form": reports.form()},
         )
         body = reports.report_pdf(html, request.build_absolute_uri("/"))
         response = HttpResponse(body, content_type="application/pdf")
