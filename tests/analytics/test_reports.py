@@ -164,3 +164,51 @@ def test_the_form_is_the_catalog_and_a_new_form_is_a_catalog_change(staff, perso
     )
     titles = [c.title for c in before.flat_columns]
     assert "Tiến sĩ" in titles and "Cán bộ" not in titles  # the form in force on that day
+
+
+def test_every_cell_equals_the_sum_of_its_workforce_groups(staff, personas, orgs, make_dossier):
+    """The one grouped query of the form gives, cell by cell, what the breakdowns by unit and
+    each dimension give — ages on the day's boundaries (a birthday on the reporting date, 29
+    February), ranks of several pay groups, a minority, a Party member."""
+    make_dossier(full_name="Hà Văn Ba Mươi", birth_date=date(1996, 3, 1))  # 30 on AS_OF
+    make_dossier(full_name="Hà Văn Ba Mốt", birth_date=date(1995, 3, 1))  # 31 on AS_OF
+    make_dossier(full_name="Hà Thị Nhuận", sex="F", birth_date=date(1964, 2, 29))
+    make_dossier(
+        full_name="Mùa A Páo",
+        birth_date=date(1960, 1, 1),
+        unit="T01.XA",
+        identity={"ethnicity": "25"},
+        salary=[
+            {"from_date": "2010-01-01", "rank_code": "01.002", "step": 3, "coefficient": "5.08"}
+        ],
+        party=[{"admission_date": "2000-05-19"}],
+        work_history=[
+            {
+                "from_date": "2010-01-01",
+                "unit_name": "UBND xã",
+                "title": "CC",
+                "organization": "T01.XA",
+            }
+        ],
+    )
+    user = personas["quanly"]
+    for on in (AS_OF, today_()):
+        report = reports.ministry_report(user=user, unit=orgs["province"], as_of=on)
+        for j, column in enumerate(report.flat_columns):
+            dims = ("unit",) + ((column.dim,) if column.dim else ())
+            b = workforce(user=user, unit=orgs["province"], as_of=on, by=dims)
+            for row in report.rows:
+                expected = sum(
+                    g.count
+                    for g in b.groups
+                    if g.key["unit"] == row.code
+                    and (not column.dim or column.match(g.key[column.dim]))
+                )
+                assert row.values[j] == expected, (on, row.code, column.title)
+        _check_consistent(report)
+
+
+def today_():
+    from hoso.core.dates import today
+
+    return today()

@@ -52,6 +52,7 @@ class Column:
     title: str
     dim: str | None  # None: the total
     match: Callable[[Any], bool]
+    values: tuple[Any, ...] | None = None  # the dimension's values counted, when a list says it
 
 
 def _matcher(attrs: dict[str, Any]) -> Callable[[Any], bool]:
@@ -68,6 +69,15 @@ def _matcher(attrs: dict[str, Any]) -> Callable[[Any], bool]:
     return lambda v: True
 
 
+def _values(attrs: dict[str, Any]) -> tuple[Any, ...] | None:
+    if "pay_classes" in attrs:
+        classes = set(attrs["pay_classes"])
+        return tuple(c for c, a in attrs_map("pay_group").items() if a.get("class") in classes)
+    if "values" in attrs:
+        return tuple(attrs["values"])
+    return None  # `other_than`: counted from the groups of the dimension
+
+
 def columns(on: date | None = None) -> list[tuple[str, list[Column]]]:
     """The form's column groups in force on `on` (all when None), in its order (catalog
     `report_form`: a new form's columns start at its validity, the old ones end before)."""
@@ -77,7 +87,7 @@ def columns(on: date | None = None) -> list[tuple[str, list[Column]]]:
         dim = attrs.get("dimension") or None
         if dim is not None and dim not in selectors.LABELS:
             raise ValueError(f"report_form {entry.code}: unknown dimension {dim!r}")
-        column = Column(entry.code, entry.name, dim, _matcher(attrs))
+        column = Column(entry.code, entry.name, dim, _matcher(attrs), _values(attrs))
         groups.setdefault(attrs.get("group") or entry.name, []).append(column)
     return list(groups.items())
 
@@ -105,32 +115,41 @@ class Report:
 
 def ministry_report(*, user: Any, unit: Organization, as_of: date) -> Report:
     """The form for the unit's subtree on `as_of`: one row per unit directly under it (and the
-    unit itself when people work there directly), and the total row."""
+    unit itself when people work there directly), and the total row.
+
+    Every column whose values the catalog lists is one conditional count of a single grouped
+    query (`selectors.counts_by_unit`); a column counted by exclusion (religion: encrypted,
+    no blind index) is summed from the groups of `workforce` by unit and its dimension."""
     groups = columns(as_of)
     flat = [c for _t, cols in groups for c in cols]
     allowed = set(selectors.permitted_dimensions(user, unit))
-    by_unit = selectors.workforce(user=user, unit=unit, as_of=as_of, by=(Dimension.UNIT,))
-    names = {g.key[Dimension.UNIT]: g.labels[Dimension.UNIT] for g in by_unit.groups}
-    per_dim: dict[str, dict[tuple[str, Any], int]] = {}
-    for dim in {c.dim for c in flat if c.dim and c.dim in allowed}:
+    counted = [c for c in flat if c.dim is None or c.dim in allowed]
+    in_sql = {
+        c.code: (c.dim, c.values)
+        for c in counted
+        if c.dim is None or (c.values is not None and c.dim != Dimension.RELIGION)
+    }
+    in_sql.setdefault("_total", (None, None))
+    figures = selectors.counts_by_unit(user=user, unit=unit, as_of=as_of, columns=in_sql)
+    for dim in {c.dim for c in counted if c.code not in in_sql and c.dim}:
         b = selectors.workforce(user=user, unit=unit, as_of=as_of, by=(Dimension.UNIT, dim))
-        per_dim[dim] = {(g.key[Dimension.UNIT], g.key[dim]): g.count for g in b.groups}
+        for c in (c for c in counted if c.dim == dim and c.code not in in_sql):
+            for g in b.groups:
+                if c.match(g.key[dim]):
+                    row = figures.setdefault(g.key[Dimension.UNIT], {})
+                    row[c.code] = row.get(c.code, 0) + g.count
+    units = [code for code, row in figures.items() if row.get("_total")]
+    labels = selectors.unit_labels(unit, units)
+    units.sort(key=lambda code: labels[code][0])
 
     def value(code: str | None, column: Column) -> int | None:
-        if column.dim is None:
-            return sum(g.count for g in by_unit.groups if code in (None, g.key[Dimension.UNIT]))
-        if column.dim not in per_dim:
+        if column.dim is not None and column.dim not in allowed:
             return None
-        return sum(
-            n
-            for (u, v), n in per_dim[column.dim].items()
-            if (code is None or u == code) and column.match(v)
-        )
+        if code is not None:
+            return figures.get(code, {}).get(column.code, 0)
+        return sum(figures[u].get(column.code, 0) for u in units)
 
-    rows = [
-        ReportRow(code, names[code], [value(code, c) for c in flat])
-        for code in (g.key[Dimension.UNIT] for g in by_unit.groups)
-    ]
+    rows = [ReportRow(code, labels[code][1], [value(code, c) for c in flat]) for code in units]
     total = ReportRow(unit.code, "Tổng cộng", [value(None, c) for c in flat])
     return Report(unit, as_of, groups, rows, total, withheld=any(v is None for v in total.values))
 

@@ -493,6 +493,85 @@ def workforce(*, user: Any, unit: Organization, as_of: date, by: tuple[str, ...]
     return Breakdown(unit=unit, as_of=as_of, by=by, total=sum(counts.values()), groups=groups)
 
 
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year - years, day=28)
+
+
+def value_filter(dim: str, values: Iterable[Any], as_of: date) -> Q:
+    """People whose value of `dim` on `as_of` (the annotations of `_people`) is one of
+    `values` — the same values `workforce` groups by — as one SQL condition. Religion is
+    encrypted at rest and has no blind index: it cannot be a condition (ValueError)."""
+    values = list(values)
+    if dim in (Dimension.RELIGION, Dimension.UNIT):
+        raise ValueError(f"no SQL condition for {dim}")
+    if dim == Dimension.AGE_BAND:
+        q = Q(pk__in=[])
+        low = -1
+        for code, _label, top in AGE_BANDS:
+            if code in values:  # low < age ≤ top
+                band = Q(birth_date__gt=_years_before(as_of, top + 1)) if top < 10**6 else Q()
+                if low >= 0:
+                    band &= Q(birth_date__lte=_years_before(as_of, low + 1))
+                q |= band
+            low = top
+        return q
+    if dim == Dimension.ETHNIC_MINORITY:
+        kinh = ethnicity_index(KINH)
+        q = Q(pk__in=[])
+        if True in values:
+            q |= ~Q(ethnicity_bidx__in=[kinh, ""])
+        if False in values:
+            q |= Q(ethnicity_bidx=kinh)
+        if None in values:
+            q |= Q(ethnicity_bidx="")
+        return q
+    if dim == Dimension.PARTY:
+        return Q(at_party__in=[bool(v) for v in values])
+    if dim == Dimension.PAY_GROUP:
+        groups = {c: a.get("pay_group") or "" for c, a in attrs_map("rank").items()}
+        ranks = [c for c, g in groups.items() if g in values]
+        q = Q(at_rank__in=ranks)
+        if "" in values:
+            q |= Q(at_rank__isnull=True) | ~Q(at_rank__in=[c for c, g in groups.items() if g])
+        return q
+    column = COLUMNS[dim]
+    q = Q(**{f"{column}__in": [v for v in values if v]})
+    if "" in values or None in values:
+        q |= Q(**{column: ""}) | Q(**{f"{column}__isnull": True})
+    return q
+
+
+def counts_by_unit(
+    *, user: Any, unit: Organization, as_of: date, columns: dict[str, tuple[str | None, Any]]
+) -> dict[str, dict[str, int]]:
+    """Many counts in one grouped query: for each unit directly under `unit` (its code; the
+    unit itself for people working there directly) and each column `code: (dim, values)`,
+    how many people `user` may count by `dim` had one of `values` on `as_of` (dim None: all).
+    Each count keeps its own counting scope (that of `workforce` by its dimension), so every
+    number equals the matching sum of `workforce(by=("unit", dim))` groups."""
+    check_as_of(unit, as_of)
+    dims = tuple(sorted({d for d, _v in columns.values() if d}))
+    _check_permitted(user, unit, dims)
+    qs = _people(user, unit, as_of, dims)
+    aggregates = {}
+    for code, (dim, values) in columns.items():
+        condition = Q()
+        if dim is not None:
+            fields = BASE_FIELDS | FIELDS[dim]
+            condition = policies.counting_scope(user, fields) & value_filter(dim, values, as_of)
+        aggregates[f"c_{code}"] = Count("pk", filter=condition)
+    keys = _Keys(unit, as_of)
+    out: dict[str, dict[str, int]] = {}
+    for row in qs.values("at_unit").annotate(**aggregates).order_by():
+        bucket = out.setdefault(keys.bucket(row["at_unit"]), dict.fromkeys(columns, 0))
+        for code in columns:
+            bucket[code] += row[f"c_{code}"]
+    return out
+
+
 def cell_people(*, user: Any, unit: Organization, as_of: date, key: dict[str, Any]) -> Q:
     """A filter of exactly the people counted in one group (the drill-down behind a number):
     hand it to `people.selectors.people_search` with the reader's scope."""
@@ -507,6 +586,12 @@ def cell_people(*, user: Any, unit: Organization, as_of: date, key: dict[str, An
         if tuple(keys.value(d, row[COLUMNS[d]]) for d in dims) == wanted
     ]
     return Q(pk__in=ids)
+
+
+def unit_labels(unit: Organization, codes: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """(path, name) of each bucket code of `unit` (its children and itself): order and words."""
+    keys = _Keys(unit, unit.valid_from)
+    return {c: (keys.order(Dimension.UNIT, c), keys.label(Dimension.UNIT, c)) for c in codes}
 
 
 def label_of(*, unit: Organization, as_of: date, dim: str, value: Any) -> str:
