@@ -209,6 +209,7 @@ def main() -> None:
     }
     db_name = args.database_url.rsplit("/", 1)[1]
     generation = None if args.reuse else seed(args, env, db_name)
+    hoso("catalog", "load", env=env)  # a reused node gets this tree's catalogs (report_form)
 
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoso.settings")
@@ -349,28 +350,27 @@ def main() -> None:
     before = load()
     report()
     ms, form = timed(report, args.repeat)
-    flat = form.flat_columns
-    total_row = dict(zip([c.title for c in flat], form.total.values, strict=True))
+    by_code = dict(zip([c.code for c in form.flat_columns], form.total.values, strict=True))
     results["report form, province, today"] = {
         **summary(ms),
         "load_before": before,
         "load_after": load(),
         "target_max_ms": 5000,
         "rows": len(form.rows),
-        "columns": len(flat),
+        "columns": len(form.flat_columns),
     }
     ms, theirs = timed(
         lambda: cursor_run(sql_report, province, province.path, on_today), args.repeat
     )
     mine = {
-        "total": total_row["Tổng số"],
-        "women": total_row["Nữ"],
-        "party": total_row["Đảng viên"],
-        "doctor": total_row["Tiến sĩ"],
-        "master": total_row["Thạc sĩ"],
-        "bachelor": total_row["Đại học"],
-        "to_30": form.total.values[[c.title for c in flat].index("Từ 30 tuổi trở xuống")],
-        "over_60": form.total.values[[c.title for c in flat].index("Trên 60 tuổi")],
+        "total": by_code["total"],
+        "women": by_code["women"],
+        "party": by_code["party"],
+        "doctor": by_code["doctor"],
+        "master": by_code["master"],
+        "bachelor": by_code["bachelor"],
+        "to_30": by_code["age_to_30"],
+        "over_60": by_code["age_over_60"],
     }
     results["raw SQL, report total row (8 columns in one query), province, today"] = {
         **summary(ms),
