@@ -556,13 +556,27 @@ def counts_by_unit(
     dims = tuple(sorted({d for d, _v in columns.values() if d}))
     _check_permitted(user, unit, dims)
     qs = _people(user, unit, as_of, dims)
+    # Each dimension's counting scope, evaluated once per person: the scope of the base
+    # fields is the queryset's own; the others (a higher field class) become one flag each.
+    base = policies.counting_scope(user, BASE_FIELDS)
+    scopes: list[Q] = []
     aggregates = {}
     for code, (dim, values) in columns.items():
         condition = Q()
         if dim is not None:
-            fields = BASE_FIELDS | FIELDS[dim]
-            condition = policies.counting_scope(user, fields) & value_filter(dim, values, as_of)
+            scope = policies.counting_scope(user, BASE_FIELDS | FIELDS[dim])
+            if scope != base:
+                if scope not in scopes:
+                    scopes.append(scope)
+                condition &= Q(**{f"in_scope_{scopes.index(scope)}": True})
+            condition &= value_filter(dim, values, as_of)
         aggregates[f"c_{code}"] = Count("pk", filter=condition)
+    qs = qs.annotate(
+        **{
+            f"in_scope_{i}": Case(When(scope, then=Value(True)), default=Value(False))
+            for i, scope in enumerate(scopes)
+        }
+    )
     keys = _Keys(unit, as_of)
     out: dict[str, dict[str, int]] = {}
     for row in qs.values("at_unit").annotate(**aggregates).order_by():
