@@ -209,7 +209,11 @@ def main() -> None:
     }
     db_name = args.database_url.rsplit("/", 1)[1]
     generation = None if args.reuse else seed(args, env, db_name)
-    hoso("catalog", "load", env=env)  # a reused node gets this tree's catalogs (report_form)
+    # A reused node gets this tree's migrations (the counting index) and catalogs (report_form).
+    hoso("migrate", "--no-input", env=env)
+    hoso("catalog", "load", env=env)
+    if args.reuse:
+        psql(db_name, "VACUUM ANALYZE people_person")  # the visibility map of index-only scans
 
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoso.settings")
