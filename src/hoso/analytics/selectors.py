@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -309,7 +310,10 @@ def _people(user: Any, unit: Organization, as_of: date, dims: tuple[str, ...]) -
         )
         .values("unit_then")[:1]
     )
-    qs = scoped.annotate(at_unit=Subquery(worked)).filter(at_unit__in=_subtree_ids(unit))
+    if connection.vendor == "postgresql":
+        qs = _at_work_set(scoped, unit, as_of)
+    else:
+        qs = scoped.annotate(at_unit=Subquery(worked)).filter(at_unit__in=_subtree_ids(unit))
     if Dimension.PARTY in dims:
         member = PartyMembership.objects.filter(
             Q(left_date__isnull=True) | Q(left_date__gt=as_of),
@@ -337,6 +341,43 @@ def _people(user: Any, unit: Organization, as_of: date, dims: tuple[str, ...]) -
     return qs
 
 
+def _latest(rows: QuerySet, *order: str) -> QuerySet:
+    """The pk of each person's first row of `rows` in `order` (PostgreSQL's DISTINCT ON)."""
+    return rows.order_by("person", *order).distinct("person").values("pk")
+
+
+def _at_work_set(scoped: QuerySet[Person], unit: Organization, as_of: date) -> QuerySet[Person]:
+    """The people at work in the unit's subtree on an earlier day, on PostgreSQL: the same
+    rule as the per-person subquery of `_people`, set-based — the work-history row that holds
+    each person's unit is chosen once for all people (DISTINCT ON) and joined, so the base of
+    every dated count is a hash join instead of a subquery per person (bench/stats.py)."""
+    worked = _latest(
+        WorkHistory.objects.filter(
+            _in_force(as_of), Q(organization__isnull=False) | Q(to_date__isnull=True)
+        ),
+        "-from_date",
+        "-pk",
+    )
+    # annotate() after filter() reads the same (filtered) join of the work history.
+    return (
+        scoped.filter(work_history__pk__in=worked)
+        .annotate(at_unit=Coalesce("work_history__organization", "current_unit"))
+        .filter(at_unit__in=_subtree_ids(unit))
+    )
+
+
+def _level_order(kind: str) -> Case:
+    """A training row's level as the catalog's `rank_order` (0 when it has none)."""
+    catalog = {"professional": "qualification"}.get(kind, kind)
+    return Case(
+        *[
+            When(qualification=code, then=Value(int(attrs.get("rank_order") or 0)))
+            for code, attrs in attrs_map(catalog).items()
+        ],
+        default=Value(0),
+    )
+
+
 # Education dimensions: the training kind whose rows are dated, and today's summary column.
 EDUCATION: dict[str, tuple[str, str]] = {
     Dimension.QUALIFICATION: ("professional", "highest_qualification"),
@@ -351,14 +392,7 @@ def _education_on(dim: str, as_of: date) -> Any:
     finished: not recorded. A person whose rows of that kind carry no level keeps today's
     summary value (Mẫu 2C item 15), the only one the dossier has."""
     kind, column = EDUCATION[dim]
-    catalog = {"professional": "qualification"}.get(kind, kind)
-    order = Case(
-        *[
-            When(qualification=code, then=Value(int(attrs.get("rank_order") or 0)))
-            for code, attrs in attrs_map(catalog).items()
-        ],
-        default=Value(0),
-    )
+    order = _level_order(kind)
     leveled = Training.objects.filter(person=OuterRef("pk"), kind=kind).exclude(qualification="")
     finished = (
         leveled.filter(to_date__lte=as_of)
