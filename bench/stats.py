@@ -346,8 +346,16 @@ def main() -> None:
 
     # 3. The whole report form of the province, as of today (what the download computes).
     def report() -> object:
-        form = reports.ministry_report(user=reader, unit=province, as_of=on_today)
-        reports.report_xlsx(form)
+        # As the download view runs it: one request, so one access decision (memo) for all
+        # the form's counting scopes (core.context keeps it per request).
+        from hoso.core.context import _memo
+
+        token = _memo.set({})
+        try:
+            form = reports.ministry_report(user=reader, unit=province, as_of=on_today)
+            reports.report_xlsx(form)
+        finally:
+            _memo.reset(token)
         return form
 
     before = load()
