@@ -269,7 +269,9 @@ def _subtree_ids(unit: Organization) -> list[int]:
     )
 
 
-def _people(user: Any, unit: Organization, as_of: date, dims: tuple[str, ...]) -> QuerySet[Person]:
+def _people_on(
+    user: Any, unit: Organization, as_of: date, dims: tuple[str, ...]
+) -> QuerySet[Person]:
     """The people the user may count by `dims`, at work in the unit's subtree on `as_of`,
     annotated with the values the dimensions read on that day (`at_unit`, `at_party`,
     `at_rank`, `at_position`).
@@ -338,6 +340,20 @@ def _people(user: Any, unit: Organization, as_of: date, dims: tuple[str, ...]) -
     for dim in EDUCATION:
         if dim in dims:
             qs = qs.annotate(**{COLUMNS[dim]: _education_on(dim, as_of)})
+    return qs
+
+
+def _people(user: Any, unit: Organization, as_of: date, dims: tuple[str, ...]) -> QuerySet[Person]:
+    """`_people_on`, with the age band computed in SQL (`at_age_band`): five groups instead
+    of one per birth date."""
+    qs = _people_on(user, unit, as_of, dims)
+    if Dimension.AGE_BAND in dims:
+        bands = []
+        for code, _label, top in AGE_BANDS[:-1]:  # age ≤ top ⇔ born after as_of − (top+1) years
+            bands.append(When(birth_date__gt=_years_before(as_of, top + 1), then=Value(code)))
+        qs = qs.annotate(
+            at_age_band=Case(*bands, default=Value(AGE_BANDS[-1][0]), output_field=CharField())
+        )
     return qs
 
 
@@ -411,7 +427,7 @@ COLUMNS: dict[str, str] = {
     Dimension.STAFF_CATEGORY: "staff_category",
     Dimension.UNIT: "at_unit",
     Dimension.SEX: "sex",
-    Dimension.AGE_BAND: "birth_date",
+    Dimension.AGE_BAND: "at_age_band",
     Dimension.ETHNIC_MINORITY: "ethnicity_bidx",
     Dimension.RELIGION: "religion",  # encrypted: grouped per person, decrypted to its code
     Dimension.PARTY: "at_party",
@@ -444,7 +460,7 @@ class _Keys:
         if dim == Dimension.UNIT:
             return self.bucket(raw)
         if dim == Dimension.AGE_BAND:
-            return age_band(age_on(raw, self.as_of))
+            return raw if isinstance(raw, str) else age_band(age_on(raw, self.as_of))
         if dim == Dimension.ETHNIC_MINORITY:
             return None if not raw else raw != self.kinh
         if dim == Dimension.PARTY:
