@@ -167,6 +167,23 @@ def test_a_drill_down_lists_as_many_people_as_its_cell(staff, personas, orgs):
         assert listed.count() == g.count, g.key
 
 
+def test_religion_is_counted_in_sql_by_its_blind_index(staff, personas, orgs):
+    # Religion is encrypted at rest: its groups and its condition come from the blind index
+    # (people/0004), the same people either way, with no row decrypted to count.
+    from django.db.models import Q
+
+    from hoso.people.models import Person
+
+    user = personas["quanly"]
+    religion = workforce(user=user, unit=orgs["province"], as_of=AS_OF, by=("religion",))
+    counted = {g.key["religion"]: g.count for g in religion.groups}
+    people = selectors._people(user, orgs["province"], AS_OF, ("religion",))
+    for code, n in counted.items():
+        assert people.filter(selectors.value_filter("religion", [code], AS_OF)).count() == n
+    buddhists = Person.objects.filter(Q(religion_bidx=selectors.religion_index("phat_giao")))
+    assert [p.religion for p in buddhists] == ["phat_giao"]
+
+
 @pytest.mark.parametrize(
     ("call", "code"),
     [

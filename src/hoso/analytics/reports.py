@@ -23,7 +23,7 @@ from typing import Any
 
 from hoso.analytics import selectors
 from hoso.analytics.selectors import Dimension
-from hoso.catalog.selectors import attrs_map, catalog_get, entries
+from hoso.catalog.selectors import attrs_map, catalog_get, codes, entries
 from hoso.core.dates import vn
 from hoso.orgs.models import Organization
 
@@ -75,7 +75,11 @@ def _values(attrs: dict[str, Any]) -> tuple[Any, ...] | None:
         return tuple(c for c, a in attrs_map("pay_group").items() if a.get("class") in classes)
     if "values" in attrs:
         return tuple(attrs["values"])
-    return None  # `other_than`: counted from the groups of the dimension
+    catalog = selectors.CATALOGS.get(attrs.get("dimension") or "")
+    if "other_than" in attrs and catalog:  # every code of the dimension's catalog but these
+        excluded = set(attrs["other_than"])
+        return tuple(sorted(c for c in codes(catalog) if c not in excluded))
+    return None  # `other_than` of a dimension without a catalog: counted from its groups
 
 
 def columns(on: date | None = None) -> list[tuple[str, list[Column]]]:
@@ -118,17 +122,13 @@ def ministry_report(*, user: Any, unit: Organization, as_of: date) -> Report:
     unit itself when people work there directly), and the total row.
 
     Every column whose values the catalog lists is one conditional count of a single grouped
-    query (`selectors.counts_by_unit`); a column counted by exclusion (religion: encrypted,
-    no blind index) is summed from the groups of `workforce` by unit and its dimension."""
+    query (`selectors.counts_by_unit`); a column counted by exclusion over a dimension
+    without a catalog is summed from the groups of `workforce` by unit and its dimension."""
     groups = columns(as_of)
     flat = [c for _t, cols in groups for c in cols]
     allowed = set(selectors.permitted_dimensions(user, unit))
     counted = [c for c in flat if c.dim is None or c.dim in allowed]
-    in_sql = {
-        c.code: (c.dim, c.values)
-        for c in counted
-        if c.dim is None or (c.values is not None and c.dim != Dimension.RELIGION)
-    }
+    in_sql = {c.code: (c.dim, c.values) for c in counted if c.dim is None or c.values is not None}
     in_sql.setdefault("_total", (None, None))
     figures = selectors.counts_by_unit(user=user, unit=unit, as_of=as_of, columns=in_sql)
     for dim in {c.dim for c in counted if c.code not in in_sql and c.dim}:

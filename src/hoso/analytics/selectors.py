@@ -42,11 +42,11 @@ from django.db.models.functions import Coalesce
 from hoso.access import policies
 from hoso.access.models import Sensitivity
 from hoso.analytics.errors import StatsError
-from hoso.catalog.selectors import attrs_map, name_of
+from hoso.catalog.selectors import attrs_map, codes, name_of
 from hoso.core.dates import age_on, vn
 from hoso.core.dates import today as local_today
 from hoso.orgs.models import Organization, StaffingQuota
-from hoso.people.keys import ethnicity_index
+from hoso.people.keys import ethnicity_index, religion_index
 from hoso.people.models import (
     CareerEvent,
     Discipline,
@@ -423,13 +423,25 @@ def _education_on(dim: str, as_of: date) -> Any:
     )
 
 
+# The catalog naming each coded dimension's values.
+CATALOGS: dict[str, str] = {
+    Dimension.STAFF_CATEGORY: "staff_category",
+    Dimension.RELIGION: "religion",
+    Dimension.QUALIFICATION: "qualification",
+    Dimension.POLITICAL_THEORY: "political_theory",
+    Dimension.STATE_MANAGEMENT: "state_management",
+    Dimension.RANK: "rank",
+    Dimension.PAY_GROUP: "pay_group",
+    Dimension.POSITION: "position",
+}
+
 COLUMNS: dict[str, str] = {
     Dimension.STAFF_CATEGORY: "staff_category",
     Dimension.UNIT: "at_unit",
     Dimension.SEX: "sex",
     Dimension.AGE_BAND: "at_age_band",
     Dimension.ETHNIC_MINORITY: "ethnicity_bidx",
-    Dimension.RELIGION: "religion",  # encrypted: grouped per person, decrypted to its code
+    Dimension.RELIGION: "religion_bidx",  # encrypted: grouped by its blind index
     Dimension.PARTY: "at_party",
     Dimension.QUALIFICATION: "at_qualification",
     Dimension.POLITICAL_THEORY: "at_political_theory",
@@ -449,6 +461,7 @@ class _Keys:
         self.orgs = {o.pk: o for o in subtree}
         self.kinh = ethnicity_index(KINH)
         self._pay_groups: dict[str, Any] | None = None
+        self._religions: dict[str, str] | None = None
 
     def bucket(self, org_id: int) -> str:
         """The unit itself or the child of the unit whose subtree holds `org_id`."""
@@ -465,6 +478,10 @@ class _Keys:
             return None if not raw else raw != self.kinh
         if dim == Dimension.PARTY:
             return bool(raw)
+        if dim == Dimension.RELIGION:
+            if self._religions is None:
+                self._religions = religion_codes()
+            return self._religions.get(raw or "", "")
         if dim == Dimension.PAY_GROUP:
             if self._pay_groups is None:
                 self._pay_groups = {c: a.get("pay_group") for c, a in attrs_map("rank").items()}
@@ -486,17 +503,7 @@ class _Keys:
             return "Không giữ chức vụ lãnh đạo"
         if not value:
             return NOT_RECORDED
-        catalog = {
-            Dimension.STAFF_CATEGORY: "staff_category",
-            Dimension.RELIGION: "religion",
-            Dimension.QUALIFICATION: "qualification",
-            Dimension.POLITICAL_THEORY: "political_theory",
-            Dimension.STATE_MANAGEMENT: "state_management",
-            Dimension.RANK: "rank",
-            Dimension.PAY_GROUP: "pay_group",
-            Dimension.POSITION: "position",
-        }[dim]
-        name = name_of(catalog, value)
+        name = name_of(CATALOGS[dim], value)
         return f"{value} – {name}" if dim == Dimension.RANK and name != value else name
 
     def order(self, dim: str, value: Any) -> Any:
@@ -550,13 +557,24 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+def religion_codes() -> dict[str, str]:
+    """Blind index → religion code, for every code of the catalog (religion is encrypted at
+    rest: counts group by its index and name the group by this map)."""
+    return {religion_index(code): code for code in codes("religion")}
+
+
 def value_filter(dim: str, values: Iterable[Any], as_of: date) -> Q:
     """People whose value of `dim` on `as_of` (the annotations of `_people`) is one of
-    `values` — the same values `workforce` groups by — as one SQL condition. Religion is
-    encrypted at rest and has no blind index: it cannot be a condition (ValueError)."""
+    `values` — the same values `workforce` groups by — as one SQL condition. Units are
+    grouped by subtree, not by a value: no condition (ValueError)."""
     values = list(values)
-    if dim in (Dimension.RELIGION, Dimension.UNIT):
+    if dim == Dimension.UNIT:
         raise ValueError(f"no SQL condition for {dim}")
+    if dim == Dimension.RELIGION:
+        q = Q(religion_bidx__in=[religion_index(v) for v in values if v])
+        if "" in values or None in values:
+            q |= Q(religion_bidx="")
+        return q
     if dim == Dimension.AGE_BAND:
         q = Q(pk__in=[])
         low = -1

@@ -52,10 +52,11 @@ class Person(models.Model):
     home_town = models.CharField("Quê quán", max_length=300, blank=True)
     home_town_code = models.CharField("Mã tỉnh quê quán", max_length=8, blank=True)
     # Sensitive personal data (Luật 91/2025, NĐ 356/2025) is encrypted at rest; the ethnicity
-    # filter goes through a blind index.
+    # filter and the religion counts go through blind indexes.
     ethnicity = EncryptedField("Dân tộc")
     ethnicity_bidx = models.CharField(max_length=32, db_index=True, editable=False, default="")
     religion = EncryptedField("Tôn giáo", default="00")
+    religion_bidx = models.CharField(max_length=32, db_index=True, editable=False, default="")
     nationality = models.CharField("Quốc tịch", max_length=2, default="VN")
     marital_status = models.CharField("Tình trạng hôn nhân", max_length=16, blank=True)
     permanent_residence = models.CharField("Nơi đăng ký thường trú", max_length=300, blank=True)

@@ -30,7 +30,7 @@ from hoso.core.fields import EncryptedField
 from hoso.core.text import clean_name
 from hoso.people import bulk
 from hoso.people.derive import derived_fields
-from hoso.people.keys import ethnicity_index
+from hoso.people.keys import ethnicity_index, religion_index
 from hoso.people.models import Person
 from hoso.people.reference import load_reference
 from hoso.people.sections import SECTIONS
@@ -94,6 +94,8 @@ def _person_row(pk: int, data: dict[str, Any], ref: Reference, now: datetime) ->
             values.append(now)
         elif name == "ethnicity_bidx":
             values.append(ethnicity_index(flat.get("ethnicity")))
+        elif name == "religion_bidx":
+            values.append(religion_index(flat.get("religion")))
         else:
             values.append(convert(flat.get(name)))
     return tuple(values)
@@ -319,6 +321,7 @@ def person_refresh(*, person: Person, data: dict[str, Any], ref: Reference) -> N
     for name, value in derived_fields(data, ref).items():
         setattr(person, name, value)
     person.ethnicity_bidx = ethnicity_index(person.ethnicity)
+    person.religion_bidx = religion_index(person.religion)
     person.save()
 
 
