@@ -4,7 +4,9 @@ them (thin: parse, call `hoso.changes.services` / `selectors`, render).
 Reading goes through the access gate: a decision is shown only to someone who may open its
 person's dossier (`policies.dossier_access`, audited), and its parameters only when every
 field it changes is visible to them; obligations are listed inside `obligation_scope`.
-Registering needs a clerk's or records manager's duty over the person (`decision_register`).
+Registering needs a clerk's or records manager's duty over the person (`decision_register`);
+a decision whose parameters do not fit its type (`changes.effects.PARAMETERS`) is refused with
+the reason per parameter, one over a unit's staffing quota without `quota_reason`.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ class DecisionIn(Schema):
     personal_id: str
     summary: str = ""
     parameters: dict[str, Any] = {}
+    # Needed when the decision brings the person into a unit over its staffing quota.
+    quota_reason: str = ""
 
 
 class ObligationOut(Schema):
@@ -82,6 +86,7 @@ class DecisionOut(Schema):
     effective_date: date
     personal_id: str
     summary: str
+    quota_reason: str
     parameters: dict[str, Any] | None
     masked: dict[str, str]
     registered_by: str
@@ -175,6 +180,7 @@ def _decision(
         "effective_date": decision.effective_date,
         "personal_id": decision.personal_id,
         "summary": decision.summary,
+        "quota_reason": decision.quota_reason,
         "parameters": None if hidden else decisions.decision_parameters(decision),
         "masked": masked,
         "registered_by": decision.registered_by.get_username(),

@@ -274,8 +274,13 @@ def rank_title(data: Data) -> str:
     )
 
 
-def career_event(decision: PersonnelDecision, text: str) -> dict[str, Any]:
-    if decision.effective_date < decision.signed_date:
+def career_event(
+    decision: PersonnelDecision, text: str, *, before_signed: bool = False
+) -> dict[str, Any]:
+    """A ``career_events`` row naming the decision. `before_signed` lets the event precede
+    its document (a death is certified after it happened), which a decision on a career
+    never does."""
+    if decision.effective_date < decision.signed_date and not before_signed:
         raise refuse(
             "effective_before_signed",
             f"Quyết định về quá trình công tác không có hiệu lực trước ngày ký: ngày có hiệu lực "
@@ -404,12 +409,19 @@ def discipline_restrictions(data: Data, on: date) -> list[str]:
     return found
 
 
-def end_service(decision: PersonnelDecision, data: Data, status: str, text: str) -> Ops:
+def end_service(
+    decision: PersonnelDecision,
+    data: Data,
+    status: str,
+    text: str,
+    *,
+    before_signed: bool = False,
+) -> Ops:
     ops: Ops = [{"op": "set", "section": "employment", "values": {"status": status}}]
     ops += [
         close_row(data, "positions", i, decision.effective_date)
         for i in open_rows(data, "positions")
     ]
     ops += close_work(data, decision)
-    ops.append(career_event(decision, text))
+    ops.append(career_event(decision, text, before_signed=before_signed))
     return ops
