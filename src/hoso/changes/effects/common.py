@@ -278,25 +278,30 @@ def career_event(
     decision: PersonnelDecision, text: str, *, before_signed: bool = False
 ) -> dict[str, Any]:
     """A ``career_events`` row naming the decision. `before_signed` lets the event precede
-    its document (a death is certified after it happened), which a decision on a career
-    never does."""
-    if decision.effective_date < decision.signed_date and not before_signed:
+    its document (a death is certified after it happened), which a decision on a career never
+    does; such a row keeps the document's number and date in its summary, not as a signing
+    date before which the event could not happen."""
+    earlier = decision.effective_date < decision.signed_date
+    if earlier and not before_signed:
         raise refuse(
             "effective_before_signed",
             f"Quyết định về quá trình công tác không có hiệu lực trước ngày ký: ngày có hiệu lực "
             f"{vn(decision.effective_date)}, ngày ký {vn(decision.signed_date)}.",
             "effective_date",
         )
+    summary = decision.summary or text
+    if earlier:
+        summary = f"{summary} (văn bản số {decision.number} ngày {vn(decision.signed_date)})"
     return {
         "op": "add",
         "section": "career_events",
         "row": {
             "decision_type": decision.decision_type,
             "decision_number": decision.number,
-            "signed_date": iso(decision.signed_date),
+            "signed_date": None if earlier else iso(decision.signed_date),
             "issuer": decision.issuer,
             "effective_date": iso(decision.effective_date),
-            "summary": (decision.summary or text)[:300],
+            "summary": summary[:300],
         },
     }
 

@@ -18,7 +18,8 @@ from hoso.catalog.selectors import attrs_of, catalog_get
 from hoso.changes.effects import ALLOWED_AFTER_SERVICE, RESTRICTED_BY_DISCIPLINE
 from hoso.core.errors import Problem
 
-SALARY_STEPS = frozenset({"salary_raise_regular", "salary_raise_early", "seniority_allowance"})
+# The regular raises; an early raise has its own rule (its limit counts from the same time).
+REGULAR_RAISES = frozenset({"salary_raise_regular", "seniority_allowance"})
 
 
 def _catalog_basis(catalog: str) -> Callable[[], str]:
@@ -70,7 +71,7 @@ def rules() -> tuple[Rule, ...]:
         Rule(
             "salary_step_time",
             "Đủ thời gian giữ bậc lương (kể cả thời gian kéo dài do kỷ luật)",
-            lambda code: code in SALARY_STEPS,
+            lambda code: code in REGULAR_RAISES,
             frozenset({"too_early", "last_step", "not_last_step", "not_after_current"}),
             _catalog_basis("pay_group"),
         ),
@@ -78,7 +79,10 @@ def rules() -> tuple[Rule, ...]:
             "early_raise_limit",
             "Giới hạn nâng bậc lương trước thời hạn",
             lambda code: code == "salary_raise_early",
-            frozenset({"not_early", "early_twice", "no_early_limit"}),
+            frozenset(
+                {"too_early", "not_early", "early_twice", "no_early_limit", "last_step"}
+                | {"not_after_current"}
+            ),
             _early_raise_basis,
         ),
     )
