@@ -11,7 +11,6 @@ the reason per parameter, one over a unit's staffing quota without `quota_reason
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -30,7 +29,6 @@ from hoso.changes.selectors import decisions, obligations, records
 from hoso.changes.services.decisions import decision_register
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.orgs.selectors import org_get
-from hoso.people.sections import BY_KEY
 
 router = Router(tags=["Quyết định nhân sự, đề xuất, việc cần làm"])
 
@@ -148,23 +146,10 @@ def _obligation(row: Obligation, calendar: Calendar) -> dict[str, Any]:
     }
 
 
-def _hidden_fields(decision: PersonnelDecision, access: policies.DossierAccess | None) -> list[str]:
-    """The fields the decision's change writes that the reader may not see: its parameters
-    carry those values, so they are shown only when none is hidden."""
-    if access is None or decision.changeset is None:
-        return []
-    fields: set[str] = set()
-    for op in json.loads(decision.changeset.operations):
-        section = BY_KEY.get(str(op.get("section")))
-        names = (op.get("values") or op.get("row") or {}) if section else {}
-        fields |= {f"{section.key}.{name}" for name in names if section and name in section.fields}
-    return sorted(f for f in fields if not access.can_see(f))
-
-
 def _decision(
     decision: PersonnelDecision, access: policies.DossierAccess | None = None
 ) -> dict[str, Any]:
-    hidden = _hidden_fields(decision, access)
+    hidden = decisions.decision_hidden_fields(decision, access)
     masked = (
         {"parameters": policies.mask_note(policies.field_classes()[hidden[0]])} if hidden else {}
     )

@@ -8,11 +8,13 @@ import json
 from datetime import date
 from typing import Any
 
+from hoso.access.policies import DossierAccess
 from hoso.catalog.selectors import attrs_of, name_of
 from hoso.changes.models import ChangeStatus, Obligation, PersonnelDecision
 from hoso.changes.selectors.obligations import obligations_from
 from hoso.orgs.selectors import org_get
 from hoso.people.models import StaffStatus
+from hoso.people.sections import BY_KEY
 from hoso.staffing.selectors import QuotaStanding, quota_standings
 
 
@@ -113,3 +115,16 @@ def quota_text(standing: QuotaStanding) -> str:
         f"({name_of('staff_category', standing.staff_category).lower()}): {standing.quota}, "
         f"đang có {standing.headcount} người{basis}"
     )
+
+
+def decision_hidden_fields(decision: PersonnelDecision, access: DossierAccess | None) -> list[str]:
+    """The fields the decision's change writes that the reader may not see: its parameters
+    carry those values, so they are shown only when none is hidden."""
+    if access is None or decision.changeset is None:
+        return []
+    fields: set[str] = set()
+    for op in json.loads(decision.changeset.operations):
+        section = BY_KEY.get(str(op.get("section")))
+        names = (op.get("values") or op.get("row") or {}) if section else {}
+        fields |= {f"{section.key}.{name}" for name in names if section and name in section.fields}
+    return sorted(f for f in fields if not access.can_see(f))

@@ -294,6 +294,20 @@ def _decision_recorded(
     return decision
 
 
+def decision_writer(user: User, personal_id: str, purpose: Purpose) -> policies.DossierAccess:
+    """The dossier `user` may register a decision on (a clerk's or records manager's duty over
+    it, `policies.dossier_write`; `NotFound` otherwise, the denial audited), opened as a read
+    for `purpose` (audited: the page shows the person and what the decision would change)."""
+    policies.dossier_write(user, personal_id, purpose, WRITING_ROLES)
+    return policies.dossier_access(user, personal_id, purpose=purpose)
+
+
+def may_register(user: User, person: Person) -> bool:
+    """Whether `user` holds a clerk's or records manager's duty over `person`'s unit (for a
+    page that offers the registration; nothing recorded — registering is gated itself)."""
+    return policies.gate_for(user).duty_covers(WRITING_ROLES, person.current_unit.path)
+
+
 @dataclass
 class DecisionPreview:
     """What registering a decision would do, computed without writing anything."""
@@ -351,8 +365,7 @@ def decision_preview(
         quota_reason=quota_reason,
         today=today,
     )
-    policies.dossier_write(acting_user, personal_id, Purpose.DECISION_PREVIEW, WRITING_ROLES)
-    access = policies.dossier_access(acting_user, personal_id, purpose=Purpose.DECISION_PREVIEW)
+    access = decision_writer(acting_user, personal_id, Purpose.DECISION_PREVIEW)
     params = parameters if parameters is not None else {}
     decision = PersonnelDecision(
         decision_type=decision_type,
