@@ -12,7 +12,6 @@ import tomllib
 from pathlib import Path
 
 import rules
-from hoso.people.sections import SECTIONS
 from rules import (
     DOMAIN_ADAPTERS,
     DOSSIER_DATA,
@@ -23,6 +22,8 @@ from rules import (
     check_tree,
     unexpected,
 )
+
+from hoso.people.sections import SECTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
