@@ -200,3 +200,53 @@ def test_the_api_refuses_parameters_that_do_not_fit_the_type_with_the_reason_per
     assert response.status_code == 422
     assert [p["field"] for p in response.json()["error"]["problems"]] == ["parameters.step"]
     assert not PersonnelDecision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("decision_type", "changes", "code", "field"),
+    [
+        ("thang_chuc", {}, "unknown_decision_type", "decision_type"),
+        ("transfer", {"signed_date": "2099-01-01"}, "future_date", "signed_date"),
+        ("transfer", {"received_date": "2099-01-01"}, "future_date", "received_date"),
+        ("transfer", {"received_date": "2026-09-01"}, "received_before_signed", "received_date"),
+        ("transfer", {"effective_date": "2099-01-01"}, "effective_too_far", "effective_date"),
+        (
+            "transfer",
+            {"parameters": {"organization": "KHONG.CO"}},
+            "unknown_unit",
+            "parameters.organization",
+        ),
+        (
+            "rank_change",
+            {"parameters": {"rank_code": "99.999"}},
+            "unknown_code",
+            "parameters.rank_code",
+        ),
+        (
+            "evaluation",
+            {"parameters": {"year": 2025, "grade_code": "good", "score": "một trăm"}},
+            "bad_number",
+            "parameters.score",
+        ),
+    ],
+)
+def test_the_api_refuses_each_bad_input_with_its_field_and_writes_nothing(
+    api, make_dossier, decision_type, changes, code, field
+):
+    person = make_dossier()
+    data = body(person, decision_type, {"organization": "T01.XA"}) | changes
+    response = api.post("/api/v1/decisions", data, content_type="application/json")
+    assert response.status_code == 422, response.content
+    found = [(p["code"], p["field"]) for p in response.json()["error"]["problems"]]
+    assert (code, field) in found, found
+    assert not PersonnelDecision.objects.exists() and not ChangeSet.objects.exists()
+
+
+def test_the_api_refuses_a_duplicate_registration(api, make_dossier):
+    person = make_dossier()
+    data = body(person, "transfer", {"organization": "T01.XA"})
+    assert api.post("/api/v1/decisions", data, content_type="application/json").status_code == 201
+    again = api.post("/api/v1/decisions", data, content_type="application/json")
+    assert again.status_code == 422
+    assert [p["code"] for p in again.json()["error"]["problems"]] == ["duplicate_decision"]
+    assert PersonnelDecision.objects.count() == 1
