@@ -272,7 +272,7 @@ def test_a_death_ends_service_as_deceased_with_a_death_event(personas, make_doss
     assert data["work_history"][-1]["to_date"] == "2026-09-27"
     (event,) = data["career_events"]
     assert (event["decision_type"], event["effective_date"]) == ("death", "2026-09-28")
-    assert event["signed_date"] is None  # the certificate came after the death
+    assert event["signed_date"] == "2026-09-28"  # dated by the death; the certificate came after
     assert event["summary"] == "Từ trần ngày 28/09/2026 (văn bản số 105/TLKT ngày 01/10/2026)"
     with pytest.raises(ValidationFailed) as caught:
         register(personas, person, "death", number="106/TLKT")

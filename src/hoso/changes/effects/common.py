@@ -279,8 +279,9 @@ def career_event(
 ) -> dict[str, Any]:
     """A ``career_events`` row naming the decision. `before_signed` lets the event precede
     its document (a death is certified after it happened), which a decision on a career never
-    does; such a row keeps the document's number and date in its summary, not as a signing
-    date before which the event could not happen."""
+    does. Such a row is dated by the event on both dates (a career event is never signed after
+    it takes effect: a constraint of the dossier), the document's number and date kept in its
+    summary."""
     earlier = decision.effective_date < decision.signed_date
     if earlier and not before_signed:
         raise refuse(
@@ -298,7 +299,7 @@ def career_event(
         "row": {
             "decision_type": decision.decision_type,
             "decision_number": decision.number,
-            "signed_date": None if earlier else iso(decision.signed_date),
+            "signed_date": iso(decision.effective_date if earlier else decision.signed_date),
             "issuer": decision.issuer,
             "effective_date": iso(decision.effective_date),
             "summary": summary[:300],
