@@ -198,9 +198,7 @@ ROUTES |= {
     "web:stats_people": Route("stats", "web:stats_people"),
     "web:stats_report": Route("stats_download", "web:stats_report"),
     "GET /api/v1/stats/workforce": Route("stats_province", "/api/v1/stats/workforce?unit=T01"),
-    "GET /api/v1/stats/retirements": Route(
-        "stats_province", "/api/v1/stats/retirements?unit=T01"
-    ),
+    "GET /api/v1/stats/retirements": Route("stats_province", "/api/v1/stats/retirements?unit=T01"),
     "GET /api/v1/people/{personal_id}/forecast": Route(
         "dossier", "/api/v1/people/{personal_id}/forecast"
     ),
@@ -210,6 +208,10 @@ ROUTES |= {
 ROUTES |= {
     "web:decisions": Route("dossier", "web:decisions"),
     "web:decision_new": Route("writer", "web:decision_new"),
+    "GET /api/v1/people/{personal_id}/decisions": Route(
+        "dossier", "/api/v1/people/{personal_id}/decisions"
+    ),
+    "POST /api/v1/decisions/preview": Route("post_only", "/api/v1/decisions/preview"),
 }
 COUNTS = {"nhaplieu", "quanly", "lanhdao", "thanhtra", "ngoai"}  # a reading duty somewhere
 XLSX = importlib.util.find_spec("openpyxl") is not None
@@ -429,6 +431,7 @@ MISSING_ID = "001085999999"  # well formed, nobody's
 WRITES = [
     "POST /api/v1/people/{personal_id}/components",
     "POST /api/v1/decisions",
+    "POST /api/v1/decisions/preview",
     "POST /api/v1/people/{personal_id}/resume",
     "web:components",
     "web:component_move",
@@ -568,7 +571,7 @@ def _write(client: Client, name: str, target: dict | None):
         data = {"kind": "birth_certificate", "title": "Giấy khai sinh"}
         data["file"] = SimpleUploadedFile("ks.jpg", _jpeg(), content_type="image/jpeg")
         return client.post(f"/api/v1/people/{pid}/components", data)
-    if name == "POST /api/v1/decisions":
+    if name in {"POST /api/v1/decisions", "POST /api/v1/decisions/preview"}:
         body = {
             "decision_type": "salary_raise_regular",
             "number": "305/QĐ-STC",
@@ -578,7 +581,8 @@ def _write(client: Client, name: str, target: dict | None):
             "effective_date": "2026-02-13",
             "personal_id": pid,
         }
-        return client.post("/api/v1/decisions", body, content_type="application/json")
+        path = name.removeprefix("POST ")
+        return client.post(path, body, content_type="application/json")
     if name == "POST /api/v1/people/{personal_id}/resume":
         return client.post(f"/api/v1/people/{pid}/resume")
     if name == "web:components":

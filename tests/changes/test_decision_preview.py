@@ -295,3 +295,58 @@ def test_a_retired_persons_death_is_recorded_and_a_death_takes_no_parameters(
     data = current_data(person.personal_id, acting_user=None)
     assert data["employment"]["status"] == "deceased"
     assert [e["decision_type"] for e in data["career_events"]] == ["retirement", "death"]
+
+
+def test_the_api_previews_a_decision_without_writing(api, make_dossier):
+    person = make_dossier()
+    make_dossier(unit="T01.XA")
+    quota("T01.XA", 1)
+    body = {
+        "decision_type": "transfer",
+        "number": "32/QĐ-UBND",
+        "signed_date": "2026-10-01",
+        "issuer": "Ủy ban nhân dân tỉnh Thử Nghiệm",
+        "received_date": "2026-10-05",
+        "effective_date": "2026-10-15",
+        "personal_id": person.personal_id,
+        "parameters": {"organization": "T01.XA"},
+    }
+    response = api.post("/api/v1/decisions/preview", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    shown = response.json()
+    assert shown["blocked"] is True
+    assert [p["code"] for p in shown["problems"]] == ["over_quota"]
+    (over,) = shown["over_quota"]
+    assert (over["unit_code"], over["quota"], over["headcount"], over["legal_basis"]) == (
+        "T01.XA",
+        1,
+        1,
+        BASIS,
+    )
+    change = next(c for c in shown["changes"] if c["field"] == "current_unit")
+    assert (change["before"], change["after"], change["masked"]) == ("T01.STC", "T01.XA", False)
+    assert [v["code"] for v in shown["verdicts"]] == ["in_service"]
+    assert not PersonnelDecision.objects.exists() and not ChangeSet.objects.exists()
+    fine = api.post(
+        "/api/v1/decisions/preview",
+        body | {"quota_reason": "Đề án sắp xếp"},
+        content_type="application/json",
+    ).json()
+    assert fine["blocked"] is False and fine["problems"] == []
+
+
+def test_the_api_lists_a_dossiers_decisions_within_scope(api, personas, make_dossier):
+    person = make_dossier()
+    register(personas, person, "transfer", {"organization": "T01.XA"})
+    listed = api.get(f"/api/v1/people/{person.personal_id}/decisions")
+    assert listed.status_code == 200
+    (one,) = listed.json()
+    assert (one["decision_type"], one["number"], one["changeset"]["status"]) == (
+        "transfer",
+        "30/QĐ-UBND",
+        "proposed",
+    )
+    outsider = Client(
+        HTTP_AUTHORIZATION=f"Bearer {token_create(acting_user=None, user=personas['ngoai'])}"
+    )
+    assert outsider.get(f"/api/v1/people/{person.personal_id}/decisions").status_code == 404

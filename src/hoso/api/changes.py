@@ -11,6 +11,7 @@ the reason per parameter, one over a unit's staffing quota without `quota_reason
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -20,13 +21,14 @@ from ninja import Query, Router, Schema, Status
 
 from hoso.access import policies, recorder
 from hoso.api.params import PAGE_SIZE_MAX, IsoDate, ObjectId, OptPageSize, Page, responses
+from hoso.audit.purposes import Purpose
 from hoso.calendar import selectors as calendar_selectors
 from hoso.calendar.choices import ObligationStatusChoices
 from hoso.calendar.engine import Calendar
 from hoso.catalog.selectors import name_of
 from hoso.changes.models import Obligation, PersonnelDecision
 from hoso.changes.selectors import decisions, obligations, records
-from hoso.changes.services.decisions import decision_register
+from hoso.changes.services.decisions import decision_preview, decision_register
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.orgs.selectors import org_get
 
@@ -45,6 +47,47 @@ class DecisionIn(Schema):
     parameters: dict[str, Any] = {}
     # Needed when the decision brings the person into a unit over its staffing quota.
     quota_reason: str = ""
+
+
+class ProblemOut(Schema):
+    code: str
+    message: str
+    field: str
+
+
+class FieldChangeOut(Schema):
+    section: str
+    row: int | None
+    field: str
+    before: Any = None
+    after: Any = None
+    masked: bool
+
+
+class VerdictOut(Schema):
+    code: str
+    label: str
+    passed: bool
+    reason: str
+    legal_basis: str
+
+
+class QuotaOut(Schema):
+    unit_code: str
+    unit_name: str
+    year: int
+    staff_category: str
+    quota: int
+    headcount: int
+    legal_basis: str
+
+
+class DecisionPreviewOut(Schema):
+    blocked: bool
+    changes: list[FieldChangeOut]
+    verdicts: list[VerdictOut]
+    over_quota: list[QuotaOut]
+    problems: list[ProblemOut]
 
 
 class ObligationOut(Schema):
@@ -194,6 +237,57 @@ def decision_create(request: HttpRequest, body: DecisionIn) -> Status:
     decision = decision_register(acting_user=request.user, **body.dict())
     # The registrant gave the parameters themself: they are shown back in full.
     return Status(201, _decision(decision))
+
+
+@router.post(
+    "/decisions/preview",
+    response=responses({200: DecisionPreviewOut}, 403, 404),
+    summary="Xem trước tác động của quyết định nhân sự, không lưu gì",
+)
+def decision_preview_create(request: HttpRequest, body: DecisionIn) -> dict[str, Any]:
+    """What registering would do: the field-by-field change as the caller may see the dossier,
+    the eligibility rules' verdicts with their legal basis, the staffing quotas exceeded, and
+    every reason the registration would be refused. Nothing is written; the read is audited."""
+    preview = decision_preview(acting_user=request.user, **body.dict())
+    access = preview.access
+    return {
+        "blocked": preview.blocked,
+        "changes": [
+            {
+                "section": c.section,
+                "row": c.row,
+                "field": c.field,
+                "before": c.before,
+                "after": c.after,
+                "masked": not access.can_see(f"{c.section}.{c.field}"),
+            }
+            for c in preview.changes
+        ],
+        "verdicts": [asdict(v) for v in preview.verdicts],
+        "over_quota": [
+            {
+                "unit_code": q.organization.code,
+                "unit_name": q.organization.name,
+                "year": q.year,
+                "staff_category": q.staff_category,
+                "quota": q.quota,
+                "headcount": q.headcount,
+                "legal_basis": q.legal_basis,
+            }
+            for q in preview.over_quota
+        ],
+        "problems": [p.as_dict() for p in preview.problems],
+    }
+
+
+@router.get(
+    "/people/{personal_id}/decisions",
+    response=responses({200: list[DecisionOut]}, 404),
+    summary="Các quyết định nhân sự của một hồ sơ, trong phạm vi được xem hồ sơ",
+)
+def decision_list(request: HttpRequest, personal_id: str) -> list[dict[str, Any]]:
+    access = policies.dossier_access(request.user, personal_id, purpose=Purpose.DECISIONS)
+    return [_decision(d, access) for d in decisions.decisions_of(access.person.personal_id)]
 
 
 @router.get(
