@@ -198,12 +198,20 @@ ROUTES |= {
     "web:stats_people": Route("stats", "web:stats_people"),
     "web:stats_report": Route("stats_download", "web:stats_report"),
     "GET /api/v1/stats/workforce": Route("stats_province", "/api/v1/stats/workforce?unit=T01"),
-    "GET /api/v1/stats/retirements": Route(
-        "stats_province", "/api/v1/stats/retirements?unit=T01"
-    ),
+    "GET /api/v1/stats/retirements": Route("stats_province", "/api/v1/stats/retirements?unit=T01"),
     "GET /api/v1/people/{personal_id}/forecast": Route(
         "dossier", "/api/v1/people/{personal_id}/forecast"
     ),
+}
+# Personnel decisions (in depth in tests/web/test_decision_pages.py): the list for whoever may
+# read the dossier; the registration form only for a clerk or records manager over it.
+ROUTES |= {
+    "web:decisions": Route("dossier", "web:decisions"),
+    "web:decision_new": Route("writer", "web:decision_new"),
+    "GET /api/v1/people/{personal_id}/decisions": Route(
+        "dossier", "/api/v1/people/{personal_id}/decisions"
+    ),
+    "POST /api/v1/decisions/preview": Route("post_only", "/api/v1/decisions/preview"),
 }
 COUNTS = {"nhaplieu", "quanly", "lanhdao", "thanhtra", "ngoai"}  # a reading duty somewhere
 XLSX = importlib.util.find_spec("openpyxl") is not None
@@ -214,6 +222,11 @@ PERSONAS = ["nhaplieu", "quanly", "lanhdao", "thanhtra", "canbo", "quantri", "ng
 TARGETS = ["own_unit", "other_unit", "self"]
 GRANT_STATES = ["no_grant", "expired_grant", "revoked_grant", "active_grant"]
 PROVINCE_WIDE = {"quanly", "lanhdao", "thanhtra"}
+
+
+def may_write(persona: str, target: str) -> bool:
+    """A clerk's or records manager's duty over the dossier's unit (no grant gives one)."""
+    return persona == "quanly" or (persona == "nhaplieu" and target in {"own_unit", "self"})
 
 
 def may_read(persona: str, target: str, grant: str) -> bool:
@@ -300,13 +313,15 @@ def api_client(user) -> Client:
 
 def url_for(name: str, route: Route, personal_id: str) -> tuple[str, bool]:
     if name.startswith("web:"):
-        by_person = route.kind in {"dossier", "resume_web"}
+        by_person = route.kind in {"dossier", "resume_web", "writer"}
         args = [personal_id] if by_person else WEB_ARGS.get(name, [])
         return reverse(route.path, args=args), True
     return route.path.replace("{personal_id}", personal_id), False
 
 
-def expected(route: Route, allowed: bool, persona: str, has_any: bool) -> int:
+def expected(route: Route, allowed: bool, persona: str, has_any: bool, target: str = "") -> int:
+    if route.kind == "writer":
+        return 200 if allowed and may_write(persona, target) else 404
     if route.kind == "public":
         return 302  # the login page sends a logged-in user on
     if route.kind in {"page", "reference", "list"}:
@@ -366,14 +381,24 @@ def test_the_matrix(world, persona, grant):
             person = world["people"][target]
             url, is_web = url_for(name, route, person.personal_id)
             response = clients[is_web].get(url)
-            want = expected(route, target in readable, persona, bool(readable))
+            want = expected(route, target in readable, persona, bool(readable), target)
             assert response.status_code == want, (name, persona, target, grant)
             if route.kind == "list":
                 listed = person.personal_id in response.content.decode()
                 assert listed == (target in readable), (name, persona, target, grant)
-            if route.kind in {"dossier", "list", "export_dossier"} and target not in readable:
+            if (
+                route.kind in {"dossier", "list", "export_dossier", "writer"}
+                and target not in readable
+            ):
                 assert person.full_name not in response.content.decode(), (name, persona, target)
-            if route.kind not in {"dossier", "export_dossier", "list", "resume", "resume_web"}:
+            if route.kind not in {
+                "dossier",
+                "export_dossier",
+                "list",
+                "resume",
+                "resume_web",
+                "writer",
+            }:
                 break  # the target does not matter for this endpoint
 
 
@@ -406,6 +431,7 @@ MISSING_ID = "001085999999"  # well formed, nobody's
 WRITES = [
     "POST /api/v1/people/{personal_id}/components",
     "POST /api/v1/decisions",
+    "POST /api/v1/decisions/preview",
     "POST /api/v1/people/{personal_id}/resume",
     "web:components",
     "web:component_move",
@@ -416,6 +442,7 @@ WRITES = [
     "web:changeset_reject",
     "web:finding_confirm",
     "web:finding_dismiss",
+    "web:decision_new",
 ]
 
 
@@ -544,7 +571,7 @@ def _write(client: Client, name: str, target: dict | None):
         data = {"kind": "birth_certificate", "title": "Giấy khai sinh"}
         data["file"] = SimpleUploadedFile("ks.jpg", _jpeg(), content_type="image/jpeg")
         return client.post(f"/api/v1/people/{pid}/components", data)
-    if name == "POST /api/v1/decisions":
+    if name in {"POST /api/v1/decisions", "POST /api/v1/decisions/preview"}:
         body = {
             "decision_type": "salary_raise_regular",
             "number": "305/QĐ-STC",
@@ -554,7 +581,8 @@ def _write(client: Client, name: str, target: dict | None):
             "effective_date": "2026-02-13",
             "personal_id": pid,
         }
-        return client.post("/api/v1/decisions", body, content_type="application/json")
+        path = name.removeprefix("POST ")
+        return client.post(path, body, content_type="application/json")
     if name == "POST /api/v1/people/{personal_id}/resume":
         return client.post(f"/api/v1/people/{pid}/resume")
     if name == "web:components":
@@ -576,6 +604,19 @@ def _write(client: Client, name: str, target: dict | None):
         return client.post(reverse(name, args=[pk("changeset")]), {"reason": "Không đúng"})
     if name in {"web:finding_confirm", "web:finding_dismiss"}:
         return client.post(reverse(name, args=[pk("finding")]), {"reason": "Sai", "note": ""})
+    if name == "web:decision_new":
+        upload = SimpleUploadedFile("qd.jpg", _jpeg(), content_type="image/jpeg")
+        data = {
+            "decision_type": "salary_raise_regular",
+            "number": "306/QĐ-STC",
+            "issuer": "Sở Tài chính",
+            "signed_date": "12/02/2026",
+            "received_date": "13/02/2026",
+            "effective_date": "13/02/2026",
+            "action": "save",
+            "scan": upload,
+        }
+        return client.post(reverse(name, args=[pid]), data)
     raise AssertionError(name)
 
 
@@ -618,7 +659,7 @@ def test_the_write_rows_cover_every_write_endpoint():
     posts = {name for name, route in ROUTES.items() if route.kind == "post_only"}
     # Pages that show a form and take its POST at the same address.
     posts |= {"POST /api/v1/people/{personal_id}/components", "web:components"}
-    posts |= {"web:discrepancy_report", "web:self_correction"}
+    posts |= {"web:discrepancy_report", "web:self_correction", "web:decision_new"}
     not_dossier_writes = {
         "web:self_correction",  # names no dossier: always the account's own
         "web:grant_revoke",  # grants: tests/access/test_grants.py

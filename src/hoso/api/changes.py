@@ -4,12 +4,14 @@ them (thin: parse, call `hoso.changes.services` / `selectors`, render).
 Reading goes through the access gate: a decision is shown only to someone who may open its
 person's dossier (`policies.dossier_access`, audited), and its parameters only when every
 field it changes is visible to them; obligations are listed inside `obligation_scope`.
-Registering needs a clerk's or records manager's duty over the person (`decision_register`).
+Registering needs a clerk's or records manager's duty over the person (`decision_register`);
+a decision whose parameters do not fit its type (`changes.effects.PARAMETERS`) is refused with
+the reason per parameter, one over a unit's staffing quota without `quota_reason`.
 """
 
 from __future__ import annotations
 
-import json
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -19,16 +21,16 @@ from ninja import Query, Router, Schema, Status
 
 from hoso.access import policies, recorder
 from hoso.api.params import PAGE_SIZE_MAX, IsoDate, ObjectId, OptPageSize, Page, responses
+from hoso.audit.purposes import Purpose
 from hoso.calendar import selectors as calendar_selectors
 from hoso.calendar.choices import ObligationStatusChoices
 from hoso.calendar.engine import Calendar
 from hoso.catalog.selectors import name_of
 from hoso.changes.models import Obligation, PersonnelDecision
 from hoso.changes.selectors import decisions, obligations, records
-from hoso.changes.services.decisions import decision_register
+from hoso.changes.services.decisions import decision_preview, decision_register
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.orgs.selectors import org_get
-from hoso.people.sections import BY_KEY
 
 router = Router(tags=["Quyết định nhân sự, đề xuất, việc cần làm"])
 
@@ -43,6 +45,49 @@ class DecisionIn(Schema):
     personal_id: str
     summary: str = ""
     parameters: dict[str, Any] = {}
+    # Needed when the decision brings the person into a unit over its staffing quota.
+    quota_reason: str = ""
+
+
+class ProblemOut(Schema):
+    code: str
+    message: str
+    field: str
+
+
+class FieldChangeOut(Schema):
+    section: str
+    row: int | None
+    field: str
+    before: Any = None
+    after: Any = None
+    masked: bool
+
+
+class VerdictOut(Schema):
+    code: str
+    label: str
+    passed: bool
+    reason: str
+    legal_basis: str
+
+
+class QuotaOut(Schema):
+    unit_code: str
+    unit_name: str
+    year: int
+    staff_category: str
+    quota: int
+    headcount: int
+    legal_basis: str
+
+
+class DecisionPreviewOut(Schema):
+    blocked: bool
+    changes: list[FieldChangeOut]
+    verdicts: list[VerdictOut]
+    over_quota: list[QuotaOut]
+    problems: list[ProblemOut]
 
 
 class ObligationOut(Schema):
@@ -82,6 +127,7 @@ class DecisionOut(Schema):
     effective_date: date
     personal_id: str
     summary: str
+    quota_reason: str
     parameters: dict[str, Any] | None
     masked: dict[str, str]
     registered_by: str
@@ -143,23 +189,10 @@ def _obligation(row: Obligation, calendar: Calendar) -> dict[str, Any]:
     }
 
 
-def _hidden_fields(decision: PersonnelDecision, access: policies.DossierAccess | None) -> list[str]:
-    """The fields the decision's change writes that the reader may not see: its parameters
-    carry those values, so they are shown only when none is hidden."""
-    if access is None or decision.changeset is None:
-        return []
-    fields: set[str] = set()
-    for op in json.loads(decision.changeset.operations):
-        section = BY_KEY.get(str(op.get("section")))
-        names = (op.get("values") or op.get("row") or {}) if section else {}
-        fields |= {f"{section.key}.{name}" for name in names if section and name in section.fields}
-    return sorted(f for f in fields if not access.can_see(f))
-
-
 def _decision(
     decision: PersonnelDecision, access: policies.DossierAccess | None = None
 ) -> dict[str, Any]:
-    hidden = _hidden_fields(decision, access)
+    hidden = decisions.decision_hidden_fields(decision, access)
     masked = (
         {"parameters": policies.mask_note(policies.field_classes()[hidden[0]])} if hidden else {}
     )
@@ -175,6 +208,7 @@ def _decision(
         "effective_date": decision.effective_date,
         "personal_id": decision.personal_id,
         "summary": decision.summary,
+        "quota_reason": decision.quota_reason,
         "parameters": None if hidden else decisions.decision_parameters(decision),
         "masked": masked,
         "registered_by": decision.registered_by.get_username(),
@@ -203,6 +237,57 @@ def decision_create(request: HttpRequest, body: DecisionIn) -> Status:
     decision = decision_register(acting_user=request.user, **body.dict())
     # The registrant gave the parameters themself: they are shown back in full.
     return Status(201, _decision(decision))
+
+
+@router.post(
+    "/decisions/preview",
+    response=responses({200: DecisionPreviewOut}, 403, 404),
+    summary="Xem trước tác động của quyết định nhân sự, không lưu gì",
+)
+def decision_preview_create(request: HttpRequest, body: DecisionIn) -> dict[str, Any]:
+    """What registering would do: the field-by-field change as the caller may see the dossier,
+    the eligibility rules' verdicts with their legal basis, the staffing quotas exceeded, and
+    every reason the registration would be refused. Nothing is written; the read is audited."""
+    preview = decision_preview(acting_user=request.user, **body.dict())
+    access = preview.access
+    return {
+        "blocked": preview.blocked,
+        "changes": [
+            {
+                "section": c.section,
+                "row": c.row,
+                "field": c.field,
+                "before": c.before,
+                "after": c.after,
+                "masked": not access.can_see(f"{c.section}.{c.field}"),
+            }
+            for c in preview.changes
+        ],
+        "verdicts": [asdict(v) for v in preview.verdicts],
+        "over_quota": [
+            {
+                "unit_code": q.organization.code,
+                "unit_name": q.organization.name,
+                "year": q.year,
+                "staff_category": q.staff_category,
+                "quota": q.quota,
+                "headcount": q.headcount,
+                "legal_basis": q.legal_basis,
+            }
+            for q in preview.over_quota
+        ],
+        "problems": [p.as_dict() for p in preview.problems],
+    }
+
+
+@router.get(
+    "/people/{personal_id}/decisions",
+    response=responses({200: list[DecisionOut]}, 404),
+    summary="Các quyết định nhân sự của một hồ sơ, trong phạm vi được xem hồ sơ",
+)
+def decision_list(request: HttpRequest, personal_id: str) -> list[dict[str, Any]]:
+    access = policies.dossier_access(request.user, personal_id, purpose=Purpose.DECISIONS)
+    return [_decision(d, access) for d in decisions.decisions_of(access.person.personal_id)]
 
 
 @router.get(

@@ -31,6 +31,8 @@ class Purpose(models.TextChoices):
     SELF_CORRECTION = "self_correction", "Đề nghị sửa hồ sơ của chính mình"
     DECISION = "decision", "Xem quyết định nhân sự"
     DECISION_REGISTER = "decision_register", "Ghi nhận quyết định nhân sự"
+    DECISION_PREVIEW = "decision_preview", "Xem trước tác động của quyết định nhân sự"
+    DECISIONS = "decisions", "Xem các quyết định nhân sự của hồ sơ"
     OBLIGATIONS = "obligations", "Xem việc cần làm, thời hạn"
     DISCREPANCY_REPORT = "discrepancy_report", "Báo sai lệch với hồ sơ giấy"
     DISCREPANCY_VIEW = "discrepancy_view", "Xem cảnh báo sai lệch"

@@ -17,7 +17,9 @@ live by decision group (`training`, `posts`, `moves`, `leaving`, `salary`, `eval
 
 A catalog type may instead be listed in `RECORD_ONLY`, with the reason: such a decision is
 registered and kept but proposes no change. `tests/changes/test_effects_registry.py` fails
-when a catalog type has neither, or both (docs/howto/add-a-decision-type.md).
+when a catalog type has neither, or both (docs/howto/add-a-decision-type.md). The parameters
+each effect reads are declared as data in `params.PARAMETERS` (the page's form, the API's
+check); `tests/changes/test_decision_parameters.py` holds the two together.
 
 Conventions every effect follows:
 - a post or a work period ends the day before the decision takes effect; the new one starts
@@ -55,6 +57,7 @@ from hoso.changes.effects.common import (
     refuse,
     type_name,
 )
+from hoso.changes.effects.params import PARAMETERS, parameters_check
 from hoso.core.dates import vn
 from hoso.people.models import StaffStatus
 
@@ -66,11 +69,13 @@ Effect = Callable[["PersonnelDecision", Data, Data], Ops]
 __all__ = [
     "ALLOWED_AFTER_SERVICE",
     "EFFECTS",
+    "PARAMETERS",
     "RECORD_ONLY",
     "RESTRICTED_BY_DISCIPLINE",
     "add_months",
     "discipline_restrictions",
     "operations_for",
+    "parameters_check",
 ]
 
 # Decision type code → its effect; one line per catalog code, grouped as the catalog is.
@@ -95,6 +100,7 @@ EFFECTS: dict[str, Effect] = {
     "retirement": leaving.leave_service,
     "resignation": leaving.leave_service,
     "staff_reduction": leaving.staff_reduction,
+    "death": leaving.death,
     # Salary
     "salary_raise_regular": salary.salary_raise,
     "salary_raise_early": salary.salary_raise,
@@ -125,14 +131,18 @@ RESTRICTED_BY_DISCIPLINE = frozenset(
 )
 
 # Allowed when the person no longer works (retired, resigned, dismissed): an award or an
-# evaluation for past service, a conclusion on their history, a discipline for past acts.
-ALLOWED_AFTER_SERVICE = frozenset({"reward", "evaluation", "personal_conclusion", "discipline"})
+# evaluation for past service, a conclusion on their history, a discipline for past acts,
+# the record of their death.
+ALLOWED_AFTER_SERVICE = frozenset(
+    {"reward", "evaluation", "personal_conclusion", "discipline", "death"}
+)
 
 
 def operations_for(decision: PersonnelDecision, data: Data, params: Data) -> Ops | None:
     """The operations a decision proposes on `data`, or None for a record-only type.
 
     Refused (ValidationFailed, Vietnamese reason) when the type has no effect, when the
+    parameters do not fit the type (`params.PARAMETERS`, one reason per parameter), when the
     person no longer works (except `ALLOWED_AFTER_SERVICE`), or when a running discipline
     forbids it (`RESTRICTED_BY_DISCIPLINE`).
     """
@@ -145,6 +155,7 @@ def operations_for(decision: PersonnelDecision, data: Data, params: Data) -> Ops
         raise refuse(
             "no_effect", f"Loại quyết định «{code}» chưa có tác động vào hồ sơ.", "decision_type"
         )
+    parameters_check(code, params)
     status = employment_of(data).get("status") or StaffStatus.WORKING
     if status != StaffStatus.WORKING and code not in ALLOWED_AFTER_SERVICE:
         label = StaffStatus(status).label.lower() if status in StaffStatus.values else status

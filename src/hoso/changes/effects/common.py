@@ -274,24 +274,35 @@ def rank_title(data: Data) -> str:
     )
 
 
-def career_event(decision: PersonnelDecision, text: str) -> dict[str, Any]:
-    if decision.effective_date < decision.signed_date:
+def career_event(
+    decision: PersonnelDecision, text: str, *, before_signed: bool = False
+) -> dict[str, Any]:
+    """A ``career_events`` row naming the decision. `before_signed` lets the event precede
+    its document (a death is certified after it happened), which a decision on a career never
+    does. Such a row is dated by the event on both dates (a career event is never signed after
+    it takes effect: a constraint of the dossier), the document's number and date kept in its
+    summary."""
+    earlier = decision.effective_date < decision.signed_date
+    if earlier and not before_signed:
         raise refuse(
             "effective_before_signed",
             f"Quyết định về quá trình công tác không có hiệu lực trước ngày ký: ngày có hiệu lực "
             f"{vn(decision.effective_date)}, ngày ký {vn(decision.signed_date)}.",
             "effective_date",
         )
+    summary = decision.summary or text
+    if earlier:
+        summary = f"{summary} (văn bản số {decision.number} ngày {vn(decision.signed_date)})"
     return {
         "op": "add",
         "section": "career_events",
         "row": {
             "decision_type": decision.decision_type,
             "decision_number": decision.number,
-            "signed_date": iso(decision.signed_date),
+            "signed_date": iso(decision.effective_date if earlier else decision.signed_date),
             "issuer": decision.issuer,
             "effective_date": iso(decision.effective_date),
-            "summary": (decision.summary or text)[:300],
+            "summary": summary[:300],
         },
     }
 
@@ -404,12 +415,19 @@ def discipline_restrictions(data: Data, on: date) -> list[str]:
     return found
 
 
-def end_service(decision: PersonnelDecision, data: Data, status: str, text: str) -> Ops:
+def end_service(
+    decision: PersonnelDecision,
+    data: Data,
+    status: str,
+    text: str,
+    *,
+    before_signed: bool = False,
+) -> Ops:
     ops: Ops = [{"op": "set", "section": "employment", "values": {"status": status}}]
     ops += [
         close_row(data, "positions", i, decision.effective_date)
         for i in open_rows(data, "positions")
     ]
     ops += close_work(data, decision)
-    ops.append(career_event(decision, text))
+    ops.append(career_event(decision, text, before_signed=before_signed))
     return ops

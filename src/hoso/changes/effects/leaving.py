@@ -1,10 +1,18 @@
-"""Leaving service: resignation, retirement, staff reduction."""
+"""Leaving service: resignation, retirement, staff reduction, death."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hoso.changes.effects.common import Data, Ops, Params, end_service, type_name
+from hoso.changes.effects.common import (
+    Data,
+    Ops,
+    Params,
+    employment_of,
+    end_service,
+    refuse,
+    type_name,
+)
 from hoso.core.dates import vn
 from hoso.people.models import StaffStatus
 
@@ -37,3 +45,19 @@ def staff_reduction(decision: PersonnelDecision, data: Data, params: Data) -> Op
     p.check()
     text = f"Tinh giản biên chế ({REDUCTION_OUTCOMES[outcome]}) từ {vn(decision.effective_date)}"
     return end_service(decision, data, outcome, text)
+
+
+def death(decision: PersonnelDecision, data: Data, params: Data) -> Ops:
+    """Recorded from the death certificate or notice (Luật Hộ tịch 2014): service ends with
+    status "deceased" from the date of death (the effective date), which comes before the
+    certificate is signed; a ``death`` career event records it."""
+    Params(params).check()
+    if employment_of(data).get("status") == StaffStatus.DECEASED:
+        raise refuse("already_deceased", "Hồ sơ đã ghi nhận người này từ trần.", "decision_type")
+    return end_service(
+        decision,
+        data,
+        StaffStatus.DECEASED,
+        f"Từ trần ngày {vn(decision.effective_date)}",
+        before_signed=True,
+    )

@@ -1,6 +1,15 @@
 """The pages' URLs, the root include of `hoso.urls`: one module per area."""
 
-from hoso.web.urls import accounts, documents, reading, security, self_home, stats, work
+from hoso.web.urls import (
+    accounts,
+    decisions,
+    documents,
+    reading,
+    security,
+    self_home,
+    stats,
+    work,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -9,6 +18,7 @@ urlpatterns = [
     *security.urlpatterns,
     *work.urlpatterns,
     *documents.urlpatterns,
+    *decisions.urlpatterns,
     *self_home.urlpatterns,
     *stats.urlpatterns,
 ]

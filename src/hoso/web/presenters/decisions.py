@@ -1,0 +1,78 @@
+"""What the decision pages show: the decision types grouped as the catalog groups them, a
+preview's changes, rule verdicts and quota warnings, a dossier's registered decisions with
+their change set and scan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hoso.access import policies
+from hoso.catalog.selectors import attrs_of, name_of
+from hoso.changes.models import ChangeStatus, PersonnelDecision
+from hoso.changes.selectors.decisions import decision_hidden_fields, quota_text
+from hoso.changes.services.decisions import DecisionPreview
+from hoso.documents.models import Component
+from hoso.people.sections import BY_KEY
+from hoso.web.presenters.work import diff_rows
+
+STATUS_BADGES = {
+    ChangeStatus.PROPOSED: "badge--pending",
+    ChangeStatus.APPLIED: "badge--active",
+}
+
+
+def section_of(decision_type: str) -> str:
+    """The dossier section a decision's scan proves (catalog ``decision_type.section``)."""
+    section = str(attrs_of("decision_type", decision_type).get("section") or "")
+    return section if section in BY_KEY else ""
+
+
+def preview_context(preview: DecisionPreview) -> dict[str, Any]:
+    return {
+        "rows": diff_rows(preview.changes, preview.access),
+        "verdicts": preview.verdicts,
+        "quotas": [quota_text(q) for q in preview.over_quota],
+        "blocked": preview.blocked,
+        "no_change": preview.operations is None and not preview.problems,
+    }
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    decision: PersonnelDecision
+    type_name: str
+    status: str
+    status_label: str
+    badge: str
+    scans: list[Component]
+    summary: str
+
+
+def decision_rows(
+    decisions: list[PersonnelDecision],
+    scans: list[Component],
+    access: policies.DossierAccess,
+) -> list[DecisionRow]:
+    """The registered decisions, latest effective first, each with its change set's status
+    and the scans attached to it that the reader may see; the summary only when the reader
+    may see every field the decision writes (it may name them)."""
+    by_changeset: dict[int, list[Component]] = {}
+    for scan in scans:
+        if scan.changeset_id is not None:
+            by_changeset.setdefault(scan.changeset_id, []).append(scan)
+    rows = []
+    for d in decisions:
+        changeset = d.changeset
+        rows.append(
+            DecisionRow(
+                decision=d,
+                type_name=name_of("decision_type", d.decision_type),
+                status=changeset.status if changeset else "",
+                status_label=changeset.get_status_display() if changeset else "Chỉ lưu quyết định",
+                badge=STATUS_BADGES.get(changeset.status, "badge--revoked") if changeset else "",
+                scans=by_changeset.get(d.changeset_id, []) if d.changeset_id else [],
+                summary="" if decision_hidden_fields(d, access) else d.summary,
+            )
+        )
+    return rows
