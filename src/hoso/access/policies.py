@@ -43,6 +43,7 @@ from hoso.core.context import request_memo
 from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound
 from hoso.people.derive import completeness
+from hoso.people.standard import Finding, Standard, check_components, check_fields
 from hoso.people.models import Person, SecretLabel
 from hoso.people.selectors import DisplaySection, _dossier_data, display_sections, person_queryset
 
@@ -212,6 +213,19 @@ class DossierAccess:
         missing = completeness(self._whole, required)[1]
         visible = [c for c in missing if masking.item_visible(self, c)]
         return visible, len(visible) < len(missing)
+
+    def standard_findings(
+        self, standard: Standard, *, today: date, components: set[str] | None = None
+    ) -> tuple[list[Finding], int]:
+        """What this dossier lacks against the dossier standard (`people.standard`): missing
+        fields, format problems and — given the component kinds on file — missing components,
+        only those this reader may be told of (`masking.item_visible`; a component of the whole
+        dossier to anyone who may open it), and how many others lie in what they may not see."""
+        found = check_fields(self._whole, standard, today=today)
+        if components is not None:
+            found += check_components(self._whole, standard, components)
+        visible = [f for f in found if not f.item or masking.item_visible(self, f.item)]
+        return visible, len(found) - len(visible)
 
     def display(self, *, missing: set[str] | None = None) -> list[DisplaySection]:
         """The masked content laid out for reading (Vietnamese labels, catalog names,

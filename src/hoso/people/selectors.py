@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
@@ -24,7 +25,8 @@ from hoso.orgs.models import JobPosition, Organization, StaffingQuota
 from hoso.orgs.selectors import QuotaUsage, unit_labels
 from hoso.people.keys import ethnicity_index
 from hoso.people.models import Person, StaffStatus
-from hoso.people.sections import SECTIONS, Section, field_label, section_field
+from hoso.people.sections import BY_KEY, SECTIONS, Section, field_label, section_field
+from hoso.people.standard import ComponentRule, FormatRule, Requirement, Standard
 from hoso.people.validation import CODED_FIELDS
 
 _ID_FRAGMENT = re.compile(r"^\d{3,12}$")
@@ -190,6 +192,84 @@ def display_sections(
 def required_fields() -> list[str]:
     """The required items (catalog `required_field`), from the per-process catalog cache."""
     return sorted(codes("required_field"))
+
+
+# --- The dossier standard (R-COMPLETE): catalogs → `people.standard.Standard` ----------------
+
+
+def dossier_standard() -> Standard:
+    """The standard as the catalogs `required_field`, `dossier_format_rule` and
+    `required_component` say today, with the catalog codes and pay scales its rules check
+    (all from the per-process catalog cache, cleared when catalogs are loaded)."""
+    required = tuple(
+        Requirement(code, name_of("required_field", code), int(a.get("group") or 0),
+                    str(a.get("form_item") or ""))
+        for code, a in sorted(attrs_map("required_field").items())
+    )
+    formats = tuple(
+        FormatRule(
+            code=code, field=a["field"], kind=a["kind"], params=a.get("params") or {},
+            message=name_of("dossier_format_rule", code), group=int(a.get("group") or 0),
+            form_item=str(a.get("form_item") or ""), basis=a.get("basis", ""),
+        )
+        for code, a in sorted(attrs_map("dossier_format_rule").items())
+    )
+    kinds = attrs_map("component_kind")
+    components = tuple(
+        ComponentRule(
+            kind=code, name=name_of("required_component", code),
+            when_section=a.get("when_section", ""),
+            section=kinds.get(code, {}).get("section", ""),
+            group=int(a.get("group") or 0), basis=a.get("basis", ""),
+        )
+        for code, a in sorted(attrs_map("required_component").items())
+    )
+    catalogs = {r.params["catalog"] for r in formats if r.kind == "in_catalog"}
+    return Standard(
+        required=required,
+        formats=formats,
+        components=components,
+        codes={c: frozenset(codes(c)) for c in catalogs},
+        pay_steps=_pay_steps() if any(r.kind == "salary_step" for r in formats) else {},
+    )
+
+
+def _pay_steps() -> dict[str, tuple[Decimal, ...]]:
+    groups = attrs_map("pay_group")
+    out = {}
+    for rank, attrs in attrs_map("rank").items():
+        steps = groups.get(str(attrs.get("pay_group") or ""), {}).get("steps")
+        if steps:
+            out[rank] = tuple(Decimal(str(s)).quantize(Decimal("0.01")) for s in steps)
+    return out
+
+
+def sections_with_rows(qs: QuerySet[Person], sections: set[str]) -> dict[str, set[str]]:
+    """Section key → the personal ids of `qs` with at least one row in it (one query each):
+    whether a row exists, never what it says (a required component's condition)."""
+    out = {}
+    for key in sections:
+        section = BY_KEY[key]
+        out[key] = set(
+            section.model._default_manager.filter(person__in=qs)
+            .values_list("person__personal_id", flat=True)
+            .distinct()
+        )
+    return out
+
+
+def working_in_scope(scope: Q) -> QuerySet[Person]:
+    return Person.objects.filter(scope, status=StaffStatus.WORKING)
+
+
+def people_of_unit(*, scope: Q, unit: Organization) -> QuerySet[Person]:
+    """The working people in `scope` whose current unit is `unit`, most failed rules first
+    (the stored count), then by name: the completeness worklist's rows."""
+    return (
+        person_queryset()
+        .filter(scope, status=StaffStatus.WORKING, current_unit=unit)
+        .order_by("-missing_required", "sort_key", "personal_id")
+    )
 
 
 @dataclass(frozen=True)
