@@ -32,6 +32,7 @@ class Purpose(models.TextChoices):
     DECISION = "decision", "Xem quyết định nhân sự"
     DECISION_REGISTER = "decision_register", "Ghi nhận quyết định nhân sự"
     OBLIGATIONS = "obligations", "Xem việc cần làm, thời hạn"
+    COMPLETENESS = "completeness", "Xem danh sách hồ sơ còn thiếu theo chuẩn"
     DISCREPANCY_REPORT = "discrepancy_report", "Báo sai lệch với hồ sơ giấy"
     DISCREPANCY_VIEW = "discrepancy_view", "Xem cảnh báo sai lệch"
     DISCREPANCY_RESOLVE = "discrepancy_resolve", "Xác minh sai lệch"

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
 from hoso.catalog.selectors import attrs_map, codes, name_of
@@ -244,22 +244,20 @@ def _pay_steps() -> dict[str, tuple[Decimal, ...]]:
     return out
 
 
-def sections_with_rows(qs: QuerySet[Person], sections: set[str]) -> dict[str, set[str]]:
-    """Section key → the personal ids of `qs` with at least one row in it (one query each):
-    whether a row exists, never what it says (a required component's condition)."""
-    out = {}
-    for key in sections:
-        section = BY_KEY[key]
-        out[key] = set(
-            section.model._default_manager.filter(person__in=qs)
-            .values_list("person__personal_id", flat=True)
-            .distinct()
-        )
+def working_with_rows(scope: Q, sections: set[str]) -> list[tuple[str, str, set[str]]]:
+    """(personal id, current unit code, which of `sections` have a row) of the working people
+    in `scope`, in one query: whether a row exists, never what it says (the condition of a
+    required component)."""
+    marks = {
+        f"has_{key}": Exists(BY_KEY[key].model._default_manager.filter(person=OuterRef("pk")))
+        for key in sorted(sections)
+    }
+    qs = Person.objects.filter(scope, status=StaffStatus.WORKING).annotate(**marks)
+    out = []
+    for row in qs.values("personal_id", "current_unit__code", *marks):
+        rows = {key for key in sections if row[f"has_{key}"]}
+        out.append((row["personal_id"], row["current_unit__code"], rows))
     return out
-
-
-def working_in_scope(scope: Q) -> QuerySet[Person]:
-    return Person.objects.filter(scope, status=StaffStatus.WORKING)
 
 
 def people_of_unit(*, scope: Q, unit: Organization) -> QuerySet[Person]:

@@ -9,7 +9,8 @@ from typing import Any
 from django.db.models import Q
 
 from hoso.documents.models import Component
-from hoso.people.selectors import sections_with_rows, working_in_scope
+from hoso.people.models import Person, StaffStatus
+from hoso.people.selectors import working_with_rows
 from hoso.people.standard import Standard, component_applies
 
 
@@ -30,16 +31,16 @@ def components_on_file(personal_ids: list[str], among: Any = None) -> dict[str, 
 
 def components_missing_by_unit(*, scope: Q, standard: Standard) -> dict[str, int]:
     """Current unit code → how many working people in `scope` lack at least one required
-    component (its condition — a row in a section — read as "a row exists", not its content)."""
-    qs = working_in_scope(scope)
-    people = list(qs.values_list("personal_id", "current_unit__code"))
-    on_file = components_on_file([pid for pid, _ in people], among=qs.values("personal_id"))
+    component: two queries for the whole scope (people with which conditional sections have
+    a row; the kinds on file), never one per person."""
     conditions = {r.when_section for r in standard.components if r.when_section}
-    with_rows = sections_with_rows(qs, conditions)
+    people = working_with_rows(scope, conditions)
+    on_file = components_on_file(
+        [], among=Person.objects.filter(scope, status=StaffStatus.WORKING).values("personal_id")
+    )
     out: dict[str, int] = {}
-    for pid, unit in people:
+    for pid, unit, rows in people:
         have = on_file.get(pid, set())
-        rows = {key for key, pids in with_rows.items() if pid in pids}
         lacking = any(
             r.kind not in have and component_applies(r, rows) for r in standard.components
         )

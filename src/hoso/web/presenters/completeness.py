@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import NoReverseMatch, reverse
+
+from hoso.access import policies
+from hoso.catalog.selectors import name_of
+from hoso.core.dates import today as local_today
+from hoso.documents.selectors.completeness import components_on_file
 from hoso.orgs import selectors as org_selectors
+from hoso.orgs.models import Organization
+from hoso.people import selectors as people_selectors
+from hoso.people.models import Person
+from hoso.people.selectors import dossier_standard
+from hoso.people.standard import COMPONENT, COMPONENT_GROUP, Finding
 
 BAR_HEIGHT = 22
 BAR_GAP = 16  # room for a label on two lines
@@ -104,3 +115,142 @@ def completeness_chart(rows: list[dict[str, Any]]) -> Chart:
     ticks = [(LABEL_WIDTH + CHART_WIDTH * p // 100, p) for p in (0, 25, 50, 75, 100)]
     return Chart(bars, LABEL_WIDTH + CHART_WIDTH + VALUE_WIDTH, height, LABEL_WIDTH,
                  CHART_WIDTH, BAR_HEIGHT, ticks)
+
+
+# --- The dossier standard: findings of one dossier, the worklist of a unit (R-COMPLETE) ------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing a dossier lacks, as a reader sees it: what, why, and where it is fixed."""
+
+    kind: str  # standard.MISSING / FORMAT / COMPONENT
+    rule: str
+    group: int
+    message: str
+    href: str
+
+
+def group_name(group: int) -> str:
+    return name_of("data_group", str(group)) or f"Nhóm {group}"
+
+
+def fix_href(personal_id: str, finding: Finding) -> str:
+    """Where a finding is fixed: a component on the documents page; a field in its section's
+    entry form (`web:dossier_section_edit`, when the entry pages exist), else at its section
+    on the dossier page."""
+    if finding.kind == COMPONENT:
+        return reverse("web:components", args=[personal_id])
+    try:
+        return reverse(
+            "web:dossier_section_edit",
+            kwargs={"personal_id": personal_id, "section": finding.section},
+        )
+    except NoReverseMatch:
+        return reverse("web:dossier", args=[personal_id]) + f"#muc-{finding.section}"
+
+
+def items_of(personal_id: str, findings: list[Finding]) -> list[Item]:
+    return [
+        Item(f.kind, f.rule, f.group, f.message, fix_href(personal_id, f)) for f in findings
+    ]
+
+
+def dossier_findings(access: policies.DossierAccess) -> tuple[list[Item], int]:
+    """The standard's findings on one dossier that this reader may be told of (fields, format,
+    components), and how many others are hidden from them."""
+    pid = access.person.personal_id
+    found, hidden = access.standard_findings(
+        dossier_standard(), today=local_today(), components=components_on_file([pid])[pid]
+    )
+    return items_of(pid, found), hidden
+
+
+@dataclass
+class WorkRow:
+    person: Person
+    unit: str
+    items: list[Item]
+    hidden: int
+
+    @property
+    def count(self) -> int:
+        return len(self.items) + self.hidden
+
+
+@dataclass
+class GroupCount:
+    group: int
+    name: str
+    complete: int
+    incomplete: int
+
+
+@dataclass
+class Worklist:
+    rows: list[WorkRow]  # every dossier of the unit the reader may open, most missing first
+    groups: list[GroupCount]  # per data group: dossiers complete / incomplete in it
+    people: int
+    incomplete: int
+
+
+def unit_worklist(user: Any, unit: Organization) -> Worklist:
+    """The standard's findings on every dossier of `unit` in the reader's scope, each masked
+    for the reader by the gate (`DossierAccess.standard_findings`), with the per-group counts
+    derived from exactly these rows (so the counts and the rows always agree)."""
+    gate = policies.gate_for(user)
+    standard = dossier_standard()
+    today = local_today()
+    people = list(people_selectors.people_of_unit(scope=gate.people_scope(), unit=unit))
+    on_file = components_on_file([p.personal_id for p in people])
+    rows = []
+    for person in people:
+        access = gate.access(person)
+        if access is None:
+            continue
+        found, hidden = access.standard_findings(
+            standard, today=today, components=on_file[person.personal_id]
+        )
+        rows.append(WorkRow(person, unit.name, items_of(person.personal_id, found), hidden))
+    rows.sort(key=lambda r: (-r.count, r.person.sort_key, r.person.personal_id))
+    groups = sorted(
+        {r.group for r in standard.required}
+        | {r.group for r in standard.formats}
+        | ({COMPONENT_GROUP} if standard.components else set())
+    )
+    counts = []
+    for group in sorted(groups, key=lambda g: (g == COMPONENT_GROUP, g)):
+        lacking = sum(1 for r in rows if any(i.group == group and (
+            i.kind == COMPONENT) == (group == COMPONENT_GROUP) for i in r.items))
+        counts.append(GroupCount(group, group_name(group), len(rows) - lacking, lacking))
+    return Worklist(rows, counts, len(rows), sum(1 for r in rows if r.count))
+
+
+def worklist_filtered(worklist: Worklist, *, group: int | None, rule: str) -> list[WorkRow]:
+    """Rows with at least one item of `group` (components: `COMPONENT_GROUP`) and/or `rule`,
+    showing only those items; no filter: the rows with anything missing."""
+    out = []
+    for row in worklist.rows:
+        items = [
+            i for i in row.items
+            if (group is None or _in_group(i, group)) and (not rule or i.rule == rule)
+        ]
+        if items or (group is None and not rule and row.hidden):
+            out.append(WorkRow(row.person, row.unit, items, row.hidden if not (group or rule) else 0))
+    return out
+
+
+def _in_group(item: Item, group: int) -> bool:
+    if group == COMPONENT_GROUP:
+        return item.kind == COMPONENT
+    return item.group == group and item.kind != COMPONENT
+
+
+def rule_choices() -> list[tuple[str, str]]:
+    """(rule code, Vietnamese name) of every rule of the standard, for the worklist's filter."""
+    standard = dossier_standard()
+    return (
+        [(r.code, r.name) for r in standard.required]
+        + [(r.code, r.message) for r in standard.formats]
+        + [(r.kind, r.name) for r in standard.components]
+    )
