@@ -43,9 +43,9 @@ from hoso.core.context import request_memo
 from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound
 from hoso.people.derive import completeness
-from hoso.people.standard import Finding, Standard, check_components, check_fields
 from hoso.people.models import Person, SecretLabel
 from hoso.people.selectors import DisplaySection, _dossier_data, display_sections, person_queryset
+from hoso.people.standard import Finding, Standard, check_components, check_fields
 
 RANK = {value: index for index, value in enumerate(Sensitivity.values, start=1)}
 SECRET_RANK = {"": 0, SecretLabel.MAT: 1, SecretLabel.TOI_MAT: 2, SecretLabel.TUYET_MAT: 3}
@@ -538,11 +538,7 @@ def audit_scope(user: Any, duties: list[RoleAssignment] | None = None) -> Q:
     duties = review_duties(user) if duties is None else duties
     for duty in duties:
         path = duty.organization.path
-        people = (
-            person_queryset()
-            .filter(current_unit__path__startswith=path)
-            .values("personal_id")
-        )
+        people = person_queryset().filter(current_unit__path__startswith=path).values("personal_id")
         staff = RoleAssignment.objects.filter(organization__path__startswith=path)
         allowed |= Q(personal_id__in=people) | Q(actor_user_id__in=staff.values("user_id"))
         if duty.organization.parent_id is None:

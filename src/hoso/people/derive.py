@@ -26,9 +26,7 @@ def score_of(failed: list[str], size: int) -> float:
     return 1.0 if not size else max(0.0, 1 - len(set(failed)) / size)
 
 
-def standard_score(
-    data: dict[str, Any], standard: Standard, *, today: date
-) -> tuple[float, int]:
+def standard_score(data: dict[str, Any], standard: Standard, *, today: date) -> tuple[float, int]:
     """(completeness 0–1, failed field rules) against the dossier standard: what
     `Person.completeness` / `missing_required` store (components are counted on read)."""
     return score(check_fields(data, standard, today=today), standard)

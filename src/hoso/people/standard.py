@@ -28,18 +28,20 @@ COMPONENT = "component"  # a required scanned component is absent
 
 COMPONENT_GROUP = 0  # the components' own row in per-group counts
 
-RULE_KINDS = frozenset({
-    "personal_id",
-    "digits",
-    "pattern",
-    "not_future",
-    "date_order",
-    "min_years_after",
-    "in_catalog",
-    "salary_step",
-    "number_range",
-    "year_range",
-})
+RULE_KINDS = frozenset(
+    {
+        "personal_id",
+        "digits",
+        "pattern",
+        "not_future",
+        "date_order",
+        "min_years_after",
+        "in_catalog",
+        "salary_step",
+        "number_range",
+        "year_range",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -308,7 +310,8 @@ def check_rule_kinds(standard: Standard) -> list[str]:
     }
     bad = []
     for rule in standard.formats:
-        if rule.kind not in RULE_KINDS or any(p not in rule.params for p in needs.get(rule.kind, ())):
+        wanted = needs.get(rule.kind, ())
+        if rule.kind not in RULE_KINDS or any(p not in rule.params for p in wanted):
             bad.append(rule.code)
         elif rule.kind == "pattern":
             try:

@@ -9,11 +9,9 @@ from django.urls import NoReverseMatch, reverse
 
 from hoso.access import policies
 from hoso.catalog.selectors import name_of
-from hoso.core.dates import today as local_today
-from hoso.documents.selectors.completeness import components_on_file
+from hoso.documents.selectors import completeness as completeness_selectors
 from hoso.orgs import selectors as org_selectors
 from hoso.orgs.models import Organization
-from hoso.people import selectors as people_selectors
 from hoso.people.models import Person
 from hoso.people.selectors import dossier_standard
 from hoso.people.standard import COMPONENT, COMPONENT_GROUP, Finding
@@ -158,18 +156,14 @@ def items_of(personal_id: str, findings: list[Finding]) -> list[Item]:
 
 def dossier_findings(access: policies.DossierAccess) -> tuple[list[Item], int]:
     """The standard's findings on one dossier that this reader may be told of (fields, format,
-    components), and how many others are hidden from them."""
-    pid = access.person.personal_id
-    found, hidden = access.standard_findings(
-        dossier_standard(), today=local_today(), components=components_on_file([pid])[pid]
-    )
-    return items_of(pid, found), hidden
+    components) with where each is fixed, and how many others are hidden from them."""
+    found, hidden = completeness_selectors.dossier_findings(access)
+    return items_of(access.person.personal_id, found), hidden
 
 
 @dataclass
 class WorkRow:
     person: Person
-    unit: str
     items: list[Item]
     hidden: int
 
@@ -179,7 +173,7 @@ class WorkRow:
 
 
 @dataclass
-class GroupCount:
+class GroupRow:
     group: int
     name: str
     complete: int
@@ -189,54 +183,36 @@ class GroupCount:
 @dataclass
 class Worklist:
     rows: list[WorkRow]  # every dossier of the unit the reader may open, most missing first
-    groups: list[GroupCount]  # per data group: dossiers complete / incomplete in it
+    groups: list[GroupRow]  # per data group: dossiers complete / incomplete in it
     people: int
     incomplete: int
 
 
 def unit_worklist(user: Any, unit: Organization) -> Worklist:
-    """The standard's findings on every dossier of `unit` in the reader's scope, each masked
-    for the reader by the gate (`DossierAccess.standard_findings`), with the per-group counts
-    derived from exactly these rows (so the counts and the rows always agree)."""
-    gate = policies.gate_for(user)
-    standard = dossier_standard()
-    today = local_today()
-    people = list(people_selectors.people_of_unit(scope=gate.people_scope(), unit=unit))
-    on_file = components_on_file([p.personal_id for p in people])
-    rows = []
-    for person in people:
-        access = gate.access(person)
-        if access is None:
-            continue
-        found, hidden = access.standard_findings(
-            standard, today=today, components=on_file[person.personal_id]
-        )
-        rows.append(WorkRow(person, unit.name, items_of(person.personal_id, found), hidden))
-    rows.sort(key=lambda r: (-r.count, r.person.sort_key, r.person.personal_id))
-    groups = sorted(
-        {r.group for r in standard.required}
-        | {r.group for r in standard.formats}
-        | ({COMPONENT_GROUP} if standard.components else set())
-    )
-    counts = []
-    for group in sorted(groups, key=lambda g: (g == COMPONENT_GROUP, g)):
-        lacking = sum(1 for r in rows if any(i.group == group and (
-            i.kind == COMPONENT) == (group == COMPONENT_GROUP) for i in r.items))
-        counts.append(GroupCount(group, group_name(group), len(rows) - lacking, lacking))
-    return Worklist(rows, counts, len(rows), sum(1 for r in rows if r.count))
+    """The worklist of a unit (`documents.selectors.completeness.unit_findings`), each item
+    with where it is fixed, and the per-group counts of exactly these rows."""
+    found = completeness_selectors.unit_findings(user, unit)
+    rows = [WorkRow(r.person, items_of(r.person.personal_id, r.findings), r.hidden) for r in found]
+    groups = [
+        GroupRow(g.group, group_name(g.group), g.complete, g.incomplete)
+        for g in completeness_selectors.group_counts(found)
+    ]
+    return Worklist(rows, groups, len(rows), sum(1 for r in rows if r.count))
 
 
 def worklist_filtered(worklist: Worklist, *, group: int | None, rule: str) -> list[WorkRow]:
-    """Rows with at least one item of `group` (components: `COMPONENT_GROUP`) and/or `rule`,
-    showing only those items; no filter: the rows with anything missing."""
+    """Rows with at least one item of `group` and/or `rule`, showing only those items; no
+    filter: every row with anything missing (hidden items included)."""
+    if group is None and not rule:
+        return [r for r in worklist.rows if r.count]
     out = []
     for row in worklist.rows:
         items = [
             i for i in row.items
             if (group is None or _in_group(i, group)) and (not rule or i.rule == rule)
         ]
-        if items or (group is None and not rule and row.hidden):
-            out.append(WorkRow(row.person, row.unit, items, row.hidden if not (group or rule) else 0))
+        if items:
+            out.append(WorkRow(row.person, items, 0))
     return out
 
 
