@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from hoso.core.dates import today as local_today
 from hoso.core.text import name_sort_key, normalize
+from hoso.people.selectors import dossier_standard
 from hoso.people.standard import Requirement, Standard, check_fields, score
 from hoso.people.validation import Reference
 
@@ -48,12 +50,9 @@ def derived_fields(
     salary = sorted(data.get("salary") or [], key=lambda r: str(r.get("from_date")))
     latest_salary = salary[-1] if salary else None
     party = data.get("party") or []
-    if standard is None or today is None:
-        from hoso.core.dates import today as local_today
-        from hoso.people.selectors import dossier_standard
-
-        standard = standard if standard is not None else dossier_standard()
-        today = today or local_today()
+    if standard is None:
+        standard = dossier_standard()
+    today = today or local_today()
     rate, failed = standard_score(data, standard, today=today)
     position_code = current_main.get("position_code", "") if current_main else ""
     rank_code = latest_salary.get("rank_code", "") if latest_salary else ""

@@ -197,30 +197,70 @@ def required_fields() -> list[str]:
 # --- The dossier standard (R-COMPLETE): catalogs → `people.standard.Standard` ----------------
 
 
+_STANDARD_CATALOGS = (
+    "required_field",
+    "dossier_format_rule",
+    "required_component",
+    "component_kind",
+    "rank",
+    "pay_group",
+)
+_standard_memo: list[tuple[tuple[dict, ...], Standard]] = []
+
+
 def dossier_standard() -> Standard:
+    """The standard as the catalogs `required_field`, `dossier_format_rule` and
+    `required_component` say today, with the catalog codes and pay scales its rules check.
+    Built once per state of the per-process catalog cache (`catalog.selectors.attrs_map`,
+    cleared when catalogs are loaded): a bulk import derives thousands of dossiers with it."""
+    sources = tuple(attrs_map(c) for c in _STANDARD_CATALOGS)
+    if _standard_memo:
+        seen, standard = _standard_memo[0]
+        current = sources + tuple(attrs_map(c) for c in standard.codes)
+        if len(seen) == len(current) and all(a is b for a, b in zip(seen, current, strict=True)):
+            return standard
+    standard = _standard_build()
+    checked = tuple(attrs_map(c) for c in standard.codes)
+    # The source dicts are kept alive with the memo, so an `is` match means "not reloaded".
+    _standard_memo[:] = [(sources + checked, standard)]
+    return standard
+
+
+def _standard_build() -> Standard:
     """The standard as the catalogs `required_field`, `dossier_format_rule` and
     `required_component` say today, with the catalog codes and pay scales its rules check
     (all from the per-process catalog cache, cleared when catalogs are loaded)."""
     required = tuple(
-        Requirement(code, name_of("required_field", code), int(a.get("group") or 0),
-                    str(a.get("form_item") or ""))
+        Requirement(
+            code,
+            name_of("required_field", code),
+            int(a.get("group") or 0),
+            str(a.get("form_item") or ""),
+        )
         for code, a in sorted(attrs_map("required_field").items())
     )
     formats = tuple(
         FormatRule(
-            code=code, field=a["field"], kind=a["kind"], params=a.get("params") or {},
-            message=name_of("dossier_format_rule", code), group=int(a.get("group") or 0),
-            form_item=str(a.get("form_item") or ""), basis=a.get("basis", ""),
+            code=code,
+            field=a["field"],
+            kind=a["kind"],
+            params=a.get("params") or {},
+            message=name_of("dossier_format_rule", code),
+            group=int(a.get("group") or 0),
+            form_item=str(a.get("form_item") or ""),
+            basis=a.get("basis", ""),
         )
         for code, a in sorted(attrs_map("dossier_format_rule").items())
     )
     kinds = attrs_map("component_kind")
     components = tuple(
         ComponentRule(
-            kind=code, name=name_of("required_component", code),
+            kind=code,
+            name=name_of("required_component", code),
             when_section=a.get("when_section", ""),
             section=kinds.get(code, {}).get("section", ""),
-            group=int(a.get("group") or 0), basis=a.get("basis", ""),
+            group=int(a.get("group") or 0),
+            basis=a.get("basis", ""),
         )
         for code, a in sorted(attrs_map("required_component").items())
     )
@@ -229,7 +269,7 @@ def dossier_standard() -> Standard:
         required=required,
         formats=formats,
         components=components,
-        codes={c: frozenset(codes(c)) for c in catalogs},
+        codes={c: frozenset(attrs_map(c)) for c in sorted(catalogs)},
         pay_steps=_pay_steps() if any(r.kind == "salary_step" for r in formats) else {},
     )
 
