@@ -28,9 +28,11 @@ TODAY = date(2026, 3, 1)
 
 
 def rule(kind: str, field: str, **params) -> Standard:
-    return Standard(formats=(FormatRule("r", field, kind, "Sai", params, group=1),),
-                    codes={"ethnicity": frozenset({"01", "02"})},
-                    pay_steps={"01.003": tuple(Decimal(s) for s in ("2.34", "2.67", "3.00"))})
+    return Standard(
+        formats=(FormatRule("r", field, kind, "Sai", params, group=1),),
+        codes={"ethnicity": frozenset({"01", "02"})},
+        pay_steps={"01.003": tuple(Decimal(s) for s in ("2.34", "2.67", "3.00"))},
+    )
 
 
 def problems(standard: Standard, data: dict) -> list[str]:
@@ -41,13 +43,15 @@ def problems(standard: Standard, data: dict) -> list[str]:
 
 
 def test_a_one_row_field_a_history_field_and_a_bare_section_are_required_differently():
-    standard = Standard(required=(
-        Requirement("identity.phone", "Điện thoại", 1),
-        Requirement("training.institution", "Tên trường", 5),
-        Requirement("health", "Có dòng sức khỏe", 10),
-        Requirement("military.from_date", "Ngày nhập ngũ", 8),
-        Requirement("personal_history.arrests", "Bị bắt", 3),
-    ))
+    standard = Standard(
+        required=(
+            Requirement("identity.phone", "Điện thoại", 1),
+            Requirement("training.institution", "Tên trường", 5),
+            Requirement("health", "Có dòng sức khỏe", 10),
+            Requirement("military.from_date", "Ngày nhập ngũ", 8),
+            Requirement("personal_history.arrests", "Bị bắt", 3),
+        )
+    )
     data = dossier(
         identity={"phone": ""},
         training=[{"institution": "Học viện Tài chính"}, {"institution": ""}],
@@ -80,23 +84,33 @@ def test_personal_id_uses_the_identity_structure_and_the_recorded_birth_and_sex(
     assert problems(standard, data) == []
     female_digit = data["identity"]["personal_id"][:3] + "1" + data["identity"]["personal_id"][4:]
     [finding] = check_fields(
-        {**data, "identity": {**data["identity"], "personal_id": female_digit}}, standard,
+        {**data, "identity": {**data["identity"], "personal_id": female_digit}},
+        standard,
         today=TODAY,
     )
     assert finding.kind == FORMAT and "nữ" in finding.message
     assert problems(standard, {"identity": {"personal_id": "12345"}}) == ["identity.personal_id"]
 
 
-@pytest.mark.parametrize(("value", "ok"), [("0112345678", True), ("011234567", False),
-                                           ("01123456789", False), ("01123a5678", False),
-                                           ("０１１２３４５６７８", False)])
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("0112345678", True),
+        ("011234567", False),
+        ("01123456789", False),
+        ("01123a5678", False),
+        ("０１１２３４５６７８", False),
+    ],
+)
 def test_digits(value, ok):
     standard = rule("digits", "identity.social_insurance_number", length=10)
     assert (problems(standard, {"identity": {"social_insurance_number": value}}) == []) is ok
 
 
-@pytest.mark.parametrize(("value", "ok"), [("0912345678", True), ("912345678", False),
-                                           ("+84912345678", False), ("09123456789", False)])
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("0912345678", True), ("912345678", False), ("+84912345678", False), ("09123456789", False)],
+)
 def test_pattern(value, ok):
     standard = rule("pattern", "identity.phone", regex=r"^0\d{9}$")
     assert (problems(standard, {"identity": {"phone": value}}) == []) is ok
@@ -113,24 +127,29 @@ def test_not_future_and_a_value_that_is_no_date():
 
 def test_date_order_in_a_row_and_against_another_section():
     in_row = rule("date_order", "training.to_date", after="from_date")
-    data = {"training": [{"from_date": "2003-09-01", "to_date": "2007-06-30"},
-                         {"from_date": "2010-09-01", "to_date": "2009-06-30"},
-                         {"from_date": "", "to_date": "2009-06-30"}]}  # nothing to compare
+    data = {
+        "training": [
+            {"from_date": "2003-09-01", "to_date": "2007-06-30"},
+            {"from_date": "2010-09-01", "to_date": "2009-06-30"},
+            {"from_date": "", "to_date": "2009-06-30"},
+        ]
+    }  # nothing to compare
     assert problems(in_row, data) == ["training[1].to_date"]
     across = rule("date_order", "identity.id_issue_date", after="identity.birth_date")
-    assert problems(across, {"identity": {"birth_date": "1985-03-14",
-                                          "id_issue_date": "1984-01-01"}}) == [
-        "identity.id_issue_date"
-    ]
+    assert problems(
+        across, {"identity": {"birth_date": "1985-03-14", "id_issue_date": "1984-01-01"}}
+    ) == ["identity.id_issue_date"]
 
 
 def test_min_years_after():
-    standard = rule("min_years_after", "employment.recruitment_date",
-                    after="identity.birth_date", years=18)
+    standard = rule(
+        "min_years_after", "employment.recruitment_date", after="identity.birth_date", years=18
+    )
     base = {"identity": {"birth_date": "2000-02-29"}}
     assert problems(standard, {**base, "employment": {"recruitment_date": "2018-02-28"}}) == []
-    [f] = check_fields({**base, "employment": {"recruitment_date": "2018-02-27"}}, standard,
-                       today=TODAY)
+    [f] = check_fields(
+        {**base, "employment": {"recruitment_date": "2018-02-27"}}, standard, today=TODAY
+    )
     assert "chưa đủ 18 năm sau 29/02/2000" in f.message
 
 
@@ -157,15 +176,13 @@ def test_salary_step_matches_the_ranks_scale():
 
 def test_number_and_year_ranges():
     height = rule("number_range", "health.height_cm", min=100, max=230)
-    assert problems(height, {"health": [{"height_cm": 168}, {"height_cm": 16.8},
-                                        {"height_cm": "cao"}]}) == [
-        "health[1].height_cm", "health[2].height_cm"
-    ]
+    assert problems(
+        height, {"health": [{"height_cm": 168}, {"height_cm": 16.8}, {"height_cm": "cao"}]}
+    ) == ["health[1].height_cm", "health[2].height_cm"]
     year = rule("year_range", "family.birth_year", min=1880)
-    assert problems(year, {"family": [{"birth_year": 1955}, {"birth_year": 2027},
-                                      {"birth_year": 1700}]}) == [
-        "family[1].birth_year", "family[2].birth_year"
-    ]
+    assert problems(
+        year, {"family": [{"birth_year": 1955}, {"birth_year": 2027}, {"birth_year": 1700}]}
+    ) == ["family[1].birth_year", "family[2].birth_year"]
 
 
 def test_an_empty_value_is_presences_concern_not_formats():
@@ -174,14 +191,26 @@ def test_an_empty_value_is_presences_concern_not_formats():
 
 
 def test_every_rule_kind_is_exercised_and_a_bad_rule_is_reported():
-    assert {"personal_id", "digits", "pattern", "not_future", "date_order", "min_years_after",
-            "in_catalog", "salary_step", "number_range", "year_range"} == RULE_KINDS
-    bad = Standard(formats=(
-        FormatRule("a", "identity.phone", "regex", "x"),  # no such kind
-        FormatRule("b", "identity.phone", "pattern", "x", {"regex": "("}),  # no valid regex
-        FormatRule("c", "identity.phone", "digits", "x"),  # its parameter missing
-        FormatRule("d", "identity.phone", "digits", "x", {"length": 10}),
-    ))
+    assert {
+        "personal_id",
+        "digits",
+        "pattern",
+        "not_future",
+        "date_order",
+        "min_years_after",
+        "in_catalog",
+        "salary_step",
+        "number_range",
+        "year_range",
+    } == RULE_KINDS
+    bad = Standard(
+        formats=(
+            FormatRule("a", "identity.phone", "regex", "x"),  # no such kind
+            FormatRule("b", "identity.phone", "pattern", "x", {"regex": "("}),  # no valid regex
+            FormatRule("c", "identity.phone", "digits", "x"),  # its parameter missing
+            FormatRule("d", "identity.phone", "digits", "x", {"length": 10}),
+        )
+    )
     assert check_rule_kinds(bad) == ["a", "b", "c"]
 
 
@@ -189,17 +218,26 @@ def test_every_rule_kind_is_exercised_and_a_bad_rule_is_reported():
 
 
 def test_components_are_required_always_or_when_their_section_has_a_row():
-    standard = Standard(components=(
-        ComponentRule("resume", "Sơ yếu lý lịch", group=1),
-        ComponentRule("diploma", "Văn bằng", when_section="training", section="training",
-                      group=5),
-        ComponentRule("decision", "Quyết định", when_section="career_events",
-                      section="career_events", group=4),
-    ))
+    standard = Standard(
+        components=(
+            ComponentRule("resume", "Sơ yếu lý lịch", group=1),
+            ComponentRule(
+                "diploma", "Văn bằng", when_section="training", section="training", group=5
+            ),
+            ComponentRule(
+                "decision",
+                "Quyết định",
+                when_section="career_events",
+                section="career_events",
+                group=4,
+            ),
+        )
+    )
     data = dossier(career_events=[])
     found = check_components(data, standard, present=set())
     assert [(f.kind, f.rule, f.item) for f in found] == [
-        (COMPONENT, "resume", ""), (COMPONENT, "diploma", "training")
+        (COMPONENT, "resume", ""),
+        (COMPONENT, "diploma", "training"),
     ]
     assert found[1].message == "Chưa có bản quét: Văn bằng."
     assert check_components(data, standard, present={"resume", "diploma"}) == []
@@ -208,8 +246,10 @@ def test_components_are_required_always_or_when_their_section_has_a_row():
 
 def test_the_score_counts_each_failed_rule_once_and_not_the_components():
     standard = Standard(
-        required=(Requirement("training.institution", "Tên trường", 5),
-                  Requirement("identity.phone", "Điện thoại", 1)),
+        required=(
+            Requirement("training.institution", "Tên trường", 5),
+            Requirement("identity.phone", "Điện thoại", 1),
+        ),
         formats=(FormatRule("p", "identity.phone", "pattern", "Sai", {"regex": "^0"}),),
         components=(ComponentRule("resume", "Sơ yếu lý lịch"),),
     )
