@@ -13,9 +13,10 @@ a field every existing row must fill (no row: not applicable); a bare "section" 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -58,7 +59,7 @@ class FormatRule:
     field: str  # "section.field"
     kind: str  # one of RULE_KINDS
     message: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     group: int = 0
     form_item: str = ""
     basis: str = ""
@@ -79,8 +80,12 @@ class Standard:
     required: tuple[Requirement, ...] = ()
     formats: tuple[FormatRule, ...] = ()
     components: tuple[ComponentRule, ...] = ()
-    codes: Mapping[str, frozenset[str]] = field(default_factory=dict)  # in_catalog values
-    pay_steps: Mapping[str, tuple[Decimal, ...]] = field(default_factory=dict)  # rank → coeffs
+    codes: Mapping[str, frozenset[str]] = dataclasses.field(
+        default_factory=dict
+    )  # in_catalog values
+    pay_steps: Mapping[str, tuple[Decimal, ...]] = dataclasses.field(
+        default_factory=dict
+    )  # rank → coeffs
 
     @property
     def size(self) -> int:

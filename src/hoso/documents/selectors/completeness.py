@@ -13,8 +13,13 @@ from hoso.access import policies
 from hoso.core.dates import today as local_today
 from hoso.documents.models import Component
 from hoso.orgs.models import Organization
-from hoso.people.models import Person, StaffStatus
-from hoso.people.selectors import dossier_standard, people_of_unit, working_with_rows
+from hoso.people.models import Person
+from hoso.people.selectors import (
+    dossier_standard,
+    people_of_unit,
+    working_ids,
+    working_with_rows,
+)
 from hoso.people.standard import (
     COMPONENT,
     COMPONENT_GROUP,
@@ -45,9 +50,7 @@ def components_missing_by_unit(*, scope: Q, standard: Standard) -> dict[str, int
     a row; the kinds on file), never one per person."""
     conditions = {r.when_section for r in standard.components if r.when_section}
     people = working_with_rows(scope, conditions)
-    on_file = components_on_file(
-        [], among=Person.objects.filter(scope, status=StaffStatus.WORKING).values("personal_id")
-    )
+    on_file = components_on_file([], among=working_ids(scope))
     out: dict[str, int] = {}
     for pid, unit, rows in people:
         have = on_file.get(pid, set())

@@ -217,7 +217,7 @@ def dossier_view(access: policies.DossierAccess) -> DossierView:
         completeness=person.completeness,
         missing=[(c.partition(".")[0], name_of("required_field", c)) for c in visible_missing],
         missing_hidden=missing_hidden or bool(findings_hidden),
-        findings={kind: [i for i in items if i.kind == kind] for kind in (MISSING, FORMAT, COMPONENT)},
+        findings={k: [i for i in items if i.kind == k] for k in (MISSING, FORMAT, COMPONENT)},
         findings_hidden=findings_hidden,
     )
 
