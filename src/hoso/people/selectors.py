@@ -300,6 +300,11 @@ def working_with_rows(scope: Q, sections: set[str]) -> list[tuple[str, str, set[
     return out
 
 
+def working_ids(scope: Q) -> QuerySet[Person]:
+    """The personal ids of the working people in `scope`, as a subquery."""
+    return Person.objects.filter(scope, status=StaffStatus.WORKING).values("personal_id")
+
+
 def people_of_unit(*, scope: Q, unit: Organization) -> QuerySet[Person]:
     """The working people in `scope` whose current unit is `unit`, most failed rules first
     (the stored count), then by name: the completeness worklist's rows."""
