@@ -17,6 +17,15 @@ from hoso.people.models import Person
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fresh_catalog_cache():
+    # The test loads a changed catalog inside its rolled-back transaction: the per-process
+    # catalog cache (and the standard built from it) must not keep it for the next tests.
+    clear_cache()
+    yield
+    clear_cache()
+
+
 def test_refresh_recomputes_the_stored_values_after_the_standard_changes(make_dossier):
     people = [make_dossier(full_name=f"Lê Văn {n}", identity={"email": ""}) for n in "ABC"]
     assert all(p.missing_required == 0 for p in people)
@@ -50,3 +59,16 @@ def test_refresh_recomputes_the_stored_values_after_the_standard_changes(make_do
     call_command("completeness", "refresh", stdout=again)
     assert "Xong: 0 hồ sơ" in again.getvalue()
     assert AuditEvent.objects.filter(action=AuditAction.DOSSIER_WRITE).count() == before + 2
+
+
+def test_a_batch_read_gives_each_dossier_exactly_as_one_read_does(make_dossier):
+    from hoso.people.selectors import _dossier_data, _dossier_data_many  # the write path's
+
+    people = [
+        make_dossier(),
+        make_dossier(full_name="Trần Thị Bình", sex="F", health=[], personal_history=None),
+        make_dossier(full_name="Lê Văn Cường", unit="T01.XA"),
+    ]
+    batch = _dossier_data_many(people)
+    for person in people:
+        assert batch[person.pk] == _dossier_data(person)

@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
-from hoso.catalog.selectors import attrs_map, codes, name_of
+from hoso.catalog.selectors import attrs_map, codes, entries, name_of
 from hoso.core.dates import today as local_today
 from hoso.core.text import normalize
 from hoso.orgs.models import JobPosition, Organization, StaffingQuota
@@ -94,6 +94,33 @@ def _dossier_data(person: Person) -> dict[str, Any]:
             obj = section.model._default_manager.filter(person=person).first()
             data[section.key] = _row(section, obj) if obj else None
     return data
+
+
+def _dossier_data_many(people: list[Person]) -> dict[int, dict[str, Any]]:
+    """`_dossier_data` of many people at once, the same plain data: one query per section for
+    all of them (a unit's worklist), values only (a related unit as its code, no instances).
+    Private like `_dossier_data`."""
+    out: dict[int, dict[str, Any]] = {p.pk: {} for p in people}
+    pks = list(out)
+    for section in SECTIONS:
+        if section.model is Person:
+            for person in people:
+                out[person.pk][section.key] = _row(section, person)
+            continue
+        columns = {
+            name: f"{name}__code" if section.model._meta.get_field(name).is_relation else name
+            for name in section.fields
+        }
+        grouped: dict[int, list[dict[str, Any]]] = {pk: [] for pk in pks}
+        # The model's own ordering, as `_dossier_data` reads rows through the relation.
+        rows = section.model._default_manager.filter(person_id__in=pks)
+        for row in rows.values("person_id", *columns.values()):
+            grouped[row["person_id"]].append(
+                {name: _plain(row[column]) for name, column in columns.items()}
+            )
+        for pk, found in grouped.items():
+            out[pk][section.key] = found if section.many else (found[0] if found else None)
+    return out
 
 
 @dataclass
@@ -226,10 +253,18 @@ def dossier_standard() -> Standard:
     return standard
 
 
+def _in_force(catalog: str) -> set[str]:
+    """The codes of a standard catalog in force today: a rule retired with `valid_to` drops."""
+    return set(entries(catalog, on=local_today()).values_list("code", flat=True))
+
+
 def _standard_build() -> Standard:
     """The standard as the catalogs `required_field`, `dossier_format_rule` and
     `required_component` say today, with the catalog codes and pay scales its rules check
     (all from the per-process catalog cache, cleared when catalogs are loaded)."""
+    required_codes = _in_force("required_field")
+    format_codes = _in_force("dossier_format_rule")
+    component_codes = _in_force("required_component")
     required = tuple(
         Requirement(
             code,
@@ -238,6 +273,7 @@ def _standard_build() -> Standard:
             str(a.get("form_item") or ""),
         )
         for code, a in sorted(attrs_map("required_field").items())
+        if code in required_codes
     )
     formats = tuple(
         FormatRule(
@@ -251,6 +287,7 @@ def _standard_build() -> Standard:
             basis=a.get("basis", ""),
         )
         for code, a in sorted(attrs_map("dossier_format_rule").items())
+        if code in format_codes
     )
     kinds = attrs_map("component_kind")
     components = tuple(
@@ -263,6 +300,7 @@ def _standard_build() -> Standard:
             basis=a.get("basis", ""),
         )
         for code, a in sorted(attrs_map("required_component").items())
+        if code in component_codes
     )
     catalogs = {r.params["catalog"] for r in formats if r.kind == "in_catalog"}
     return Standard(

@@ -34,7 +34,7 @@ from hoso.people.keys import ethnicity_index
 from hoso.people.models import Person
 from hoso.people.reference import load_reference
 from hoso.people.sections import SECTIONS
-from hoso.people.selectors import _dossier_data, dossier_standard
+from hoso.people.selectors import _dossier_data_many, dossier_standard
 from hoso.people.validation import Reference, validate_dossier
 
 # `User` is the account model (`access.models.User`) by its Django base: people stands below
@@ -380,9 +380,12 @@ def completeness_refresh(
         chunk = pks[start : start + batch_size]
         with transaction.atomic():
             changed = []
-            people = Person.objects.filter(pk__in=chunk).order_by("pk")
-            for person in people.select_for_update(of=("self",)):
-                rate, failed = standard_score(_dossier_data(person), standard, today=today)
+            people = list(
+                Person.objects.filter(pk__in=chunk).order_by("pk").select_for_update(of=("self",))
+            )
+            content = _dossier_data_many(people)
+            for person in people:
+                rate, failed = standard_score(content[person.pk], standard, today=today)
                 rate, failed = round(rate, 4), min(failed, 32767)
                 if (person.completeness, person.missing_required) != (rate, failed):
                     person.completeness, person.missing_required = rate, failed

@@ -29,6 +29,9 @@ from hoso.people.standard import (
 )
 
 
+BATCH = 200  # dossiers read per batch of queries by the worklist
+
+
 def components_on_file(personal_ids: list[str], among: Any = None) -> dict[str, set[str]]:
     """Personal id → the component kinds on file (a superseded scan not counted); `among`: a
     subquery of personal ids to use instead of the list (a whole scope)."""
@@ -101,14 +104,12 @@ def unit_findings(user: Any, unit: Organization) -> list[UnitRow]:
     people = list(people_of_unit(scope=gate.people_scope(), unit=unit))
     on_file = components_on_file([p.personal_id for p in people])
     rows = []
-    for person in people:
-        access = gate.access(person)
-        if access is None:
-            continue
-        found, hidden = access.standard_findings(
-            standard, today=today, components=on_file[person.personal_id]
-        )
-        rows.append(UnitRow(person, found, hidden))
+    for start in range(0, len(people), BATCH):
+        for access in gate.access_many(people[start : start + BATCH]):
+            found, hidden = access.standard_findings(
+                standard, today=today, components=on_file[access.person.personal_id]
+            )
+            rows.append(UnitRow(access.person, found, hidden))
     rows.sort(key=lambda r: (-r.count, r.person.sort_key, r.person.personal_id))
     return rows
 
