@@ -28,7 +28,6 @@ from hoso.people.standard import (
     component_applies,
 )
 
-
 BATCH = 200  # dossiers read per batch of queries by the worklist
 
 
