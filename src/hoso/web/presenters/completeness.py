@@ -1,8 +1,11 @@
-"""Completeness by unit: the table rows, the total and the bar chart drawn as SVG."""
+"""Completeness: by unit (the table rows, the total and the bar chart drawn as SVG), and
+against the dossier standard — one dossier's findings and a unit's worklist, each item linked
+to where it is fixed (R-COMPLETE)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
@@ -133,19 +136,28 @@ def group_name(group: int) -> str:
     return name_of("data_group", str(group)) or f"Nhóm {group}"
 
 
+@cache
+def _has_section_forms() -> bool:
+    """Whether the node has the entry pages' section forms (`web:dossier_section_edit`)."""
+    try:
+        reverse(SECTION_EDIT, kwargs={"personal_id": "001085000001", "section": "identity"})
+    except NoReverseMatch:
+        return False
+    return True
+
+
+SECTION_EDIT = "web:dossier_section_edit"
+
+
 def fix_href(personal_id: str, finding: Finding) -> str:
-    """Where a finding is fixed: a component on the documents page; a field in its section's
-    entry form (`web:dossier_section_edit`, when the entry pages exist), else at its section
-    on the dossier page."""
+    """Where a finding is fixed: a component on the documents page (its upload form); a field
+    in its section's entry form when the node has them, else at its section on the dossier."""
     if finding.kind == COMPONENT:
         return reverse("web:components", args=[personal_id])
-    try:
-        return reverse(
-            "web:dossier_section_edit",
-            kwargs={"personal_id": personal_id, "section": finding.section},
-        )
-    except NoReverseMatch:
-        return reverse("web:dossier", args=[personal_id]) + f"#muc-{finding.section}"
+    if _has_section_forms():
+        args = {"personal_id": personal_id, "section": finding.section}
+        return reverse(SECTION_EDIT, kwargs=args)
+    return reverse("web:dossier", args=[personal_id]) + f"#muc-{finding.section}"
 
 
 def items_of(personal_id: str, findings: list[Finding]) -> list[Item]:
