@@ -72,3 +72,13 @@ def test_a_batch_read_gives_each_dossier_exactly_as_one_read_does(make_dossier):
     batch = _dossier_data_many(people)
     for person in people:
         assert batch[person.pk] == _dossier_data(person)
+
+
+def test_the_demo_recomputes_when_loading_the_catalogs_changed_the_standard():
+    from hoso.catalog.services import LoadReport
+    from hoso.demo.node import standard_changed
+
+    assert standard_changed([LoadReport("required_field", updated=1)])
+    assert standard_changed([LoadReport("pay_group", versioned=2)])
+    assert not standard_changed([LoadReport("required_field", unchanged=73)])
+    assert not standard_changed([LoadReport("ethnicity", created=54)])
