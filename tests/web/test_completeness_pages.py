@@ -219,3 +219,18 @@ def test_the_overview_counts_missing_components_and_links_each_unit_worklist(as_
 def test_the_stored_value_counts_the_standards_field_rules_not_the_components(make_dossier):
     person = make_dossier(identity={"phone": "12345"}, birth_date=date(1985, 3, 14))
     assert person.missing_required == 1 and 0 < person.completeness < 1
+
+
+def test_the_worklist_is_paged_and_a_page_comes_alone_to_htmx(as_, unit_people, settings):
+    settings.HOSO_PAGE_SIZE = 1
+    client = as_("quanly")
+    url = reverse("web:completeness_unit", args=["T01.STC"])
+    first = worklist(client.get(url))
+    assert "Hoàng Văn Thiếu" in first and "Phạm Văn Điện" not in first
+    assert "Trang 1 / 2" in first
+    second = client.get(url, {"page": "2"}, HTTP_HX_REQUEST="true")
+    part = second.content.decode()
+    assert "<html" not in part and "Phạm Văn Điện" in part and "Trang 2 / 2" in part
+    event = AuditEvent.objects.filter(action=AuditAction.SEARCH).latest("seq")
+    assert event.detail["shown"] == [unit_people["phone"].personal_id]
+    assert event.detail["query"]["page"] == 2
