@@ -213,6 +213,14 @@ ROUTES |= {
     ),
     "POST /api/v1/decisions/preview": Route("post_only", "/api/v1/decisions/preview"),
 }
+# Completeness against the dossier standard (in depth in tests/web/test_completeness_pages.py
+# and tests/api/test_completeness_api.py): a unit's worklist and counts cover only the dossiers
+# the reader may open, so every persona gets 200 (an empty list outside their scope).
+ROUTES |= {
+    "web:completeness_unit": Route("page", "web:completeness_unit"),
+    "GET /api/v1/completeness": Route("page", "/api/v1/completeness?unit=T01.STC"),
+}
+WEB_ARGS |= {"web:completeness_unit": ["T01.STC"]}
 COUNTS = {"nhaplieu", "quanly", "lanhdao", "thanhtra", "ngoai"}  # a reading duty somewhere
 XLSX = importlib.util.find_spec("openpyxl") is not None
 

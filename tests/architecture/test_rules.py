@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 import rules
+from hoso.people.sections import SECTIONS
 from rules import (
     DOMAIN_ADAPTERS,
     DOSSIER_DATA,
@@ -22,8 +23,6 @@ from rules import (
     check_tree,
     unexpected,
 )
-
-from hoso.people.sections import SECTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"

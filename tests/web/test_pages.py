@@ -454,7 +454,7 @@ def test_list_pages_run_a_bounded_number_of_queries(
     bounds = {
         reverse("web:search"): 22,  # PostgreSQL: + the audit chain's advisory lock
         reverse("web:search") + "?q=le+van&unit=T01.STC&sex=M&age_min=20&age_max=60": 22,
-        reverse("web:completeness"): 12,
+        reverse("web:completeness"): 14,  # + the required components: people, kinds on file
         reverse("web:orgs"): 12,
         reverse("web:org", args=["T01.STC"]): 16,
         reverse("web:catalogs"): 11,

@@ -44,7 +44,14 @@ from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound
 from hoso.people.derive import completeness
 from hoso.people.models import Person, SecretLabel
-from hoso.people.selectors import DisplaySection, _dossier_data, display_sections, person_queryset
+from hoso.people.selectors import (
+    DisplaySection,
+    _dossier_data,
+    _dossier_data_many,
+    display_sections,
+    person_queryset,
+)
+from hoso.people.standard import Finding, Standard, check_components, check_fields
 
 RANK = {value: index for index, value in enumerate(Sensitivity.values, start=1)}
 SECRET_RANK = {"": 0, SecretLabel.MAT: 1, SecretLabel.TOI_MAT: 2, SecretLabel.TUYET_MAT: 3}
@@ -213,6 +220,19 @@ class DossierAccess:
         visible = [c for c in missing if masking.item_visible(self, c)]
         return visible, len(visible) < len(missing)
 
+    def standard_findings(
+        self, standard: Standard, *, today: date, components: set[str] | None = None
+    ) -> tuple[list[Finding], int]:
+        """What this dossier lacks against the dossier standard (`people.standard`): missing
+        fields, format problems and — given the component kinds on file — missing components,
+        only those this reader may be told of (`masking.item_visible`; a component of the whole
+        dossier to anyone who may open it), and how many others lie in what they may not see."""
+        found = check_fields(self._whole, standard, today=today)
+        if components is not None:
+            found += check_components(self._whole, standard, components)
+        visible = [f for f in found if not f.item or masking.item_visible(self, f.item)]
+        return visible, len(found) - len(visible)
+
     def display(self, *, missing: set[str] | None = None) -> list[DisplaySection]:
         """The masked content laid out for reading (Vietnamese labels, catalog names,
         dd/mm/yyyy); `missing`: required items to mark (from `missing_required`)."""
@@ -351,6 +371,17 @@ class Gate:
             ):
                 best = ceiling
         return best
+
+    def access_many(self, people: list[Person]) -> list[DossierAccess]:
+        """`access` of each of `people` this user may open, their content read in one batch
+        (`people.selectors._dossier_data_many`: one query per section for all of them) — for
+        a listing that checks every dossier against the standard (the completeness worklist).
+        Not audited here: the caller records the listing (`recorder.listed`)."""
+        allowed = [a for a in (self.access(p) for p in people) if a is not None]
+        content = _dossier_data_many([a.person for a in allowed])
+        for decision in allowed:
+            decision.__dict__["_whole"] = content[decision.person.pk]  # the cached property
+        return allowed
 
     def access(self, person: Person) -> DossierAccess | None:
         if not self.active:
@@ -524,11 +555,7 @@ def audit_scope(user: Any, duties: list[RoleAssignment] | None = None) -> Q:
     duties = review_duties(user) if duties is None else duties
     for duty in duties:
         path = duty.organization.path
-        people = (
-            person_queryset()
-            .filter(current_unit__path__startswith=path)
-            .values("personal_id")
-        )
+        people = person_queryset().filter(current_unit__path__startswith=path).values("personal_id")
         staff = RoleAssignment.objects.filter(organization__path__startswith=path)
         allowed |= Q(personal_id__in=people) | Q(actor_user_id__in=staff.values("user_id"))
         if duty.organization.parent_id is None:

@@ -14,9 +14,11 @@ from hoso.api.schemas import DossierOut, SearchOut
 from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import name_of
 from hoso.core.errors import Problem, ValidationFailed
+from hoso.documents.selectors.completeness import dossier_findings
 from hoso.orgs.selectors import org_get
 from hoso.people import selectors
 from hoso.people.models import Person
+from hoso.people.standard import COMPONENT, FORMAT, Finding
 
 router = Router(tags=["Hồ sơ"])
 
@@ -144,6 +146,16 @@ def person_export(request: HttpRequest, personal_id: str) -> HttpResponse:
     return _file(exports.dossier_export(user=request.user, personal_id=personal_id))
 
 
+def _finding(f: Finding) -> dict:
+    return {
+        "rule": f.rule,
+        "item": f.item,
+        "group": f.group,
+        "message": f.message,
+        "where": f.where,
+    }
+
+
 def _file(export: exports.ExportFile) -> HttpResponse:
     response = HttpResponse(export.body, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
@@ -162,10 +174,14 @@ def person_dossier(request: HttpRequest, personal_id: str) -> dict:
     person = access.person
     # The required list from the catalog cache: a full reference snapshot per read is costly.
     missing = access.missing_required(selectors.required_fields())[0]
+    findings, hidden = dossier_findings(access)
     return {
         "personal_id": person.personal_id,
         "completeness": person.completeness,
         "missing_required": missing,
+        "format_problems": [_finding(f) for f in findings if f.kind == FORMAT],
+        "missing_components": [_finding(f) for f in findings if f.kind == COMPONENT],
+        "findings_hidden": hidden,
         "access_basis": list(access.basis),
         "grant_id": access.grant.pk if access.grant else None,
         "sections": access.content(),

@@ -35,10 +35,23 @@ class SearchOut(Schema):
     results: list[PersonSummary]
 
 
+class FindingOut(Schema):
+    """One thing the dossier lacks against the dossier standard (R-COMPLETE)."""
+
+    rule: str  # a required_field / dossier_format_rule code, or a component_kind code
+    item: str  # the field ("section.field") or section it concerns; "" the whole dossier
+    group: int  # data group of NĐ 27/2026 (1–10)
+    message: str
+    where: str  # "training[1].to_date" for a history row
+
+
 class DossierOut(Schema):
     personal_id: str
     completeness: float
     missing_required: list[str]
+    format_problems: list[FindingOut]
+    missing_components: list[FindingOut]
+    findings_hidden: int  # findings in fields this caller may not see: counted, not named
     access_basis: list[str]
     grant_id: int | None
     sections: dict

@@ -6,6 +6,7 @@ from hoso.api import (
     calendar,
     catalogs,
     changes,
+    completeness,
     components,
     documents,
     errors,
@@ -28,5 +29,16 @@ api = NinjaAPI(
     docs=Swagger(settings={"validatorUrl": None}),
 )
 errors.install(api)
-for module in (people, identity, catalogs, orgs, calendar, changes, components, documents, stats):
+for module in (
+    people,
+    identity,
+    catalogs,
+    orgs,
+    calendar,
+    changes,
+    completeness,
+    components,
+    documents,
+    stats,
+):
     api.add_router("", module.router)

@@ -34,6 +34,7 @@ class Purpose(models.TextChoices):
     DECISION_PREVIEW = "decision_preview", "Xem trước tác động của quyết định nhân sự"
     DECISIONS = "decisions", "Xem các quyết định nhân sự của hồ sơ"
     OBLIGATIONS = "obligations", "Xem việc cần làm, thời hạn"
+    COMPLETENESS = "completeness", "Xem danh sách hồ sơ còn thiếu theo chuẩn"
     DISCREPANCY_REPORT = "discrepancy_report", "Báo sai lệch với hồ sơ giấy"
     DISCREPANCY_VIEW = "discrepancy_view", "Xem cảnh báo sai lệch"
     DISCREPANCY_RESOLVE = "discrepancy_resolve", "Xác minh sai lệch"

@@ -17,7 +17,7 @@ from typing import TextIO
 from django.core.management import call_command
 from tqdm import tqdm
 
-from hoso.catalog.services import catalog_load_builtin
+from hoso.catalog.services import LoadReport, catalog_load_builtin
 from hoso.core.dates import today as local_today
 from hoso.demo import population
 from hoso.demo.accounts import DemoAccount, accounts_path, personas
@@ -27,6 +27,7 @@ from hoso.demo.pki import signing_keys_ensure
 from hoso.demo.proposals import work_create
 from hoso.demo.scans import documents_create
 from hoso.people.selectors import person_queryset
+from hoso.people.services import completeness_refresh
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,16 @@ def demo_setup(
     out.write("Chuẩn bị cơ sở dữ liệu…\n")
     call_command("migrate", interactive=False, verbosity=0)
     out.write("Nạp danh mục dùng chung…\n")
-    catalog_load_builtin()
+    reports = catalog_load_builtin()
     out.write("Tạo cơ quan, đơn vị, biên chế và vị trí việc làm…\n")
     demo_organizations(today)
     seeded = 0
     if people > 0 and not person_queryset().exists():
         seeded = _seed(people, seed, today, out, progress)
+    elif people > 0 and standard_changed(reports):
+        # Stored completeness is computed at write time: follow a changed standard.
+        out.write("Chuẩn hồ sơ đã thay đổi: tính lại mức độ đầy đủ của các hồ sơ…\n")
+        completeness_refresh(acting_user=None, today=today)
     accounts = personas(today)
     signing_keys_ensure(out)
     if seeded:
@@ -64,6 +69,22 @@ def demo_setup(
         work_create(today, out)
         documents_create(out)
     return DemoInfo(accounts, person_queryset().count(), seeded, accounts_path())
+
+
+STANDARD_CATALOGS = {
+    "required_field",
+    "dossier_format_rule",
+    "required_component",
+    "rank",
+    "pay_group",
+}
+
+
+def standard_changed(reports: list[LoadReport]) -> bool:
+    """Whether loading the catalogs changed the dossier standard (or the scales it checks)."""
+    return any(
+        r.catalog in STANDARD_CATALOGS and (r.created or r.updated or r.versioned) for r in reports
+    )
 
 
 def _seed(people: int, seed: int, today: date, out: TextIO, progress: bool) -> int:

@@ -6,36 +6,43 @@ indexed queries, never recomputed on read.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from hoso.core.dates import today as local_today
 from hoso.core.text import name_sort_key, normalize
+from hoso.people.selectors import dossier_standard
+from hoso.people.standard import Requirement, Standard, check_fields, score
 from hoso.people.validation import Reference
 
 
-def _filled(value: Any) -> bool:
-    return value not in (None, "", [], {})
-
-
 def completeness(data: dict[str, Any], required: list[str]) -> tuple[float, list[str]]:
-    """(score 0–1, missing required items). A bare section key requires at least one row."""
-    if not required:
-        return 1.0, []
-    missing = []
-    for item in required:
-        section, _, name = item.partition(".")
-        value = data.get(section)
-        if not name:
-            ok = _filled(value)
-        elif isinstance(value, dict):
-            ok = _filled(value.get(name))
-        else:
-            ok = False
-        if not ok:
-            missing.append(item)
-    return 1 - len(missing) / len(required), missing
+    """(score 0–1, missing required items) of presence alone, for a list of codes of the
+    catalog `required_field` (see `people.standard` for what a code requires)."""
+    standard = Standard(required=tuple(Requirement(code, code, 0) for code in required))
+    missing = [f.rule for f in check_fields(data, standard, today=date.min)]
+    return score_of(missing, len(required)), missing
 
 
-def derived_fields(data: dict[str, Any], ref: Reference) -> dict[str, Any]:
+def score_of(failed: list[str], size: int) -> float:
+    return 1.0 if not size else max(0.0, 1 - len(set(failed)) / size)
+
+
+def standard_score(data: dict[str, Any], standard: Standard, *, today: date) -> tuple[float, int]:
+    """(completeness 0–1, failed field rules) against the dossier standard: what
+    `Person.completeness` / `missing_required` store (components are counted on read)."""
+    return score(check_fields(data, standard, today=today), standard)
+
+
+def derived_fields(
+    data: dict[str, Any],
+    ref: Reference,
+    *,
+    standard: Standard | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """The derived columns of a dossier. `standard` defaults to the catalogs' dossier standard
+    (`people.selectors.dossier_standard`), `today` to the node's date."""
     ident = data.get("identity") or {}
     employment = data.get("employment") or {}
     positions = [p for p in data.get("positions") or [] if p.get("is_main", True)]
@@ -43,7 +50,10 @@ def derived_fields(data: dict[str, Any], ref: Reference) -> dict[str, Any]:
     salary = sorted(data.get("salary") or [], key=lambda r: str(r.get("from_date")))
     latest_salary = salary[-1] if salary else None
     party = data.get("party") or []
-    score, missing = completeness(data, ref.required)
+    if standard is None:
+        standard = dossier_standard()
+    today = today or local_today()
+    rate, failed = standard_score(data, standard, today=today)
     position_code = current_main.get("position_code", "") if current_main else ""
     rank_code = latest_salary.get("rank_code", "") if latest_salary else ""
     words = [
@@ -62,6 +72,6 @@ def derived_fields(data: dict[str, Any], ref: Reference) -> dict[str, Any]:
         "current_rank_code": rank_code or "",
         "current_salary_step": int(latest_salary["step"]) if latest_salary else None,
         "is_party_member": any(not p.get("left_date") for p in party),
-        "completeness": round(score, 4),
-        "missing_required": len(missing),
+        "completeness": round(rate, 4),
+        "missing_required": min(failed, 32767),
     }

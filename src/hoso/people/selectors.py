@@ -12,19 +12,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
-from hoso.catalog.selectors import attrs_map, codes, name_of
+from hoso.catalog.selectors import attrs_map, codes, entries, name_of
 from hoso.core.dates import today as local_today
 from hoso.core.text import normalize
 from hoso.orgs.models import JobPosition, Organization, StaffingQuota
 from hoso.orgs.selectors import QuotaUsage, unit_labels
 from hoso.people.keys import ethnicity_index
 from hoso.people.models import Person, StaffStatus
-from hoso.people.sections import SECTIONS, Section, field_label, section_field
+from hoso.people.sections import BY_KEY, SECTIONS, Section, field_label, section_field
+from hoso.people.standard import ComponentRule, FormatRule, Requirement, Standard
 from hoso.people.validation import CODED_FIELDS
 
 _ID_FRAGMENT = re.compile(r"^\d{3,12}$")
@@ -92,6 +94,33 @@ def _dossier_data(person: Person) -> dict[str, Any]:
             obj = section.model._default_manager.filter(person=person).first()
             data[section.key] = _row(section, obj) if obj else None
     return data
+
+
+def _dossier_data_many(people: list[Person]) -> dict[int, dict[str, Any]]:
+    """`_dossier_data` of many people at once, the same plain data: one query per section for
+    all of them (a unit's worklist), values only (a related unit as its code, no instances).
+    Private like `_dossier_data`."""
+    out: dict[int, dict[str, Any]] = {p.pk: {} for p in people}
+    pks = list(out)
+    for section in SECTIONS:
+        if section.model is Person:
+            for person in people:
+                out[person.pk][section.key] = _row(section, person)
+            continue
+        columns = {
+            name: f"{name}__code" if section.model._meta.get_field(name).is_relation else name
+            for name in section.fields
+        }
+        grouped: dict[int, list[dict[str, Any]]] = {pk: [] for pk in pks}
+        # The model's own ordering, as `_dossier_data` reads rows through the relation.
+        rows = section.model._default_manager.filter(person_id__in=pks)
+        for row in rows.values("person_id", *columns.values()):
+            grouped[row["person_id"]].append(
+                {name: _plain(row[column]) for name, column in columns.items()}
+            )
+        for pk, found in grouped.items():
+            out[pk][section.key] = found if section.many else (found[0] if found else None)
+    return out
 
 
 @dataclass
@@ -190,6 +219,138 @@ def display_sections(
 def required_fields() -> list[str]:
     """The required items (catalog `required_field`), from the per-process catalog cache."""
     return sorted(codes("required_field"))
+
+
+# --- The dossier standard (R-COMPLETE): catalogs → `people.standard.Standard` ----------------
+
+
+_STANDARD_CATALOGS = (
+    "required_field",
+    "dossier_format_rule",
+    "required_component",
+    "component_kind",
+    "rank",
+    "pay_group",
+)
+_standard_memo: list[tuple[tuple[dict, ...], Standard]] = []
+
+
+def dossier_standard() -> Standard:
+    """The standard as the catalogs `required_field`, `dossier_format_rule` and
+    `required_component` say today, with the catalog codes and pay scales its rules check.
+    Built once per state of the per-process catalog cache (`catalog.selectors.attrs_map`,
+    cleared when catalogs are loaded): a bulk import derives thousands of dossiers with it."""
+    sources = tuple(attrs_map(c) for c in _STANDARD_CATALOGS)
+    if _standard_memo:
+        seen, standard = _standard_memo[0]
+        current = sources + tuple(attrs_map(c) for c in standard.codes)
+        if len(seen) == len(current) and all(a is b for a, b in zip(seen, current, strict=True)):
+            return standard
+    standard = _standard_build()
+    checked = tuple(attrs_map(c) for c in standard.codes)
+    # The source dicts are kept alive with the memo, so an `is` match means "not reloaded".
+    _standard_memo[:] = [(sources + checked, standard)]
+    return standard
+
+
+def _in_force(catalog: str) -> set[str]:
+    """The codes of a standard catalog in force today: a rule retired with `valid_to` drops."""
+    return set(entries(catalog, on=local_today()).values_list("code", flat=True))
+
+
+def _standard_build() -> Standard:
+    """The standard as the catalogs `required_field`, `dossier_format_rule` and
+    `required_component` say today, with the catalog codes and pay scales its rules check
+    (all from the per-process catalog cache, cleared when catalogs are loaded)."""
+    required_codes = _in_force("required_field")
+    format_codes = _in_force("dossier_format_rule")
+    component_codes = _in_force("required_component")
+    required = tuple(
+        Requirement(
+            code,
+            name_of("required_field", code),
+            int(a.get("group") or 0),
+            str(a.get("form_item") or ""),
+        )
+        for code, a in sorted(attrs_map("required_field").items())
+        if code in required_codes
+    )
+    formats = tuple(
+        FormatRule(
+            code=code,
+            field=a["field"],
+            kind=a["kind"],
+            params=a.get("params") or {},
+            message=name_of("dossier_format_rule", code),
+            group=int(a.get("group") or 0),
+            form_item=str(a.get("form_item") or ""),
+            basis=a.get("basis", ""),
+        )
+        for code, a in sorted(attrs_map("dossier_format_rule").items())
+        if code in format_codes
+    )
+    kinds = attrs_map("component_kind")
+    components = tuple(
+        ComponentRule(
+            kind=code,
+            name=name_of("required_component", code),
+            when_section=a.get("when_section", ""),
+            section=kinds.get(code, {}).get("section", ""),
+            group=int(a.get("group") or 0),
+            basis=a.get("basis", ""),
+        )
+        for code, a in sorted(attrs_map("required_component").items())
+        if code in component_codes
+    )
+    catalogs = {r.params["catalog"] for r in formats if r.kind == "in_catalog"}
+    return Standard(
+        required=required,
+        formats=formats,
+        components=components,
+        codes={c: frozenset(attrs_map(c)) for c in sorted(catalogs)},
+        pay_steps=_pay_steps() if any(r.kind == "salary_step" for r in formats) else {},
+    )
+
+
+def _pay_steps() -> dict[str, tuple[Decimal, ...]]:
+    groups = attrs_map("pay_group")
+    out = {}
+    for rank, attrs in attrs_map("rank").items():
+        steps = groups.get(str(attrs.get("pay_group") or ""), {}).get("steps")
+        if steps:
+            out[rank] = tuple(Decimal(str(s)).quantize(Decimal("0.01")) for s in steps)
+    return out
+
+
+def working_with_rows(scope: Q, sections: set[str]) -> list[tuple[str, str, set[str]]]:
+    """(personal id, current unit code, which of `sections` have a row) of the working people
+    in `scope`, in one query: whether a row exists, never what it says (the condition of a
+    required component)."""
+    marks = {
+        f"has_{key}": Exists(BY_KEY[key].model._default_manager.filter(person=OuterRef("pk")))
+        for key in sorted(sections)
+    }
+    qs = Person.objects.filter(scope, status=StaffStatus.WORKING).annotate(**marks)
+    out = []
+    for row in qs.values("personal_id", "current_unit__code", *marks):
+        rows = {key for key in sections if row[f"has_{key}"]}
+        out.append((row["personal_id"], row["current_unit__code"], rows))
+    return out
+
+
+def working_ids(scope: Q) -> QuerySet[Person]:
+    """The personal ids of the working people in `scope`, as a subquery."""
+    return Person.objects.filter(scope, status=StaffStatus.WORKING).values("personal_id")
+
+
+def people_of_unit(*, scope: Q, unit: Organization) -> QuerySet[Person]:
+    """The working people in `scope` whose current unit is `unit`, most failed rules first
+    (the stored count), then by name: the completeness worklist's rows."""
+    return (
+        person_queryset()
+        .filter(scope, status=StaffStatus.WORKING, current_unit=unit)
+        .order_by("-missing_required", "sort_key", "personal_id")
+    )
 
 
 @dataclass(frozen=True)

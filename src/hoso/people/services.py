@@ -29,11 +29,12 @@ from hoso.core.errors import Problem, ValidationFailed
 from hoso.core.fields import EncryptedField
 from hoso.core.text import clean_name
 from hoso.people import bulk
-from hoso.people.derive import derived_fields
+from hoso.people.derive import derived_fields, standard_score
 from hoso.people.keys import ethnicity_index, religion_index
 from hoso.people.models import Person
 from hoso.people.reference import load_reference
 from hoso.people.sections import SECTIONS
+from hoso.people.selectors import _dossier_data_many, dossier_standard
 from hoso.people.validation import Reference, validate_dossier
 
 # `User` is the account model (`access.models.User`) by its Django base: people stands below
@@ -359,3 +360,44 @@ def dossier_replace(
         bulk.insert(section.model, _plan(section.model)[0], rows)
     _audit_write(acting_user, [pid], "replace", current_context())
     return Person.objects.get(pk=person.pk)
+
+
+def completeness_refresh(
+    *,
+    acting_user: User | None,
+    batch_size: int = 200,
+    today: date | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Recompute the stored completeness (`Person.completeness`, `missing_required`) of every
+    dossier against the dossier standard as the catalogs say now (R-COMPLETE): run after the
+    standard changes. Batched, one transaction and one audit event per batch naming the
+    dossiers whose values changed; `on_progress(done, total)` after each batch. Returns how
+    many dossiers changed. Only these two derived columns are written: no content changes."""
+    standard = dossier_standard()
+    today = today or local_today()
+    ctx = current_context()
+    pks = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    changed_total = 0
+    for start in range(0, len(pks), batch_size):
+        chunk = pks[start : start + batch_size]
+        with transaction.atomic():
+            changed = []
+            people = list(
+                Person.objects.filter(pk__in=chunk).order_by("pk").select_for_update(of=("self",))
+            )
+            content = _dossier_data_many(people)
+            for person in people:
+                rate, failed = standard_score(content[person.pk], standard, today=today)
+                rate, failed = round(rate, 4), min(failed, 32767)
+                if (person.completeness, person.missing_required) != (rate, failed):
+                    person.completeness, person.missing_required = rate, failed
+                    changed.append(person)
+            if changed:
+                Person.objects.bulk_update(changed, ["completeness", "missing_required"])
+                ids = [p.personal_id for p in changed]
+                _audit_write(acting_user, ids, "completeness_refresh", ctx)
+            changed_total += len(changed)
+        if on_progress:
+            on_progress(min(start + batch_size, len(pks)), len(pks))
+    return changed_total

@@ -1,11 +1,23 @@
-"""Completeness by unit: the table rows, the total and the bar chart drawn as SVG."""
+"""Completeness: by unit (the table rows, the total and the bar chart drawn as SVG), and
+against the dossier standard — one dossier's findings and a unit's worklist, each item linked
+to where it is fixed (R-COMPLETE)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from django.urls import NoReverseMatch, reverse
+
+from hoso.access import policies
+from hoso.catalog.selectors import name_of
+from hoso.documents.selectors import completeness as completeness_selectors
 from hoso.orgs import selectors as org_selectors
+from hoso.orgs.models import Organization
+from hoso.people.models import Person
+from hoso.people.selectors import dossier_standard
+from hoso.people.standard import COMPONENT, COMPONENT_GROUP, Finding
 
 BAR_HEIGHT = 22
 BAR_GAP = 16  # room for a label on two lines
@@ -104,3 +116,129 @@ def completeness_chart(rows: list[dict[str, Any]]) -> Chart:
     ticks = [(LABEL_WIDTH + CHART_WIDTH * p // 100, p) for p in (0, 25, 50, 75, 100)]
     return Chart(bars, LABEL_WIDTH + CHART_WIDTH + VALUE_WIDTH, height, LABEL_WIDTH,
                  CHART_WIDTH, BAR_HEIGHT, ticks)
+
+
+# --- The dossier standard: findings of one dossier, the worklist of a unit (R-COMPLETE) ------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing a dossier lacks, as a reader sees it: what, why, and where it is fixed."""
+
+    kind: str  # standard.MISSING / FORMAT / COMPONENT
+    rule: str
+    group: int
+    message: str
+    href: str
+
+
+def group_name(group: int) -> str:
+    return name_of("data_group", str(group)) or f"Nhóm {group}"
+
+
+@cache
+def _has_section_forms() -> bool:
+    """Whether the node has the entry pages' section forms (`web:dossier_section_edit`)."""
+    try:
+        reverse(SECTION_EDIT, kwargs={"personal_id": "001085000001", "section": "identity"})
+    except NoReverseMatch:
+        return False
+    return True
+
+
+SECTION_EDIT = "web:dossier_section_edit"
+
+
+def fix_href(personal_id: str, finding: Finding) -> str:
+    """Where a finding is fixed: a component on the documents page (its upload form); a field
+    in its section's entry form when the node has them, else at its section on the dossier."""
+    if finding.kind == COMPONENT:
+        return reverse("web:components", args=[personal_id])
+    if _has_section_forms():
+        args = {"personal_id": personal_id, "section": finding.section}
+        return reverse(SECTION_EDIT, kwargs=args)
+    return reverse("web:dossier", args=[personal_id]) + f"#muc-{finding.section}"
+
+
+def items_of(personal_id: str, findings: list[Finding]) -> list[Item]:
+    return [
+        Item(f.kind, f.rule, f.group, f.message, fix_href(personal_id, f)) for f in findings
+    ]
+
+
+def dossier_findings(access: policies.DossierAccess) -> tuple[list[Item], int]:
+    """The standard's findings on one dossier that this reader may be told of (fields, format,
+    components) with where each is fixed, and how many others are hidden from them."""
+    found, hidden = completeness_selectors.dossier_findings(access)
+    return items_of(access.person.personal_id, found), hidden
+
+
+@dataclass
+class WorkRow:
+    person: Person
+    items: list[Item]
+    hidden: int
+
+    @property
+    def count(self) -> int:
+        return len(self.items) + self.hidden
+
+
+@dataclass
+class GroupRow:
+    group: int
+    name: str
+    complete: int
+    incomplete: int
+
+
+@dataclass
+class Worklist:
+    rows: list[WorkRow]  # every dossier of the unit the reader may open, most missing first
+    groups: list[GroupRow]  # per data group: dossiers complete / incomplete in it
+    people: int
+    incomplete: int
+
+
+def unit_worklist(user: Any, unit: Organization) -> Worklist:
+    """The worklist of a unit (`documents.selectors.completeness.unit_findings`), each item
+    with where it is fixed, and the per-group counts of exactly these rows."""
+    found = completeness_selectors.unit_findings(user, unit)
+    rows = [WorkRow(r.person, items_of(r.person.personal_id, r.findings), r.hidden) for r in found]
+    groups = [
+        GroupRow(g.group, group_name(g.group), g.complete, g.incomplete)
+        for g in completeness_selectors.group_counts(found)
+    ]
+    return Worklist(rows, groups, len(rows), sum(1 for r in rows if r.count))
+
+
+def worklist_filtered(worklist: Worklist, *, group: int | None, rule: str) -> list[WorkRow]:
+    """Rows with at least one item of `group` and/or `rule`, showing only those items; no
+    filter: every row with anything missing (hidden items included)."""
+    if group is None and not rule:
+        return [r for r in worklist.rows if r.count]
+    out = []
+    for row in worklist.rows:
+        items = [
+            i for i in row.items
+            if (group is None or _in_group(i, group)) and (not rule or i.rule == rule)
+        ]
+        if items:
+            out.append(WorkRow(row.person, items, 0))
+    return out
+
+
+def _in_group(item: Item, group: int) -> bool:
+    if group == COMPONENT_GROUP:
+        return item.kind == COMPONENT
+    return item.group == group and item.kind != COMPONENT
+
+
+def rule_choices() -> list[tuple[str, str]]:
+    """(rule code, Vietnamese name) of every rule of the standard, for the worklist's filter."""
+    standard = dossier_standard()
+    return (
+        [(r.code, r.name) for r in standard.required]
+        + [(r.code, r.message) for r in standard.formats]
+        + [(r.kind, r.name) for r in standard.components]
+    )

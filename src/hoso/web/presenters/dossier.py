@@ -23,6 +23,8 @@ from hoso.orgs import selectors as org_selectors
 from hoso.people import selectors as people_selectors
 from hoso.people.models import Person
 from hoso.people.sections import BY_KEY, Section
+from hoso.people.standard import COMPONENT, FORMAT, MISSING
+from hoso.web.presenters.completeness import Item, dossier_findings
 
 # --- Search results --------------------------------------------------------------------------
 
@@ -139,6 +141,10 @@ class DossierView:
     completeness: float
     missing: list[tuple[str, str]]  # (section key, Vietnamese name), only what may be seen
     missing_hidden: bool  # some missing items lie in fields this user may not see
+    # The dossier standard's findings this reader may be told of, by kind, and how many more
+    # lie in what they may not see (`presenters.completeness.dossier_findings`).
+    findings: dict[str, list[Item]] = field(default_factory=dict)
+    findings_hidden: int = 0
 
 
 def _header(access: policies.DossierAccess) -> dict[str, str | None]:
@@ -203,13 +209,16 @@ def dossier_view(access: policies.DossierAccess) -> DossierView:
             missing_names=[name_of("required_field", c) for c in own] if flagged else [],
             mask_notes=notes.get(s.key, []),
         ))
+    items, findings_hidden = dossier_findings(access)
     return DossierView(
         person=person,
         header=_header(access),
         sections=sections,
         completeness=person.completeness,
         missing=[(c.partition(".")[0], name_of("required_field", c)) for c in visible_missing],
-        missing_hidden=missing_hidden,
+        missing_hidden=missing_hidden or bool(findings_hidden),
+        findings={k: [i for i in items if i.kind == k] for k in (MISSING, FORMAT, COMPONENT)},
+        findings_hidden=findings_hidden,
     )
 
 
