@@ -96,6 +96,13 @@ def open_loan(access: policies.DossierAccess) -> PaperLoan | None:
     )
 
 
+def returned_count(access: policies.DossierAccess) -> int:
+    """How many loans of the opened dossier have ended."""
+    return PaperLoan.objects.filter(
+        personal_id=access.person.personal_id, returned_on__isnull=False
+    ).count()
+
+
 def may_lend(user: User, access: policies.DossierAccess) -> bool:
     """Whether `user` records loans of this dossier (a records manager over its unit)."""
     return policies.duty_covers(user, MANAGING_ROLES, access.person.current_unit.path)
@@ -129,3 +136,8 @@ def extension_rows(loan: PaperLoan) -> list[dict[str, Any]]:
         }
         for e in loan.extensions or []
     ]
+
+
+def loan_personal_id(loan_id: int) -> str | None:
+    """Whose dossier loan `loan_id` is of (no content: the caller asks the gate next)."""
+    return PaperLoan.objects.filter(pk=loan_id).values_list("personal_id", flat=True).first()

@@ -1,6 +1,16 @@
 """The pages' URLs, the root include of `hoso.urls`: one module per area."""
 
-from hoso.web.urls import accounts, documents, reading, security, self_home, stats, work
+from hoso.web.urls import (
+    accounts,
+    documents,
+    guide,
+    lending,
+    reading,
+    security,
+    self_home,
+    stats,
+    work,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -11,4 +21,6 @@ urlpatterns = [
     *documents.urlpatterns,
     *self_home.urlpatterns,
     *stats.urlpatterns,
+    *lending.urlpatterns,
+    *guide.urlpatterns,
 ]
