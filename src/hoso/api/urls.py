@@ -10,6 +10,7 @@ from hoso.api import (
     documents,
     errors,
     identity,
+    lending,
     orgs,
     people,
     stats,
@@ -28,5 +29,16 @@ api = NinjaAPI(
     docs=Swagger(settings={"validatorUrl": None}),
 )
 errors.install(api)
-for module in (people, identity, catalogs, orgs, calendar, changes, components, documents, stats):
+for module in (
+    people,
+    identity,
+    catalogs,
+    orgs,
+    calendar,
+    changes,
+    components,
+    documents,
+    stats,
+    lending,
+):
     api.add_router("", module.router)

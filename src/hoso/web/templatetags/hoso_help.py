@@ -20,7 +20,15 @@ HELP_DIR = Path(__file__).resolve().parent.parent / "help"
 # Endpoints that never show a page of their own (downloads, a sign-out that redirects, the
 # guide's pictures): no help file is needed for them.
 NOT_PAGES = frozenset(
-    {"logout", "component_copy", "resume_copy", "audit_export", "stats_report", "guide_image"}
+    {
+        "logout",
+        "component_copy",
+        "component_status",  # a fragment of the documents page, polled while a scan works
+        "resume_copy",
+        "audit_export",
+        "stats_report",
+        "guide_image",
+    }
 )
 
 register = template.Library()
