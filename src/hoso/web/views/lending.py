@@ -123,7 +123,9 @@ def paper_dossier(request: HttpRequest, personal_id: str) -> HttpResponse:
     return _page(request, access)
 
 
-def _refused_page(request: HttpRequest, personal_id: str, status: int, **forms) -> HttpResponse:
+def _refused_page(
+    request: HttpRequest, personal_id: str, status: int, refusal: str = "", **forms
+) -> HttpResponse:
     """The dossier's paper page again with the refused form, or the one 404."""
     try:
         access = policies.dossier_access(request.user, personal_id, purpose=Purpose.PAPER_LOAN_VIEW)
@@ -131,14 +133,14 @@ def _refused_page(request: HttpRequest, personal_id: str, status: int, **forms) 
         return not_found(request, what="hồ sơ")
     if not selectors.may_lend(request.user, access):
         return _page(request, access, refusal=service.NotRecordsManager().message, status=403)
-    return _page(request, access, status=status, **forms)
+    return _page(request, access, status=status, refusal=refusal, **forms)
 
 
 @login_required
 @require_POST
 def paper_loan_open(request: HttpRequest, personal_id: str) -> HttpResponse:
     form = LoanOpenForm(request.POST)
-    status = 400
+    status, refusal = 400, ""
     if form.is_valid():
         try:
             loan = service.loan_open(
@@ -149,7 +151,8 @@ def paper_loan_open(request: HttpRequest, personal_id: str) -> HttpResponse:
         except service.NotRecordsManager:
             status = 403
         except service.LoanConflict as conflict:
-            form.add_error(None, conflict.message)
+            # Said at the top: the paper's state has changed, so the page shows other forms.
+            refusal = conflict.message
             status = 409
         except ValidationFailed as error:
             form.add_problems(error)
@@ -160,7 +163,7 @@ def paper_loan_open(request: HttpRequest, personal_id: str) -> HttpResponse:
                 f"{vn(loan.due_date)}.",
             )
             return redirect("web:paper_dossier", personal_id=personal_id)
-    return _refused_page(request, personal_id, status, open_form=form)
+    return _refused_page(request, personal_id, status, refusal, open_form=form)
 
 
 def _loan_pid(pk: int) -> str | None:
@@ -171,7 +174,7 @@ def _loan_pid(pk: int) -> str | None:
 @require_POST
 def paper_loan_return(request: HttpRequest, pk: int) -> HttpResponse:
     form = LoanReturnForm(request.POST)
-    status = 400
+    status, refusal = 400, ""
     if form.is_valid():
         try:
             loan = service.loan_return(
@@ -185,7 +188,8 @@ def paper_loan_return(request: HttpRequest, pk: int) -> HttpResponse:
         except service.NotRecordsManager:
             status = 403
         except service.LoanConflict as conflict:
-            form.add_error(None, conflict.message)
+            # Said at the top: the paper's state has changed, so the page shows other forms.
+            refusal = conflict.message
             status = 409
         except ValidationFailed as error:
             form.add_problems(error)
@@ -199,14 +203,14 @@ def paper_loan_return(request: HttpRequest, pk: int) -> HttpResponse:
     pid = _loan_pid(pk)
     if pid is None:
         return not_found(request, what="hồ sơ")
-    return _refused_page(request, pid, status, return_form=form)
+    return _refused_page(request, pid, status, refusal, return_form=form)
 
 
 @login_required
 @require_POST
 def paper_loan_extend(request: HttpRequest, pk: int) -> HttpResponse:
     form = LoanExtendForm(request.POST)
-    status = 400
+    status, refusal = 400, ""
     if form.is_valid():
         try:
             loan = service.loan_extend(
@@ -220,7 +224,8 @@ def paper_loan_extend(request: HttpRequest, pk: int) -> HttpResponse:
         except service.NotRecordsManager:
             status = 403
         except service.LoanConflict as conflict:
-            form.add_error(None, conflict.message)
+            # Said at the top: the paper's state has changed, so the page shows other forms.
+            refusal = conflict.message
             status = 409
         except ValidationFailed as error:
             form.add_problems(error)
@@ -230,4 +235,4 @@ def paper_loan_extend(request: HttpRequest, pk: int) -> HttpResponse:
     pid = _loan_pid(pk)
     if pid is None:
         return not_found(request, what="hồ sơ")
-    return _refused_page(request, pid, status, extend_form=form)
+    return _refused_page(request, pid, status, refusal, extend_form=form)
