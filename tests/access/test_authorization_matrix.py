@@ -228,14 +228,12 @@ ROUTES |= {
     # The user guide served by the node: no dossier content, any signed-in user.
     "web:guide": Route("page", "web:guide"),
     "web:guide_topic": Route("page", "web:guide_topic"),
-    "web:guide_image": Route("missing", "web:guide_image"),
 }
 WEB_ARGS |= {
     "web:paper_loan_open": ["001085012345"],
     "web:paper_loan_return": [999999],
     "web:paper_loan_extend": [999999],
     "web:guide_topic": ["ho-so-giay"],
-    "web:guide_image": ["khong-co-anh-nay"],
 }
 COUNTS = {"nhaplieu", "quanly", "lanhdao", "thanhtra", "ngoai"}  # a reading duty somewhere
 XLSX = importlib.util.find_spec("openpyxl") is not None

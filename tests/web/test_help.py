@@ -99,29 +99,22 @@ def people(make_dossier):
     return {"an": make_dossier(full_name="Nguyễn Văn An")}
 
 
-def test_the_guide_is_served_by_the_node(as_, people, settings, tmp_path):
+def test_the_guide_is_served_by_the_node(as_, people, settings):
     client = as_("nhaplieu")
     index = client.get(reverse("web:guide"))
     body = index.content.decode()
     assert index.status_code == 200 and "<h1" in body and "Hướng dẫn sử dụng" in body
     assert f'href="{reverse("web:guide_topic", args=["ho-so-giay"])}"' in body
     assert 'href="#dang-nhap"' in body and 'id="dang-nhap"' in body
-    assert f'src="{reverse("web:guide_image", args=["dang-nhap"])}"' in body
+    assert 'src="/static/guide/dang-nhap.png"' in body
     topic = client.get(reverse("web:guide_topic", args=["ho-so-giay"]))
     assert topic.status_code == 200 and "Mượn hồ sơ giấy" in topic.content.decode()
     assert client.get(reverse("web:guide_topic", args=["khong-co"])).status_code == 404
     assert client.get(reverse("web:guide_topic", args=["README"])).status_code == 404
-    # Its pictures (taken by the browser tests; here one of a copy of the guide).
-    from hoso.web.presenters.guide import guide_dir
+    # Its pictures are static files of the node, from docs/guide/img.
+    from django.contrib.staticfiles import finders
 
-    (tmp_path / "img").mkdir()
-    (tmp_path / "README.md").write_text((guide_dir() / "README.md").read_text("utf-8"), "utf-8")
-    (tmp_path / "img" / "dang-nhap.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    settings.HOSO_GUIDE_DIR = str(tmp_path)
-    picture = client.get(reverse("web:guide_image", args=["dang-nhap"]))
-    assert picture.status_code == 200 and picture["Content-Type"] == "image/png"
-    assert b"".join(picture.streaming_content).startswith(b"\x89PNG")
-    assert client.get(reverse("web:guide_image", args=["khong-co"])).status_code == 404
+    assert finders.find("guide/dang-nhap.png") == str(settings.GUIDE_IMAGES / "dang-nhap.png")
     assert client.__class__().get(reverse("web:guide")).status_code == 302  # sign in first
 
 

@@ -2,10 +2,11 @@
 closed, so the guide a clerk needs must be on the node they use.
 
 A small, strict reading of the guide's Markdown: headings (`#`, `##`, `###`), paragraphs,
-lists (`- `, `1. `), pictures `![text](img/NAME.png)`, links to other guide files
-`[text](FILE.md)`, `**bold**` and `` `code` ``. Everything else is text: each word is escaped
-before the few marks are turned into tags, so a guide file cannot put HTML on a page. A link
-leaving the guide (another folder, a web address) is shown as its text only.
+lists (`- `, `1. `), pictures `![text](img/NAME.png)` (static files of the node), links to
+other guide files `[text](FILE.md)`, `**bold**` and `` `code` ``. Everything else is text:
+each word is escaped before the few marks are turned into tags, so a guide file cannot put
+HTML on a page. A link leaving the guide (another folder, a web address) is shown as its text
+only.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -42,13 +44,6 @@ def topic_path(slug: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def image_path(name: str) -> Path | None:
-    if not _SLUG.fullmatch(name):
-        return None
-    path = guide_dir() / "img" / f"{name}.png"
-    return path if path.is_file() else None
-
-
 def _link(match: re.Match[str]) -> str:
     text, target = match.group(1), match.group(2)
     target = target.replace("&amp;", "&")
@@ -72,7 +67,7 @@ def _link(match: re.Match[str]) -> str:
 
 def _image(match: re.Match[str]) -> str:
     alt, name = match.group(1), match.group(2)
-    url = reverse("web:guide_image", args=[name])
+    url = static(f"guide/{name}.png")  # settings.STATICFILES_DIRS: docs/guide/img
     return (
         f'<figure class="guide-figure"><img src="{url}" alt="{alt}" loading="lazy">'
         f"<figcaption>{alt}</figcaption></figure>"

@@ -17,8 +17,8 @@ from typing import Any
 from django import template
 
 HELP_DIR = Path(__file__).resolve().parent.parent / "help"
-# Endpoints that never show a page of their own (downloads, a sign-out that redirects, the
-# guide's pictures): no help file is needed for them.
+# Endpoints that never show a page of their own (downloads, a sign-out that redirects, a
+# fragment): no help file is needed for them.
 NOT_PAGES = frozenset(
     {
         "logout",
@@ -27,7 +27,6 @@ NOT_PAGES = frozenset(
         "resume_copy",
         "audit_export",
         "stats_report",
-        "guide_image",
     }
 )
 

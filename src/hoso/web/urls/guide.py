@@ -6,6 +6,5 @@ from hoso.web.views import guide
 
 urlpatterns: list = [
     path("huong-dan/", guide.guide, name="guide"),
-    path("huong-dan/anh/<slug:name>.png", guide.guide_image, name="guide_image"),
     path("huong-dan/<slug:slug>/", guide.guide_topic, name="guide_topic"),
 ]

@@ -1,10 +1,11 @@
-"""The user guide served by the node (`presenters.guide`): its index, a topic, a picture.
+"""The user guide served by the node (`presenters.guide`): its index and its topics (the
+pictures are static files).
 No dossier content: any signed-in user reads it."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from hoso.web.presenters import guide as presenters
@@ -33,11 +34,3 @@ def guide_topic(request: HttpRequest, slug: str) -> HttpResponse:
     if slug == presenters.README:
         return not_found(request, what="trang hướng dẫn")
     return _page(request, slug)
-
-
-@login_required
-def guide_image(request: HttpRequest, name: str) -> HttpResponse:
-    path = presenters.image_path(name)
-    if path is None:
-        return not_found(request, what="hình minh họa")
-    return FileResponse(path.open("rb"), content_type="image/png")
