@@ -135,3 +135,13 @@ def test_the_guide_reader_escapes_and_keeps_links_inside_the_guide():
     assert "<strong>đậm</strong>" in para and "<code>mã</code>" in para
     assert "<img" in str(blocks[2].items[0])
     assert [str(i) for i in blocks[3].items] == ["một", "hai"]
+
+
+def test_the_one_404_page_shows_no_help_of_the_page_asked_for(as_, people):
+    """A refused page answers like a missing one: its help would tell that it exists."""
+    client = as_("nhaplieu")
+    refused = client.get(reverse("web:paper_loans"))  # records managers only
+    missing = client.get("/khong-co-trang-nay/")
+    assert refused.status_code == missing.status_code == 404
+    assert "page-help" not in refused.content.decode()
+    assert "page-help" not in missing.content.decode()
