@@ -43,7 +43,9 @@ def decision_for(
 ) -> tuple[PersonnelDecision, DossierAccess]:
     """A personnel decision about a dossier the user may open, with the gate's decision."""
     decision = (
-        PersonnelDecision.objects.select_related("changeset", "registered_by").filter(pk=pk).first()
+        PersonnelDecision.objects.select_related("changeset", "registered_by")
+        .filter(pk=pk)
+        .first()
     )
     if decision is None:
         raise NotFound()

@@ -69,16 +69,12 @@ def completeness_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     labels = org_selectors.unit_labels()
     for r in rows:
         percent = 100 * (r["score"] or 0)
-        out.append(
-            {
-                "code": r["current_unit__code"],
-                "name": labels.get(r["current_unit__code"], r["current_unit__name"]),
-                "people": r["people"],
-                "incomplete": r["incomplete"],
-                "percent": percent,
-                "level": level_of(percent),
-            }
-        )
+        out.append({
+            "code": r["current_unit__code"],
+            "name": labels.get(r["current_unit__code"], r["current_unit__name"]),
+            "people": r["people"], "incomplete": r["incomplete"], "percent": percent,
+            "level": level_of(percent),
+        })
     return out
 
 
@@ -87,12 +83,8 @@ def completeness_total(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     if not people:
         return None
     percent = sum(r["percent"] * r["people"] for r in rows) / people
-    return {
-        "people": people,
-        "incomplete": sum(r["incomplete"] for r in rows),
-        "percent": percent,
-        "level": level_of(percent),
-    }
+    return {"people": people, "incomplete": sum(r["incomplete"] for r in rows),
+            "percent": percent, "level": level_of(percent)}
 
 
 def completeness_chart(rows: list[dict[str, Any]]) -> Chart:
@@ -101,26 +93,14 @@ def completeness_chart(rows: list[dict[str, Any]]) -> Chart:
     for i, r in enumerate(rows):
         y = top + i * (BAR_HEIGHT + BAR_GAP)
         width = max(1, round(CHART_WIDTH * r["percent"] / 100)) if r["people"] else 0
-        bars.append(
-            Bar(
-                lines=label_lines(r["name"]),
-                title=r["name"],
-                y=y,
-                text_y=y + BAR_HEIGHT // 2 + 5,
-                width=width,
-                value_x=LABEL_WIDTH + width + 6,
-                percent=r["percent"],
-                level=r["level"],
-            )
-        )
+        bars.append(Bar(
+            lines=label_lines(r["name"]), title=r["name"], y=y,
+            text_y=y + BAR_HEIGHT // 2 + 5,
+            width=width,
+            value_x=LABEL_WIDTH + width + 6,
+            percent=r["percent"], level=r["level"],
+        ))
     height = top + len(rows) * (BAR_HEIGHT + BAR_GAP) + 4
     ticks = [(LABEL_WIDTH + CHART_WIDTH * p // 100, p) for p in (0, 25, 50, 75, 100)]
-    return Chart(
-        bars,
-        LABEL_WIDTH + CHART_WIDTH + VALUE_WIDTH,
-        height,
-        LABEL_WIDTH,
-        CHART_WIDTH,
-        BAR_HEIGHT,
-        ticks,
-    )
+    return Chart(bars, LABEL_WIDTH + CHART_WIDTH + VALUE_WIDTH, height, LABEL_WIDTH,
+                 CHART_WIDTH, BAR_HEIGHT, ticks)

@@ -65,13 +65,8 @@ def quota_rows(*, year: int, root: Organization) -> list[QuotaRow]:
     labels = org_selectors.unit_labels()
     return [
         QuotaRow(
-            u.organization,
-            name_of("staff_category", u.staff_category),
-            u.quota,
-            u.counted,
-            u.remaining,
-            u.over,
-            labels.get(u.organization.code, u.organization.name),
+            u.organization, name_of("staff_category", u.staff_category), u.quota, u.counted,
+            u.remaining, u.over, labels.get(u.organization.code, u.organization.name),
         )
         for u in people_selectors.quota_usage(year=year, root=root)
     ]
