@@ -144,6 +144,10 @@ DATETIME_FORMAT = "d/m/Y H:i"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The user guide's pictures (docs/guide/img/, taken by the browser tests) are static files of
+# the node: /static/guide/NAME.png, for the guide pages it serves (hoso.web.presenters.guide).
+GUIDE_IMAGES = BASE_DIR.parents[1] / "docs" / "guide" / "img"
+STATICFILES_DIRS = [("guide", GUIDE_IMAGES)] if GUIDE_IMAGES.is_dir() else []
 
 # Connections for exploitation are internal only (R-LAYERS): clients outside these networks
 # are refused before anything else runs. Loopback only unless configured.

@@ -221,6 +221,38 @@ ROUTES |= {
     "GET /api/v1/completeness": Route("page", "/api/v1/completeness?unit=T01.STC"),
 }
 WEB_ARGS |= {"web:completeness_unit": ["T01.STC"]}
+# Paper dossier loans (in depth in tests/documents/test_lending.py, tests/web/test_lending_pages.py,
+# tests/api/test_lending_api.py): the list for records managers, a dossier's paper page and its
+# loans for whoever may open the dossier; the writes are POST-only (their own rows below).
+ROUTES |= {
+    "web:paper_loans": Route("records_manager", "web:paper_loans"),
+    "web:paper_dossier": Route("dossier", "web:paper_dossier"),
+    "web:paper_loan_open": Route("post_only", "web:paper_loan_open"),
+    "web:paper_loan_return": Route("post_only", "web:paper_loan_return"),
+    "web:paper_loan_extend": Route("post_only", "web:paper_loan_extend"),
+    "GET /api/v1/people/{personal_id}/paper-loans": Route(
+        "dossier", "/api/v1/people/{personal_id}/paper-loans"
+    ),
+    # A GET of the lending path is the list of loans, gated like the dossier.
+    "POST /api/v1/people/{personal_id}/paper-loans": Route(
+        "dossier", "/api/v1/people/{personal_id}/paper-loans"
+    ),
+    "POST /api/v1/people/{personal_id}/paper-loans/{loan_id}/return": Route(
+        "post_only", "/api/v1/people/{personal_id}/paper-loans/999999/return"
+    ),
+    "POST /api/v1/people/{personal_id}/paper-loans/{loan_id}/extend": Route(
+        "post_only", "/api/v1/people/{personal_id}/paper-loans/999999/extend"
+    ),
+    # The user guide served by the node: no dossier content, any signed-in user.
+    "web:guide": Route("page", "web:guide"),
+    "web:guide_topic": Route("page", "web:guide_topic"),
+}
+WEB_ARGS |= {
+    "web:paper_loan_open": ["001085012345"],
+    "web:paper_loan_return": [999999],
+    "web:paper_loan_extend": [999999],
+    "web:guide_topic": ["ho-so-giay"],
+}
 COUNTS = {"nhaplieu", "quanly", "lanhdao", "thanhtra", "ngoai"}  # a reading duty somewhere
 XLSX = importlib.util.find_spec("openpyxl") is not None
 
@@ -451,6 +483,12 @@ WRITES = [
     "web:finding_confirm",
     "web:finding_dismiss",
     "web:decision_new",
+    "web:paper_loan_open",
+    "web:paper_loan_return",
+    "web:paper_loan_extend",
+    "POST /api/v1/people/{personal_id}/paper-loans",
+    "POST /api/v1/people/{personal_id}/paper-loans/{loan_id}/return",
+    "POST /api/v1/people/{personal_id}/paper-loans/{loan_id}/extend",
 ]
 
 
@@ -550,8 +588,55 @@ def protected(personas, make_dossier, orgs, settings, tmp_path_factory):
             "finding": finding,
             "changeset": proposal,
             "discrepancy": found,
+            "loan": _open_loan(pid, personas["quanly"]),
         }
     return made
+
+
+def _open_loan(personal_id: str, recorder):
+    """A loan of the paper dossier, recorded as a row: a records manager's duty never opens a
+    protected dossier, so none could have lent it through the service."""
+    from django.utils import timezone
+
+    from hoso.documents.models import PaperLoan
+
+    return PaperLoan.objects.create(
+        personal_id=personal_id,
+        borrower_name="Trần Văn Mượn",
+        borrower_unit="Ban Tổ chức Tỉnh ủy",
+        purpose="Thẩm tra",
+        approver_name="Phạm Văn Duyệt",
+        approval_number="45/QĐ",
+        approval_date=today() - timedelta(days=5),
+        out_date=today() - timedelta(days=5),
+        due_date=today() + timedelta(days=5),
+        recorded_by=recorder,
+        recorded_at=timezone.now(),
+    )
+
+
+LOAN_FORM = {
+    "borrower_kind": "external",
+    "borrower_name": "Lê Thị Khác",
+    "borrower_unit": "Sở Nội vụ",
+    "purpose": "Thẩm tra",
+    "approver_name": "Phạm Văn Duyệt",
+    "approval_number": "46/QĐ",
+    "approval_date": "01/02/2026",
+    "out_date": "02/02/2026",
+    "due_date": "02/03/2026",
+    "extent": "whole",
+}
+LOAN_BODY = {
+    "borrower_name": "Lê Thị Khác",
+    "borrower_unit": "Sở Nội vụ",
+    "purpose": "Thẩm tra",
+    "approver_name": "Phạm Văn Duyệt",
+    "approval_number": "46/QĐ",
+    "approval_date": "2026-02-01",
+    "out_date": "2026-02-02",
+    "due_date": "2026-03-02",
+}
 
 
 def _jpeg() -> bytes:
@@ -625,13 +710,37 @@ def _write(client: Client, name: str, target: dict | None):
             "scan": upload,
         }
         return client.post(reverse(name, args=[pid]), data)
+    if name == "web:paper_loan_open":
+        return client.post(reverse(name, args=[pid]), LOAN_FORM)
+    if name == "web:paper_loan_return":
+        data = {"returned_on": today().strftime("%d/%m/%Y"), "condition": "Đủ"}
+        return client.post(reverse(name, args=[pk("loan")]), data)
+    if name == "web:paper_loan_extend":
+        data = {"due_date": (today() + timedelta(days=30)).strftime("%d/%m/%Y"), "reason": "Lại"}
+        return client.post(reverse(name, args=[pk("loan")]), data)
+    if name == "POST /api/v1/people/{personal_id}/paper-loans":
+        return client.post(
+            f"/api/v1/people/{pid}/paper-loans", LOAN_BODY, content_type="application/json"
+        )
+    if name.startswith("POST /api/v1/people/{personal_id}/paper-loans/{loan_id}/"):
+        action = name.rsplit("/", 1)[1]
+        body = (
+            {"returned_on": today().isoformat(), "condition": "Đủ"}
+            if action == "return"
+            else {"due_date": (today() + timedelta(days=30)).isoformat(), "reason": "Lại"}
+        )
+        return client.post(
+            f"/api/v1/people/{pid}/paper-loans/{pk('loan')}/{action}",
+            body,
+            content_type="application/json",
+        )
     raise AssertionError(name)
 
 
 def _stored(made: dict) -> dict:
     """Everything a write to the protected dossiers could have left behind."""
     from hoso.changes.models import ChangeSet, Discrepancy, Obligation, PersonnelDecision
-    from hoso.documents.models import Component, ConsistencyFinding, SignedResume
+    from hoso.documents.models import Component, ConsistencyFinding, PaperLoan, SignedResume
 
     ids = [m["person"].personal_id for m in made.values()] + [MISSING_ID]
     return {
@@ -650,6 +759,11 @@ def _stored(made: dict) -> dict:
             ConsistencyFinding.objects.filter(personal_id__in=ids).values_list("pk", "status")
         ),
         "resumes": SignedResume.objects.filter(personal_id__in=ids).count(),
+        "loans": sorted(
+            PaperLoan.objects.filter(personal_id__in=ids).values_list(
+                "pk", "returned_on", "due_date"
+            )
+        ),
     }
 
 
@@ -668,6 +782,7 @@ def test_the_write_rows_cover_every_write_endpoint():
     # Pages that show a form and take its POST at the same address.
     posts |= {"POST /api/v1/people/{personal_id}/components", "web:components"}
     posts |= {"web:discrepancy_report", "web:self_correction", "web:decision_new"}
+    posts |= {"POST /api/v1/people/{personal_id}/paper-loans"}
     not_dossier_writes = {
         "web:self_correction",  # names no dossier: always the account's own
         "web:grant_revoke",  # grants: tests/access/test_grants.py

@@ -112,7 +112,7 @@ def test_the_employee_lives_on_their_home_in_the_browser(node, people, keys, bro
     expect(found).to_contain_text("Hãy kiểm tra lại thông tin này của bạn")
     todo = page.locator("section", has=page.get_by_role("heading", name="Việc cần bạn làm"))
     expect(todo).to_contain_text("Hồ sơ đang có 1 sai lệch")
-    page.get_by_text("Hướng dẫn sử dụng").click()
+    page.get_by_text("Hướng dẫn sử dụng", exact=True).click()
     expect(page.get_by_text("bấm «Gửi đề nghị sửa»")).to_be_visible()
     shot(page, "home")
 

@@ -11,6 +11,7 @@ from hoso.api import (
     documents,
     errors,
     identity,
+    lending,
     orgs,
     people,
     stats,
@@ -40,5 +41,6 @@ for module in (
     components,
     documents,
     stats,
+    lending,
 ):
     api.add_router("", module.router)

@@ -56,6 +56,9 @@ class Purpose(models.TextChoices):
     TRACE_LEAK = "trace_leak", "Truy vết bản sao bị lộ"
     ARCHIVE = "archive", "Đóng gói lưu trữ (BagIt)"
     ARCHIVE_IMPORT = "archive_import", "Tiếp nhận gói lưu trữ"
+    PAPER_LOAN = "paper_loan", "Cho mượn, nhận lại, gia hạn hồ sơ giấy"
+    PAPER_LOAN_VIEW = "paper_loan_view", "Xem việc mượn hồ sơ giấy của một hồ sơ"
+    PAPER_LOANS = "paper_loans", "Xem danh sách mượn hồ sơ giấy"
     # The node's own work (access.system.system_dossier): no person reads, the system does.
     SYSTEM_CHANGE = "system_change", "Hệ thống: lập, áp dụng thay đổi hồ sơ"
     SYSTEM_RESUME = "system_resume", "Hệ thống: lập sơ yếu lý lịch"

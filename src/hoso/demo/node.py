@@ -22,6 +22,7 @@ from hoso.core.dates import today as local_today
 from hoso.demo import population
 from hoso.demo.accounts import DemoAccount, accounts_path, personas
 from hoso.demo.grants import grants_create
+from hoso.demo.loans import loans_create
 from hoso.demo.orgs import MINISTRY, PROVINCE, demo_organizations, headcounts
 from hoso.demo.pki import signing_keys_ensure
 from hoso.demo.proposals import work_create
@@ -68,6 +69,7 @@ def demo_setup(
         grants_create(today, out)
         work_create(today, out)
         documents_create(out)
+        loans_create(today, out)
     return DemoInfo(accounts, person_queryset().count(), seeded, accounts_path())
 
 

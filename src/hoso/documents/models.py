@@ -196,3 +196,66 @@ class ConsistencyFinding(models.Model):
 
     class Meta:
         ordering = ["-found_at"]
+
+
+class PaperLoan(models.Model):
+    """One loan of a person's paper dossier (seed 003: the e-dossier and the hard copy are used
+    together; R-WRITTEN-APPROVAL): who has it, why, on whose written approval, since when and
+    until when, which parts, and how it came back.
+
+    The paper exists once: at most one open loan per dossier (a partial unique constraint).
+    Rows are never deleted; an extension is appended to `extensions`, a return closes the row.
+    Written only by `documents.services.lending`.
+    """
+
+    personal_id = models.CharField("Số định danh", max_length=12, db_index=True)
+    # The borrower: an account of this node, or a named person of another agency.
+    borrower_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="paper_loans",
+    )
+    borrower_name = models.CharField("Người mượn", max_length=200)
+    borrower_unit = models.CharField("Cơ quan, đơn vị của người mượn", max_length=300)
+    purpose = models.CharField("Mục đích, lý do mượn", max_length=500)
+    # The written approval (R-WRITTEN-APPROVAL): who approved, by which document, when.
+    approver_name = models.CharField("Người phê duyệt", max_length=200)
+    approval_number = models.CharField("Số văn bản phê duyệt", max_length=60)
+    approval_date = models.DateField("Ngày văn bản phê duyệt")
+    # What was lent: the whole dossier, or listed parts (catalog component_kind codes).
+    whole = models.BooleanField("Cho mượn toàn bộ hồ sơ", default=True)
+    parts = models.JSONField("Các thành phần cho mượn", default=list, blank=True)
+    out_date = models.DateField("Ngày cho mượn")
+    due_date = models.DateField("Hạn trả")
+    # [{"from": iso, "to": iso, "reason": str, "by": username, "at": iso}], oldest first.
+    extensions = models.JSONField("Các lần gia hạn", default=list, blank=True)
+    returned_on = models.DateField("Ngày trả", null=True, blank=True)
+    return_note = models.CharField("Tình trạng khi trả", max_length=1000, blank=True)
+    returned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="paper_loans_received",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="paper_loans_recorded"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-out_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["personal_id"],
+                condition=models.Q(returned_on__isnull=True),
+                name="paper_loan_one_open_per_dossier",
+            )
+        ]
+        indexes = [models.Index(fields=["returned_on", "due_date"])]
+
+    @property
+    def is_open(self) -> bool:
+        return self.returned_on is None

@@ -25,8 +25,10 @@ from hoso.changes.models import (
 from hoso.changes.operations import FieldChange
 from hoso.changes.selectors import obligations
 from hoso.core.dates import vn
+from hoso.documents.selectors import lending
 from hoso.people.sections import BY_KEY, field_label
 from hoso.people.selectors import display_value, person_queryset
+from hoso.web.presenters.lending import LoanRow, loan_rows
 
 STATUS_LABELS = {
     ObligationStatus.ON_TIME: "Trong hạn",
@@ -68,9 +70,9 @@ class ObligationRow:
 
 def obligation_rows(items: list[Obligation], status: str, today: date) -> list[ObligationRow]:
     readable = set(
-        person_queryset().filter(personal_id__in={o.personal_id for o in items}).values_list(
-            "personal_id", flat=True
-        )
+        person_queryset()
+        .filter(personal_id__in={o.personal_id for o in items})
+        .values_list("personal_id", flat=True)
     )
     rows = []
     for o in items:
@@ -122,6 +124,20 @@ def my_due_count(user: Any, today: date) -> int:
         .filter(Q(changeset__isnull=True) | ~Q(changeset__status=ChangeStatus.APPLIED))
         .count()
     )
+
+
+# --- Paper dossiers out past their due date (mượn hồ sơ giấy quá hạn) -------------------------
+
+
+def overdue_paper_loans(user: Any, today: date, limit: int) -> tuple[bool, list[LoanRow]]:
+    """Whether the user keeps paper dossiers (a clerk's or records manager's duty), and the
+    loans of their scope past their due date, the most overdue first (rows with the days
+    overdue, `presenters.lending.LoanRow`)."""
+    if not lending.duty_units(user, lending.WORKING_ROLES):
+        return False, []
+    scope = lending.loan_scope(user, lending.WORKING_ROLES)
+    loans = list(lending.overdue_loans(scope, today)[:limit])
+    return True, loan_rows(user, loans, today)
 
 
 # --- Scope --------------------------------------------------------------------------------------

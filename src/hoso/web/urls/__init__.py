@@ -4,6 +4,8 @@ from hoso.web.urls import (
     accounts,
     decisions,
     documents,
+    guide,
+    lending,
     reading,
     security,
     self_home,
@@ -21,4 +23,6 @@ urlpatterns = [
     *decisions.urlpatterns,
     *self_home.urlpatterns,
     *stats.urlpatterns,
+    *lending.urlpatterns,
+    *guide.urlpatterns,
 ]

@@ -10,6 +10,7 @@ from hoso.audit.purposes import Purpose
 from hoso.changes.selectors import discrepancies
 from hoso.core.errors import NotFound
 from hoso.web.presenters.dossier import dossier_view
+from hoso.web.presenters.lending import paper_box
 from hoso.web.views.common import not_found
 
 
@@ -24,5 +25,9 @@ def dossier(request: HttpRequest, personal_id: str) -> HttpResponse:
         {"pk": w.pk, "text": discrepancies.describe(w)}
         for w in discrepancies.open_discrepancies(access.person.personal_id)
     ]
-    context = {"d": dossier_view(access), "open_discrepancies": warnings}
+    context = {
+        "d": dossier_view(access),
+        "open_discrepancies": warnings,
+        "paper": paper_box(request.user, access),  # where the paper dossier is now
+    }
     return render(request, "hoso/dossier.html", context)

@@ -9,10 +9,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from hoso.access import recorder
+from hoso.audit.purposes import Purpose
 from hoso.calendar.engine import ObligationStatus
 from hoso.changes.selectors import obligations
 from hoso.core.dates import today as local_today
-from hoso.web.presenters.work import by_officer, obligation_rows, vn_date
+from hoso.web.presenters.work import by_officer, obligation_rows, overdue_paper_loans, vn_date
 
 LIST_LIMIT = 200
 
@@ -36,6 +37,15 @@ def work(request: HttpRequest) -> HttpResponse:
         shown=[o.personal_id for o in (*overdue, *due_soon)],
         total=len(overdue) + len(due_soon),
     )
+    keeps_paper, late_loans = overdue_paper_loans(request.user, today, LIST_LIMIT)
+    if late_loans:  # the list names people and borrowers: recorded as a listing
+        recorder.listed(
+            request.user,
+            query={"status": "overdue"},
+            shown=[row.personal_id for row in late_loans],
+            total=len(late_loans),
+            purpose=Purpose.PAPER_LOANS,
+        )
     units = [
         row
         for row in obligations.counts_by_unit(scope=scope, today=today)
@@ -50,5 +60,7 @@ def work(request: HttpRequest) -> HttpResponse:
         "officers": by_officer(overdue, due_soon),
         "limit": LIST_LIMIT,
         "soon_days": obligations.due_soon_days(),
+        "keeps_paper": keeps_paper,
+        "late_loans": late_loans,
     }
     return render(request, "hoso/work/obligations.html", context)
