@@ -109,7 +109,7 @@ def test_a_hidden_item_is_counted_not_named(as_, make_dossier):
     assert "thuộc phần thông tin bạn không được xem (2 mục)" in page
     quanly = body(as_("quanly").get(reverse("web:dossier", args=[person.personal_id])))
     assert "Số điện thoại gồm 10 chữ số" in quanly and "Mã số bảo hiểm xã hội" in quanly
-    assert "không được xem" not in quanly
+    assert "thuộc phần thông tin bạn không được xem" not in quanly
 
 
 # --- a unit -----------------------------------------------------------------------------------
