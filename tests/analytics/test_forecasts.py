@@ -145,7 +145,7 @@ def staff_db(make_dossier):
 
 
 def test_quota_vacancies_grow_as_people_retire(personas, orgs, make_dossier):
-    from hoso.orgs.services import quota_set
+    from hoso.staffing.services import quota_set
 
     quota_set(
         acting_user=None,
@@ -153,6 +153,9 @@ def test_quota_vacancies_grow_as_people_retire(personas, orgs, make_dossier):
         year=2026,
         staff_category="civil_servant",
         quota=5,
+        document_number="1/QĐ-UBND",
+        document_date=date(2026, 1, 5),
+        document_issuer="Ủy ban nhân dân tỉnh",
         legal_basis="QĐ giao biên chế 2026",
     )
     make_dossier(birth_date=date(1966, 2, 10))  # a man: retires 30/11/2027 (61y9m)
