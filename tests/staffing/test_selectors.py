@@ -54,16 +54,24 @@ def test_the_standing_shows_quota_people_and_positions_per_unit(orgs, make_dossi
         acting_user=None,
         organization=orgs["budget"],
         code="VT01",
-        spec=PositionSpec(name="Chuyên viên ngân sách", staff_category="civil_servant",
-                          headcount=3),
+        spec=PositionSpec(
+            name="Chuyên viên ngân sách", staff_category="civil_servant", headcount=3
+        ),
         valid_from=date(2025, 7, 1),
     )
     make_dossier(unit="T01.STC")
     make_dossier(
         unit="T01.STC.NS",
         full_name="Trần Văn Bình",
-        positions=[{"organization": "T01.STC.NS", "position_code": "", "is_main": True,
-                    "from_date": "2020-01-01", "job_position": position.code}],
+        positions=[
+            {
+                "organization": "T01.STC.NS",
+                "position_code": "",
+                "is_main": True,
+                "from_date": "2020-01-01",
+                "job_position": position.code,
+            }
+        ],
     )
     with CaptureQueriesContext(connection) as queries:
         rows = selectors.standing(root=orgs["finance"], year=2026, on=date(2026, 6, 1))

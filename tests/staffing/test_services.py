@@ -52,8 +52,9 @@ def test_a_quota_change_keeps_the_old_value_and_is_audited(personas, orgs, set_q
     ]
     assert history[0].changed_by == "quanly" and history[0].note == "Bổ sung 2 chỉ tiêu"
     events = AuditEvent.objects.filter(action=AuditAction.QUOTA_CHANGE).order_by("seq")
-    assert [(e.actor_username, e.outcome, e.detail["old_quota"], e.detail["new_quota"])
-            for e in events] == [("quanly", "ok", None, 5), ("quanly", "ok", 5, 7)]
+    assert [
+        (e.actor_username, e.outcome, e.detail["old_quota"], e.detail["new_quota"]) for e in events
+    ] == [("quanly", "ok", None, 5), ("quanly", "ok", 5, 7)]
 
 
 def test_a_quota_below_the_people_at_work_is_refused_with_their_number(
@@ -163,7 +164,9 @@ def test_a_job_position_keeps_every_dated_version(personas, orgs):
     manager = personas["quanly"]
     position = create(orgs, manager)
     assert (position.qualification_code, position.rank_code, position.headcount) == (
-        "bachelor", "01.003", 3
+        "bachelor",
+        "01.003",
+        3,
     )
     assert position.competencies == ["Lập dự toán ngân sách", "Phân tích tài chính công"]
     changed = PositionSpec(**{**SPEC.__dict__, "headcount": 4, "qualification_code": "master"})
@@ -185,7 +188,9 @@ def test_a_job_position_keeps_every_dated_version(personas, orgs):
     )
     position.refresh_from_db()
     assert position.valid_to == date(2026, 12, 31) and position.ended_basis.startswith("Quyết")
-    assert JobPositionVersion.objects.get(valid_from=date(2026, 7, 1)).valid_to == date(2026, 12, 31)
+    assert JobPositionVersion.objects.get(valid_from=date(2026, 7, 1)).valid_to == date(
+        2026, 12, 31
+    )
     events = AuditEvent.objects.filter(action=AuditAction.JOB_POSITION_CHANGE).order_by("seq")
     assert [e.detail["change"] for e in events] == ["create", "change", "end"]
     assert events[1].detail["changed"] == ["headcount", "qualification_code"]
@@ -239,7 +244,10 @@ def test_a_change_must_start_after_the_version_in_force(personas, orgs):
     position = create(orgs, personas["quanly"])
     with pytest.raises(ValidationFailed) as refused:
         job_position_change(
-            acting_user=personas["quanly"], position=position, spec=SPEC, valid_from=date(2026, 1, 1)
+            acting_user=personas["quanly"],
+            position=position,
+            spec=SPEC,
+            valid_from=date(2026, 1, 1),
         )
     assert codes(refused.value) == {"valid_from": "not_after_current"}
     assert JobPositionVersion.objects.count() == 1
@@ -249,15 +257,18 @@ def test_a_change_must_start_after_the_version_in_force(personas, orgs):
 def test_an_ended_position_cannot_be_changed_after_its_end_nor_ended_twice(personas, orgs):
     manager = personas["quanly"]
     position = create(orgs, manager)
-    job_position_end(acting_user=manager, position=position, valid_to=date(2026, 3, 31),
-                     legal_basis="QĐ 41")
+    job_position_end(
+        acting_user=manager, position=position, valid_to=date(2026, 3, 31), legal_basis="QĐ 41"
+    )
     with pytest.raises(ValidationFailed) as changed:
-        job_position_change(acting_user=manager, position=position, spec=SPEC,
-                            valid_from=date(2026, 5, 1))
+        job_position_change(
+            acting_user=manager, position=position, spec=SPEC, valid_from=date(2026, 5, 1)
+        )
     assert codes(changed.value) == {"valid_from": "position_ended"}
     with pytest.raises(ValidationFailed) as again:
-        job_position_end(acting_user=manager, position=position, valid_to=date(2026, 4, 30),
-                         legal_basis="QĐ 42")
+        job_position_end(
+            acting_user=manager, position=position, valid_to=date(2026, 4, 30), legal_basis="QĐ 42"
+        )
     assert codes(again.value) == {"valid_to": "already_ended"}
 
 
@@ -267,11 +278,16 @@ def test_only_the_records_manager_writes_job_positions(personas, orgs):
     position = create(orgs, personas["quanly"])
     for who in ("nhaplieu", "lanhdao", "ngoai", "quantri"):
         with pytest.raises(NotFound):
-            job_position_change(acting_user=personas[who], position=position, spec=SPEC,
-                                valid_from=date(2026, 8, 1))
+            job_position_change(
+                acting_user=personas[who], position=position, spec=SPEC, valid_from=date(2026, 8, 1)
+            )
         with pytest.raises(NotFound):
-            job_position_end(acting_user=personas[who], position=position,
-                             valid_to=date(2026, 8, 1), legal_basis="QĐ")
+            job_position_end(
+                acting_user=personas[who],
+                position=position,
+                valid_to=date(2026, 8, 1),
+                legal_basis="QĐ",
+            )
     assert JobPositionVersion.objects.count() == 1
 
 

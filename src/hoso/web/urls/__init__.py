@@ -1,6 +1,15 @@
 """The pages' URLs, the root include of `hoso.urls`: one module per area."""
 
-from hoso.web.urls import accounts, documents, reading, security, self_home, stats, work
+from hoso.web.urls import (
+    accounts,
+    documents,
+    reading,
+    security,
+    self_home,
+    staffing,
+    stats,
+    work,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -11,4 +20,5 @@ urlpatterns = [
     *documents.urlpatterns,
     *self_home.urlpatterns,
     *stats.urlpatterns,
+    *staffing.urlpatterns,
 ]
