@@ -222,3 +222,8 @@ def job_position_versions(position: JobPosition) -> QuerySet[JobPositionVersion]
 def filled_of(positions: list[JobPosition], on: date | None = None) -> dict[int, int]:
     """People at work holding each of `positions` on `on` (one query)."""
     return job_positions_filled(position_ids=[p.pk for p in positions], on=on)
+
+
+def quotas_of(*, root: Organization, year: int) -> QuerySet[StaffingQuota]:
+    """The quotas of `year` given to `root` and the units below it."""
+    return StaffingQuota.objects.filter(year=year, organization__path__startswith=root.path)

@@ -186,7 +186,8 @@ def quota_set(
                 Problem(
                     "quota_below_headcount",
                     f"Chỉ tiêu {quota} thấp hơn số "
-                    f"{name_of('staff_category', staff_category).lower()} đang công tác ở «{organization.name}» và các đơn vị trực thuộc: "
+                    f"{name_of('staff_category', staff_category).lower()} đang công tác ở "
+                    f"«{organization.name}» và các đơn vị trực thuộc: "
                     f"{headcount} người. Hãy giao ít nhất {headcount}.",
                     "quota",
                 )
