@@ -72,6 +72,12 @@ def _deny(acting_user: Any, action: str, detail: dict[str, Any]) -> NotFound:
     )
 
 
+def staffing_write_refused(*, acting_user: Any, action: str, unit: str, **detail: Any) -> None:
+    """Record a write the user may not make, refused before its service was reached (a page
+    that turns away whoever does not keep the unit's staffing)."""
+    _deny(acting_user, action, {"unit": unit, **detail})
+
+
 def _refuse(acting_user: Any, action: str, problems: list[Problem], detail: dict[str, Any]):
     with transaction.atomic():
         recorder.record(

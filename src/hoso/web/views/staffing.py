@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hoso.audit.models import AuditAction
 from hoso.core.dates import today
 from hoso.core.errors import NotFound, ValidationFailed
 from hoso.orgs import selectors as org_selectors
@@ -26,10 +27,15 @@ from hoso.web.presenters import orgs as presenters
 from hoso.web.views.common import not_found
 
 
-def _kept_unit(request: HttpRequest, code: str) -> Organization | None:
-    """The unit, when it exists and the user keeps its staffing; else None (the one 404)."""
+def _kept_unit(request: HttpRequest, code: str, action: str, **detail: str) -> Organization | None:
+    """The unit, when it exists and the user keeps its staffing; else None (the one 404) —
+    and a refused POST is audited as the service would have."""
     org = org_selectors.org_get(code)
     if org is None or not may_keep_staffing(request.user, org):
+        if request.method == "POST":
+            services.staffing_write_refused(
+                acting_user=request.user, action=action, unit=code, **detail
+            )
         return None
     return org
 
@@ -68,7 +74,7 @@ def staffing(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @never_cache
 def quota_set(request: HttpRequest, code: str) -> HttpResponse:
-    org = _kept_unit(request, code)
+    org = _kept_unit(request, code, AuditAction.QUOTA_CHANGE)
     if org is None:
         return not_found(request, what="đơn vị")
     initial = {"year": today().year}
@@ -99,7 +105,7 @@ def quota_set(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @never_cache
 def job_position_new(request: HttpRequest, code: str) -> HttpResponse:
-    org = _kept_unit(request, code)
+    org = _kept_unit(request, code, AuditAction.JOB_POSITION_CHANGE, change="create")
     if org is None:
         return not_found(request, what="đơn vị")
     form = JobPositionForm(request.POST or None, initial={"valid_from": today()})
@@ -156,7 +162,9 @@ def _detail(
 @login_required
 @never_cache
 def job_position_change(request: HttpRequest, code: str, position: str) -> HttpResponse:
-    org = _kept_unit(request, code)
+    org = _kept_unit(
+        request, code, AuditAction.JOB_POSITION_CHANGE, change="change", position=position
+    )
     found = _position(org, position) if org is not None else None
     if org is None or found is None:
         return not_found(request, what="vị trí việc làm")
@@ -200,7 +208,9 @@ def job_position_change(request: HttpRequest, code: str, position: str) -> HttpR
 @login_required
 @require_POST
 def job_position_end(request: HttpRequest, code: str, position: str) -> HttpResponse:
-    org = _kept_unit(request, code)
+    org = _kept_unit(
+        request, code, AuditAction.JOB_POSITION_CHANGE, change="end", position=position
+    )
     found = _position(org, position) if org is not None else None
     if org is None or found is None:
         return not_found(request, what="vị trí việc làm")
