@@ -168,7 +168,7 @@ class JobPositionForm(_ServiceForm):
     )
     legal_basis = _text("Căn cứ (văn bản phê duyệt đề án vị trí việc làm)", max_length=1000)
     valid_from = _date("Áp dụng từ ngày", required=False)
-    valid_to = _date("Hết hiệu lực sau ngày", required=False)
+    valid_to = _date("Ngày cuối còn hiệu lực (nếu có)", required=False)
 
     def __init__(self, *args, with_code: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -192,5 +192,5 @@ class JobPositionForm(_ServiceForm):
 
 
 class JobPositionEndForm(_ServiceForm):
-    valid_to = _date("Kết thúc sau ngày", required=False)
+    valid_to = _date("Ngày cuối còn hiệu lực", required=False)
     legal_basis = _text("Văn bản quyết định kết thúc", max_length=1000)

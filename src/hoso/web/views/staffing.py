@@ -81,7 +81,7 @@ def quota_set(request: HttpRequest, code: str) -> HttpResponse:
     if "doi_tuong" in request.GET:
         initial["staff_category"] = request.GET["doi_tuong"]
     form = QuotaForm(request.POST or None, initial=initial)
-    context = {"org": org, "form": form}
+    context = {"org": org, "form": form, "ancestors": org_selectors.ancestors(org)[:-1]}
     if request.method != "POST":
         return render(request, "hoso/staffing/quota_form.html", context)
     if form.is_valid():
@@ -109,7 +109,12 @@ def job_position_new(request: HttpRequest, code: str) -> HttpResponse:
     if org is None:
         return not_found(request, what="đơn vị")
     form = JobPositionForm(request.POST or None, initial={"valid_from": today()})
-    context = {"org": org, "form": form, "position": None}
+    context = {
+        "org": org,
+        "form": form,
+        "position": None,
+        "ancestors": org_selectors.ancestors(org)[:-1],
+    }
     if request.method != "POST":
         return render(request, "hoso/staffing/position_form.html", context)
     if form.is_valid():
@@ -150,6 +155,7 @@ def _detail(
 ) -> HttpResponse:
     context = {
         "org": org,
+        "ancestors": org_selectors.ancestors(org)[:-1],
         "position": position,
         "versions": list(staffing_selectors.job_position_versions(position)),
         "filled": staffing_selectors.filled_of([position]).get(position.pk, 0),
@@ -180,7 +186,12 @@ def job_position_change(request: HttpRequest, code: str, position: str) -> HttpR
         "valid_from": today(),
     }
     form = JobPositionForm(request.POST or None, initial=initial, with_code=False)
-    context = {"org": org, "form": form, "position": found}
+    context = {
+        "org": org,
+        "form": form,
+        "position": found,
+        "ancestors": org_selectors.ancestors(org)[:-1],
+    }
     if request.method != "POST":
         return render(request, "hoso/staffing/position_form.html", context)
     if form.is_valid():
