@@ -249,6 +249,8 @@ QUOTA_DOCUMENTS = {
 def _staffing(staffing: list[tuple[Organization, dict[str, int], str]], today: date) -> None:
     """Quotas of the year, then the job positions each unit's kind and field call for."""
     signed = min(date(today.year, 1, 5), today)
+    if staffing and not StaffingQuota.objects.filter(year=today.year).exists():
+        _adjusted_quota(*staffing[0], today)
     for unit, quotas, basis in staffing:
         number, issuer = QUOTA_DOCUMENTS[unit.code.split(".")[0]]
         for category, quota in quotas.items():
@@ -262,6 +264,7 @@ def _staffing(staffing: list[tuple[Organization, dict[str, int], str]], today: d
                 document_date=signed,
                 document_issuer=issuer,
                 legal_basis=basis,
+                note="Giao chính thức theo đề án vị trí việc làm được phê duyệt",
             )
     infos = {
         u.code: u for u in population.load_units([PROVINCE["code"], MINISTRY["code"]], on=today)
@@ -285,6 +288,24 @@ JOB_BASIS = (
     "Nghị định số 62/2020/NĐ-CP về vị trí việc làm và biên chế công chức; Nghị định số "
     "106/2020/NĐ-CP về vị trí việc làm và số lượng người làm việc trong đơn vị sự nghiệp công lập"
 )
+
+
+def _adjusted_quota(unit: Organization, quotas: dict[str, int], basis: str, today: date) -> None:
+    """A first, smaller assignment of the first unit's first quota, so that the standing page
+    shows a quota's history (the assignment of the year then raises it, with its reason)."""
+    category, quota = next(iter(quotas.items()))
+    number, issuer = QUOTA_DOCUMENTS[unit.code.split(".")[0]]
+    quota_set(
+        acting_user=None,
+        organization=unit,
+        year=today.year,
+        staff_category=category,
+        quota=max(0, quota - 2),
+        document_number=number.replace("15/", "12/").replace("08/", "05/"),
+        document_date=min(date(today.year, 1, 2), today),
+        document_issuer=issuer,
+        note="Giao tạm đầu năm, chờ phê duyệt đề án vị trí việc làm",
+    )
 
 
 def _job_positions(
