@@ -192,7 +192,7 @@ def organization_quotas(request: HttpRequest, code: str, year: OptYear = None) -
 
 @router.post(
     "/organizations/{code}/quotas",
-    response=responses({201: QuotaOut}, 400, 404),
+    response=responses({201: QuotaOut}, 400, 403, 404),
     summary="Giao hoặc điều chỉnh chỉ tiêu biên chế của đơn vị (theo văn bản giao biên chế)",
 )
 def organization_quota_set(request: HttpRequest, code: str, body: QuotaIn) -> Status:
@@ -209,7 +209,7 @@ def organization_quota_set(request: HttpRequest, code: str, body: QuotaIn) -> St
 
 @router.put(
     "/organizations/{code}/quotas/{year}/{staff_category}",
-    response=responses({200: QuotaOut}, 400, 404),
+    response=responses({200: QuotaOut}, 400, 403, 404),
     summary="Điều chỉnh một chỉ tiêu biên chế đã giao (giữ giá trị cũ trong lịch sử)",
 )
 def organization_quota_change(
@@ -412,7 +412,7 @@ def organization_positions(
 
 @router.post(
     "/organizations/{code}/positions",
-    response=responses({201: PositionOut}, 400, 404),
+    response=responses({201: PositionOut}, 400, 403, 404),
     summary="Thêm vị trí việc làm của đơn vị (phiên bản mô tả đầu tiên)",
 )
 def organization_position_create(request: HttpRequest, code: str, body: PositionIn) -> Status:
@@ -441,7 +441,7 @@ def organization_position(request: HttpRequest, code: str, position_code: str) -
 
 @router.put(
     "/organizations/{code}/positions/{position_code}",
-    response=responses({200: PositionOut}, 400, 404),
+    response=responses({200: PositionOut}, 400, 403, 404),
     summary="Mô tả mới của vị trí việc làm từ một ngày (mô tả cũ kết thúc hôm trước, giữ lại)",
 )
 def organization_position_change(
@@ -458,7 +458,7 @@ def organization_position_change(
 
 @router.post(
     "/organizations/{code}/positions/{position_code}/end",
-    response=responses({200: PositionOut}, 400, 404),
+    response=responses({200: PositionOut}, 400, 403, 404),
     summary="Kết thúc vị trí việc làm (lịch sử và người đã giữ vị trí vẫn được giữ)",
 )
 def organization_position_end(
