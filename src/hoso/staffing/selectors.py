@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -123,19 +124,20 @@ class StandingRow:
 
     @property
     def percent(self) -> float | None:
-        """People at work as a share of the quota (None without a quota; 0 for a quota of 0
-        with nobody, else over)."""
+        """People at work as a share of the quota (None without a quota; a quota of 0 is
+        0% used with nobody, infinitely over with anyone)."""
         if self.quota is None:
             return None
         if self.quota == 0:
-            return 0.0 if self.headcount == 0 else 100.0 * (self.headcount + 1)
+            return 0.0 if self.headcount == 0 else math.inf
         return 100.0 * self.headcount / self.quota
 
 
 def standing(*, root: Organization, year: int, on: date | None = None) -> list[StandingRow]:
     """Every unit of `root`'s subtree in force on `on` (today), per staff category that has a
-    quota, people or job positions there, in tree order. Four queries whatever the tree's
-    size: the units, the quotas, one grouped count of people, the positions and their holders.
+    quota, people or job positions there, in tree order. Six queries whatever the tree's
+    size: the units, the quotas, one grouped count of people, the positions in force, one
+    grouped count of their holders, the order of the staff categories.
     """
     on = on or local_today()
     units = list(org_list(on=on, root=root))

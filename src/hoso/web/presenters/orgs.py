@@ -13,6 +13,7 @@ from hoso.orgs import selectors as org_selectors
 from hoso.orgs.models import JobPosition, Organization
 from hoso.people import selectors as people_selectors
 from hoso.staffing import selectors as staffing_selectors
+from hoso.web.presenters.completeness import label_lines
 
 
 @dataclass(frozen=True)
@@ -147,8 +148,6 @@ def standing_views(*, root: Organization, year: int) -> list[StandingView]:
 def standing_chart(views: list[StandingView]) -> StandingChart:
     """People at work against the quota, one bar pair per unit and category with a quota: the
     light bar is the quota, the dark one the people (red when over), on one scale."""
-    from hoso.web.presenters.completeness import label_lines
-
     with_quota = [v for v in views if v.row.quota is not None]
     top = 8
     scale = max([max(v.row.quota or 0, v.row.headcount) for v in with_quota] + [1])
