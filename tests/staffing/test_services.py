@@ -212,6 +212,11 @@ def test_a_job_position_keeps_every_dated_version(personas, orgs):
             "unknown_rank",
         ),
         (
+            PositionSpec(name="X", staff_category="public_employee", rank_code="01.003"),
+            "rank_code",
+            "rank_of_other_category",
+        ),
+        (
             PositionSpec(name="X", staff_category="civil_servant", headcount=0),
             "headcount",
             "bad_headcount",

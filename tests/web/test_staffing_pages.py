@@ -182,6 +182,7 @@ def test_a_job_position_is_added_changed_and_ended_from_the_pages(as_, orgs):
         ({"qualification_code": "phd?"}, "Trình độ «phd?» không có trong danh mục"),
         ({"rank_code": "99.999"}, "«99.999» không có trong danh mục"),
         ({"headcount": "0"}, "phải từ 1 đến"),
+        ({"staff_category": "public_employee"}, "dành cho công chức, không dùng cho vị trí"),
         ({"staff_category": ""}, "Hãy chọn đối tượng"),
     ],
 )

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from hoso.access import recorder
 from hoso.audit.models import AuditAction, AuditOutcome
-from hoso.catalog.selectors import codes, name_of
+from hoso.catalog.selectors import attrs_of, codes, name_of
 from hoso.core.dates import today, vn
 from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.orgs.models import (
@@ -45,6 +45,8 @@ YEARS_AHEAD = 5
 QUOTA_MAX = 1_000_000  # more than the whole country's civil service in one unit: a typo
 HEADCOUNT_MAX = 10_000
 COMPETENCIES_MAX = 30
+# The staff categories whose people hold a rank (ngạch) or a professional title (chức danh).
+RANKED = frozenset({"civil_servant", "public_employee"})
 
 
 def year_range() -> tuple[int, int]:
@@ -312,6 +314,24 @@ def _spec_problems(spec: PositionSpec) -> list[Problem]:
                 "rank_code",
             )
         )
+    elif spec.rank_code:
+        # Ranks are civil servants', professional titles public employees' (catalog `rank`,
+        # attribute staff_category): a position of the one cannot ask for the other's.
+        rank_category = attrs_of("rank", spec.rank_code).get("staff_category")
+        if (
+            rank_category in RANKED
+            and spec.staff_category in RANKED
+            and rank_category != spec.staff_category
+        ):
+            problems.append(
+                Problem(
+                    "rank_of_other_category",
+                    f"«{name_of('rank', spec.rank_code)}» ({spec.rank_code}) dành cho "
+                    f"{name_of('staff_category', rank_category).lower()}, không dùng cho vị trí "
+                    f"của {name_of('staff_category', spec.staff_category).lower()}.",
+                    "rank_code",
+                )
+            )
     if not 1 <= spec.headcount <= HEADCOUNT_MAX:
         problems.append(
             Problem(
