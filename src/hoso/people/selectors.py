@@ -306,16 +306,28 @@ def quota_usage(*, year: int, root: Organization | None = None) -> list[QuotaUsa
     if not rows:
         return []
     by_path = working_headcount_by_path(root_path=root.path if root is not None else "")
-    usage: list[QuotaUsage] = []
-    for quota in rows:
-        path = quota.organization.path
-        counted = sum(
-            n
-            for (p, category), n in by_path.items()
-            if category == quota.staff_category and p.startswith(path)
+    in_subtree = subtree_totals(by_path)
+    return [
+        QuotaUsage(
+            quota.organization,
+            quota.staff_category,
+            quota.quota,
+            in_subtree.get((quota.organization_id, quota.staff_category), 0),
         )
-        usage.append(QuotaUsage(quota.organization, quota.staff_category, quota.quota, counted))
-    return usage
+        for quota in rows
+    ]
+
+
+def subtree_totals(by_path: dict[tuple[str, str], int]) -> dict[tuple[int, str], int]:
+    """Counts per (unit path, key) summed up the tree: per (unit id, key), everything in the
+    unit's subtree. Each count is added to the ids of its path ("/1/4/9/" → 1, 4 and 9), so
+    the cost grows with the counts times the tree's depth, not with the number of units."""
+    totals: dict[tuple[int, str], int] = {}
+    for (path, key), n in by_path.items():
+        for part in path.strip("/").split("/"):
+            if part:
+                totals[(int(part), key)] = totals.get((int(part), key), 0) + n
+    return totals
 
 
 def working_headcount_by_path(*, root_path: str = "") -> dict[tuple[str, str], int]:

@@ -20,6 +20,7 @@ from hoso.orgs.models import (
 from hoso.orgs.selectors import org_list, valid_on
 from hoso.people.selectors import (
     job_positions_filled,
+    subtree_totals,
     working_headcount,
     working_headcount_by_path,
 )
@@ -153,30 +154,29 @@ def standing(*, root: Organization, year: int, on: date | None = None) -> list[S
     )
     held = job_positions_filled(position_ids=[pk for pk, *_ in jobs], on=on)
 
-    def over_subtree(rows: dict[tuple[str, str], int], unit: Organization, category: str) -> int:
-        return sum(n for (p, c), n in rows.items() if c == category and p.startswith(unit.path))
-
     planned: dict[tuple[str, str], int] = {}
     filled: dict[tuple[str, str], int] = {}
     for pk, path, category, headcount in jobs:
         planned[(path, category)] = planned.get((path, category), 0) + headcount
         filled[(path, category)] = filled.get((path, category), 0) + held.get(pk, 0)
+    people_in, planned_in, filled_in = (subtree_totals(d) for d in (people, planned, filled))
+    present: dict[int, set[str]] = {}
+    for unit_id, category in [*quotas, *people_in, *planned_in]:
+        present.setdefault(unit_id, set()).add(category)
     order = {code: i for i, code in enumerate(codes_in_order("staff_category"))}
     rows = []
     for unit in units:
-        categories = {c for (pk, c) in quotas if pk == unit.pk}
-        categories |= {c for (p, c) in people if p.startswith(unit.path)}
-        categories |= {c for (p, c) in planned if p.startswith(unit.path)}
-        for category in sorted(categories, key=lambda c: (order.get(c, 99), c)):
+        for category in sorted(present.get(unit.pk, ()), key=lambda c: (order.get(c, 99), c)):
             quota = quotas.get((unit.pk, category))
+            key = (unit.pk, category)
             rows.append(
                 StandingRow(
                     organization=unit,
                     staff_category=category,
                     quota=quota.quota if quota else None,
-                    headcount=over_subtree(people, unit, category),
-                    positions=over_subtree(planned, unit, category),
-                    filled=over_subtree(filled, unit, category),
+                    headcount=people_in.get(key, 0),
+                    positions=planned_in.get(key, 0),
+                    filled=filled_in.get(key, 0),
                     legal_basis=quota.legal_basis if quota else "",
                 )
             )
