@@ -9,8 +9,9 @@ Invariants:
 - A quota is never set below the people at work it already covers (the unit's subtree).
 - A job position's description is dated: a change closes the open version the day before the
   new one starts; ending it closes the last one. `JobPosition` mirrors the current version.
-- Every write, and every refused one, is an audit event (`QUOTA_CHANGE`,
-  `JOB_POSITION_CHANGE`), in the same transaction as the write.
+- Every write is an audit event (`QUOTA_CHANGE`, `JOB_POSITION_CHANGE`) in the same
+  transaction; every refused one too, in a transaction of its own after the write's was
+  rolled back, so that the refusal stays and nothing else does.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from django.utils import timezone
 
 from hoso.access import recorder
 from hoso.audit.models import AuditAction, AuditOutcome
-from hoso.catalog.selectors import attrs_of, codes, name_of
+from hoso.catalog.selectors import attrs_map, attrs_of, codes, name_of
 from hoso.core.dates import today, vn
 from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.orgs.models import (
@@ -45,8 +46,6 @@ YEARS_AHEAD = 5
 QUOTA_MAX = 1_000_000  # more than the whole country's civil service in one unit: a typo
 HEADCOUNT_MAX = 10_000
 COMPETENCIES_MAX = 30
-# The staff categories whose people hold a rank (ngạch) or a professional title (chức danh).
-RANKED = frozenset({"civil_servant", "public_employee"})
 
 
 def year_range() -> tuple[int, int]:
@@ -318,9 +317,10 @@ def _spec_problems(spec: PositionSpec) -> list[Problem]:
         # Ranks are civil servants', professional titles public employees' (catalog `rank`,
         # attribute staff_category): a position of the one cannot ask for the other's.
         rank_category = attrs_of("rank", spec.rank_code).get("staff_category")
+        ranked = {a.get("staff_category") for a in attrs_map("rank").values()} - {None}
         if (
-            rank_category in RANKED
-            and spec.staff_category in RANKED
+            rank_category in ranked
+            and spec.staff_category in ranked
             and rank_category != spec.staff_category
         ):
             problems.append(
