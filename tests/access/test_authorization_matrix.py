@@ -252,6 +252,53 @@ WEB_ARGS |= {
     "web:paper_loan_return": [999999],
     "web:paper_loan_extend": [999999],
     "web:guide_topic": ["ho-so-giay"],
+# Staffing (in depth in tests/staffing and tests/web/test_staffing_pages.py; the writes of every
+# persona in tests/access/test_authorization_matrix_staffing.py). The standing and the job
+# positions are structure, open to every signed-in user; the write pages are the records
+# manager's over the unit (quanly covers T01), the one 404 for the others.
+ROUTES |= {
+    "web:staffing": Route("page", "web:staffing"),
+    "web:quota_set": Route("records_manager", "web:quota_set"),
+    "web:job_position_new": Route("records_manager", "web:job_position_new"),
+    "web:job_position": Route("missing", "web:job_position"),
+    "web:job_position_change": Route("missing", "web:job_position_change"),
+    "web:job_position_end": Route("post_only", "web:job_position_end"),
+    # A POST that shares its path with a GET is checked here by the GET.
+    "POST /api/v1/organizations/{code}/quotas": Route(
+        "reference", "/api/v1/organizations/T01/quotas"
+    ),
+    "PUT /api/v1/organizations/{code}/quotas/{year}/{staff_category}": Route(
+        "post_only", "/api/v1/organizations/T01/quotas/2026/civil_servant"
+    ),
+    "GET /api/v1/organizations/{code}/quotas/history": Route(
+        "reference", "/api/v1/organizations/T01/quotas/history"
+    ),
+    "GET /api/v1/organizations/{code}/standing": Route(
+        "reference", "/api/v1/organizations/T01/standing"
+    ),
+    "GET /api/v1/organizations/{code}/positions": Route(
+        "reference", "/api/v1/organizations/T01/positions"
+    ),
+    "POST /api/v1/organizations/{code}/positions": Route(
+        "reference", "/api/v1/organizations/T01/positions"
+    ),
+    "GET /api/v1/organizations/{code}/positions/{position_code}": Route(
+        "missing", "/api/v1/organizations/T01/positions/NOPE"
+    ),
+    "PUT /api/v1/organizations/{code}/positions/{position_code}": Route(
+        "missing", "/api/v1/organizations/T01/positions/NOPE"
+    ),
+    "POST /api/v1/organizations/{code}/positions/{position_code}/end": Route(
+        "post_only", "/api/v1/organizations/T01/positions/NOPE/end"
+    ),
+}
+WEB_ARGS |= {
+    "web:staffing": ["T01"],
+    "web:quota_set": ["T01"],
+    "web:job_position_new": ["T01"],
+    "web:job_position": ["T01", "NOPE"],
+    "web:job_position_change": ["T01", "NOPE"],
+    "web:job_position_end": ["T01", "NOPE"],
 }
 COUNTS = {"nhaplieu", "quanly", "lanhdao", "thanhtra", "ngoai"}  # a reading duty somewhere
 XLSX = importlib.util.find_spec("openpyxl") is not None
@@ -792,6 +839,10 @@ def test_the_write_rows_cover_every_write_endpoint():
         "web:my_token_revoke",  # the account's own API tokens
         "web:audit_export",  # reads of the audit trail
         "web:alert_acknowledge",
+        # Staffing (structure, no dossier): tests/access/test_authorization_matrix_staffing.py
+        "web:job_position_end",
+        "PUT /api/v1/organizations/{code}/quotas/{year}/{staff_category}",
+        "POST /api/v1/organizations/{code}/positions/{position_code}/end",
     }
     assert posts - not_dossier_writes == set(WRITES)
 

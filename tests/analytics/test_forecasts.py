@@ -145,7 +145,7 @@ def staff_db(make_dossier):
 
 
 def test_quota_vacancies_grow_as_people_retire(personas, orgs, make_dossier):
-    from hoso.orgs.services import quota_set
+    from hoso.staffing.services import quota_set
 
     quota_set(
         acting_user=None,
@@ -153,6 +153,9 @@ def test_quota_vacancies_grow_as_people_retire(personas, orgs, make_dossier):
         year=2026,
         staff_category="civil_servant",
         quota=5,
+        document_number="1/QĐ-UBND",
+        document_date=date(2026, 1, 5),
+        document_issuer="Ủy ban nhân dân tỉnh",
         legal_basis="QĐ giao biên chế 2026",
     )
     make_dossier(birth_date=date(1966, 2, 10))  # a man: retires 30/11/2027 (61y9m)
@@ -169,8 +172,8 @@ def test_quota_headcount_is_the_readers_workforce_count(personas, orgs, make_dos
     each quota's «used» equals the workforce group of its unit and category."""
     from hoso.analytics import selectors
     from hoso.core.dates import today
-    from hoso.orgs.services import quota_set
     from hoso.people.selectors import quota_usage
+    from hoso.staffing.services import quota_set
 
     year = today().year
     for org, category, n in (
@@ -185,6 +188,9 @@ def test_quota_headcount_is_the_readers_workforce_count(personas, orgs, make_dos
             year=year,
             staff_category=category,
             quota=n,
+            document_number=f"1/QĐ-UBND-{year}",
+            document_date=date(year, 1, 5),
+            document_issuer="Ủy ban nhân dân tỉnh",
             legal_basis=f"QĐ giao biên chế {year}",
         )
     make_dossier(birth_date=date(1980, 2, 10))

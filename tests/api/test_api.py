@@ -135,7 +135,9 @@ def test_catalogs_and_their_dated_entries(api, db):
 
 
 def test_organizations_and_quotas(api, orgs, make_dossier):
-    from hoso.orgs.services import quota_set
+    from datetime import date
+
+    from hoso.staffing.services import quota_set
 
     quota_set(
         acting_user=None,
@@ -143,6 +145,9 @@ def test_organizations_and_quotas(api, orgs, make_dossier):
         year=2026,
         staff_category="civil_servant",
         quota=1,
+        document_number="1/QĐ-UBND",
+        document_date=date(2026, 1, 5),
+        document_issuer="Ủy ban nhân dân tỉnh",
         legal_basis="Quyết định giao biên chế thử",
     )
     make_dossier(unit="T01.STC")

@@ -1,4 +1,5 @@
-"""The agency tree with validity dates, mergers that keep history, quotas (R-NATIONAL)."""
+"""The agency tree with validity dates, mergers that keep history (R-NATIONAL). Quotas and job
+positions: tests/staffing."""
 
 from datetime import date
 
@@ -7,8 +8,7 @@ import pytest
 from hoso.core.errors import ValidationFailed
 from hoso.orgs import selectors
 from hoso.orgs.models import OrgKind, OrgSuccession
-from hoso.orgs.services import job_position_create, org_create, org_merge, quota_set
-from hoso.people import selectors as people_selectors
+from hoso.orgs.services import org_create, org_merge
 
 
 def test_paths_make_subtrees_one_prefix(orgs):
@@ -84,56 +84,3 @@ def test_bad_tree_changes_are_refused(orgs):
         )
 
 
-def test_people_are_counted_against_the_quota_of_their_unit_subtree(orgs, make_dossier):
-    quota_set(
-        acting_user=None,
-        organization=orgs["province"],
-        year=2026,
-        staff_category="civil_servant",
-        quota=2,
-        legal_basis="QĐ giao biên chế 2026",
-    )
-    quota_set(
-        acting_user=None,
-        organization=orgs["finance"],
-        year=2026,
-        staff_category="civil_servant",
-        quota=5,
-        legal_basis="QĐ giao biên chế 2026",
-    )
-    make_dossier(unit="T01.STC")
-    make_dossier(unit="T01.STC.NS", full_name="Trần Văn Bình")
-    make_dossier(unit="T01.XA", full_name="Lê Văn Cường")
-    usage = {u.organization.code: u for u in people_selectors.quota_usage(year=2026)}
-    assert (usage["T01"].counted, usage["T01"].over) == (3, True)
-    assert (usage["T01.STC"].counted, usage["T01.STC"].remaining) == (2, 3)
-    with pytest.raises(ValidationFailed):
-        quota_set(
-            acting_user=None,
-            organization=orgs["finance"],
-            year=2026,
-            staff_category="civil_servant",
-            quota=-1,
-            legal_basis="x",
-        )
-
-
-def test_job_positions_are_unique_per_unit(orgs):
-    job_position_create(
-        acting_user=None,
-        organization=orgs["finance"],
-        code="VT01",
-        name="Chuyên viên quản lý ngân sách",
-        staff_category="civil_servant",
-        valid_from=date(2026, 1, 1),
-        rank_code="01.003",
-    )
-    with pytest.raises(ValidationFailed):
-        job_position_create(
-            acting_user=None,
-            organization=orgs["finance"],
-            code="VT01",
-            name="Trùng",
-            staff_category="civil_servant",
-            valid_from=date(2026, 1, 1),
-        )

@@ -83,12 +83,13 @@ def test_an_award_reads_by_its_name_and_its_row_keeps_its_name_through_approval(
 def test_the_dossier_names_nationality_job_position_birth_province_and_rank(
     client, personas, make_dossier, orgs
 ):
-    from hoso.orgs.services import job_position_create
+    from hoso.staffing.services import PositionSpec, job_position_create
 
     job = job_position_create(
         acting_user=None, organization=orgs["finance"], code="CM.01.002",
-        name="Chuyên viên quản lý ngân sách", staff_category="civil_servant",
-        rank_code="01.003", valid_from=date(2025, 7, 1),
+        spec=PositionSpec(name="Chuyên viên quản lý ngân sách", staff_category="civil_servant",
+                          rank_code="01.003"),
+        valid_from=date(2025, 7, 1),
     )
     person = make_dossier(
         identity={"birth_place_code": "37", "nationality": "VN"},

@@ -377,12 +377,16 @@ def test_the_organization_tree_shows_units_with_dates_and_headcount(signed_in, p
 
 
 def test_a_unit_page_shows_quotas_with_over_quota_highlighted(signed_in, people, orgs):
-    from hoso.orgs.services import job_position_create, quota_set
+    from hoso.orgs.models import StaffingQuota
+    from hoso.staffing.services import PositionSpec, job_position_create
 
-    quota_set(acting_user=None, organization=orgs["finance"], year=2026,
-              staff_category="civil_servant", quota=0, legal_basis="Quyết định 1/QĐ-UBND")
+    # A quota the people at work have outgrown since (quota_set refuses one below them).
+    StaffingQuota.objects.create(organization=orgs["finance"], year=2026,
+                                 staff_category="civil_servant", quota=0,
+                                 legal_basis="Quyết định 1/QĐ-UBND")
     job_position_create(acting_user=None, organization=orgs["finance"], code="VT01",
-                        name="Chuyên viên quản lý ngân sách", staff_category="civil_servant",
+                        spec=PositionSpec(name="Chuyên viên quản lý ngân sách",
+                                          staff_category="civil_servant"),
                         valid_from=date(2025, 7, 1))
     client = signed_in("quanly")
     body = text(client.get(reverse("web:org", args=["T01.STC"]), {"nam": "2026"}))

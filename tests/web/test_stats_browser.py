@@ -18,7 +18,7 @@ pytestmark = [
 @pytest.fixture
 def people(node, personas, orgs, make_dossier):  # this page's own staff, and a quota
     from hoso.core.dates import today
-    from hoso.orgs.services import quota_set
+    from hoso.staffing.services import quota_set
 
     quota_set(
         acting_user=None,
@@ -26,6 +26,9 @@ def people(node, personas, orgs, make_dossier):  # this page's own staff, and a 
         year=today().year,
         staff_category="civil_servant",
         quota=4,
+        document_number=f"12/QĐ-UBND-{today().year}",
+        document_date=date(today().year, 1, 5),
+        document_issuer="Ủy ban nhân dân tỉnh",
         legal_basis=f"Quyết định giao biên chế công chức năm {today().year}",
     )
     return {

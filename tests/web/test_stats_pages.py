@@ -133,7 +133,7 @@ def test_the_report_downloads_as_a_pdf(client, personas, people):
 
 
 def test_quotas_show_used_and_vacant(client, personas, people, orgs):
-    from hoso.orgs.services import quota_set
+    from hoso.staffing.services import quota_set
 
     quota_set(
         acting_user=None,
@@ -141,6 +141,9 @@ def test_quotas_show_used_and_vacant(client, personas, people, orgs):
         year=today().year,
         staff_category="civil_servant",
         quota=10,
+        document_number="1/QĐ-UBND",
+        document_date=date(2026, 1, 5),
+        document_issuer="Ủy ban nhân dân tỉnh",
         legal_basis="QĐ giao biên chế",
     )
     login(client, personas["lanhdao"])

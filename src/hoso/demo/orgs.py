@@ -12,7 +12,8 @@ from django.db.models import Q
 from hoso.catalog.models import CatalogEntry
 from hoso.demo import population
 from hoso.orgs.models import JobPosition, Organization, OrgKind, StaffingQuota
-from hoso.orgs.services import job_position_create, org_create, quota_set
+from hoso.orgs.services import org_create
+from hoso.staffing.services import PositionSpec, job_position_create, quota_set
 
 REFORM = date(2025, 7, 1)  # two-tier local government (NQ 202/2025/QH15)
 
@@ -238,9 +239,20 @@ def _communes() -> list[tuple[str, str]]:
     return (wanted or rows)[: len(COMMUNES)]
 
 
+# The (invented) documents that assign the demo's quotas: number and issuer, by the unit's tree.
+QUOTA_DOCUMENTS = {
+    PROVINCE["code"]: ("15/QĐ-UBND", "Ủy ban nhân dân tỉnh Ninh Bình"),
+    MINISTRY["code"]: ("08/QĐ-BNV", "Bộ trưởng Bộ Nội vụ"),
+}
+
+
 def _staffing(staffing: list[tuple[Organization, dict[str, int], str]], today: date) -> None:
     """Quotas of the year, then the job positions each unit's kind and field call for."""
+    signed = min(date(today.year, 1, 5), today)
+    if staffing and not StaffingQuota.objects.filter(year=today.year).exists():
+        _adjusted_quota(*staffing[0], today)
     for unit, quotas, basis in staffing:
+        number, issuer = QUOTA_DOCUMENTS[unit.code.split(".")[0]]
         for category, quota in quotas.items():
             quota_set(
                 acting_user=None,
@@ -248,7 +260,11 @@ def _staffing(staffing: list[tuple[Organization, dict[str, int], str]], today: d
                 year=today.year,
                 staff_category=category,
                 quota=quota,
+                document_number=number,
+                document_date=signed,
+                document_issuer=issuer,
                 legal_basis=basis,
+                note="Giao chính thức theo đề án vị trí việc làm được phê duyệt",
             )
     infos = {
         u.code: u for u in population.load_units([PROVINCE["code"], MINISTRY["code"]], on=today)
@@ -260,6 +276,36 @@ def _staffing(staffing: list[tuple[Organization, dict[str, int], str]], today: d
         info = infos.get(unit.code)
         if info is not None:
             _job_positions(unit, info, quotas, names)
+
+
+# What every professional post of the demo asks, and the rules that describe job positions.
+COMPETENCIES = (
+    "Nắm vững pháp luật của lĩnh vực được giao",
+    "Soạn thảo văn bản hành chính",
+    "Sử dụng thành thạo phần mềm văn phòng và cơ sở dữ liệu chuyên ngành",
+)
+JOB_BASIS = (
+    "Nghị định số 62/2020/NĐ-CP về vị trí việc làm và biên chế công chức; Nghị định số "
+    "106/2020/NĐ-CP về vị trí việc làm và số lượng người làm việc trong đơn vị sự nghiệp công lập"
+)
+
+
+def _adjusted_quota(unit: Organization, quotas: dict[str, int], basis: str, today: date) -> None:
+    """A first, smaller assignment of the first unit's first quota, so that the standing page
+    shows a quota's history (the assignment of the year then raises it, with its reason)."""
+    category, quota = next(iter(quotas.items()))
+    number, issuer = QUOTA_DOCUMENTS[unit.code.split(".")[0]]
+    quota_set(
+        acting_user=None,
+        organization=unit,
+        year=today.year,
+        staff_category=category,
+        quota=max(0, quota - 2),
+        document_number=number.replace("15/", "12/").replace("08/", "05/"),
+        document_date=min(date(today.year, 1, 2), today),
+        document_issuer=issuer,
+        note="Giao tạm đầu năm, chờ phê duyệt đề án vị trí việc làm",
+    )
 
 
 def _job_positions(
@@ -287,11 +333,16 @@ def _job_positions(
                 acting_user=None,
                 organization=unit,
                 code=code,
-                name=name,
-                staff_category=category,
+                spec=PositionSpec(
+                    name=name,
+                    staff_category=category,
+                    rank_code=rank,
+                    qualification_code="bachelor" if rank else "",
+                    headcount=headcount,
+                    competencies=COMPETENCIES if rank else (),
+                    legal_basis=JOB_BASIS,
+                ),
                 valid_from=unit.valid_from,
-                rank_code=rank,
-                headcount=headcount,
             )
 
 

@@ -79,13 +79,19 @@ class OrgSuccession(models.Model):
 
 
 class StaffingQuota(models.Model):
-    """Biên chế: how many people of a staff category a unit may have in a year."""
+    """Biên chế: how many people of a staff category a unit (with its subtree) may have in a
+    year, on the strength of the document that assigned it. Changed only by
+    `hoso.staffing.services.quota_set`, which appends a `QuotaChange` every time."""
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="quotas")
     year = models.PositiveSmallIntegerField()
     staff_category = models.CharField(max_length=32)
     quota = models.PositiveIntegerField()
     legal_basis = models.TextField()
+    document_number = models.CharField(max_length=64, blank=True)
+    document_date = models.DateField(null=True, blank=True)
+    document_issuer = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["organization", "year", "staff_category"]
@@ -96,25 +102,91 @@ class StaffingQuota(models.Model):
         ]
 
 
+class QuotaChange(models.Model):
+    """One assignment or adjustment of a quota, kept for good (append-only): the value before
+    (none for the first assignment) and after, the document, who recorded it and when."""
+
+    quota = models.ForeignKey(StaffingQuota, on_delete=models.PROTECT, related_name="changes")
+    old_quota = models.PositiveIntegerField(null=True, blank=True)
+    new_quota = models.PositiveIntegerField()
+    legal_basis = models.TextField()
+    document_number = models.CharField(max_length=64, blank=True)
+    document_date = models.DateField(null=True, blank=True)
+    document_issuer = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+    changed_at = models.DateTimeField()
+    changed_by = models.CharField(max_length=150, blank=True)  # a username, or "system"
+
+    class Meta:
+        ordering = ["quota", "changed_at", "pk"]
+
+
 class JobPosition(models.Model):
-    """Vị trí việc làm of a unit (R-JOB-POSITION)."""
+    """Vị trí việc làm of a unit (R-JOB-POSITION): the position's identity (unit and code) and
+    its current description; every description it ever had is a dated `JobPositionVersion`.
+
+    People's position rows point here, so a change of description never moves them. Changed
+    only by `hoso.staffing.services`; `valid_to` is set when the position is ended.
+    """
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="job_positions"
     )
     code = models.CharField(max_length=32)
     name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
     staff_category = models.CharField(max_length=32)
+    qualification_code = models.CharField(max_length=32, blank=True)
     rank_code = models.CharField(max_length=32, blank=True)
+    competencies = models.JSONField(default=list, blank=True)
     headcount = models.PositiveSmallIntegerField(default=1)
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
+    legal_basis = models.TextField(blank=True)
+    ended_basis = models.TextField(blank=True)  # the document that ended it
 
     class Meta:
         ordering = ["organization", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "code"], name="job_position_unique")
+            models.UniqueConstraint(fields=["organization", "code"], name="job_position_unique"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="job_position_period_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class JobPositionVersion(models.Model):
+    """One dated description of a job position: a change ends the open version the day before
+    the new one starts; nothing is overwritten (append-only but for closing `valid_to`)."""
+
+    position = models.ForeignKey(JobPosition, on_delete=models.PROTECT, related_name="versions")
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    staff_category = models.CharField(max_length=32)
+    qualification_code = models.CharField(max_length=32, blank=True)
+    rank_code = models.CharField(max_length=32, blank=True)
+    competencies = models.JSONField(default=list, blank=True)
+    headcount = models.PositiveSmallIntegerField(default=1)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    legal_basis = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["position", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["position", "valid_from"], name="job_position_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="job_position_version_period_ordered",
+            ),
+        ]

@@ -1,4 +1,5 @@
-"""Writing the organization tree, quotas and job positions.
+"""Writing the organization tree (quotas and job positions: `hoso.staffing.services`, which
+can count the people a quota covers).
 
 Invariants: a unit's validity lies inside its parent's; `path` always equals the chain of ids
 from the root; a merged or split unit is closed, never deleted, and its succession recorded.
@@ -12,14 +13,7 @@ from django.db import transaction
 
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.core.text import normalize
-from hoso.orgs.models import (
-    JobPosition,
-    Organization,
-    OrgKind,
-    OrgSuccession,
-    StaffingQuota,
-    SuccessionKind,
-)
+from hoso.orgs.models import Organization, OrgKind, OrgSuccession, SuccessionKind
 
 
 def _fail(code: str, message: str, field: str = "") -> ValidationFailed:
@@ -105,51 +99,3 @@ def org_merge(
             effective_date=effective_date,
             legal_basis=legal_basis,
         )
-
-
-@transaction.atomic
-def quota_set(
-    *,
-    acting_user: object | None,
-    organization: Organization,
-    year: int,
-    staff_category: str,
-    quota: int,
-    legal_basis: str,
-) -> StaffingQuota:
-    if quota < 0:
-        raise _fail("negative_quota", "Chỉ tiêu biên chế không thể âm.", "quota")
-    if not legal_basis:
-        raise _fail("legal_basis_required", "Cần ghi văn bản giao biên chế.", "legal_basis")
-    row, _ = StaffingQuota.objects.update_or_create(
-        organization=organization,
-        year=year,
-        staff_category=staff_category,
-        defaults={"quota": quota, "legal_basis": legal_basis},
-    )
-    return row
-
-
-@transaction.atomic
-def job_position_create(
-    *,
-    acting_user: object | None,
-    organization: Organization,
-    code: str,
-    name: str,
-    staff_category: str,
-    valid_from: date,
-    rank_code: str = "",
-    headcount: int = 1,
-) -> JobPosition:
-    if JobPosition.objects.filter(organization=organization, code=code).exists():
-        raise _fail("duplicate_job_position", f"Vị trí việc làm «{code}» đã có ở đơn vị này.")
-    return JobPosition.objects.create(
-        organization=organization,
-        code=code,
-        name=name,
-        staff_category=staff_category,
-        rank_code=rank_code,
-        headcount=headcount,
-        valid_from=valid_from,
-    )

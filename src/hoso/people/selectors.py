@@ -24,7 +24,7 @@ from hoso.core.text import normalize
 from hoso.orgs.models import JobPosition, Organization, StaffingQuota
 from hoso.orgs.selectors import QuotaUsage, unit_labels
 from hoso.people.keys import ethnicity_index
-from hoso.people.models import Person, StaffStatus
+from hoso.people.models import Person, PositionAssignment, StaffStatus
 from hoso.people.sections import BY_KEY, SECTIONS, Section, field_label, section_field
 from hoso.people.standard import ComponentRule, FormatRule, Requirement, Standard
 from hoso.people.validation import CODED_FIELDS
@@ -457,19 +457,72 @@ def quota_usage(*, year: int, root: Organization | None = None) -> list[QuotaUsa
     """People at work counted against each unit's quota for the year (R-NATIONAL).
 
     A quota covers its unit's whole subtree: everyone at work whose current unit lies in it.
+    Two queries whatever the number of quotas: the quotas, and one grouped count of the people
+    at work by unit path and staff category, summed here over each quota's subtree.
     """
     quotas = StaffingQuota.objects.filter(year=year).select_related("organization")
     if root is not None:
         quotas = quotas.filter(organization__path__startswith=root.path)
-    usage: list[QuotaUsage] = []
-    for quota in quotas.order_by("organization__path", "staff_category"):
-        counted = Person.objects.filter(
-            status=StaffStatus.WORKING,
-            staff_category=quota.staff_category,
-            current_unit__path__startswith=quota.organization.path,
-        ).count()
-        usage.append(QuotaUsage(quota.organization, quota.staff_category, quota.quota, counted))
-    return usage
+    rows = list(quotas.order_by("organization__path", "staff_category"))
+    if not rows:
+        return []
+    by_path = working_headcount_by_path(root_path=root.path if root is not None else "")
+    in_subtree = subtree_totals(by_path)
+    return [
+        QuotaUsage(
+            quota.organization,
+            quota.staff_category,
+            quota.quota,
+            in_subtree.get((quota.organization_id, quota.staff_category), 0),
+        )
+        for quota in rows
+    ]
+
+
+def subtree_totals(by_path: dict[tuple[str, str], int]) -> dict[tuple[int, str], int]:
+    """Counts per (unit path, key) summed up the tree: per (unit id, key), everything in the
+    unit's subtree. Each count is added to the ids of its path ("/1/4/9/" → 1, 4 and 9), so
+    the cost grows with the counts times the tree's depth, not with the number of units."""
+    totals: dict[tuple[int, str], int] = {}
+    for (path, key), n in by_path.items():
+        for part in path.strip("/").split("/"):
+            if part:
+                totals[(int(part), key)] = totals.get((int(part), key), 0) + n
+    return totals
+
+
+def working_headcount_by_path(*, root_path: str = "") -> dict[tuple[str, str], int]:
+    """People at work per (current unit's path, staff category), in the subtree `root_path`
+    (everywhere when empty): one grouped query, for callers that sum it over subtrees."""
+    qs = Person.objects.filter(status=StaffStatus.WORKING, current_unit__isnull=False)
+    if root_path:
+        qs = qs.filter(current_unit__path__startswith=root_path)
+    return {
+        (path, category): n
+        for path, category, n in qs.values_list("current_unit__path", "staff_category")
+        .annotate(n=Count("id"))
+        .values_list("current_unit__path", "staff_category", "n")
+    }
+
+
+def job_positions_filled(*, position_ids: list[int], on: date | None = None) -> dict[int, int]:
+    """People at work holding each job position on `on` (today): one grouped count of the
+    open position rows (main or concurrent) that name it."""
+    if not position_ids:
+        return {}
+    on = on or local_today()
+    rows = (
+        PositionAssignment.objects.filter(
+            job_position_id__in=position_ids,
+            person__status=StaffStatus.WORKING,
+            from_date__lte=on,
+        )
+        .filter(Q(to_date__isnull=True) | Q(to_date__gte=on))
+        .values_list("job_position_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("job_position_id", "n")
+    )
+    return dict(rows)
 
 
 def working_headcount(*, staff_category: str, unit_path: str) -> int:

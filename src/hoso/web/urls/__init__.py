@@ -9,6 +9,7 @@ from hoso.web.urls import (
     reading,
     security,
     self_home,
+    staffing,
     stats,
     work,
 )
@@ -25,4 +26,5 @@ urlpatterns = [
     *stats.urlpatterns,
     *lending.urlpatterns,
     *guide.urlpatterns,
+    *staffing.urlpatterns,
 ]
