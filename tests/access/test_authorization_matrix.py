@@ -252,6 +252,7 @@ WEB_ARGS |= {
     "web:paper_loan_return": [999999],
     "web:paper_loan_extend": [999999],
     "web:guide_topic": ["ho-so-giay"],
+}
 # Staffing (in depth in tests/staffing and tests/web/test_staffing_pages.py; the writes of every
 # persona in tests/access/test_authorization_matrix_staffing.py). The standing and the job
 # positions are structure, open to every signed-in user; the write pages are the records
