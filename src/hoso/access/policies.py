@@ -405,6 +405,25 @@ def dossier_access(user: Any, personal_id: str, purpose: str = Purpose.VIEW) -> 
     return decision
 
 
+def proposed_dossier_access(
+    user: Any, person: Person, data: dict[str, Any], purpose: str = Purpose.CHANGESET_REVIEW
+) -> DossierAccess:
+    """The gate for a dossier not yet created, as a proposal to create it describes it:
+    `person` is the unsaved row it would be (unit, protection, id), `data` its content. The
+    same decision as for the dossier once created — who may not open it then may not review
+    it now (`NotFound`) — and audited alike."""
+    if person.pk is not None:
+        raise ValueError("proposed_dossier_access is for a dossier not yet created")
+    decision = gate_for(user).access(person)
+    if decision is not None:
+        decision.__dict__["_whole"] = data  # the cached content: the proposal's, not a read
+    with transaction.atomic():
+        recorder.dossier_read(user, str(person.personal_id), purpose, decision)
+    if decision is None:
+        raise NotFound()
+    return decision
+
+
 def dossier_for(user: Any, personal_id: str, purpose: str = Purpose.VIEW) -> Person:
     """The person whose dossier `user` may open, or `NotFound` (see `dossier_access`)."""
     return dossier_access(user, personal_id, purpose).person
@@ -524,11 +543,7 @@ def audit_scope(user: Any, duties: list[RoleAssignment] | None = None) -> Q:
     duties = review_duties(user) if duties is None else duties
     for duty in duties:
         path = duty.organization.path
-        people = (
-            person_queryset()
-            .filter(current_unit__path__startswith=path)
-            .values("personal_id")
-        )
+        people = person_queryset().filter(current_unit__path__startswith=path).values("personal_id")
         staff = RoleAssignment.objects.filter(organization__path__startswith=path)
         allowed |= Q(personal_id__in=people) | Q(actor_user_id__in=staff.values("user_id"))
         if duty.organization.parent_id is None:

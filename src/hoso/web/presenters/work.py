@@ -24,6 +24,7 @@ from hoso.changes.models import (
 )
 from hoso.changes.operations import FieldChange
 from hoso.changes.selectors import obligations
+from hoso.changes.selectors.changesets import creations_in_scope
 from hoso.core.dates import vn
 from hoso.people.sections import BY_KEY, field_label
 from hoso.people.selectors import display_value, person_queryset
@@ -68,9 +69,9 @@ class ObligationRow:
 
 def obligation_rows(items: list[Obligation], status: str, today: date) -> list[ObligationRow]:
     readable = set(
-        person_queryset().filter(personal_id__in={o.personal_id for o in items}).values_list(
-            "personal_id", flat=True
-        )
+        person_queryset()
+        .filter(personal_id__in={o.personal_id for o in items})
+        .values_list("personal_id", flat=True)
     )
     rows = []
     for o in items:
@@ -144,7 +145,8 @@ def pending_in_scope(user: Any) -> QuerySet[ChangeSet]:
     """Change sets awaiting review in the user's scope, the oldest first."""
     return (
         ChangeSet.objects.filter(
-            status=ChangeStatus.PROPOSED, personal_id__in=people_ids_in_scope(user)
+            Q(personal_id__in=people_ids_in_scope(user)) | Q(pk__in=creations_in_scope(user)),
+            status=ChangeStatus.PROPOSED,
         )
         .select_related("proposer")
         .order_by("proposed_at", "pk")
