@@ -543,7 +543,11 @@ def audit_scope(user: Any, duties: list[RoleAssignment] | None = None) -> Q:
     duties = review_duties(user) if duties is None else duties
     for duty in duties:
         path = duty.organization.path
-        people = person_queryset().filter(current_unit__path__startswith=path).values("personal_id")
+        people = (
+            person_queryset()
+            .filter(current_unit__path__startswith=path)
+            .values("personal_id")
+        )
         staff = RoleAssignment.objects.filter(organization__path__startswith=path)
         allowed |= Q(personal_id__in=people) | Q(actor_user_id__in=staff.values("user_id"))
         if duty.organization.parent_id is None:

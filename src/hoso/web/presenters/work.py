@@ -69,9 +69,9 @@ class ObligationRow:
 
 def obligation_rows(items: list[Obligation], status: str, today: date) -> list[ObligationRow]:
     readable = set(
-        person_queryset()
-        .filter(personal_id__in={o.personal_id for o in items})
-        .values_list("personal_id", flat=True)
+        person_queryset().filter(personal_id__in={o.personal_id for o in items}).values_list(
+            "personal_id", flat=True
+        )
     )
     rows = []
     for o in items:
