@@ -192,6 +192,16 @@ def _check_new_dossier(personal_id: str, operations: Any, *, draft_id: int | Non
         )
 
 
+def creation_refusal(personal_id: str) -> ValidationFailed | None:
+    """Why a dossier may not be created on `personal_id` (it has one, or one awaits review),
+    or None: the entry page's first check, said alike for every dossier."""
+    try:
+        _check_new_dossier(personal_id, [{"op": "create"}])
+    except ValidationFailed as refusal:
+        return refusal
+    return None
+
+
 def stale_refusal(personal_id: str, base_version: int) -> ValidationFailed | None:
     """The stale form: `None` when the dossier is still at `base_version`, else the refusal
     naming each field changed since (section, row, field — never a value: the page shows the
@@ -450,12 +460,15 @@ def changeset_draft_save(
     source_note: str = "",
     base_version: int | None = None,
     draft_id: int | None = None,
+    check_section: str | None = None,
     today: date | None = None,
 ) -> ChangeSet:
     """Save (or save again) a draft of a proposal: the same gate and the same refusals of a
     dossier that exists or a stale form as a proposal, the operations checked to apply, but
-    the dossier after them not yet checked whole (a draft may be half filled). Its operations
-    are encrypted as any change set's; nobody but its author sees it."""
+    the dossier after them not yet checked whole (a draft may be half filled): only the
+    section just entered (`check_section`), so that its bad dates, overlapping periods and
+    unknown codes are refused at once. Its operations are encrypted as any change set's;
+    nobody but its author sees it."""
     today = today or local_today()
     if source_kind not in SourceKind.values:
         raise _fail("bad_source", "Căn cứ thay đổi không hợp lệ.", "source_kind")
@@ -484,7 +497,19 @@ def changeset_draft_save(
         source_note=source_note,
         base_version=base_version,
         draft_id=draft_id,
+        check_section=check_section,
+        today=today,
     )
+
+
+def _check_section(result: dict[str, Any], section: str, today: date) -> None:
+    problems = [
+        p
+        for p in validate_dossier(result, ref=load_reference(), today=today)
+        if p.field.startswith((f"{section}.", f"{section}["))
+    ]
+    if problems:
+        raise ValidationFailed(problems, "Mục này có chỗ chưa đúng; chưa lưu gì.")
 
 
 @transaction.atomic
@@ -498,6 +523,8 @@ def _draft_saved(
     source_note: str,
     base_version: int | None,
     draft_id: int | None,
+    check_section: str | None,
+    today: date,
 ) -> ChangeSet:
     if base_version is not None and (stale := stale_refusal(personal_id, base_version)):
         raise stale
@@ -505,6 +532,8 @@ def _draft_saved(
     result = apply_operations(before, operations)  # well formed, on this dossier
     if str((result.get("identity") or {}).get("personal_id")) != personal_id:
         raise _fail("personal_id_mismatch", "Số định danh của hồ sơ không khớp.", "personal_id")
+    if check_section:
+        _check_section(result, check_section, today)
     draft = (
         _own_draft(acting_user, draft_id)
         if draft_id is not None

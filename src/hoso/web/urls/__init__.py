@@ -1,6 +1,6 @@
 """The pages' URLs, the root include of `hoso.urls`: one module per area."""
 
-from hoso.web.urls import accounts, documents, reading, security, self_home, stats, work
+from hoso.web.urls import accounts, documents, entry, reading, security, self_home, stats, work
 
 app_name = "web"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     *documents.urlpatterns,
     *self_home.urlpatterns,
     *stats.urlpatterns,
+    *entry.urlpatterns,
 ]
