@@ -6,6 +6,7 @@ from hoso.api import (
     calendar,
     catalogs,
     changes,
+    changesets,
     components,
     documents,
     errors,
@@ -30,3 +31,4 @@ api = NinjaAPI(
 errors.install(api)
 for module in (people, identity, catalogs, orgs, calendar, changes, components, documents, stats):
     api.add_router("", module.router)
+api.add_router("", changesets.router)

@@ -33,7 +33,9 @@ def apply_operations(
         if kind == "create":
             if result is not None or index != 0:
                 raise _fail("Chỉ tạo hồ sơ mới khi chưa có hồ sơ.", where)
-            result = copy.deepcopy(op.get("data") or {})
+            data = op.get("data") or {}
+            _check_shape(data, where)
+            result = copy.deepcopy(data)
             continue
         if result is None:
             raise _fail("Hồ sơ chưa có: thay đổi đầu tiên phải là tạo hồ sơ.", where)
@@ -42,6 +44,7 @@ def apply_operations(
             raise _fail(f"Không có mục «{op.get('section')}».", where)
         if kind == "set":
             values = op.get("values") or {}
+            _check_values(values, section.title, where)
             unknown = [k for k in values if k not in section.fields]
             if section.many or unknown or not values:
                 raise _fail(f"Mục «{section.title}» không nhận các trường này: {unknown}.", where)
@@ -51,6 +54,7 @@ def apply_operations(
         elif kind == "add":
             if not section.many or not isinstance(op.get("row"), dict):
                 raise _fail(f"Mục «{section.title}» không thêm dòng được.", where)
+            _check_values(op["row"], section.title, where)
             result[section.key] = [*(result.get(section.key) or []), dict(op["row"])]
         elif kind == "correct":
             rows = result.get(section.key) or []
@@ -58,6 +62,7 @@ def apply_operations(
             if not section.many or not isinstance(at, int) or not 0 <= at < len(rows):
                 raise _fail(f"Không có dòng số {at} trong mục «{section.title}».", where)
             changes = op.get("row") or {}
+            _check_values(changes, section.title, where)
             unknown = [k for k in changes if k not in section.fields]
             if unknown:
                 raise _fail(f"Trường không có trong mục «{section.title}»: {unknown}.", where)
@@ -67,6 +72,37 @@ def apply_operations(
         else:
             raise _fail(f"Loại thay đổi «{kind}» không có.", where)
     return result
+
+
+SCALARS = (str, int, float, bool, type(None))
+
+
+def _check_values(values: Any, title: str, where: str) -> None:
+    """A row or a section's values: field names to plain values (text, numbers, yes/no)."""
+    if not isinstance(values, dict) or not all(
+        isinstance(k, str) and isinstance(v, SCALARS) for k, v in values.items()
+    ):
+        raise _fail(f"Giá trị của mục «{title}» phải là các trường có giá trị đơn.", where)
+
+
+def _check_shape(data: Any, where: str) -> None:
+    """A whole dossier to create: each section an object (a list of objects for a history
+    section) of plain values, and nothing but the sections of the registry."""
+    if not isinstance(data, dict):
+        raise _fail("Hồ sơ mới phải là một đối tượng gồm các mục.", where)
+    for key, value in data.items():
+        section = BY_KEY.get(str(key))
+        if section is None:
+            raise _fail(f"Không có mục «{key}».", where)
+        if value is None:
+            continue
+        if section.many:
+            if not isinstance(value, list):
+                raise _fail(f"Mục «{section.title}» phải là một danh sách các dòng.", where)
+            for row in value:
+                _check_values(row, section.title, where)
+        else:
+            _check_values(value, section.title, where)
 
 
 def touched_sections(operations: list[dict[str, Any]]) -> list[str]:

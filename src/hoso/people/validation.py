@@ -116,7 +116,7 @@ def validate_dossier(data: dict[str, Any], *, ref: Reference, today: date) -> li
     birth = _checked_date(out, ident, "birth_date", "identity", today)
     if birth is None and "identity.birth_date" not in {p.field for p in out.problems}:
         out.add("required", "Thiếu ngày sinh.", "identity.birth_date")
-    if not ident.get("full_name", "").strip():
+    if not str(ident.get("full_name") or "").strip():
         out.add("required", "Thiếu họ và tên khai sinh.", "identity.full_name")
     sex = ident.get("sex")
     if sex not in ("M", "F"):

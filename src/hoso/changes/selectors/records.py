@@ -44,6 +44,27 @@ def changeset_for(
     return changeset, dossier_access(user, changeset.personal_id, purpose)
 
 
+def changeset_read(
+    user: Any, pk: int, purpose: str = Purpose.CHANGESET_REVIEW
+) -> tuple[ChangeSet, DossierAccess]:
+    """A change set as its proposer (their own, a draft included) or a records manager who
+    reviews it may read it, with what they may see of its dossier; `NotFound` alike for a
+    missing one and one they may not read."""
+    own = (
+        ChangeSet.objects.select_related("proposer", "reviewer")
+        .filter(pk=pk, proposer=user)
+        .first()
+        if getattr(user, "pk", None)
+        else None
+    )
+    if own is None:
+        return changeset_for(user, pk, purpose)
+    if own.creates_dossier and person_by_id(own.personal_id) is None:
+        data = creation_data(own)
+        return own, proposed_dossier_access(user, unsaved_person(data), data, purpose)
+    return own, dossier_access(user, own.personal_id, purpose)
+
+
 def discrepancy_for(
     user: Any, pk: int, purpose: str = Purpose.DISCREPANCY_VIEW
 ) -> tuple[Discrepancy, DossierAccess]:
