@@ -77,9 +77,9 @@ class Workspace:
 
 def _existing(request: HttpRequest, personal_id: str, draft: ChangeSet | None) -> Workspace:
     """An existing dossier: opened by the gate (audited), written only with the duty over it."""
+    # Who may not write it gets the audited 404 of a missing dossier; the read is audited.
+    policies.dossier_write(request.user, personal_id, Purpose.PROPOSE, WRITERS)
     access = policies.dossier_access(request.user, personal_id, purpose=Purpose.PROPOSE)
-    if not policies.duty_covers(request.user, WRITERS, access.person.current_unit.path):
-        raise NotFound()
     base = access.content()
     operations = json.loads(draft.operations) if draft else []
     working, problem = base, ""
@@ -181,10 +181,9 @@ def _draft_rows(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
+@login_required
 def entry_units(request: HttpRequest) -> JsonResponse:
     """The units whose code or name matches `q`, for the unit pickers (reference data)."""
-    if not request.user.is_authenticated:
-        return JsonResponse({"error": "unauthenticated"}, status=401)
     q = request.GET.get("q", "")[:100]
     return JsonResponse({"results": presenters.units_found(q, today())})
 
@@ -334,8 +333,6 @@ def entry_draft(request: HttpRequest, pk: int) -> HttpResponse:
 def dossier_edit(request: HttpRequest, personal_id: str) -> HttpResponse:
     """The sections of an existing dossier to correct or complete (the writer's draft on it,
     if any, takes over)."""
-    if not _writer(request):
-        return not_found(request, what="hồ sơ")
     try:
         ws = _existing(request, personal_id, None)
     except NotFound:
@@ -349,8 +346,6 @@ def dossier_edit(request: HttpRequest, personal_id: str) -> HttpResponse:
 @login_required
 @never_cache
 def dossier_edit_section(request: HttpRequest, personal_id: str, section: str) -> HttpResponse:
-    if not _writer(request):
-        return not_found(request, what="hồ sơ")
     try:
         ws = _existing(request, personal_id, None)
     except NotFound:
