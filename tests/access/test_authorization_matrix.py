@@ -227,7 +227,9 @@ ROUTES |= {
     "web:stats_people": Route("stats", "web:stats_people"),
     "web:stats_report": Route("stats_download", "web:stats_report"),
     "GET /api/v1/stats/workforce": Route("stats_province", "/api/v1/stats/workforce?unit=T01"),
-    "GET /api/v1/stats/retirements": Route("stats_province", "/api/v1/stats/retirements?unit=T01"),
+    "GET /api/v1/stats/retirements": Route(
+        "stats_province", "/api/v1/stats/retirements?unit=T01"
+    ),
     "GET /api/v1/people/{personal_id}/forecast": Route(
         "dossier", "/api/v1/people/{personal_id}/forecast"
     ),

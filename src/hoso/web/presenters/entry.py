@@ -18,7 +18,6 @@ from hoso.people.forms_map import FORM_2C
 from hoso.people.sections import SECTIONS, Section, field_label
 from hoso.people.selectors import display_value
 from hoso.people.validation import CODED_FIELDS
-from hoso.web.forms.entry import SectionForm
 
 UNIT_RESULTS = 20
 
@@ -182,5 +181,3 @@ def problems_by_section(problems: list[Any]) -> dict[str, list[str]]:
 def form_item_titles(section: Section) -> list[str]:
     return [f"{i}. {FORM_2C[i][0]}" for i in section.form_items if i in FORM_2C and i != "0"]
 
-
-__all__ = ["SectionForm"]
