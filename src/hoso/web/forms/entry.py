@@ -186,7 +186,9 @@ def _form_field(
         return VnDecimalField(**common)
     if isinstance(model_field, models.EmailField):
         return forms.EmailField(
-            error_messages={"invalid": "Địa chỉ thư điện tử không đúng."}, **common
+            error_messages={"invalid": "Địa chỉ thư điện tử không đúng."},
+            widget=forms.TextInput(attrs={"inputmode": "email", "autocomplete": "off"}),
+            **common,
         )
     max_length = getattr(model_field, "max_length", None)
     widget = forms.Textarea(attrs={"rows": 3}) if name in LONG_TEXT else None

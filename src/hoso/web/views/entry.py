@@ -320,7 +320,7 @@ def entry_draft(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if proposal.creates_dossier:
             return redirect("web:entry_start")
-        return redirect("web:dossier", personal_id=proposal.personal_id)
+        return redirect("web:dossier_edit", personal_id=proposal.personal_id)
     messages.success(request, "Đã lưu căn cứ của bản nháp.")
     return redirect("web:entry_draft", pk=pk)
 
