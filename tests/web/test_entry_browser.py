@@ -171,7 +171,7 @@ def test_a_corrected_salary_row_shows_its_diff_to_the_approver(
     page.goto(node.url + f"/ho-so/{an}/")
     page.get_by_role("link", name="Sửa, bổ sung hồ sơ").click()
     page.get_by_role("link", name="Ngạch, bậc, hệ số lương và phụ cấp").click()
-    page.get_by_role("link", name="Sửa, kết thúc").nth(1).click()
+    page.get_by_role("link", name="Sửa", exact=True).nth(1).click()
     expect(page.get_by_role("heading", name="Sửa dòng 2")).to_be_visible()
     expect(page.get_by_label("Hưởng từ ngày")).to_have_value("01/09/2011")
     page.get_by_label("Số quyết định").fill("27/QĐ-STC")

@@ -17,7 +17,7 @@ from hoso.orgs.selectors import unit_labels, valid_on
 from hoso.people.forms_map import FORM_2C
 from hoso.people.sections import SECTIONS, Section, field_label
 from hoso.people.selectors import display_value
-from hoso.people.validation import CODED_FIELDS
+from hoso.people.validation import CODED_FIELDS, PERIODS
 
 UNIT_RESULTS = 20
 
@@ -163,6 +163,11 @@ def row_views(
         )
         for i, row in enumerate(rows)
     ]
+
+
+def endable(section: Section) -> bool:
+    """Whether a row of the section is a period one ends (by giving its end date)."""
+    return section.key in PERIODS and PERIODS[section.key][1].endswith(("to_date", "_to"))
 
 
 def headers(section: Section, names: list[str]) -> list[str]:

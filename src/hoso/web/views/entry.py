@@ -444,6 +444,7 @@ def _section_page(request: HttpRequest, ws: Workspace, key: str) -> HttpResponse
         if spec.many
         else [],
         "stale_rows": stale_rows,
+        "endable": presenters.endable(spec),
         "next": _next_section(spec, ws),
         "sections": [s for s in presenters.sections_in_form_order() if _names(s, ws)],
         "section_url": _section_url_name(ws),
