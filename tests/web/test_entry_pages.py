@@ -340,3 +340,64 @@ def test_the_employee_requests_a_correction_of_any_section(client, as_, employee
     assert (
         client.get(reverse("web:self_correction_section", args=["protection"])).status_code == 404
     )
+
+
+def test_a_draft_is_submitted_stale_then_carried_over_or_discarded(as_, personas, people):
+    person = people["an"]
+    client = as_("nhaplieu")
+    overview = client.get(reverse("web:dossier_edit", args=[person.personal_id]))
+    assert overview.status_code == 200 and "Tóm tắt quá trình công tác" in overview.content.decode()
+    work = {
+        "from_date": "01/01/2003",
+        "to_date": "31/08/2008",
+        "unit_name": "Trường X",
+        "title": "GV",
+    }
+    url = reverse("web:dossier_edit_section", args=[person.personal_id, "work_history"])
+    assert client.post(url, {"action": "save", "base_version": 0, **work}).status_code == 302
+    draft = _draft(personas["nhaplieu"])
+    # The edit page now leads to the draft.
+    again = client.get(reverse("web:dossier_edit", args=[person.personal_id]))
+    assert again.status_code == 302 and again["Location"].endswith(f"/ban-nhap/{draft.pk}/")
+    proposal = changesets.changeset_propose(
+        acting_user=personas["nhaplieu"],
+        personal_id=person.personal_id,
+        operations=[{"op": "set", "section": "identity", "values": {"phone": "0987000222"}}],
+        source_kind="paper",
+        paper_confirmed_on=today(),
+    )
+    changesets.changeset_approve(acting_user=personas["quanly"], changeset_id=proposal.pk)
+    body = {"action": "submit", "source_kind": "paper", "paper_confirmed_on": "01/11/2026"}
+    refused = client.post(reverse("web:entry_draft", args=[draft.pk]), body)
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "0987000222" in html and "Chuyển bản nháp" in html
+    assert ChangeSet.objects.get(pk=draft.pk).status == ChangeStatus.DRAFT
+    client.post(reverse("web:entry_draft", args=[draft.pk]), {"action": "rebase"})
+    sent = client.post(reverse("web:entry_draft", args=[draft.pk]), body)
+    assert sent.status_code == 302
+    assert ChangeSet.objects.get(pk=draft.pk).status == ChangeStatus.PROPOSED
+    # Another draft, thrown away.
+    client.post(url, {"action": "save", **work, "from_date": "01/01/2002", "to_date": "31/12/2002"})
+    other = _draft(personas["nhaplieu"])
+    gone = client.post(reverse("web:entry_draft", args=[other.pk]), {"action": "discard"})
+    assert gone.status_code == 302 and not ChangeSet.objects.filter(pk=other.pk).exists()
+
+
+def test_the_submission_names_what_is_missing_by_section(as_, personas, people):
+    client = as_("nhaplieu")
+    _start(client)
+    draft = _draft(personas["nhaplieu"])
+    _section(client, draft, "identity", IDENTITY)
+    body = {"action": "submit", "source_kind": "paper", "paper_confirmed_on": ""}
+    refused = client.post(reverse("web:entry_draft", args=[draft.pk]), body)
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert "Cần ngày xác nhận hồ sơ giấy" in html
+    future = {**body, "paper_confirmed_on": "01/01/2999"}
+    html = client.post(reverse("web:entry_draft", args=[draft.pk]), future).content.decode()
+    assert "tương lai" in html
+    body["paper_confirmed_on"] = "01/11/2026"
+    html = client.post(reverse("web:entry_draft", args=[draft.pk]), body).content.decode()
+    assert "Thiếu đơn vị" in html  # employment, named on its section's row
+    assert ChangeSet.objects.get(pk=draft.pk).status == ChangeStatus.DRAFT
+    assert not Obligation.objects.exists()
