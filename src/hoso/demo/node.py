@@ -21,7 +21,6 @@ from hoso.catalog.services import catalog_load_builtin
 from hoso.core.dates import today as local_today
 from hoso.demo import population
 from hoso.demo.accounts import DemoAccount, accounts_path, personas
-from hoso.demo.entry import entry_work_create
 from hoso.demo.grants import grants_create
 from hoso.demo.orgs import MINISTRY, PROVINCE, demo_organizations, headcounts
 from hoso.demo.pki import signing_keys_ensure
@@ -63,7 +62,6 @@ def demo_setup(
     if seeded:
         grants_create(today, out)
         work_create(today, out)
-        entry_work_create(today, out)
         documents_create(out)
     return DemoInfo(accounts, person_queryset().count(), seeded, accounts_path())
 
