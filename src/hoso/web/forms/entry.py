@@ -164,9 +164,12 @@ def _form_field(
     if isinstance(model_field, models.BooleanField):
         return forms.BooleanField(label=label, required=False)
     if model_field.choices:
-        blank = [("", "— Chọn —")] if not required else []
+        default = model_field.default if model_field.has_default() else None
+        blank = [("", "— Chọn —")] if not required and not default else []
         return forms.ChoiceField(
-            choices=blank + [(str(k), str(v)) for k, v in model_field.choices], **common
+            choices=blank + [(str(k), str(v)) for k, v in model_field.choices],
+            initial=default or None,
+            **common,
         )
     if isinstance(model_field, models.DateField) or kind == "date":
         return VnDateField(**common)
