@@ -8,9 +8,8 @@ a salary row shows the right field diff on the approval page. The user guide's p
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import date, timedelta
 
-import pytest
 from tests.web.browser import BROWSER, guide_shot, shooter, sign_in
 
 from hoso import identity
@@ -54,7 +53,7 @@ def test_a_clerk_creates_a_dossier_and_a_manager_approves_it_signed(
     from playwright.sync_api import expect
 
     page = browser_page
-    confirmed = (__import__("datetime").date.today() - timedelta(days=3)).strftime("%d/%m/%Y")
+    confirmed = (date.today() - timedelta(days=3)).strftime("%d/%m/%Y")
     _log_in(page, node, "nhaplieu", totp_keys)
     page.get_by_role("link", name="Nhập hồ sơ").click()
     expect(page.get_by_role("heading", name="Nhập hồ sơ mới")).to_be_visible()
