@@ -436,6 +436,25 @@ def dossier_access(user: Any, personal_id: str, purpose: str = Purpose.VIEW) -> 
     return decision
 
 
+def proposed_dossier_access(
+    user: Any, person: Person, data: dict[str, Any], purpose: str = Purpose.CHANGESET_REVIEW
+) -> DossierAccess:
+    """The gate for a dossier not yet created, as a proposal to create it describes it:
+    `person` is the unsaved row it would be (unit, protection, id), `data` its content. The
+    same decision as for the dossier once created — who may not open it then may not review
+    it now (`NotFound`) — and audited alike."""
+    if person.pk is not None:
+        raise ValueError("proposed_dossier_access is for a dossier not yet created")
+    decision = gate_for(user).access(person)
+    if decision is not None:
+        decision.__dict__["_whole"] = data  # the cached content: the proposal's, not a read
+    with transaction.atomic():
+        recorder.dossier_read(user, str(person.personal_id), purpose, decision)
+    if decision is None:
+        raise NotFound()
+    return decision
+
+
 def dossier_for(user: Any, personal_id: str, purpose: str = Purpose.VIEW) -> Person:
     """The person whose dossier `user` may open, or `NotFound` (see `dossier_access`)."""
     return dossier_access(user, personal_id, purpose).person

@@ -33,7 +33,9 @@ def apply_operations(
         if kind == "create":
             if result is not None or index != 0:
                 raise _fail("Chỉ tạo hồ sơ mới khi chưa có hồ sơ.", where)
-            result = copy.deepcopy(op.get("data") or {})
+            data = op.get("data") or {}
+            _check_shape(data, where)
+            result = copy.deepcopy(data)
             continue
         if result is None:
             raise _fail("Hồ sơ chưa có: thay đổi đầu tiên phải là tạo hồ sơ.", where)
@@ -42,6 +44,7 @@ def apply_operations(
             raise _fail(f"Không có mục «{op.get('section')}».", where)
         if kind == "set":
             values = op.get("values") or {}
+            _check_values(values, section.title, where)
             unknown = [k for k in values if k not in section.fields]
             if section.many or unknown or not values:
                 raise _fail(f"Mục «{section.title}» không nhận các trường này: {unknown}.", where)
@@ -51,6 +54,7 @@ def apply_operations(
         elif kind == "add":
             if not section.many or not isinstance(op.get("row"), dict):
                 raise _fail(f"Mục «{section.title}» không thêm dòng được.", where)
+            _check_values(op["row"], section.title, where)
             result[section.key] = [*(result.get(section.key) or []), dict(op["row"])]
         elif kind == "correct":
             rows = result.get(section.key) or []
@@ -58,6 +62,7 @@ def apply_operations(
             if not section.many or not isinstance(at, int) or not 0 <= at < len(rows):
                 raise _fail(f"Không có dòng số {at} trong mục «{section.title}».", where)
             changes = op.get("row") or {}
+            _check_values(changes, section.title, where)
             unknown = [k for k in changes if k not in section.fields]
             if unknown:
                 raise _fail(f"Trường không có trong mục «{section.title}»: {unknown}.", where)
@@ -67,6 +72,37 @@ def apply_operations(
         else:
             raise _fail(f"Loại thay đổi «{kind}» không có.", where)
     return result
+
+
+SCALARS = (str, int, float, bool, type(None))
+
+
+def _check_values(values: Any, title: str, where: str) -> None:
+    """A row or a section's values: field names to plain values (text, numbers, yes/no)."""
+    if not isinstance(values, dict) or not all(
+        isinstance(k, str) and isinstance(v, SCALARS) for k, v in values.items()
+    ):
+        raise _fail(f"Giá trị của mục «{title}» phải là các trường có giá trị đơn.", where)
+
+
+def _check_shape(data: Any, where: str) -> None:
+    """A whole dossier to create: each section an object (a list of objects for a history
+    section) of plain values, and nothing but the sections of the registry."""
+    if not isinstance(data, dict):
+        raise _fail("Hồ sơ mới phải là một đối tượng gồm các mục.", where)
+    for key, value in data.items():
+        section = BY_KEY.get(str(key))
+        if section is None:
+            raise _fail(f"Không có mục «{key}».", where)
+        if value is None:
+            continue
+        if section.many:
+            if not isinstance(value, list):
+                raise _fail(f"Mục «{section.title}» phải là một danh sách các dòng.", where)
+            for row in value:
+                _check_values(row, section.title, where)
+        else:
+            _check_values(value, section.title, where)
 
 
 def touched_sections(operations: list[dict[str, Any]]) -> list[str]:
@@ -141,3 +177,89 @@ def _norm(value: Any) -> Any:
     if value in (None, ""):
         return None
     return str(value) if not isinstance(value, (bool, list, dict)) else value
+
+
+# --- Editing a draft section by section (the entry pages and the employee's requests) ---------
+
+
+def _creation(operations: list[dict[str, Any]]) -> dict[str, Any] | None:
+    first = operations[0] if operations else None
+    return first.get("data") if isinstance(first, dict) and first.get("op") == "create" else None
+
+
+def section_edited(
+    operations: list[dict[str, Any]],
+    *,
+    base: dict[str, Any] | None,
+    section: str,
+    values: dict[str, Any],
+    row: int | None = None,
+    remove: bool = False,
+) -> list[dict[str, Any]]:
+    """The operations of a draft after one section's form was saved; `operations` untouched.
+
+    A new dossier (`base` None) is one "create" whose data the form writes into. On an
+    existing dossier `base` is the dossier as the writer sees it: a single section becomes
+    one "set" of the fields that differ from it; a history row is added ("add", `row` None),
+    corrected ("correct" of the fields that differ from the row, `row` its index: ending a
+    period is correcting its end), or — only a row the draft added — removed. A row of the
+    dossier is never removed: what was there is kept, corrected or ended.
+    """
+    spec = BY_KEY[section]
+    ops = copy.deepcopy(operations)
+    values = {k: v for k, v in values.items() if k in spec.fields}
+    if base is None:
+        data = _creation(ops)
+        if data is None:
+            data = {}
+            ops = [{"op": "create", "data": data}, *ops]
+        if not spec.many:
+            data[section] = {**(data.get(section) or {}), **values}
+            return ops
+        rows = list(data.get(section) or [])
+        if row is None:
+            rows.append(values)
+        elif not 0 <= row < len(rows):
+            raise _fail(f"Không có dòng số {row + 1} trong mục «{spec.title}».")
+        elif remove:
+            rows.pop(row)
+        else:
+            rows[row] = {**rows[row], **values}
+        data[section] = rows
+        return ops
+    if not spec.many:
+        current = base.get(section) or {}
+        changed = {k: v for k, v in values.items() if _norm(v) != _norm(current.get(k))}
+        ops = [o for o in ops if not (o.get("op") == "set" and o.get("section") == section)]
+        return ops + ([{"op": "set", "section": section, "values": changed}] if changed else [])
+    kept = list(base.get(section) or [])
+    if row is None:
+        return ops + [{"op": "add", "section": section, "row": values}]
+    if 0 <= row < len(kept):
+        if remove:
+            raise _fail(f"Không xóa dòng đã có của mục «{spec.title}»: hãy sửa hoặc kết thúc nó.")
+        changed = {k: v for k, v in values.items() if _norm(v) != _norm(kept[row].get(k))}
+        ops = [
+            o
+            for o in ops
+            if not (
+                o.get("op") == "correct" and o.get("section") == section and o.get("index") == row
+            )
+        ]
+        return ops + (
+            [{"op": "correct", "section": section, "index": row, "row": changed}] if changed else []
+        )
+    added = [i for i, o in enumerate(ops) if o.get("op") == "add" and o.get("section") == section]
+    at = row - len(kept)
+    if not 0 <= at < len(added):
+        raise _fail(f"Không có dòng số {row + 1} trong mục «{spec.title}».")
+    if remove:
+        return [o for i, o in enumerate(ops) if i != added[at]]
+    ops[added[at]]["row"] = {**ops[added[at]]["row"], **values}
+    return ops
+
+
+def rows_kept(base: dict[str, Any] | None, section: str) -> int:
+    """How many rows of `section` the dossier already has (rows from there on are the
+    draft's own additions)."""
+    return len((base or {}).get(section) or []) if base is not None else 0

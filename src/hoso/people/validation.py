@@ -64,6 +64,14 @@ EVENT_DATES: dict[str, tuple[str, ...]] = {
     "personal_history": ("declared_on",),
     "party": ("left_date",),
 }
+# Sections whose periods follow one another (the résumé's summary of work, item 28; military
+# service, item 18): a period may not start before the one before it ended (R-CLEAN). Main
+# positions are checked apart (`_check_positions`); training courses may run side by side.
+SEQUENTIAL: dict[str, tuple[str, str]] = {
+    "work_history": ("from_date", "to_date"),
+    "military": ("from_date", "to_date"),
+}
+SECTION_TITLES = {"work_history": "Tóm tắt quá trình công tác", "military": "Quân ngũ"}
 # A discipline's period of effect may run into the future; so may a term of office.
 FUTURE_ALLOWED = {("discipline", "effect_to"), ("positions", "to_date")}
 
@@ -108,7 +116,7 @@ def validate_dossier(data: dict[str, Any], *, ref: Reference, today: date) -> li
     birth = _checked_date(out, ident, "birth_date", "identity", today)
     if birth is None and "identity.birth_date" not in {p.field for p in out.problems}:
         out.add("required", "Thiếu ngày sinh.", "identity.birth_date")
-    if not ident.get("full_name", "").strip():
+    if not str(ident.get("full_name") or "").strip():
         out.add("required", "Thiếu họ và tên khai sinh.", "identity.full_name")
     sex = ident.get("sex")
     if sex not in ("M", "F"):
@@ -158,6 +166,8 @@ def validate_dossier(data: dict[str, Any], *, ref: Reference, today: date) -> li
     for section, rows in data.items():
         if isinstance(rows, list):
             _check_rows(out, section, rows, birth, today)
+    for section in SEQUENTIAL:
+        _check_sequential(out, section, data.get(section) or [])
     _check_positions(out, data.get("positions") or [], ref)
     _check_salary(out, data.get("salary") or [], ref)
     _check_unique_years(out, "evaluations", data.get("evaluations") or [])
@@ -220,6 +230,32 @@ def _check_rows(
                     f"Ngày kết thúc {vn(end)} trước ngày bắt đầu {vn(start)}.",
                     f"{where}.{start_end[1]}",
                 )
+
+
+def _check_sequential(out: _Collector, section: str, rows: list[Any]) -> None:
+    """Periods of `section` may not overlap: each starts after the one before it ended."""
+    start, end = SEQUENTIAL[section]
+    periods = []
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            continue
+        try:
+            began, ended = _date(row.get(start)), _date(row.get(end))
+        except ValueError:
+            continue  # said by `_check_rows`
+        if began:
+            periods.append((began, ended, index))
+    periods.sort(key=lambda p: (p[0], p[2]))
+    for (s1, e1, i1), (s2, _e2, i2) in zip(periods, periods[1:], strict=False):
+        if e1 is None or e1 >= s2:
+            until = f"đến {vn(e1)}" if e1 else "chưa kết thúc"
+            out.add(
+                "overlapping_periods",
+                f"Giai đoạn dòng {i2 + 1} (từ {vn(s2)}) chồng lên giai đoạn dòng {i1 + 1} "
+                f"(từ {vn(s1)}, {until}): trong mục «{SECTION_TITLES[section]}» các giai đoạn "
+                "nối tiếp nhau, không chồng nhau.",
+                f"{section}[{i2}].{start}",
+            )
 
 
 def _check_positions(out: _Collector, rows: list[dict], ref: Reference) -> None:

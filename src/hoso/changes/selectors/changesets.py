@@ -9,10 +9,13 @@ from typing import Any
 from django.db.models import QuerySet
 
 from hoso.access.masking import masked_dossier
-from hoso.access.policies import DossierAccess
+from hoso.access.policies import DossierAccess, gate_for
 from hoso.changes.models import ChangeSet, ChangeStatus
 from hoso.changes.operations import FieldChange, apply_operations, diff
+from hoso.core.errors import ValidationFailed
+from hoso.orgs.models import Organization
 from hoso.orgs.selectors import org_get
+from hoso.people.models import Person
 from hoso.people.sections import BY_KEY
 from hoso.people.selectors import person_by_id
 
@@ -20,16 +23,56 @@ from hoso.people.selectors import person_by_id
 NO_UNIT = "\x00"
 
 
-def changeset_personal_id(changeset_id: int) -> str | None:
+def changeset_personal_id(changeset_id: int, *, author: Any = None) -> str | None:
     """The dossier a change set is about, or None when there is no such change set (the gates
-    ask this before anything is told of it)."""
-    found = ChangeSet.objects.filter(pk=changeset_id).values_list("personal_id", flat=True)
-    return found.first()
+    ask this before anything is told of it). A draft exists only for its author: without
+    `author`, drafts are not found; with it, only that author's drafts are."""
+    qs = (
+        ChangeSet.objects.filter(status=ChangeStatus.DRAFT, proposer=author)
+        if author is not None
+        else ChangeSet.objects.exclude(status=ChangeStatus.DRAFT)
+    )
+    return qs.filter(pk=changeset_id).values_list("personal_id", flat=True).first()
 
 
 def changeset_locked(changeset_id: int) -> ChangeSet | None:
-    """The change set under `select_for_update`: it is decided once."""
-    return ChangeSet.objects.select_for_update().filter(pk=changeset_id).first()
+    """The change set under `select_for_update`: it is decided once. Drafts are nobody's to
+    decide."""
+    return (
+        ChangeSet.objects.select_for_update()
+        .exclude(status=ChangeStatus.DRAFT)
+        .filter(pk=changeset_id)
+        .first()
+    )
+
+
+def draft_locked(author: Any, draft_id: int) -> ChangeSet | None:
+    """`author`'s own draft under `select_for_update`, or None (anyone else's: None alike)."""
+    return (
+        ChangeSet.objects.select_for_update()
+        .filter(pk=draft_id, status=ChangeStatus.DRAFT, proposer=author)
+        .first()
+    )
+
+
+def draft_get(author: Any, draft_id: int) -> ChangeSet | None:
+    """`author`'s own draft, or None: a draft is nobody else's to see."""
+    return ChangeSet.objects.filter(pk=draft_id, status=ChangeStatus.DRAFT, proposer=author).first()
+
+
+def drafts_of(author: Any, personal_id: str | None = None) -> QuerySet[ChangeSet]:
+    """`author`'s drafts, the last saved first."""
+    qs = ChangeSet.objects.filter(status=ChangeStatus.DRAFT, proposer=author)
+    qs = qs.filter(personal_id=personal_id) if personal_id else qs
+    return qs.order_by("-updated_at", "-pk")
+
+
+def creation_pending(personal_id: str, *, exclude: int | None = None) -> bool:
+    """Whether a proposal creating the dossier `personal_id` awaits review."""
+    qs = ChangeSet.objects.filter(
+        personal_id=personal_id, creates_dossier=True, status=ChangeStatus.PROPOSED
+    )
+    return (qs.exclude(pk=exclude) if exclude else qs).exists()
 
 
 def unit_path(personal_id: str, data: dict[str, Any] | None) -> str:
@@ -41,6 +84,44 @@ def unit_path(personal_id: str, data: dict[str, Any] | None) -> str:
     code = ((data or {}).get("employment") or {}).get("current_unit")
     unit = org_get(code) if code else None
     return unit.path if unit else NO_UNIT
+
+
+def creation_data(changeset: ChangeSet) -> dict[str, Any]:
+    """The dossier a proposal creating one would create (`{}` when its operations no longer
+    apply)."""
+    try:
+        return apply_operations(None, json.loads(changeset.operations))
+    except ValidationFailed:
+        return {}
+
+
+def unsaved_person(data: dict[str, Any]) -> Person:
+    """The person row a new dossier's data would be, unsaved: what the gate decides on (its
+    id, unit and protection). An unknown unit is a unit under no duty."""
+    ident = data.get("identity") or {}
+    protection = data.get("protection") or {}
+    code = (data.get("employment") or {}).get("current_unit")
+    unit = (org_get(code) if code else None) or Organization(code="", name="", path=NO_UNIT)
+    return Person(
+        personal_id=str(ident.get("personal_id") or ""),
+        current_unit=unit,
+        secret_label=protection.get("secret_label") or "",
+        special_category=bool(protection.get("special_category")),
+    )
+
+
+def creations_in_scope(user: Any) -> list[int]:
+    """The pending proposals creating a dossier that `user` could open once created (their
+    unit, their protection): reviewers list them with the proposals on existing dossiers.
+    Decided in memory: the operations are encrypted, and such proposals are few."""
+    gate = gate_for(user)
+    pending = ChangeSet.objects.filter(status=ChangeStatus.PROPOSED, creates_dossier=True)
+    out = []
+    for changeset in pending:
+        data = creation_data(changeset)
+        if data and gate.access(unsaved_person(data)) is not None:
+            out.append(changeset.pk)
+    return out
 
 
 def proposal_diff(changeset: ChangeSet, current: dict[str, Any] | None) -> list[FieldChange]:
@@ -87,6 +168,9 @@ def changeset_diff(access: DossierAccess, changeset: ChangeSet) -> list[FieldCha
 
     `ValidationFailed` when the operations no longer apply to the dossier."""
     operations = json.loads(changeset.operations)
+    if changeset.creates_dossier:  # the whole dossier is new: each of its fields an addition
+        created = masked_dossier(access, apply_operations(None, operations))
+        return diff(None, created)
     before = access.content()
     visible = [
         op

@@ -10,10 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from hoso.access.policies import DossierAccess, dossier_access, gate_for
+from hoso.access.policies import (
+    DossierAccess,
+    dossier_access,
+    gate_for,
+    proposed_dossier_access,
+)
 from hoso.audit.purposes import Purpose
-from hoso.changes.models import ChangeSet, Discrepancy, PersonnelDecision
+from hoso.changes.models import ChangeSet, ChangeStatus, Discrepancy, PersonnelDecision
+from hoso.changes.selectors.changesets import creation_data, unsaved_person
 from hoso.core.errors import NotFound
+from hoso.people.selectors import person_by_id
 
 
 def changeset_for(
@@ -22,10 +29,40 @@ def changeset_for(
     """A change set a records manager reviews, with what they may see of its dossier."""
     if not gate_for(user).is_records_manager():
         raise NotFound()
-    changeset = ChangeSet.objects.select_related("proposer", "reviewer").filter(pk=pk).first()
+    changeset = (
+        ChangeSet.objects.select_related("proposer", "reviewer")
+        .exclude(status=ChangeStatus.DRAFT)  # a draft is its author's only
+        .filter(pk=pk)
+        .first()
+    )
     if changeset is None:
         raise NotFound()
+    if changeset.creates_dossier and person_by_id(changeset.personal_id) is None:
+        # Not created yet: decided on the dossier the proposal would create.
+        data = creation_data(changeset)
+        return changeset, proposed_dossier_access(user, unsaved_person(data), data, purpose)
     return changeset, dossier_access(user, changeset.personal_id, purpose)
+
+
+def changeset_read(
+    user: Any, pk: int, purpose: str = Purpose.CHANGESET_REVIEW
+) -> tuple[ChangeSet, DossierAccess]:
+    """A change set as its proposer (their own, a draft included) or a records manager who
+    reviews it may read it, with what they may see of its dossier; `NotFound` alike for a
+    missing one and one they may not read."""
+    own = (
+        ChangeSet.objects.select_related("proposer", "reviewer")
+        .filter(pk=pk, proposer=user)
+        .first()
+        if getattr(user, "pk", None)
+        else None
+    )
+    if own is None:
+        return changeset_for(user, pk, purpose)
+    if own.creates_dossier and person_by_id(own.personal_id) is None:
+        data = creation_data(own)
+        return own, proposed_dossier_access(user, unsaved_person(data), data, purpose)
+    return own, dossier_access(user, own.personal_id, purpose)
 
 
 def discrepancy_for(
@@ -43,9 +80,7 @@ def decision_for(
 ) -> tuple[PersonnelDecision, DossierAccess]:
     """A personnel decision about a dossier the user may open, with the gate's decision."""
     decision = (
-        PersonnelDecision.objects.select_related("changeset", "registered_by")
-        .filter(pk=pk)
-        .first()
+        PersonnelDecision.objects.select_related("changeset", "registered_by").filter(pk=pk).first()
     )
     if decision is None:
         raise NotFound()

@@ -10,7 +10,15 @@ Invariants (each refused with a Vietnamese reason, nothing written):
 - the approver is a records manager whose duty covers the person, and never the proposer;
 - a change set is decided once: approval runs under `select_for_update`, so of two approvers
   at the same moment exactly one applies it;
-- a change set made on an older version is refused with what changed since;
+- a change set made on an older version is refused with what changed since — at approval, and
+  already at proposal or draft submission when the form says the version it was built on
+  (`base_version`: the stale form, refused with the fields changed meanwhile);
+- a dossier is created once: a proposal creating one on an id that already has a dossier, or
+  a pending proposal creating it, is refused ("đã có hồ sơ trên hệ thống" and nothing more:
+  not whether the proposer may open it);
+- a draft (`ChangeStatus.DRAFT`) is seen, edited, submitted or discarded by its author only
+  (`NotFound` for anyone else, as for a missing one); it is checked whole only when submitted,
+  and only then opens the deadline obligation and reaches the reviewers' lists;
 - applying appends a `DossierVersion` with the whole dossier and its SHA-256; the live
   tables become that version;
 - while a discrepancy with the paper dossier is open, no change set based on the paper
@@ -33,14 +41,20 @@ from django.utils import timezone
 
 from hoso.access import recorder
 from hoso.access.models import Role, User
-from hoso.access.policies import dossier_write, duty_covers
+from hoso.access.policies import dossier_write, duty_covers, gate_for
 from hoso.access.system import system_dossier
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.changes import signatures
 from hoso.changes.models import ChangeSet, ChangeStatus, DossierVersion, SourceKind
 from hoso.changes.operations import apply_operations, diff, touched_sections
-from hoso.changes.selectors.changesets import changeset_locked, changeset_personal_id, unit_path
+from hoso.changes.selectors.changesets import (
+    changeset_locked,
+    changeset_personal_id,
+    creation_pending,
+    draft_locked,
+    unit_path,
+)
 from hoso.changes.selectors.discrepancies import freeze_check
 from hoso.changes.selectors.versions import current_version_number, version_data, version_get
 from hoso.changes.services import signatures as signature_services
@@ -52,6 +66,7 @@ from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.people import services as people_services
 from hoso.people.reference import load_reference
+from hoso.people.sections import BY_KEY, field_label
 from hoso.people.selectors import person_by_id, person_locked
 from hoso.people.validation import validate_dossier
 
@@ -118,21 +133,19 @@ def changeset_propose(
     source_kind: str,
     paper_confirmed_on: date | None = None,
     source_note: str = "",
+    base_version: int | None = None,
     today: date | None = None,
 ) -> ChangeSet:
     """Propose `operations` on a dossier (or a new one); see the module's invariants.
 
     The gate (`proposal_gate`) comes first and outside the write's transaction, so that a
     proposal on a dossier the proposer may not open says nothing of it — not whether it
-    exists, nor its rows — and the denial stays audited.
+    exists, nor its rows — and the denial stays audited. `base_version`, when given, is the
+    version the proposer's form was built on: a dossier approved since is a stale form.
     """
     today = today or local_today()
-    if source_kind not in SourceKind.values:
-        raise _fail("bad_source", "Căn cứ thay đổi không hợp lệ.", "source_kind")
-    if source_kind == SourceKind.PAPER and paper_confirmed_on is None:
-        raise _fail("paper_date_required", "Cần ngày xác nhận hồ sơ giấy.", "paper_confirmed_on")
-    if paper_confirmed_on and paper_confirmed_on > today:
-        raise _fail("future_date", "Ngày xác nhận hồ sơ giấy ở tương lai.", "paper_confirmed_on")
+    _check_source(source_kind, paper_confirmed_on, today)
+    _check_new_dossier(personal_id, operations)
     proposal_gate(
         acting_user=acting_user,
         personal_id=personal_id,
@@ -147,6 +160,72 @@ def changeset_propose(
         paper_confirmed_on=paper_confirmed_on,
         source_note=source_note,
         today=today,
+        base_version=base_version,
+    )
+
+
+def _check_source(source_kind: str, paper_confirmed_on: date | None, today: date) -> None:
+    if source_kind not in SourceKind.values:
+        raise _fail("bad_source", "Căn cứ thay đổi không hợp lệ.", "source_kind")
+    if source_kind == SourceKind.PAPER and paper_confirmed_on is None:
+        raise _fail("paper_date_required", "Cần ngày xác nhận hồ sơ giấy.", "paper_confirmed_on")
+    if paper_confirmed_on and paper_confirmed_on > today:
+        raise _fail("future_date", "Ngày xác nhận hồ sơ giấy ở tương lai.", "paper_confirmed_on")
+
+
+def dossier_exists_refusal() -> ValidationFailed:
+    return _fail("dossier_exists", "Số định danh này đã có hồ sơ trên hệ thống.", "personal_id")
+
+
+def _check_new_dossier(personal_id: str, operations: Any, *, draft_id: int | None = None) -> None:
+    """A proposal creating a dossier names an id with none, nor a pending creation. Said
+    before the gate and alike for every dossier: that it exists, nothing more."""
+    if not _creates(operations):
+        return
+    if person_by_id(personal_id) is not None:
+        raise dossier_exists_refusal()
+    if creation_pending(personal_id, exclude=draft_id):
+        raise _fail(
+            "creation_pending",
+            "Số định danh này đang có đề xuất tạo hồ sơ chờ phê duyệt.",
+            "personal_id",
+        )
+
+
+def creation_refusal(personal_id: str) -> ValidationFailed | None:
+    """Why a dossier may not be created on `personal_id` (it has one, or one awaits review),
+    or None: the entry page's first check, said alike for every dossier."""
+    try:
+        _check_new_dossier(personal_id, [{"op": "create"}])
+    except ValidationFailed as refusal:
+        return refusal
+    return None
+
+
+def stale_refusal(personal_id: str, base_version: int) -> ValidationFailed | None:
+    """The stale form: `None` when the dossier is still at `base_version`, else the refusal
+    naming each field changed since (section, row, field — never a value: the page shows the
+    values through the gate)."""
+    current = current_version_number(personal_id)
+    if current == base_version:
+        return None
+    base = version_get(personal_id, base_version or 1)
+    latest = version_get(personal_id, current)
+    changed = diff(version_data(base) if base else None, version_data(latest) if latest else {})
+    problems = [
+        Problem(
+            "stale_form",
+            f"{BY_KEY[c.section].title} – {field_label(BY_KEY[c.section], c.field)}"
+            + (f" (dòng {c.row + 1})" if c.row is not None else "")
+            + ": đã được cập nhật.",
+            f"{c.section}[{c.row}].{c.field}" if c.row is not None else f"{c.section}.{c.field}",
+        )
+        for c in changed
+    ] or [Problem("stale_form", "Hồ sơ đã có phiên bản mới.", "base_version")]
+    return ValidationFailed(
+        problems,
+        f"Hồ sơ đã được phê duyệt thay đổi (phiên bản {current}) sau khi bạn mở biểu mẫu "
+        f"(phiên bản {base_version}); chưa lưu gì, để không ghi đè lên thay đổi đó.",
     )
 
 
@@ -160,26 +239,43 @@ def _proposal_recorded(
     paper_confirmed_on: date | None,
     source_note: str,
     today: date,
+    base_version: int | None = None,
+    draft: ChangeSet | None = None,
 ) -> ChangeSet:
+    if person_by_id(personal_id) is not None:
+        person_locked(personal_id)  # the version compared is the one written on
+    if base_version is not None and (stale := stale_refusal(personal_id, base_version)):
+        raise stale
     before = current_data(personal_id, acting_user=acting_user)
     result = apply_operations(before, operations)
     if str((result.get("identity") or {}).get("personal_id")) != personal_id:
         raise _fail("personal_id_mismatch", "Số định danh của hồ sơ không khớp.", "personal_id")
+    if before is None:  # a new dossier: what is missing is said first, it tells nothing
+        _check(result, today)
     own = getattr(acting_user, "personal_id", "") == personal_id and source_kind == SourceKind.SELF
     if not own and not duty_covers(acting_user, WRITING_ROLES, unit_path(personal_id, result)):
         raise _not_assigned()
     _check(result, today)
-    changeset = ChangeSet.objects.create(
-        personal_id=personal_id,
-        creates_dossier=before is None,
-        operations=json.dumps(operations, ensure_ascii=False, default=str),
-        sections=touched_sections(operations),
-        source_kind=source_kind,
-        paper_confirmed_on=paper_confirmed_on,
-        source_note=source_note,
-        base_version=current_version_number(personal_id),
-        proposer=acting_user,
-    )
+    values = {
+        "personal_id": personal_id,
+        "creates_dossier": before is None,
+        "operations": json.dumps(operations, ensure_ascii=False, default=str),
+        "sections": touched_sections(operations),
+        "source_kind": source_kind,
+        "paper_confirmed_on": paper_confirmed_on,
+        "source_note": source_note,
+        "base_version": current_version_number(personal_id),
+        "proposer": acting_user,
+        "status": ChangeStatus.PROPOSED,
+    }
+    if draft is None:
+        changeset = ChangeSet.objects.create(**values)
+    else:  # the draft becomes the proposal: same id, proposed now
+        for name, value in values.items():
+            setattr(draft, name, value)
+        draft.proposed_at = timezone.now()
+        draft.save()
+        changeset = draft
     # A new dossier from a confirmed paper dossier must be entered within the policy's days.
     obligation_open_for_changeset(acting_user=acting_user, changeset=changeset)
     recorder.record(
@@ -342,3 +438,196 @@ def _version(
         snapshot=body.decode("utf-8"),
         sha256=hashlib.sha256(body).hexdigest(),
     )
+
+
+# --- Drafts -------------------------------------------------------------------------------------
+
+
+def _own_draft(acting_user: User, draft_id: int) -> ChangeSet:
+    draft = draft_locked(acting_user, draft_id)
+    if draft is None:
+        raise NotFound()
+    return draft
+
+
+def changeset_draft_save(
+    *,
+    acting_user: User,
+    personal_id: str,
+    operations: list[dict[str, Any]],
+    source_kind: str,
+    paper_confirmed_on: date | None = None,
+    source_note: str = "",
+    base_version: int | None = None,
+    draft_id: int | None = None,
+    check_section: str | None = None,
+    today: date | None = None,
+) -> ChangeSet:
+    """Save (or save again) a draft of a proposal: the same gate and the same refusals of a
+    dossier that exists or a stale form as a proposal, the operations checked to apply, but
+    the dossier after them not yet checked whole (a draft may be half filled): only the
+    section just entered (`check_section`), so that its bad dates, overlapping periods and
+    unknown codes are refused at once. Its operations are encrypted as any change set's;
+    nobody but its author sees it."""
+    today = today or local_today()
+    if source_kind not in SourceKind.values:
+        raise _fail("bad_source", "Căn cứ thay đổi không hợp lệ.", "source_kind")
+    if paper_confirmed_on and paper_confirmed_on > today:
+        raise _fail("future_date", "Ngày xác nhận hồ sơ giấy ở tương lai.", "paper_confirmed_on")
+    if draft_id is not None:
+        found = changeset_personal_id(draft_id, author=acting_user)
+        if found is None or found != personal_id:
+            raise NotFound()
+    _check_new_dossier(personal_id, operations, draft_id=draft_id)
+    proposal_gate(
+        acting_user=acting_user,
+        personal_id=personal_id,
+        operations=operations,
+        source_kind=source_kind,
+    )
+    own = getattr(acting_user, "personal_id", "") == personal_id and source_kind == SourceKind.SELF
+    if not own and not (set(gate_for(acting_user).roles) & WRITING_ROLES):
+        raise _not_assigned()
+    return _draft_saved(
+        acting_user=acting_user,
+        personal_id=personal_id,
+        operations=operations,
+        source_kind=source_kind,
+        paper_confirmed_on=paper_confirmed_on,
+        source_note=source_note,
+        base_version=base_version,
+        draft_id=draft_id,
+        check_section=check_section,
+        today=today,
+    )
+
+
+def _check_section(result: dict[str, Any], section: str, today: date) -> None:
+    problems = [
+        p
+        for p in validate_dossier(result, ref=load_reference(), today=today)
+        if p.field.startswith((f"{section}.", f"{section}["))
+    ]
+    if problems:
+        raise ValidationFailed(problems, "Mục này có chỗ chưa đúng; chưa lưu gì.")
+
+
+@transaction.atomic
+def _draft_saved(
+    *,
+    acting_user: User,
+    personal_id: str,
+    operations: list[dict[str, Any]],
+    source_kind: str,
+    paper_confirmed_on: date | None,
+    source_note: str,
+    base_version: int | None,
+    draft_id: int | None,
+    check_section: str | None,
+    today: date,
+) -> ChangeSet:
+    if base_version is not None and (stale := stale_refusal(personal_id, base_version)):
+        raise stale
+    before = current_data(personal_id, acting_user=acting_user)
+    result = apply_operations(before, operations)  # well formed, on this dossier
+    if str((result.get("identity") or {}).get("personal_id")) != personal_id:
+        raise _fail("personal_id_mismatch", "Số định danh của hồ sơ không khớp.", "personal_id")
+    if check_section:
+        _check_section(result, check_section, today)
+    draft = (
+        _own_draft(acting_user, draft_id)
+        if draft_id is not None
+        else ChangeSet(
+            personal_id=personal_id,
+            proposer=acting_user,
+            status=ChangeStatus.DRAFT,
+            base_version=current_version_number(personal_id)
+            if base_version is None
+            else base_version,
+        )
+    )
+    draft.creates_dossier = before is None
+    draft.operations = json.dumps(operations, ensure_ascii=False, default=str)
+    draft.sections = touched_sections(operations)
+    draft.source_kind = source_kind
+    draft.paper_confirmed_on = paper_confirmed_on
+    draft.source_note = source_note
+    draft.save()
+    recorder.record(
+        user=acting_user,
+        action=AuditAction.DRAFT,
+        outcome=AuditOutcome.OK,
+        personal_id=personal_id,
+        sections=draft.sections,
+        purpose=Purpose.PROPOSE,
+        detail={"changeset": draft.pk, "draft": "saved"},
+    )
+    return draft
+
+
+def changeset_draft_submit(
+    *, acting_user: User, draft_id: int, today: date | None = None
+) -> ChangeSet:
+    """Submit the author's draft as a proposal: every check of `changeset_propose`, the stale
+    form against the version the draft was begun on; it then opens the deadline obligation
+    and reaches the reviewers. Refused, it stays a draft as it was."""
+    today = today or local_today()
+    personal_id = changeset_personal_id(draft_id, author=acting_user)
+    if personal_id is None:
+        raise NotFound()
+    draft = ChangeSet.objects.get(pk=draft_id)
+    operations = json.loads(draft.operations)
+    _check_source(draft.source_kind, draft.paper_confirmed_on, today)
+    _check_new_dossier(personal_id, operations, draft_id=draft_id)
+    proposal_gate(
+        acting_user=acting_user,
+        personal_id=personal_id,
+        operations=operations,
+        source_kind=draft.source_kind,
+    )
+    return _draft_submitted(acting_user=acting_user, draft_id=draft_id, today=today)
+
+
+@transaction.atomic
+def _draft_submitted(*, acting_user: User, draft_id: int, today: date) -> ChangeSet:
+    draft = _own_draft(acting_user, draft_id)
+    return _proposal_recorded(
+        acting_user=acting_user,
+        personal_id=draft.personal_id,
+        operations=json.loads(draft.operations),
+        source_kind=draft.source_kind,
+        paper_confirmed_on=draft.paper_confirmed_on,
+        source_note=draft.source_note,
+        today=today,
+        base_version=None if draft.creates_dossier else draft.base_version,
+        draft=draft,
+    )
+
+
+@transaction.atomic
+def changeset_draft_rebase(*, acting_user: User, draft_id: int) -> ChangeSet:
+    """Carry the author's draft over to the dossier's latest version (after a stale form was
+    refused and they have seen what changed): its operations must still apply."""
+    draft = _own_draft(acting_user, draft_id)
+    apply_operations(
+        current_data(draft.personal_id, acting_user=acting_user), json.loads(draft.operations)
+    )
+    draft.base_version = current_version_number(draft.personal_id)
+    draft.save(update_fields=["base_version", "updated_at"])
+    return draft
+
+
+@transaction.atomic
+def changeset_draft_discard(*, acting_user: User, draft_id: int) -> None:
+    """The author throws their draft away: it was never proposed, nothing refers to it."""
+    draft = _own_draft(acting_user, draft_id)
+    recorder.record(
+        user=acting_user,
+        action=AuditAction.DRAFT,
+        outcome=AuditOutcome.OK,
+        personal_id=draft.personal_id,
+        sections=list(draft.sections),
+        purpose=Purpose.PROPOSE,
+        detail={"changeset": draft.pk, "draft": "discarded"},
+    )
+    draft.delete()

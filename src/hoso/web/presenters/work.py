@@ -24,6 +24,7 @@ from hoso.changes.models import (
 )
 from hoso.changes.operations import FieldChange
 from hoso.changes.selectors import obligations
+from hoso.changes.selectors.changesets import creations_in_scope
 from hoso.core.dates import vn
 from hoso.documents.selectors import lending
 from hoso.people.sections import BY_KEY, field_label
@@ -160,7 +161,8 @@ def pending_in_scope(user: Any) -> QuerySet[ChangeSet]:
     """Change sets awaiting review in the user's scope, the oldest first."""
     return (
         ChangeSet.objects.filter(
-            status=ChangeStatus.PROPOSED, personal_id__in=people_ids_in_scope(user)
+            Q(personal_id__in=people_ids_in_scope(user)) | Q(pk__in=creations_in_scope(user)),
+            status=ChangeStatus.PROPOSED,
         )
         .select_related("proposer")
         .order_by("proposed_at", "pk")

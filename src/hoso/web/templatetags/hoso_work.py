@@ -28,5 +28,15 @@ def work_nav(context: template.Context) -> dict[str, Any]:
             a.role == Role.RECORDS_MANAGER and a.organization is not None for a in duties
         ),
         "employee": bool(request.user.personal_id) and Role.EMPLOYEE in roles,
+        "writer": bool(roles & {Role.CLERK, Role.RECORDS_MANAGER}),
         "due": work.my_due_count(request.user, today()),
     }
+
+
+@register.filter
+def writes_dossier(request: Any, person: Any) -> bool:
+    """Whether the user holds a clerk's or records manager's duty over `person`'s unit (the
+    link to correct the dossier; the page asks the gate again)."""
+    return policies.duty_covers(
+        request.user, {Role.CLERK, Role.RECORDS_MANAGER}, person.current_unit.path
+    )

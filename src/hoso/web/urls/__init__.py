@@ -4,6 +4,7 @@ from hoso.web.urls import (
     accounts,
     decisions,
     documents,
+    entry,
     guide,
     lending,
     reading,
@@ -27,4 +28,5 @@ urlpatterns = [
     *lending.urlpatterns,
     *guide.urlpatterns,
     *staffing.urlpatterns,
+    *entry.urlpatterns,
 ]
