@@ -27,6 +27,7 @@ NOT_PAGES = frozenset(
         "resume_copy",
         "audit_export",
         "stats_report",
+        "entry_units",  # the unit search of the entry forms (JSON)
     }
 )
 
