@@ -71,14 +71,10 @@ def test_the_dossier_lists_missing_fields_bad_formats_and_missing_components(
     assert "Quyết định nhân sự đã số hóa" not in page
     assert "Chưa có bản quét: Sơ yếu lý lịch" not in page  # on file
     # a field links to where it is fixed: the section's entry form, or its section here
-    try:
-        fix = reverse(
-            "web:dossier_section_edit",
-            kwargs={"personal_id": person.personal_id, "section": "identity"},
-        )
-    except Exception:  # noqa: BLE001 - the entry pages are another helper's
-        fix = reverse("web:dossier", args=[person.personal_id]) + "#muc-identity"
-    assert f'href="{fix}"' in page
+    fix = reverse("web:dossier_edit_section", args=[person.personal_id, "identity"])
+    assert f'href="{fix}"' in page  # quanly may correct it
+    leader = body(as_("lanhdao").get(reverse("web:dossier", args=[person.personal_id])))
+    assert f'href="{fix}"' not in leader  # a reader is sent to the section instead
 
 
 def test_a_complete_dossier_says_so(as_, make_dossier, personas):

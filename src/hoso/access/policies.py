@@ -77,6 +77,12 @@ def duty_covers(user: Any, roles: set[str], unit_path: str) -> bool:
     return gate_for(user).duty_covers(roles, unit_path)
 
 
+def may_correct(user: Any, person: Person) -> bool:
+    """Whether `user` holds a clerk's or records manager's duty over `person`'s unit: the
+    links to correct the dossier (the forms ask the write gate again)."""
+    return duty_covers(user, {Role.CLERK, Role.RECORDS_MANAGER}, person.current_unit.path)
+
+
 def roles_of(user: Any) -> set[str]:
     return set(gate_for(user).roles)
 

@@ -5,10 +5,9 @@ to where it is fixed (R-COMPLETE)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from hoso.access import policies
 from hoso.catalog.selectors import name_of
@@ -81,12 +80,16 @@ def completeness_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     labels = org_selectors.unit_labels()
     for r in rows:
         percent = 100 * (r["score"] or 0)
-        out.append({
-            "code": r["current_unit__code"],
-            "name": labels.get(r["current_unit__code"], r["current_unit__name"]),
-            "people": r["people"], "incomplete": r["incomplete"], "percent": percent,
-            "level": level_of(percent),
-        })
+        out.append(
+            {
+                "code": r["current_unit__code"],
+                "name": labels.get(r["current_unit__code"], r["current_unit__name"]),
+                "people": r["people"],
+                "incomplete": r["incomplete"],
+                "percent": percent,
+                "level": level_of(percent),
+            }
+        )
     return out
 
 
@@ -95,8 +98,12 @@ def completeness_total(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     if not people:
         return None
     percent = sum(r["percent"] * r["people"] for r in rows) / people
-    return {"people": people, "incomplete": sum(r["incomplete"] for r in rows),
-            "percent": percent, "level": level_of(percent)}
+    return {
+        "people": people,
+        "incomplete": sum(r["incomplete"] for r in rows),
+        "percent": percent,
+        "level": level_of(percent),
+    }
 
 
 def completeness_chart(rows: list[dict[str, Any]]) -> Chart:
@@ -105,17 +112,29 @@ def completeness_chart(rows: list[dict[str, Any]]) -> Chart:
     for i, r in enumerate(rows):
         y = top + i * (BAR_HEIGHT + BAR_GAP)
         width = max(1, round(CHART_WIDTH * r["percent"] / 100)) if r["people"] else 0
-        bars.append(Bar(
-            lines=label_lines(r["name"]), title=r["name"], y=y,
-            text_y=y + BAR_HEIGHT // 2 + 5,
-            width=width,
-            value_x=LABEL_WIDTH + width + 6,
-            percent=r["percent"], level=r["level"],
-        ))
+        bars.append(
+            Bar(
+                lines=label_lines(r["name"]),
+                title=r["name"],
+                y=y,
+                text_y=y + BAR_HEIGHT // 2 + 5,
+                width=width,
+                value_x=LABEL_WIDTH + width + 6,
+                percent=r["percent"],
+                level=r["level"],
+            )
+        )
     height = top + len(rows) * (BAR_HEIGHT + BAR_GAP) + 4
     ticks = [(LABEL_WIDTH + CHART_WIDTH * p // 100, p) for p in (0, 25, 50, 75, 100)]
-    return Chart(bars, LABEL_WIDTH + CHART_WIDTH + VALUE_WIDTH, height, LABEL_WIDTH,
-                 CHART_WIDTH, BAR_HEIGHT, ticks)
+    return Chart(
+        bars,
+        LABEL_WIDTH + CHART_WIDTH + VALUE_WIDTH,
+        height,
+        LABEL_WIDTH,
+        CHART_WIDTH,
+        BAR_HEIGHT,
+        ticks,
+    )
 
 
 # --- The dossier standard: findings of one dossier, the worklist of a unit (R-COMPLETE) ------
@@ -136,41 +155,31 @@ def group_name(group: int) -> str:
     return name_of("data_group", str(group)) or f"Nhóm {group}"
 
 
-@cache
-def _has_section_forms() -> bool:
-    """Whether the node has the entry pages' section forms (`web:dossier_section_edit`)."""
-    try:
-        reverse(SECTION_EDIT, kwargs={"personal_id": "001085000001", "section": "identity"})
-    except NoReverseMatch:
-        return False
-    return True
-
-
-SECTION_EDIT = "web:dossier_section_edit"
-
-
-def fix_href(personal_id: str, finding: Finding) -> str:
+def fix_href(personal_id: str, finding: Finding, *, editable: bool) -> str:
     """Where a finding is fixed: a component on the documents page (its upload form); a field
-    in its section's entry form when the node has them, else at its section on the dossier."""
+    in its section's entry form for a reader who may correct the dossier, else at its section
+    on the dossier page."""
     if finding.kind == COMPONENT:
         return reverse("web:components", args=[personal_id])
-    if _has_section_forms():
-        args = {"personal_id": personal_id, "section": finding.section}
-        return reverse(SECTION_EDIT, kwargs=args)
+    if editable:
+        return reverse("web:dossier_edit_section", args=[personal_id, finding.section])
     return reverse("web:dossier", args=[personal_id]) + f"#muc-{finding.section}"
 
 
-def items_of(personal_id: str, findings: list[Finding]) -> list[Item]:
+def items_of(personal_id: str, findings: list[Finding], *, editable: bool) -> list[Item]:
     return [
-        Item(f.kind, f.rule, f.group, f.message, fix_href(personal_id, f)) for f in findings
+        Item(f.kind, f.rule, f.group, f.message, fix_href(personal_id, f, editable=editable))
+        for f in findings
     ]
 
 
-def dossier_findings(access: policies.DossierAccess) -> tuple[list[Item], int]:
+def dossier_findings(
+    access: policies.DossierAccess, *, editable: bool = False
+) -> tuple[list[Item], int]:
     """The standard's findings on one dossier that this reader may be told of (fields, format,
     components) with where each is fixed, and how many others are hidden from them."""
     found, hidden = completeness_selectors.dossier_findings(access)
-    return items_of(access.person.personal_id, found), hidden
+    return items_of(access.person.personal_id, found, editable=editable), hidden
 
 
 @dataclass
@@ -204,7 +213,16 @@ def unit_worklist(user: Any, unit: Organization) -> Worklist:
     """The worklist of a unit (`documents.selectors.completeness.unit_findings`), each item
     with where it is fixed, and the per-group counts of exactly these rows."""
     found = completeness_selectors.unit_findings(user, unit)
-    rows = [WorkRow(r.person, items_of(r.person.personal_id, r.findings), r.hidden) for r in found]
+    rows = [
+        WorkRow(
+            r.person,
+            items_of(
+                r.person.personal_id, r.findings, editable=policies.may_correct(user, r.person)
+            ),
+            r.hidden,
+        )
+        for r in found
+    ]
     groups = [
         GroupRow(g.group, group_name(g.group), g.complete, g.incomplete)
         for g in completeness_selectors.group_counts(found)
@@ -220,7 +238,8 @@ def worklist_filtered(worklist: Worklist, *, group: int | None, rule: str) -> li
     out = []
     for row in worklist.rows:
         items = [
-            i for i in row.items
+            i
+            for i in row.items
             if (group is None or _in_group(i, group)) and (not rule or i.rule == rule)
         ]
         if items:

@@ -53,16 +53,18 @@ def result_rows(user: Any, people: list[Person]) -> list[ResultRow]:
         def show(column: str, value: Any, visible: set[str] = visible) -> Any:
             return value if column in visible else None
 
-        rows.append(ResultRow(
-            personal_id=p.personal_id,
-            completeness=p.completeness,
-            full_name=show("full_name", p.full_name),
-            birth_date=show("birth_date", p.birth_date),
-            sex=show("sex", p.get_sex_display()),
-            unit=show("unit", units.get(p.current_unit.code, p.current_unit.name)),
-            rank=show("rank", name_of("rank", p.current_rank_code)),
-            position=show("position", name_of("position", p.current_position_code)),
-        ))
+        rows.append(
+            ResultRow(
+                personal_id=p.personal_id,
+                completeness=p.completeness,
+                full_name=show("full_name", p.full_name),
+                birth_date=show("birth_date", p.birth_date),
+                sex=show("sex", p.get_sex_display()),
+                unit=show("unit", units.get(p.current_unit.code, p.current_unit.name)),
+                rank=show("rank", name_of("rank", p.current_rank_code)),
+                position=show("position", name_of("position", p.current_position_code)),
+            )
+        )
     return rows
 
 
@@ -168,7 +170,7 @@ def required_fields() -> list[str]:
     return people_selectors.required_fields()
 
 
-def dossier_view(access: policies.DossierAccess) -> DossierView:
+def dossier_view(access: policies.DossierAccess, *, editable: bool = False) -> DossierView:
     """The dossier as the gate allows this user to see it (same rules as `access.masking`):
     hidden fields show no value and no "missing" mark; a history section none of whose fields
     may be seen is left out, since even its row count says something."""
@@ -185,9 +187,13 @@ def dossier_view(access: policies.DossierAccess) -> DossierView:
         can = [n in visible for n in section.fields]
         rows = [
             [
-                Cell(f.label, "", masked=True) if not ok
-                else Cell(f.label, vn_decimal(f.value) if f.value and _is_decimal(section, n)
-                          else f.value, f.missing)
+                Cell(f.label, "", masked=True)
+                if not ok
+                else Cell(
+                    f.label,
+                    vn_decimal(f.value) if f.value and _is_decimal(section, n) else f.value,
+                    f.missing,
+                )
                 for f, n, ok in zip(row, section.fields, can, strict=True)
             ]
             for row in s.rows
@@ -196,20 +202,30 @@ def dossier_view(access: policies.DossierAccess) -> DossierView:
         if section.many and rows:
             # A column empty in every row tells the reader nothing and crowds wide histories
             # (family has eleven): keep only columns with a value, a mask or a missing mark.
-            keep = [i for i in range(len(headers))
-                    if any(r[i].value or r[i].masked or r[i].missing for r in rows)]
+            keep = [
+                i
+                for i in range(len(headers))
+                if any(r[i].value or r[i].masked or r[i].missing for r in rows)
+            ]
             headers = [headers[i] for i in keep]
             rows = [[r[i] for i in keep] for r in rows]
         own = [c for c in visible_missing if c == s.key or c.startswith(f"{s.key}.")]
         # A field can only be highlighted in place when its row exists.
         flagged = s.key in own or (bool(own) and not rows)
-        sections.append(SectionView(
-            key=s.key, title=s.title, items=form_items_label(s.form_items), many=s.many,
-            headers=headers, rows=rows, missing=flagged,
-            missing_names=[name_of("required_field", c) for c in own] if flagged else [],
-            mask_notes=notes.get(s.key, []),
-        ))
-    items, findings_hidden = dossier_findings(access)
+        sections.append(
+            SectionView(
+                key=s.key,
+                title=s.title,
+                items=form_items_label(s.form_items),
+                many=s.many,
+                headers=headers,
+                rows=rows,
+                missing=flagged,
+                missing_names=[name_of("required_field", c) for c in own] if flagged else [],
+                mask_notes=notes.get(s.key, []),
+            )
+        )
+    items, findings_hidden = dossier_findings(access, editable=editable)
     return DossierView(
         person=person,
         header=_header(access),
@@ -223,7 +239,7 @@ def dossier_view(access: policies.DossierAccess) -> DossierView:
 
 
 def document_refusal(access: policies.DossierAccess, sensitivity: str, section: str = "") -> str:
-    """"" when this reader may have a copy of a document of `sensitivity` (a scan or the
+    """ "" when this reader may have a copy of a document of `sensitivity` (a scan or the
     résumé: all or nothing, `DossierAccess.can_see_document`); else which approval is missing,
     in the words of the masks, so the page says it instead of offering a copy it would refuse."""
     if access.can_see_document(sensitivity, section):

@@ -37,6 +37,4 @@ def work_nav(context: template.Context) -> dict[str, Any]:
 def writes_dossier(request: Any, person: Any) -> bool:
     """Whether the user holds a clerk's or records manager's duty over `person`'s unit (the
     link to correct the dossier; the page asks the gate again)."""
-    return policies.duty_covers(
-        request.user, {Role.CLERK, Role.RECORDS_MANAGER}, person.current_unit.path
-    )
+    return policies.may_correct(request.user, person)

@@ -26,7 +26,7 @@ def dossier(request: HttpRequest, personal_id: str) -> HttpResponse:
         for w in discrepancies.open_discrepancies(access.person.personal_id)
     ]
     context = {
-        "d": dossier_view(access),
+        "d": dossier_view(access, editable=policies.may_correct(request.user, access.person)),
         "open_discrepancies": warnings,
         "paper": paper_box(request.user, access),  # where the paper dossier is now
     }
