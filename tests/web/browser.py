@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,15 @@ def shooter(prefix: str) -> Callable[[Any, str], None]:
 
 
 def guide_shot(page: Any, name: str) -> None:
-    """Save the page as docs/guide/img/NAME.png, the picture the user guide shows; the test
-    that takes it keeps the picture true to the page (R-SKILLS)."""
-    GUIDE_IMAGES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(GUIDE_IMAGES / f"{name}.png"), full_page=False)
+    """The picture NAME of the user guide (R-SKILLS), taken by the test that walks the page.
+
+    Saved to test-artifacts/guide/NAME.png on every run; with HOSO_GUIDE_SHOTS=1 also to
+    docs/guide/img/NAME.png, the copy the guide shows and the repository keeps
+    (`HOSO_GUIDE_SHOTS=1 ./dev test -m browser` refreshes them after a page changed), so
+    that an ordinary test run leaves the working tree clean."""
+    out = ARTIFACTS / "guide"
+    out.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out / f"{name}.png"), full_page=False)
+    if os.environ.get("HOSO_GUIDE_SHOTS") == "1":
+        GUIDE_IMAGES.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(GUIDE_IMAGES / f"{name}.png"), full_page=False)
