@@ -8,6 +8,9 @@ writes and judges; refusals go next to the field they name, the form keeping wha
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -166,73 +169,63 @@ def paper_loan_open(request: HttpRequest, personal_id: str) -> HttpResponse:
     return _refused_page(request, personal_id, status, refusal, open_form=form)
 
 
-def _loan_pid(pk: int) -> str | None:
-    return selectors.loan_personal_id(pk)
+def _on_loan(
+    request: HttpRequest,
+    pk: int,
+    form: LoanReturnForm | LoanExtendForm,
+    act: Callable[..., Any],
+    done: Callable[[Any], str],
+    form_name: str,
+) -> HttpResponse:
+    """Return or extend the loan `pk` with the form's data: on success the dossier's paper
+    page with `done(loan)`; else that page again with the form and why (400, 403, 409)."""
+    status, refusal = 400, ""
+    if form.is_valid():
+        try:
+            loan = act(acting_user=request.user, loan_id=pk, **form.cleaned_data)
+        except NotFound:
+            return not_found(request, what="hồ sơ")
+        except service.NotRecordsManager:
+            status = 403
+        except service.LoanConflict as conflict:
+            # Said at the top: the paper's state has changed, so the page shows other forms.
+            refusal = conflict.message
+            status = 409
+        except ValidationFailed as error:
+            form.add_problems(error)
+        else:
+            messages.success(request, done(loan))
+            return redirect("web:paper_dossier", personal_id=loan.personal_id)
+    pid = selectors.loan_personal_id(pk)
+    if pid is None:
+        return not_found(request, what="hồ sơ")
+    return _refused_page(request, pid, status, refusal, **{form_name: form})
 
 
 @login_required
 @require_POST
 def paper_loan_return(request: HttpRequest, pk: int) -> HttpResponse:
-    form = LoanReturnForm(request.POST)
-    status, refusal = 400, ""
-    if form.is_valid():
-        try:
-            loan = service.loan_return(
-                acting_user=request.user,
-                loan_id=pk,
-                returned_on=form.cleaned_data["returned_on"],
-                condition=form.cleaned_data["condition"],
-            )
-        except NotFound:
-            return not_found(request, what="hồ sơ")
-        except service.NotRecordsManager:
-            status = 403
-        except service.LoanConflict as conflict:
-            # Said at the top: the paper's state has changed, so the page shows other forms.
-            refusal = conflict.message
-            status = 409
-        except ValidationFailed as error:
-            form.add_problems(error)
-        else:
-            messages.success(
-                request,
-                f"Đã ghi nhận nhận lại hồ sơ giấy ngày {vn(loan.returned_on)}. Hồ sơ giấy "
-                "đang lưu tại bộ phận quản lý hồ sơ.",
-            )
-            return redirect("web:paper_dossier", personal_id=loan.personal_id)
-    pid = _loan_pid(pk)
-    if pid is None:
-        return not_found(request, what="hồ sơ")
-    return _refused_page(request, pid, status, refusal, return_form=form)
+    return _on_loan(
+        request,
+        pk,
+        LoanReturnForm(request.POST),
+        service.loan_return,
+        lambda loan: (
+            f"Đã ghi nhận nhận lại hồ sơ giấy ngày {vn(loan.returned_on)}. Hồ sơ "
+            "giấy đang lưu tại bộ phận quản lý hồ sơ."
+        ),
+        "return_form",
+    )
 
 
 @login_required
 @require_POST
 def paper_loan_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    form = LoanExtendForm(request.POST)
-    status, refusal = 400, ""
-    if form.is_valid():
-        try:
-            loan = service.loan_extend(
-                acting_user=request.user,
-                loan_id=pk,
-                due_date=form.cleaned_data["due_date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except NotFound:
-            return not_found(request, what="hồ sơ")
-        except service.NotRecordsManager:
-            status = 403
-        except service.LoanConflict as conflict:
-            # Said at the top: the paper's state has changed, so the page shows other forms.
-            refusal = conflict.message
-            status = 409
-        except ValidationFailed as error:
-            form.add_problems(error)
-        else:
-            messages.success(request, f"Đã gia hạn trả hồ sơ giấy đến {vn(loan.due_date)}.")
-            return redirect("web:paper_dossier", personal_id=loan.personal_id)
-    pid = _loan_pid(pk)
-    if pid is None:
-        return not_found(request, what="hồ sơ")
-    return _refused_page(request, pid, status, refusal, extend_form=form)
+    return _on_loan(
+        request,
+        pk,
+        LoanExtendForm(request.POST),
+        service.loan_extend,
+        lambda loan: f"Đã gia hạn trả hồ sơ giấy đến {vn(loan.due_date)}.",
+        "extend_form",
+    )
