@@ -60,7 +60,7 @@ def test_a_clerk_creates_a_dossier_and_a_manager_approves_it_signed(
     # An id that already has a dossier is refused at once, saying only that.
     page.get_by_label("Số định danh cá nhân").fill(people["hoa"].personal_id)
     page.get_by_role("button", name="Kiểm tra số định danh").click()
-    expect(page.get_by_text("đã có hồ sơ trên hệ thống")).to_be_visible()
+    expect(page.get_by_text("Số định danh này đã có hồ sơ trên hệ thống")).to_be_visible()
     expect(page.get_by_text("Đặng Thị Hoa")).to_have_count(0)
     # A new id: what it says, then the sections in the order of Mẫu 2C.
     page.get_by_label("Số định danh cá nhân").fill(NEW_ID)
