@@ -46,6 +46,10 @@ class AuditAction(models.TextChoices):
     JOB_POSITION_CHANGE = "job_position_change", "Thêm, sửa vị trí việc làm"
     PAPER_LOAN = "paper_loan", "Cho mượn, nhận lại hồ sơ giấy"
     DRAFT = "draft", "Lưu bản nháp hồ sơ"
+    ELIGIBILITY_CHECK = "eligibility_check", "Kiểm tra điều kiện, tiêu chuẩn"
+    PROCEDURE = "procedure", "Thực hiện quy trình nhân sự"
+    IMPORT = "import", "Nhập hồ sơ từ tệp"
+    POPULATION = "population", "Tra cứu, đối chiếu Cơ sở dữ liệu quốc gia về dân cư"
 
 
 class AuditOutcome(models.TextChoices):
