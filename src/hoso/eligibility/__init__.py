@@ -1,0 +1,1 @@
+"""One eligibility engine: the rules a person must meet for an action on a date (R-APPOINT-SAFE)."""

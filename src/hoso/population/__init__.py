@@ -1,0 +1,1 @@
+"""The national population database: its connector and a simulator of it (R-POPULATION)."""
