@@ -97,14 +97,19 @@ def keys(totp_keys, people):
 
 @pytest.fixture
 def browser_page(people):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # CI runs the SQLite and PostgreSQL suites side by side on two cores: a page may take
+    # seconds to answer there, so assertions wait longer than Playwright's 5 s (a passing
+    # assertion returns as soon as it holds, so this costs nothing when the machine is idle).
+    expect.set_options(timeout=20_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+        context.set_default_timeout(30_000)
         page = context.new_page()
         page.errors = []  # type: ignore[attr-defined]
         page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))

@@ -25,6 +25,7 @@ def test_a_records_manager_finds_a_dossier_typing_without_diacritics(
     expect(page.locator("#ket-qua")).to_contain_text("Tìm thấy 2 hồ sơ")
 
     # Live search: typing fires an htmx request after a short pause, no button press.
+    page.wait_for_load_state("load")  # the live search's script listens from then on
     page.get_by_role("searchbox").press_sequentially("nguyen van an", delay=20)
     results = page.locator("#ket-qua")
     expect(results).to_contain_text("Tìm thấy 1 hồ sơ")

@@ -72,6 +72,8 @@ def test_a_clerk_registers_a_raise_a_records_manager_approves_and_the_dossier_ch
     page.get_by_role("link", name="Quyết định nhân sự").click()
     expect(page.get_by_role("heading", name="Quyết định nhân sự")).to_be_visible()
     page.get_by_role("link", name="Đăng ký quyết định mới").click()
+    # The picker's script is deferred: a choice made before it runs would submit nothing.
+    page.wait_for_load_state("load")
 
     # Choosing the type opens its form (the script submits the picker on change).
     page.get_by_label("Loại quyết định", exact=True).select_option("salary_raise_regular")

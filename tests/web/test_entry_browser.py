@@ -89,6 +89,7 @@ def test_a_clerk_creates_a_dossier_and_a_manager_approves_it_signed(
     page.get_by_label("Đối tượng").fill("civil_servant")
     page.get_by_label("Cơ quan quản lý").fill("T01")
     unit = page.get_by_label("Đơn vị sử dụng")
+    page.wait_for_load_state("load")
     unit.press_sequentially("Tài chính", delay=30)  # the unit picker asks the node
     expect(page.locator("datalist[id^=dv-] option[value='T01.STC']")).to_have_count(1)
     unit.fill("T01.STC")

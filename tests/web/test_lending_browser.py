@@ -98,6 +98,7 @@ def test_a_records_manager_lends_the_paper_dossier_and_takes_it_back(
 
     # Finding and reading the dossier: the paper box says it is in the store.
     expect(page.get_by_role("heading", name="Tra cứu hồ sơ")).to_be_visible()
+    page.wait_for_load_state("load")  # the live search's script listens from then on
     page.get_by_role("searchbox").press_sequentially("nguyen van an", delay=20)
     expect(page.locator("#ket-qua")).to_contain_text("Tìm thấy 1 hồ sơ")
     expect(main.get_by_role("link", name=re.compile("Nguyễn Văn An", re.I))).to_be_visible()
