@@ -69,6 +69,9 @@ def summary(ms: list[float]) -> dict[str, float]:
         "p50_ms": round(pct(ms, 50), 2),
         "p95_ms": round(pct(ms, 95), 2),
         "mean_ms": round(statistics.mean(ms), 2),
+        # The 1-minute load average as the figure is taken: a loaded machine's p95 is not an
+        # idle one's.
+        "load": round(os.getloadavg()[0], 2),
     }
 
 
