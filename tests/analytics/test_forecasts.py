@@ -222,3 +222,50 @@ def test_quota_headcount_is_the_readers_workforce_count(personas, orgs, make_dos
     assert [o.used for o in leader] == [o.used for o in rows]
     outsider = forecasts.quota_outlook(user=personas["quantri"], unit=orgs["province"], year=year)
     assert [o.used for o in outsider] == [0, 0, 0, 0]
+
+
+def test_grouped_step_input_forecasts_as_each_persons_whole_history(personas, orgs, make_dossier):
+    """`selectors.salary_histories` reads only the current salary row and the delaying
+    disciplines and grades, sharing one entry among people of the same rank, step and date:
+    the forecast is the same as from each person's whole history."""
+    from hoso.people.selectors import _dossier_data
+
+    def salary(*rows):
+        return [
+            {"from_date": d, "rank_code": "01.003", "step": s, "coefficient": c} for d, s, c in rows
+        ]
+
+    def discipline(form, start):
+        return [
+            {
+                "decision_date": start,
+                "form_code": form,
+                "reason": "Vi phạm quy chế làm việc",
+                "effect_from": start,
+            }
+        ]
+
+    since_2024 = salary(("2021-03-01", 1, "2.34"), ("2024-03-01", 2, "2.67"))
+    people = [
+        make_dossier(salary=since_2024),
+        make_dossier(salary=since_2024),  # the same current row: shares an entry
+        make_dossier(salary=since_2024, discipline=discipline("reprimand", "2025-01-10")),
+        # a form that ends the post delays no raise: read as no delay
+        make_dossier(salary=since_2024, discipline=discipline("removal_from_office", "2025-02-01")),
+        make_dossier(
+            salary=salary(("2023-06-01", 3, "3.00")),
+            evaluations=[{"year": 2025, "grade_code": "not_completed", "score": "40"}],
+        ),
+        make_dossier(salary=salary(("2019-01-01", 2, "2.67"), ("2024-09-01", 3, "3.00"))),
+    ]
+    catalog = forecasts.StepCatalog.load()
+    first = date(2026, 12, 1)
+    whole = [
+        {k: _dossier_data(p)[k] for k in ("salary", "discipline", "evaluations")} for p in people
+    ]
+    grouped = forecasts.salary_step_forecast(
+        user=personas["quanly"], unit=orgs["province"], first=first, months=24
+    )
+    assert grouped == forecasts.steps_due(whole, catalog, first, 24)
+    assert sum(n for _d, n, _l in grouped) == len(people)
+    assert sum(late for _d, _n, late in grouped) == 2  # the reprimand, the year not completed

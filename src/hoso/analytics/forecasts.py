@@ -234,8 +234,9 @@ def steps_due(
         i = 0 if step.date < start else index.get(key)
         if i is None:
             continue
-        due[i] += 1
-        delayed[i] += bool(step.delay_months)
+        n = int(history.get("n", 1))  # people sharing this history (`selectors.salary_histories`)
+        due[i] += n
+        delayed[i] += n if step.delay_months else 0
     return [
         (date(y, m, 1), due[i], delayed[i])
         for (y, m), i in sorted(index.items(), key=lambda x: x[1])
@@ -245,9 +246,14 @@ def steps_due(
 def salary_step_forecast(
     *, user: Any, unit: Organization, first: date, months: int = 12
 ) -> list[tuple[date, int, int]]:
-    return steps_due(
-        selectors.salary_histories(user=user, unit=unit), StepCatalog.load(), first, months
+    catalog = StepCatalog.load()
+    histories = selectors.salary_histories(
+        user=user,
+        unit=unit,
+        delaying_forms=[c for c, a in catalog.disciplines.items() if a.get("salary_delay_months")],
+        delaying_grades=[c for c, a in catalog.grades.items() if a.get("salary_delay_months")],
     )
+    return steps_due(histories, catalog, first, months)
 
 
 # --- Staffing quotas after retirements ---------------------------------------------------------
