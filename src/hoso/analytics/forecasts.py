@@ -290,14 +290,17 @@ def quota_outlook(
     if not quotas:
         return []
     headcounts = selectors.quota_headcounts(user=user, unit=unit, quotas=quotas)
-    working = selectors.working_people(user=user, unit=unit, with_unit=True)
+    # The groups by category and unit once, so that each quota looks at units, not rows.
+    by_unit: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in selectors.working_people(user=user, unit=unit, with_unit=True):
+        by_unit.setdefault((row["staff_category"], row["unit_path"]), []).append(row)
     out = []
     for quota in quotas:
         rows = [
             r
-            for r in working
-            if r["staff_category"] == quota.staff_category
-            and r["unit_path"].startswith(quota.organization.path)
+            for (category, path), found in by_unit.items()
+            if category == quota.staff_category and path.startswith(quota.organization.path)
+            for r in found
         ]
         used = headcounts[quota.pk]
         leaving = retirements_by_year(rows, rules, year, year + years - 1)

@@ -889,10 +889,11 @@ def salary_histories(
     the disciplines and evaluations that delay a raise (forms and grades given by the caller,
     from the catalogs).
 
-    People without such a delay who hold the same rank and step since the same day share one
-    entry: a province's people make a few thousand entries, not one each with every row of
-    their histories (240,000 people: 10 s to read them all, 8 s of rule arithmetic —
-    bench/pages.py)."""
+    People without such a delay who hold the same rank and step since the same month share
+    one entry (dated the first of that month: `steps_due` counts by month, and a raise falls
+    due in the month its interval after that month ends, whatever the day): a province's
+    people make a few thousand entries, not one each with every row of their histories
+    (240,000 people: 10 s to read them all, 8 s of rule arithmetic — bench/pages.py)."""
     people = Person.objects.filter(
         policies.counting_scope(user, STEP_FIELDS),
         current_unit__path__startswith=unit.path,
@@ -907,28 +908,32 @@ def salary_histories(
         .filter(~Exists(later))
         .values_list("person", "from_date", "rank_code", "step")
     )
+    delaying = Discipline.objects.filter(person__in=people, form_code__in=list(delaying_forms))
+    failed = Evaluation.objects.filter(person__in=people, grade_code__in=list(delaying_grades))
     delays: dict[int, dict[str, list]] = {}
-    for pk, form, start in Discipline.objects.filter(
-        person__in=people, form_code__in=list(delaying_forms)
-    ).values_list("person", "form_code", "effect_from"):
+    for pk, form, start in delaying.values_list("person", "form_code", "effect_from"):
         delays.setdefault(pk, {"discipline": [], "evaluations": []})["discipline"].append(
             {"form_code": form, "effect_from": start}
         )
-    for pk, year, grade in Evaluation.objects.filter(
-        person__in=people, grade_code__in=list(delaying_grades)
-    ).values_list("person", "year", "grade_code"):
+    for pk, year, grade in failed.values_list("person", "year", "grade_code"):
         delays.setdefault(pk, {"discipline": [], "evaluations": []})["evaluations"].append(
             {"year": year, "grade_code": grade}
         )
     out: list[dict[str, Any]] = []
-    shared: Counter[tuple] = Counter()
-    for pk, frm, rank, step in current:
+    delayed = Q(person__in=delaying.values("person")) | Q(person__in=failed.values("person"))
+    for pk, frm, rank, step in current.filter(delayed):
         row = {"from_date": frm, "rank_code": rank, "step": step}
-        if pk in delays:
-            out.append({"salary": [row], **delays[pk], "n": 1})
-        else:
-            shared[(frm, rank, step)] += 1
-    for (frm, rank, step), n in shared.items():
+        out.append({"salary": [row], **delays[pk], "n": 1})
+    # The others by month: the forecast counts raises per month, and a step falls due in
+    # the month its interval after that month ends, whatever the day.
+    shared = (
+        current.exclude(delayed)
+        .annotate(since=TruncMonth("from_date", output_field=DateField()))
+        .values_list("since", "rank_code", "step")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for frm, rank, step, n in shared:
         row = {"from_date": frm, "rank_code": rank, "step": step}
         out.append({"salary": [row], "discipline": [], "evaluations": [], "n": n})
     return out
