@@ -21,7 +21,7 @@ from hoso.people.reference import load_reference
 from hoso.people.selectors import person_by_id
 from hoso.audit.models import AuditAction, AuditEvent
 from tests.access.test_exports import export_grant
-from tests.conftest import dossier
+from conftest import dossier
 from tests.exchange.import_helpers import jsonl_write, same_values, xlsx_write
 
 
