@@ -28,8 +28,13 @@ from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.changes import signatures
 from hoso.changes.models import ChangeStatus, SourceKind
-from hoso.changes.selectors.changesets import creation_pending
-from hoso.changes.services.changesets import changeset_approve, changeset_propose
+from hoso.access.policies import duty_covers
+from hoso.changes.selectors.changesets import creation_pending, unit_path
+from hoso.changes.services.changesets import (
+    WRITING_ROLES,
+    changeset_approve,
+    changeset_propose,
+)
 from hoso.core.dates import today as local_today
 from hoso.core.errors import DomainError, Problem, ValidationFailed
 from hoso.exchange.imports.checks import dossier_issues
@@ -130,6 +135,11 @@ def _one(
         return
     managed = person_by_id(pid) is not None
     issues = dossier_issues(parsed, ref=ref, today=today, duplicates=duplicates, managed=managed)
+    if not issues and not duty_covers(acting_user, WRITING_ROLES, unit_path(pid, parsed.data)):
+        issues.append(  # said in a dry run too, before the write path would refuse it
+            Issue(parsed.file, "", None, "employment.current_unit", pid, "not_assigned",
+                  "Bạn không được giao cập nhật hồ sơ của đơn vị này.", pid)
+        )
     if not managed and creation_pending(pid):
         issues.append(
             Issue(parsed.file, "", None, "identity.personal_id", pid, "creation_pending",
