@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from hoso.exchange.imports.writer import workbook_write
@@ -50,7 +50,11 @@ def same_values(given: Any, stored: Any) -> list[str]:
     if isinstance(given, list):
         if not isinstance(stored, list) or len(given) != len(stored):
             return [f"{len(given)} dòng ≠ {stored!r}"]
-        return [f"[{i}] {d}" for i, (a, b) in enumerate(zip(given, stored)) for d in same_values(a, b)]
+        return [
+            f"[{i}] {d}"
+            for i, (a, b) in enumerate(zip(given, stored, strict=True))
+            for d in same_values(a, b)
+        ]
     if given == stored:
         return []
     try:

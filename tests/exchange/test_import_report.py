@@ -5,17 +5,17 @@ nothing at all is written by a dry run."""
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from tests.exchange.import_helpers import jsonl_write, xlsx_write
 
+from conftest import dossier
 from hoso.changes.models import ChangeSet
 from hoso.exchange.imports.layout import BY_NAME, SHEETS
 from hoso.exchange.imports.report import COLUMNS, report_write
 from hoso.exchange.imports.services import import_run
 from hoso.exchange.models import ImportBatch
-from conftest import dossier
-from tests.exchange.import_helpers import jsonl_write, xlsx_write
 
 IDENTITY = SHEETS[0].name
 TRAINING = next(s.name for s in SHEETS if s.section.key == "training")
@@ -26,7 +26,13 @@ def column_of(sheet: str, key: str) -> int:
     return BY_NAME[sheet].keys.index(key) + 1
 
 
-def test_every_kind_of_bad_input_is_reported_where_it_is(personas, make_dossier, tmp_path, settings):
+def letter(sheet: str, key: str) -> str:
+    return get_column_letter(column_of(sheet, key))
+
+
+def test_every_kind_of_bad_input_is_reported_where_it_is(
+    personas, make_dossier, tmp_path, settings
+):
     managed = make_dossier(full_name="Đã Có Hồ Sơ")
     people = [dossier(full_name=f"Người {i}") for i in range(8)]
     pid = people[2]["identity"]["personal_id"]
@@ -50,7 +56,6 @@ def test_every_kind_of_bad_input_is_reported_where_it_is(personas, make_dossier,
     outcome = import_run(acting_user=personas["nhaplieu"], paths=[path, good], dry_run=True)
 
     found = {(i.code, i.sheet, i.row, i.column) for i in outcome.issues}
-    letter = lambda sheet, key: __import__("openpyxl").utils.get_column_letter(column_of(sheet, key))  # noqa: E731
     assert ("bad_date", IDENTITY, 3, letter(IDENTITY, "birth_date")) in found
     assert ("bad_date", TRAINING, 4, letter(TRAINING, "from_date")) in found
     assert any(c.startswith("personal_id_") and s == IDENTITY and r == 5 for c, s, r, _ in found)

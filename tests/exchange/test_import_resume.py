@@ -11,12 +11,12 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import dossier
+from tests.exchange.import_helpers import jsonl_write
 
+from conftest import dossier
 from hoso.changes.models import ChangeSet
 from hoso.exchange.imports.services import import_run
 from hoso.exchange.models import ImportItem
-from tests.exchange.import_helpers import jsonl_write
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,7 +47,11 @@ def _env(node: Path) -> dict[str, str]:
 def _hoso(node: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "hoso.cli", *args],
-        env=_env(node), capture_output=True, text=True, timeout=600, check=check,
+        env=_env(node),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=check,
     )
 
 
@@ -61,18 +65,46 @@ def test_kill_9_mid_import_then_rerun_lands_each_dossier_once(tmp_path) -> None:
     node.mkdir()
     _hoso(node, "demo", "--no-serve", "--people", "0")
     subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "import_files.py"), "60", str(node / "g"),
-         "--no-xlsx", "--importer", "nhaptinh"],
-        env=_env(node), check=True, capture_output=True, timeout=600,
+        [
+            sys.executable,
+            str(ROOT / "bench" / "import_files.py"),
+            "60",
+            str(node / "g"),
+            "--no-xlsx",
+            "--importer",
+            "nhaptinh",
+        ],
+        env=_env(node),
+        check=True,
+        capture_output=True,
+        timeout=600,
     )
     db = node / "hoso.sqlite3"
-    expected = _hoso(node, "import", str(node / "g.jsonl"), "--as", "nhaptinh", "--dry-run",
-                     "--no-progress", check=False)
+    expected = _hoso(
+        node,
+        "import",
+        str(node / "g.jsonl"),
+        "--as",
+        "nhaptinh",
+        "--dry-run",
+        "--no-progress",
+        check=False,
+    )
     landable = 60 - int(expected.stdout.split("; ")[3].split()[0])  # "N có lỗi"
     run = subprocess.Popen(
-        [sys.executable, "-m", "hoso.cli", "import", str(node / "g.jsonl"), "--as", "nhaptinh",
-         "--no-progress"],
-        env=_env(node), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "hoso.cli",
+            "import",
+            str(node / "g.jsonl"),
+            "--as",
+            "nhaptinh",
+            "--no-progress",
+        ],
+        env=_env(node),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and run.poll() is None:
@@ -90,8 +122,9 @@ def test_kill_9_mid_import_then_rerun_lands_each_dossier_once(tmp_path) -> None:
     # No half dossier: every proposal creating a dossier has its item, and the reverse.
     assert _count(db, "SELECT COUNT(*) FROM changes_changeset") == landed
 
-    rerun = _hoso(node, "import", str(node / "g.jsonl"), "--as", "nhaptinh", "--no-progress",
-                  check=False)
+    rerun = _hoso(
+        node, "import", str(node / "g.jsonl"), "--as", "nhaptinh", "--no-progress", check=False
+    )
     assert f"{landable - landed} đã nhập thành đề xuất" in rerun.stdout
     assert f"{landed} đã nhập từ trước" in rerun.stdout
     assert _count(db, "SELECT COUNT(*) FROM exchange_importitem") == landable

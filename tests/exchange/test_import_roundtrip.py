@@ -6,23 +6,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from django.core.management import call_command
+from tests.access.test_exports import export_grant
+from tests.exchange.import_helpers import jsonl_write, same_values, xlsx_write
 
+from conftest import dossier
 from hoso.access.system import system_dossier
+from hoso.audit.models import AuditAction, AuditEvent
 from hoso.audit.purposes import Purpose
 from hoso.changes.models import ChangeStatus
 from hoso.exchange.imports.layout import SHEETS
 from hoso.exchange.imports.manifest import batch_verify
+from hoso.exchange.imports.readers import read
 from hoso.exchange.imports.services import batch_approve, import_run
 from hoso.exchange.models import BatchStatus, ImportItem
-from hoso.exchange.imports.readers import read
 from hoso.people.reference import load_reference
 from hoso.people.selectors import person_by_id
-from hoso.audit.models import AuditAction, AuditEvent
-from tests.access.test_exports import export_grant
-from conftest import dossier
-from tests.exchange.import_helpers import jsonl_write, same_values, xlsx_write
 
 
 def whole(pid: str) -> dict:
@@ -65,9 +64,7 @@ def test_workbook_and_jsonl_import_the_same_dossiers_after_one_signed_batch(
         assert same_values(data, whole(pid)) == []
 
 
-def test_export_then_import_gives_the_same_dossiers(
-    personas, orgs, make_dossier, tmp_path
-) -> None:
+def test_export_then_import_gives_the_same_dossiers(personas, orgs, make_dossier, tmp_path) -> None:
     made = [make_dossier(full_name=f"Lê Văn Cường {i}") for i in range(2)]
     export_grant(personas, personas["lanhdao"], organization=orgs["finance"], allow_export=True)
     out = tmp_path / "xuat.xlsx"

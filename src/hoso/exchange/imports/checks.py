@@ -21,8 +21,16 @@ def _issue(parsed: Parsed, where: str, code: str, message: str) -> Issue:
     origin = parsed.origin.get(where)
     if origin is None and "*" in parsed.origin:  # JSON lines: the line, the field's path
         sheet, row, _ = parsed.origin["*"]
-        return Issue(parsed.file, sheet, row, where, _value(parsed.data, where), code, message,
-                     parsed.personal_id)
+        return Issue(
+            parsed.file,
+            sheet,
+            row,
+            where,
+            _value(parsed.data, where),
+            code,
+            message,
+            parsed.personal_id,
+        )
     if origin is None:  # a field left empty: the row of its section, or the identity row
         section = where.split(".", 1)[0]
         origin = next(
@@ -30,8 +38,16 @@ def _issue(parsed: Parsed, where: str, code: str, message: str) -> Issue:
         ) or next(iter(parsed.origin.values()), ("", None, ""))
         origin = (origin[0], origin[1], where)
     sheet, row, column = origin
-    return Issue(parsed.file, sheet, row, column, _value(parsed.data, where), code, message,
-                 parsed.personal_id)
+    return Issue(
+        parsed.file,
+        sheet,
+        row,
+        column,
+        _value(parsed.data, where),
+        code,
+        message,
+        parsed.personal_id,
+    )
 
 
 def _value(data: dict[str, Any], where: str) -> str:
@@ -59,13 +75,21 @@ def dossier_issues(
     pid = parsed.personal_id
     if pid in duplicates and not any(i.code == "duplicate_in_file" for i in issues):
         issues.append(
-            _issue(parsed, "identity.personal_id", "duplicate_in_file",
-                   f"Số định danh {pid} xuất hiện nhiều lần trong các tệp nhập.")
+            _issue(
+                parsed,
+                "identity.personal_id",
+                "duplicate_in_file",
+                f"Số định danh {pid} xuất hiện nhiều lần trong các tệp nhập.",
+            )
         )
     if managed:
         issues.append(
-            _issue(parsed, "identity.personal_id", "already_managed",
-                   f"Số định danh {pid} đã có hồ sơ trên hệ thống (đang được quản lý); "
-                   "không nhập đè, hãy cập nhật bằng đề xuất thay đổi.")
+            _issue(
+                parsed,
+                "identity.personal_id",
+                "already_managed",
+                f"Số định danh {pid} đã có hồ sơ trên hệ thống (đang được quản lý); "
+                "không nhập đè, hãy cập nhật bằng đề xuất thay đổi.",
+            )
         )
     return issues

@@ -31,4 +31,3 @@ def unit_export_xlsx(*, user: Any, unit_code: str, path: Path) -> tuple[str, int
         query=query,
     )
     return export_id, count
-

@@ -120,7 +120,9 @@ def _date_in(value: Any) -> str:
 def cell_in(kind: str, value: Any) -> Any:
     """A workbook cell as a dossier value (`BadCell` with the Vietnamese reason)."""
     if isinstance(value, str) and value.startswith("="):
-        raise BadCell("formula", "Ô chứa công thức; chỉ nhận giá trị đã nhập, không nhận công thức.")
+        raise BadCell(
+            "formula", "Ô chứa công thức; chỉ nhận giá trị đã nhập, không nhận công thức."
+        )
     if kind == "date":
         return _date_in(value)
     if kind == "bool":

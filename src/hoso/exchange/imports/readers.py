@@ -74,8 +74,8 @@ def file_refusal(path: Path) -> Parsed | None:
         return _file_issue(
             name,
             "too_big",
-            f"Tệp {size:,} byte, vượt giới hạn {max_bytes():,} byte; hãy chia thành nhiều tệp."
-            .replace(",", "."),
+            f"Tệp {_thousands(size)} byte, vượt giới hạn {_thousands(max_bytes())} byte; "
+            "hãy chia thành nhiều tệp.",
         )
     if kind_of(path) is None:
         return _file_issue(
@@ -86,8 +86,12 @@ def file_refusal(path: Path) -> Parsed | None:
     return None
 
 
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")  # 1.048.576, as Vietnamese writes it
+
+
 def kind_of(path: Path) -> str | None:
-    """"xlsx" or "jsonl" from the name and the first bytes; None for anything else."""
+    """ "xlsx" or "jsonl" from the name and the first bytes; None for anything else."""
     with path.open("rb") as handle:
         head = handle.read(4)
     suffix = path.suffix.lower()
@@ -253,12 +257,21 @@ def _read_book(name: str, book: Any, ref: Reference) -> Iterator[Parsed]:
         return
     for sheet, number, row, issues, letters in pending:
         link = link_key(sheet)
-        pid = str(row.pop(PERSON_KEY, None) or (row.get(link) if link == "personal_id" else "") or "")
+        pid = str(
+            row.pop(PERSON_KEY, None) or (row.get(link) if link == "personal_id" else "") or ""
+        )
         if sheet.section.key == "identity":
             if pid in dossiers:
                 issues.append(
-                    Issue(name, sheet.name, number, "A", pid, "duplicate_in_file",
-                          f"Số định danh {pid} xuất hiện hai lần trong tệp.")
+                    Issue(
+                        name,
+                        sheet.name,
+                        number,
+                        "A",
+                        pid,
+                        "duplicate_in_file",
+                        f"Số định danh {pid} xuất hiện hai lần trong tệp.",
+                    )
                 )
                 dossiers[pid].issues += issues
                 continue
@@ -272,8 +285,15 @@ def _read_book(name: str, book: Any, ref: Reference) -> Iterator[Parsed]:
                     name,
                     "",
                     issues=[
-                        Issue(name, sheet.name, number, "A", pid, "unknown_dossier",
-                              f"Dòng của số định danh «{pid}» không có ở trang thông tin chung.")
+                        Issue(
+                            name,
+                            sheet.name,
+                            number,
+                            "A",
+                            pid,
+                            "unknown_dossier",
+                            f"Dòng của số định danh «{pid}» không có ở trang thông tin chung.",
+                        )
                     ],
                 )
                 continue
@@ -285,8 +305,15 @@ def _read_book(name: str, book: Any, ref: Reference) -> Iterator[Parsed]:
             else:
                 if key in target.data:
                     issues.append(
-                        Issue(name, sheet.name, number, "A", pid, "duplicate_in_file",
-                              f"Số định danh {pid} có hai dòng ở trang «{sheet.name}».")
+                        Issue(
+                            name,
+                            sheet.name,
+                            number,
+                            "A",
+                            pid,
+                            "duplicate_in_file",
+                            f"Số định danh {pid} có hai dòng ở trang «{sheet.name}».",
+                        )
                     )
                 prefix = key
                 target.data[key] = row
@@ -299,7 +326,11 @@ def _read_book(name: str, book: Any, ref: Reference) -> Iterator[Parsed]:
 
 
 def _row(
-    name: str, sheet: Sheet, number: int, values: tuple[Any, ...], by_code: dict[str, dict[str, str]]
+    name: str,
+    sheet: Sheet,
+    number: int,
+    values: tuple[Any, ...],
+    by_code: dict[str, dict[str, str]],
 ) -> tuple[dict[str, Any], list[Issue], dict[str, str]]:
     row: dict[str, Any] = {}
     issues: list[Issue] = []
@@ -313,7 +344,9 @@ def _row(
         try:
             converted = cell_in(column.kind, value)
         except BadCell as bad:
-            issues.append(Issue(name, sheet.name, number, letter, str(value), bad.code, bad.message))
+            issues.append(
+                Issue(name, sheet.name, number, letter, str(value), bad.code, bad.message)
+            )
             continue
         catalog = CODED_FIELDS.get((sheet.section.key, column.key))
         if catalog and isinstance(converted, str):

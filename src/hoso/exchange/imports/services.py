@@ -24,11 +24,11 @@ from django.utils import timezone
 
 from hoso.access import recorder
 from hoso.access.models import User
+from hoso.access.policies import duty_covers
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.changes import signatures
 from hoso.changes.models import ChangeStatus, SourceKind
-from hoso.access.policies import duty_covers
 from hoso.changes.selectors.changesets import creation_pending, unit_path
 from hoso.changes.services.changesets import (
     WRITING_ROLES,
@@ -87,8 +87,16 @@ def import_run(
     outcome.batch_id = batch.pk if batch else None
     for path in paths:
         for parsed in read(path, ref):
-            _one(parsed, outcome, acting_user=acting_user, batch=batch, ref=ref, today=today,
-                 duplicates=duplicates, confirmed=paper_confirmed_on or today)
+            _one(
+                parsed,
+                outcome,
+                acting_user=acting_user,
+                batch=batch,
+                ref=ref,
+                today=today,
+                duplicates=duplicates,
+                confirmed=paper_confirmed_on or today,
+            )
             if progress and parsed.personal_id:
                 progress(1)
     with transaction.atomic():
@@ -137,18 +145,40 @@ def _one(
     issues = dossier_issues(parsed, ref=ref, today=today, duplicates=duplicates, managed=managed)
     if not issues and not duty_covers(acting_user, WRITING_ROLES, unit_path(pid, parsed.data)):
         issues.append(  # said in a dry run too, before the write path would refuse it
-            Issue(parsed.file, "", None, "employment.current_unit", pid, "not_assigned",
-                  "Bạn không được giao cập nhật hồ sơ của đơn vị này.", pid)
+            Issue(
+                parsed.file,
+                "",
+                None,
+                "employment.current_unit",
+                pid,
+                "not_assigned",
+                "Bạn không được giao cập nhật hồ sơ của đơn vị này.",
+                pid,
+            )
         )
     if not managed and creation_pending(pid):
         issues.append(
-            Issue(parsed.file, "", None, "identity.personal_id", pid, "creation_pending",
-                  f"Số định danh {pid} đang có đề xuất tạo hồ sơ khác chờ phê duyệt.", pid)
+            Issue(
+                parsed.file,
+                "",
+                None,
+                "identity.personal_id",
+                pid,
+                "creation_pending",
+                f"Số định danh {pid} đang có đề xuất tạo hồ sơ khác chờ phê duyệt.",
+                pid,
+            )
         )
     if not issues and batch is not None:
         try:
-            _propose(parsed, digest, acting_user=acting_user, batch=batch, confirmed=confirmed,
-                     today=today)
+            _propose(
+                parsed,
+                digest,
+                acting_user=acting_user,
+                batch=batch,
+                confirmed=confirmed,
+                today=today,
+            )
         except DomainError as refused:
             problems = getattr(refused, "problems", None) or [Problem("refused", str(refused))]
             issues = [

@@ -30,7 +30,11 @@ GUIDE = (
     "(ẩn) là mã cột mà hệ thống dùng để đọc: không đổi tên, thêm hay bớt trang, cột.",
     "Dữ liệu bắt đầu từ dòng 3. Trang «Thông tin chung» có một dòng cho mỗi người; các trang "
     "khác nối với người đó bằng cột đầu tiên «Số định danh cá nhân của người có hồ sơ».",
-    "Ngày ghi theo dạng dd/mm/yyyy (ví dụ 14/03/1985). Có/không ghi «" + YES + "» hoặc «" + NO + "».",
+    "Ngày ghi theo dạng dd/mm/yyyy (ví dụ 14/03/1985). Có/không ghi «"
+    + YES
+    + "» hoặc «"
+    + NO
+    + "».",
     "Giá trị theo danh mục ghi bằng mã hoặc bằng tên tiếng Việt đúng như trong danh mục.",
     "Không nhập công thức: ô có công thức bị từ chối.",
     "Kiểm tra trước bằng: hoso import TỆP --dry-run --report bao-cao.xlsx --as TÀI_KHOẢN",

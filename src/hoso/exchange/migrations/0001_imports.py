@@ -6,53 +6,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('changes', '0004_drafts_and_quota_reason'),
+        ("changes", "0004_drafts_and_quota_reason"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('status', models.CharField(choices=[('open', 'Đang nhập, chờ phê duyệt'), ('approved', 'Đã phê duyệt và ký số')], default='open', max_length=16)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('manifest_sha256', models.CharField(blank=True, max_length=64)),
-                ('signature_cms', models.BinaryField(blank=True, null=True)),
-                ('signer_certificate', models.TextField(blank=True, verbose_name='Chứng thư số của người ký (PEM)')),
-                ('signer_username', models.CharField(blank=True, max_length=150)),
-                ('approver', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='import_batches_approved', to=settings.AUTH_USER_MODEL)),
-                ('importer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='import_batches', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Đang nhập, chờ phê duyệt"),
+                            ("approved", "Đã phê duyệt và ký số"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("manifest_sha256", models.CharField(blank=True, max_length=64)),
+                ("signature_cms", models.BinaryField(blank=True, null=True)),
+                (
+                    "signer_certificate",
+                    models.TextField(blank=True, verbose_name="Chứng thư số của người ký (PEM)"),
+                ),
+                ("signer_username", models.CharField(blank=True, max_length=150)),
+                (
+                    "approver",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="import_batches_approved",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "importer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="import_batches",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ImportItem',
+            name="ImportItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('personal_id', models.CharField(max_length=12, verbose_name='Số định danh')),
-                ('content_sha256', models.CharField(max_length=64)),
-                ('source_file', models.CharField(max_length=255, verbose_name='Tệp nguồn')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='exchange.importbatch')),
-                ('changeset', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='import_item', to='changes.changeset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("personal_id", models.CharField(max_length=12, verbose_name="Số định danh")),
+                ("content_sha256", models.CharField(max_length=64)),
+                ("source_file", models.CharField(max_length=255, verbose_name="Tệp nguồn")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="exchange.importbatch",
+                    ),
+                ),
+                (
+                    "changeset",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="import_item",
+                        to="changes.changeset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='importbatch',
-            constraint=models.CheckConstraint(condition=models.Q(('approver', models.F('importer')), _negated=True), name='import_batch_approver_is_not_importer'),
+            model_name="importbatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("approver", models.F("importer")), _negated=True),
+                name="import_batch_approver_is_not_importer",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='importitem',
-            constraint=models.UniqueConstraint(fields=('personal_id', 'content_sha256'), name='import_item_unique'),
+            model_name="importitem",
+            constraint=models.UniqueConstraint(
+                fields=("personal_id", "content_sha256"), name="import_item_unique"
+            ),
         ),
     ]

@@ -77,7 +77,9 @@ class Command(BaseCommand):
             except ValueError:
                 self._fail(f"Ngày «{options['confirmed_on']}» không đúng dạng YYYY-MM-DD.")
         total = sum(1 for p in paths for _ in personal_ids(p))
-        with tqdm(total=total, unit="hồ sơ", disable=options["no_progress"], file=sys.stderr) as bar:
+        with tqdm(
+            total=total, unit="hồ sơ", disable=options["no_progress"], file=sys.stderr
+        ) as bar:
             outcome = import_run(
                 acting_user=user,
                 paths=paths,
@@ -95,7 +97,9 @@ class Command(BaseCommand):
             f"{len(outcome.issues)} lỗi."
         )
         for issue in outcome.issues[:20]:
-            where = " ".join(x for x in (issue.file, issue.sheet, str(issue.row or ""), issue.column) if x)
+            where = " ".join(
+                x for x in (issue.file, issue.sheet, str(issue.row or ""), issue.column) if x
+            )
             self.stdout.write(f"  [{issue.code}] {where}: {issue.message}")
         if outcome.issues:
             sys.exit(2)
@@ -116,5 +120,7 @@ class Command(BaseCommand):
             self._fail("Không có đợt nhập đã ký số này.")
         result = batch_verify(batch)
         if not result.valid:
-            self._fail("Chữ ký đợt nhập KHÔNG hợp lệ: " + "; ".join(p.message for p in result.problems))
+            self._fail(
+                "Chữ ký đợt nhập KHÔNG hợp lệ: " + "; ".join(p.message for p in result.problems)
+            )
         self.stdout.write(f"Chữ ký đợt nhập {batch.pk} hợp lệ (người ký {result.signer_name}).")
