@@ -189,6 +189,34 @@ def dossier_export(*, user: Any, personal_id: str) -> ExportFile:
     return result
 
 
+def dossiers_for_export(*, user: Any, people: list[Person], query: dict[str, Any]) -> list[Any]:
+    """The whole (masked) dossiers of `people` as plain data, for an export in another layout
+    (`exchange.imports.export`): refused whole, audited, unless the user may export every one.
+    The caller records the file it writes with `export_recorded`."""
+    gate = gate_for(user)
+    if not _may_export(gate):
+        raise _refuse(user, NO_EXPORT_DUTY, {"reason": "no_export_duty", "query": query})
+    accesses = [(p, _export_allowed(gate, p)) for p in people]
+    refused = [p.personal_id for p, a in accesses if a is None]
+    if refused:
+        raise _refuse(
+            user,
+            f"Không được xuất: {len(refused)}/{len(people)} hồ sơ không có văn bản phê duyệt "
+            "cho phép xuất dữ liệu.",
+            {"refused": refused[:100], "query": query},
+        )
+    return [access.content() for _, access in accesses if access is not None]
+
+
+def export_recorded(
+    *, user: Any, filename: str, body: bytes, ids: list[str], query: dict[str, Any]
+) -> str:
+    """Audit an export written elsewhere (EXPORT with its SHA-256); returns its export id."""
+    export = ExportFile(uuid.uuid4().hex, filename, "application/octet-stream", body)
+    _record(user, export, ids, query)
+    return export.export_id
+
+
 def _record(user: Any, export: ExportFile, ids: list[str], query: dict[str, Any]) -> None:
     with transaction.atomic():
         recorder.record(

@@ -532,3 +532,11 @@ def headcount_by_unit(root: Organization | None = None) -> dict[int, int]:
     return dict(
         qs.values_list("current_unit").annotate(n=Count("id")).values_list("current_unit", "n")
     )
+
+
+def people_in_subtree(unit: Organization) -> QuerySet[Person]:
+    """Everyone (any status) whose current unit is `unit` or below it, by personal id: the
+    rows of an export of the unit (`exchange.imports.export`), each then passing the gate."""
+    return (
+        person_queryset().filter(current_unit__path__startswith=unit.path).order_by("personal_id")
+    )

@@ -6,6 +6,7 @@ from hoso.web.urls import (
     documents,
     entry,
     guide,
+    imports,
     lending,
     reading,
     security,
@@ -29,4 +30,5 @@ urlpatterns = [
     *guide.urlpatterns,
     *staffing.urlpatterns,
     *entry.urlpatterns,
+    *imports.urlpatterns,
 ]
