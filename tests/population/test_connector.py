@@ -9,11 +9,11 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from tests.population.conftest import write
 
 from hoso import identity
 from hoso.population.connector import HttpConnector, NotConfigured, configured
 from hoso.population.records import CitizenRecord, Code, Failed, Found, judged
-from tests.population.conftest import write
 
 PID = identity.generate(province_code="001", birth_year=1988, sex="F", serial=4242)
 MAI = CitizenRecord(
@@ -91,7 +91,10 @@ def test_judging_flags_another_id_and_another_birth_year():
     [
         ([], "not an object"),
         ({"personal_id": PID, "full_name": "X", "sex": "F"}, "birth_date is missing"),
-        ({"personal_id": PID, "full_name": "X", "birth_date": "12/04/1988", "sex": "F"}, "isoformat"),
+        (
+            {"personal_id": PID, "full_name": "X", "birth_date": "12/04/1988", "sex": "F"},
+            "isoformat",
+        ),
         ({"personal_id": PID, "full_name": "X", "birth_date": "1988-04-12", "sex": "X"}, "sex"),
         ({"personal_id": PID, "full_name": 5, "birth_date": "1988-04-12", "sex": "F"}, "text"),
     ],

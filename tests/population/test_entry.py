@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from django.test import Client
 from django.urls import reverse
+from tests.population.conftest import write
 
 from conftest import dossier
 from hoso import identity
@@ -19,7 +20,6 @@ from hoso.audit.models import AuditAction, AuditEvent
 from hoso.changes.models import ChangeSet, ChangeStatus
 from hoso.population.models import Lookup
 from hoso.population.records import CitizenRecord, Code
-from tests.population.conftest import write
 
 pytestmark = pytest.mark.django_db
 

@@ -105,7 +105,8 @@ def test_a_rejected_difference_is_proposed_again_later(node, personas):
 def test_an_unreachable_database_proposes_nothing_and_says_so(node, popdb):
     popdb.stop()
     said = _reconcile()
-    assert "0 đề xuất thay đổi" in said and "3 hồ sơ không tra cứu được (population_unavailable)" in said
+    assert "0 đề xuất thay đổi" in said
+    assert "3 hồ sơ không tra cứu được (population_unavailable)" in said
     assert not ChangeSet.objects.exists()
 
 

@@ -155,8 +155,7 @@ def changeset_create(request: HttpRequest, body: ChangeSetIn) -> Status:
     # (read it with GET, through the gate).
     out = _out(proposal)
     if lookup is not None:
-        kept.changeset = proposal
-        kept.save(update_fields=["changeset"])
+        population.lookup_attach(kept, proposal)
         out["population_code"] = kept.code
         out["population_verified"] = kept.verified
     return Status(201, out)

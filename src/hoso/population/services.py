@@ -21,6 +21,7 @@ from hoso.audit.services import event_record
 from hoso.changes.models import ChangeSet, ChangeStatus, SourceKind
 from hoso.changes.services.changesets import changeset_propose
 from hoso.people.models import Person, StaffStatus
+from hoso.people.selectors import person_queryset
 from hoso.population import connector as connectors
 from hoso.population.models import Difference, Lookup, Purpose
 from hoso.population.records import CitizenRecord, Found, Outcome
@@ -79,6 +80,17 @@ def lookup(
         )
         _audit(acting_user, personal_id, outcome, purpose)
     return outcome, kept
+
+
+def lookup_attach(kept: Lookup, changeset: ChangeSet) -> None:
+    """The draft or proposal a creation's lookup filled (or failed to fill)."""
+    kept.changeset = changeset
+    kept.save(update_fields=["changeset"])
+
+
+def people_all() -> Iterable[Person]:
+    """Every dossier's person, for the simulator's export."""
+    return person_queryset().order_by("personal_id").iterator()
 
 
 def identity_values(record: CitizenRecord) -> dict[str, Any]:
@@ -173,7 +185,7 @@ def reconcile(
     """Compare the dossiers (of the unit ``unit_code``, or all) with the population database
     and propose one change set per dossier for its new differences; idempotent."""
     connector = connector or connectors.configured()
-    people = Person.objects.order_by("personal_id")
+    people = person_queryset().order_by("personal_id")
     if unit_code:
         people = people.filter(current_unit__code=unit_code)
     result = Reconciliation()

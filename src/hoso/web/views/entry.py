@@ -199,8 +199,7 @@ def _start_draft(
         form.add_problems(error)
         context = {"form": form, "facts": facts, "ready": False, "drafts": _draft_rows(request)}
         return render(request, "hoso/entry/start.html", context, status=400)
-    lookup.changeset = draft
-    lookup.save(update_fields=["changeset"])
+    population.lookup_attach(lookup, draft)
     notice = _population_notice(outcome)
     (messages.success if isinstance(outcome, Found) else messages.warning)(
         request, notice["message"] if notice else ""

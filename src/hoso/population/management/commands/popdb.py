@@ -20,7 +20,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hoso.people.models import Person
 from hoso.population import services, simulator
 
 
@@ -88,7 +87,7 @@ class Command(BaseCommand):
             server.server_close()
 
     def _export(self, o: dict[str, Any]) -> None:
-        records = services.export(people=Person.objects.order_by("personal_id").iterator())
+        records = services.export(people=services.people_all())
         count = simulator.write_citizens(o["data"], records)
         self.stdout.write(f"Đã ghi {count} công dân vào {o['data'] / simulator.CITIZENS_FILE}.")
 
