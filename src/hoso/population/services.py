@@ -109,7 +109,9 @@ def sourced_fields(personal_id: str) -> frozenset[str]:
     kept = creation_source(personal_id)
     if kept is None or not kept.verified:
         return frozenset()
-    return frozenset(json.loads(kept.record)) & frozenset(SOURCED_FIELDS)
+    # Only what the answer filled: a field it left empty is the clerk's to type.
+    filled = {name for name, value in json.loads(kept.record).items() if value}
+    return frozenset(filled) & frozenset(SOURCED_FIELDS)
 
 
 def export(*, people: Iterable[Person]) -> list[CitizenRecord]:
