@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "hoso.documents",
     "hoso.exchange",
     "hoso.analytics",
+    "hoso.population",
     "django_tasks",
     "django_tasks_db",
     "hoso.web",
@@ -152,6 +153,12 @@ STATICFILES_DIRS = [("guide", GUIDE_IMAGES)] if GUIDE_IMAGES.is_dir() else []
 # Connections for exploitation are internal only (R-LAYERS): clients outside these networks
 # are refused before anything else runs. Loopback only unless configured.
 HOSO_ALLOWED_NETWORKS = env_list("HOSO_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/128"])
+
+# The national population database (R-POPULATION, docs/population-connector.md): empty URL means
+# not configured, and the entry page says the identity fields are typed by hand, unverified.
+HOSO_POPULATION_URL = env_str("HOSO_POPULATION_URL", "") or ""
+HOSO_POPULATION_TIMEOUT_SECONDS = env_int("HOSO_POPULATION_TIMEOUT_MS", 2000) / 1000
+HOSO_POPULATION_TOKEN = env_str("HOSO_POPULATION_TOKEN", "") or ""
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"

@@ -17,6 +17,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from hoso import identity
+from hoso.access import policies
 from hoso.api.params import ID_MAX, ObjectId, OptDate, responses
 from hoso.changes.models import ChangeSet
 from hoso.changes.selectors import changesets as changeset_selectors
@@ -24,6 +26,7 @@ from hoso.changes.selectors import records
 from hoso.changes.services import changesets as changeset_services
 from hoso.core.errors import ValidationFailed
 from hoso.people.sections import BY_KEY, field_label
+from hoso.population import services as population
 
 router = Router(tags=["Đề xuất thay đổi hồ sơ"])
 
@@ -75,6 +78,10 @@ class ChangeSetOut(Schema):
     resulting_version: int | None
     changes: list[FieldChangeOut] | None
     changes_problem: str
+    # A creation's lookup in the population database (R-POPULATION): its stable code, and
+    # whether the identity fields were filled from it (otherwise typed, unverified).
+    population_code: str | None = None
+    population_verified: bool | None = None
 
 
 class ApprovalOut(Schema):
@@ -138,10 +145,37 @@ def _out(changeset: ChangeSet, access: Any = None) -> dict[str, Any]:
     summary="Tạo hồ sơ mới hoặc đề xuất thay đổi các mục của hồ sơ (chờ phê duyệt)",
 )
 def changeset_create(request: HttpRequest, body: ChangeSetIn) -> Status:
-    proposal = changeset_services.changeset_propose(acting_user=request.user, **body.dict())
+    fields = body.dict()
+    lookup = _population_lookup(request, fields)
+    if lookup is not None:
+        outcome, kept = lookup
+        fields["operations"] = population.filled(fields["operations"], outcome)
+    proposal = changeset_services.changeset_propose(acting_user=request.user, **fields)
     # The proposer sent the operations themself; the change set is shown without its diff
     # (read it with GET, through the gate).
-    return Status(201, _out(proposal))
+    out = _out(proposal)
+    if lookup is not None:
+        population.lookup_attach(kept, proposal)
+        out["population_code"] = kept.code
+        out["population_verified"] = kept.verified
+    return Status(201, out)
+
+
+def _population_lookup(request: HttpRequest, fields: dict[str, Any]) -> Any:
+    """A writer's creation of a dossier that may be created asks the population database
+    first; anything else (and any refusal, said by `changeset_propose`) asks nothing."""
+    ops = fields.get("operations")
+    first = ops[0] if isinstance(ops, list) and ops else None
+    pid = fields.get("personal_id", "")
+    if not (isinstance(first, dict) and first.get("op") == "create"):
+        return None
+    if not (policies.roles_of(request.user) & changeset_services.WRITING_ROLES):
+        return None
+    if not isinstance(pid, str) or identity.validate(pid):
+        return None
+    if changeset_services.creation_refusal(pid) is not None:
+        return None
+    return population.lookup(acting_user=request.user, personal_id=pid)
 
 
 @router.get(

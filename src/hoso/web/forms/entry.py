@@ -35,6 +35,7 @@ PROVINCE_FIELDS = {("identity", "birth_place_code"), ("identity", "home_town_cod
 LONG_TEXT = {"main_duties", "text", "arrests", "former_regime", "foreign_organizations"}
 # Fixed once the dossier exists: the id is the dossier's key.
 FIXED = {("identity", "personal_id")}
+SOURCED_HELP = "Lấy từ Cơ sở dữ liệu quốc gia về dân cư; không sửa được ở đây."
 
 
 def vn_date_text(value: Any) -> str:
@@ -218,6 +219,7 @@ class SectionForm(ProblemsMixin, forms.Form):
         catalogs: dict[str, list[tuple[str, str]]],
         catalog_titles: dict[str, str],
         units: dict[str, str],
+        sourced: frozenset[str] = frozenset(),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -227,6 +229,10 @@ class SectionForm(ProblemsMixin, forms.Form):
             self.fields[name] = _form_field(
                 section, name, catalogs=catalogs, catalog_titles=catalog_titles, units=units
             )
+            if name in sourced:
+                # Django keeps the initial value of a disabled field, whatever is posted.
+                self.fields[name].disabled = True
+                self.fields[name].help_text = SOURCED_HELP
 
     def value_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.names]

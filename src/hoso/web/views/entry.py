@@ -34,6 +34,8 @@ from hoso.changes.services import changesets as changeset_services
 from hoso.core.dates import today
 from hoso.core.errors import NotFound, ValidationFailed
 from hoso.people.sections import BY_KEY, Section
+from hoso.population import services as population
+from hoso.population.records import Found, Outcome
 from hoso.web.forms.entry import SectionForm, SourceForm, StartForm, initial_of
 from hoso.web.presenters import entry as presenters
 from hoso.web.presenters import work as work_presenters
@@ -129,6 +131,7 @@ def entry_start(request: HttpRequest) -> HttpResponse:
     facts: list[str] = []
     ready = False
     status = 200
+    found: Outcome | None = None
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -137,24 +140,54 @@ def entry_start(request: HttpRequest) -> HttpResponse:
             refusal = changeset_services.creation_refusal(pid)
             if refusal is not None:
                 form.add_problems(refusal)
-            elif request.POST.get("action") == "start":
-                return _start_draft(request, form, pid, facts)
             else:
-                ready, status = True, 200
+                # R-POPULATION: the identity comes from the population database when it
+                # answers well; slow, down, unknown or contradicting, the clerk types it.
+                outcome, lookup = population.lookup(acting_user=request.user, personal_id=pid)
+                if request.POST.get("action") == "start":
+                    return _start_draft(request, form, pid, facts, outcome, lookup)
+                ready, status, found = True, 200, outcome
     context = {
         "form": form,
         "facts": facts,
         "ready": ready,
+        "population": _population_notice(found),
         "drafts": _draft_rows(request),
     }
     return render(request, "hoso/entry/start.html", context, status=status)
 
 
-def _start_draft(request: HttpRequest, form: StartForm, pid: str, facts: list[str]):
+def _population_notice(outcome: Outcome | None) -> dict[str, Any] | None:
+    """What the start page says of the population database's answer."""
+    if outcome is None:
+        return None
+    if isinstance(outcome, Found):
+        r = outcome.record
+        return {
+            "verified": True,
+            "code": outcome.code,
+            "message": "Cơ sở dữ liệu quốc gia về dân cư xác nhận: "
+            f"{r.full_name}, sinh ngày {r.birth_date:%d/%m/%Y}, "
+            f"giới tính {'nam' if r.sex == 'M' else 'nữ'}. Các trường nhân thân sẽ được điền "
+            "sẵn và không sửa được trong biểu mẫu.",
+        }
+    return {"verified": False, "code": outcome.code, "message": outcome.message}
+
+
+def _start_draft(
+    request: HttpRequest,
+    form: StartForm,
+    pid: str,
+    facts: list[str],
+    outcome: Outcome,
+    lookup: Any,
+):
     info = identity.decode(pid)
     data: dict[str, Any] = {"identity": {"personal_id": pid, "nationality": "VN"}}
     if info.sex:
         data["identity"]["sex"] = info.sex
+    if isinstance(outcome, Found):
+        data["identity"].update(population.identity_values(outcome.record))
     try:
         draft = changeset_services.changeset_draft_save(
             acting_user=request.user,
@@ -166,6 +199,11 @@ def _start_draft(request: HttpRequest, form: StartForm, pid: str, facts: list[st
         form.add_problems(error)
         context = {"form": form, "facts": facts, "ready": False, "drafts": _draft_rows(request)}
         return render(request, "hoso/entry/start.html", context, status=400)
+    population.lookup_attach(lookup, draft)
+    notice = _population_notice(outcome)
+    (messages.success if isinstance(outcome, Found) else messages.warning)(
+        request, notice["message"] if notice else ""
+    )
     first = presenters.sections_in_form_order()[0]
     return redirect("web:entry_section", pk=draft.pk, section=first.key)
 
@@ -409,8 +447,15 @@ def _section_page(request: HttpRequest, ws: Workspace, key: str) -> HttpResponse
     )
     initial = {**initial_of(spec, values), "base_version": ws.base_version}
     posted = request.method == "POST"
+    # Identity fields filled from the population database are read-only (R-POPULATION).
+    sourced = population.sourced_fields(ws.personal_id) if spec.key == "identity" else frozenset()
     form = SectionForm(
-        request.POST if posted else None, initial=initial, section=spec, names=names, **kwargs
+        request.POST if posted else None,
+        initial=initial,
+        section=spec,
+        names=names,
+        sourced=sourced,
+        **kwargs,
     )
     stale_rows: list[Any] = []
     if posted:
