@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "hoso.documents",
     "hoso.exchange",
     "hoso.analytics",
+    "hoso.procedures",
     "django_tasks",
     "django_tasks_db",
     "hoso.web",
