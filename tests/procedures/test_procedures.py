@@ -6,7 +6,6 @@ import pytest
 
 from hoso.access.models import Role
 from hoso.access.services import role_assign, user_create
-
 from hoso.audit.models import AuditAction, AuditEvent
 from hoso.calendar.selectors import calendar
 from hoso.changes.models import ChangeStatus, Obligation, PersonnelDecision
@@ -25,8 +24,13 @@ DECISION = {"number": "12/QĐ-UBND", "issuer": "Ủy ban nhân dân tỉnh Thử
 def _act(user, procedure, step, outcome="approve", key=None, **kwargs):
     procedure.refresh_from_db()
     return step_act(
-        acting_user=user, procedure_id=procedure.pk, step_code=step, outcome=outcome,
-        revision=procedure.revision, idempotency_key=key or f"{step}-{outcome}", **kwargs,
+        acting_user=user,
+        procedure_id=procedure.pk,
+        step_code=step,
+        outcome=outcome,
+        revision=procedure.revision,
+        idempotency_key=key or f"{step}-{outcome}",
+        **kwargs,
     )
 
 
@@ -34,17 +38,24 @@ def _act(user, procedure, step, outcome="approve", key=None, **kwargs):
 def appointment(personas, make_dossier):
     person = make_dossier()
     return procedure_start(
-        acting_user=personas["nhaplieu"], procedure_type="appointment",
-        personal_id=person.personal_id, params=POST,
+        acting_user=personas["nhaplieu"],
+        procedure_type="appointment",
+        personal_id=person.personal_id,
+        params=POST,
     )
 
 
 def second_manager(orgs):
     """Another records manager (a signing key exists for «quanly2»): nobody approves their own."""
-    account = user_create(acting_user=None, username="quanly2", password="x-Khong-dung-1", full_name="quanly2")
+    account = user_create(
+        acting_user=None, username="quanly2", password="x-Khong-dung-1", full_name="quanly2"
+    )
     role_assign(
-        acting_user=None, user=account, role=Role.RECORDS_MANAGER,
-        organization=orgs["province"], valid_from=date(2025, 7, 1),
+        acting_user=None,
+        user=account,
+        role=Role.RECORDS_MANAGER,
+        organization=orgs["province"],
+        valid_from=date(2025, 7, 1),
     )
     return account
 
@@ -91,8 +102,11 @@ def test_steps_are_in_order_by_their_duty_and_not_by_the_proposer(personas, appo
 def test_the_proposer_cannot_approve_their_own_proposal(personas, orgs, appointment):
     proposer = personas["nhaplieu"]
     role_assign(
-        acting_user=None, user=proposer, role=Role.RECORDS_MANAGER,
-        organization=orgs["finance"], valid_from=date(2025, 7, 1),
+        acting_user=None,
+        user=proposer,
+        role=Role.RECORDS_MANAGER,
+        organization=orgs["finance"],
+        valid_from=date(2025, 7, 1),
     )
     _act(proposer, appointment, "appointment.proposal")
     with pytest.raises(DomainError) as caught:
@@ -104,14 +118,21 @@ def test_the_proposer_cannot_approve_their_own_proposal(personas, orgs, appointm
 def test_double_submission_is_idempotent_and_a_stale_revision_is_409(personas, appointment):
     first = _act(personas["nhaplieu"], appointment, "appointment.proposal", key="k1")
     again = step_act(
-        acting_user=personas["nhaplieu"], procedure_id=appointment.pk,
-        step_code="appointment.proposal", outcome="approve", revision=0, idempotency_key="k1",
+        acting_user=personas["nhaplieu"],
+        procedure_id=appointment.pk,
+        step_code="appointment.proposal",
+        outcome="approve",
+        revision=0,
+        idempotency_key="k1",
     )
     assert again.pk == first.pk and appointment.steps.count() == 1
     with pytest.raises(DomainError) as caught:
         step_act(
-            acting_user=personas["quanly"], procedure_id=appointment.pk,
-            step_code="appointment.planning", outcome="approve", revision=0,
+            acting_user=personas["quanly"],
+            procedure_id=appointment.pk,
+            step_code="appointment.planning",
+            outcome="approve",
+            revision=0,
             idempotency_key="k2",
         )
     assert (caught.value.code, caught.value.status) == ("procedure_stale", 409)
@@ -123,7 +144,10 @@ def test_a_rejection_needs_its_reason_and_closes_the_procedure(personas, appoint
         _act(personas["quanly"], appointment, "appointment.planning", outcome="reject")
     assert caught.value.problems[0].code == "procedure_reason_required"
     step = _act(
-        personas["quanly"], appointment, "appointment.planning", outcome="reject",
+        personas["quanly"],
+        appointment,
+        "appointment.planning",
+        outcome="reject",
         reason="Không có tên trong quy hoạch",
     )
     appointment.refresh_from_db()
@@ -138,22 +162,33 @@ def test_a_vote_without_its_counts_is_refused(personas, appointment):
     _act(personas["quanly"], appointment, "appointment.planning")
     with pytest.raises(ValidationFailed) as caught:
         _act(personas["lanhdao"], appointment, "appointment.vote", data={"votes_for": -1})
-    assert {p.field for p in caught.value.problems} == {"votes_for", "votes_against", "votes_abstain"}
+    assert {p.field for p in caught.value.problems} == {
+        "votes_for",
+        "votes_against",
+        "votes_abstain",
+    }
 
 
 def test_deadlines_count_working_days_over_a_holiday(personas, make_dossier):
     person = make_dossier()
     before_tet = date(2026, 2, 13)
     procedure = procedure_start(
-        acting_user=personas["nhaplieu"], procedure_type="appointment",
-        personal_id=person.personal_id, params=POST, today=before_tet,
+        acting_user=personas["nhaplieu"],
+        procedure_type="appointment",
+        personal_id=person.personal_id,
+        params=POST,
+        today=before_tet,
     )
     assert procedure.current_due == calendar().add_working_days(before_tet, 5)
     assert (procedure.current_due - before_tet).days > 7  # Tết is not counted
     step = step_act(
-        acting_user=personas["nhaplieu"], procedure_id=procedure.pk,
-        step_code="appointment.proposal", outcome="approve", revision=0,
-        idempotency_key="late", today=procedure.current_due + timedelta(days=1),
+        acting_user=personas["nhaplieu"],
+        procedure_id=procedure.pk,
+        step_code="appointment.proposal",
+        outcome="approve",
+        revision=0,
+        idempotency_key="late",
+        today=procedure.current_due + timedelta(days=1),
     )
     assert step.overdue
 
@@ -162,11 +197,16 @@ def test_a_stranger_cannot_start_a_procedure(personas, make_dossier):
     person = make_dossier()
     with pytest.raises(NotFound):
         procedure_start(
-            acting_user=personas["ngoai"], procedure_type="appointment",
-            personal_id=person.personal_id, params=POST, today=local_today(),
+            acting_user=personas["ngoai"],
+            procedure_type="appointment",
+            personal_id=person.personal_id,
+            params=POST,
+            today=local_today(),
         )
     with pytest.raises(ValidationFailed):
         procedure_start(
-            acting_user=personas["nhaplieu"], procedure_type="nope",
-            personal_id=person.personal_id, params=POST,
+            acting_user=personas["nhaplieu"],
+            procedure_type="nope",
+            personal_id=person.personal_id,
+            params=POST,
         )

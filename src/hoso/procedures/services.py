@@ -19,6 +19,7 @@ from hoso.changes.signatures import sign_checked, signing_key_for, trust_roots
 from hoso.core.dates import today as local_today
 from hoso.core.errors import DomainError, NotFound, Problem, ValidationFailed
 from hoso.people.models import Person
+from hoso.people.selectors import person_queryset
 from hoso.procedures.definitions import StepDef, TypeDef, type_def
 from hoso.procedures.models import Procedure, ProcedureState, ProcedureStep, StepOutcome
 from hoso.signing.canonical import canonical
@@ -34,7 +35,9 @@ def _refuse(code: str, message: str, status: int) -> DomainError:
 
 
 def _person(personal_id: str) -> Person:
-    person = Person.objects.filter(personal_id=personal_id).select_related("current_unit").first()
+    person = (
+        person_queryset().filter(personal_id=personal_id).select_related("current_unit").first()
+    )
     if person is None or person.current_unit is None:
         raise NotFound()
     return person
@@ -51,7 +54,11 @@ def _audit(user: User, procedure: Procedure, outcome: str, detail: dict[str, Any
 
 
 def procedure_start(
-    *, acting_user: User, procedure_type: str, personal_id: str, params: dict[str, Any],
+    *,
+    acting_user: User,
+    procedure_type: str,
+    personal_id: str,
+    params: dict[str, Any],
     today: date | None = None,
 ) -> Procedure:
     """Open a procedure at its first step; only a duty of the first step over the unit may."""
@@ -78,19 +85,25 @@ def procedure_start(
 def _check_data(step: StepDef, outcome: str, reason: str, data: dict[str, Any]) -> None:
     problems: list[Problem] = []
     if outcome not in StepOutcome.values:
-        problems.append(Problem("procedure_outcome_invalid", "Kết quả phải là đồng ý hoặc từ chối.", "outcome"))
+        problems.append(
+            Problem("procedure_outcome_invalid", "Kết quả phải là đồng ý hoặc từ chối.", "outcome")
+        )
     if outcome == StepOutcome.REJECT and not reason.strip():
         problems.append(Problem("procedure_reason_required", "Từ chối phải nêu lý do.", "reason"))
     if step.vote and outcome == StepOutcome.APPROVE:
         for name in VOTE_FIELDS:
             value = data.get(name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                problems.append(Problem("procedure_vote_invalid", "Số phiếu phải là số nguyên không âm.", name))
+                problems.append(
+                    Problem("procedure_vote_invalid", "Số phiếu phải là số nguyên không âm.", name)
+                )
     if problems:
         raise ValidationFailed(problems, NOT_SAVED)
 
 
-def _decision_args(procedure: Procedure, definition: TypeDef, data: dict[str, Any], today: date) -> dict[str, Any]:
+def _decision_args(
+    procedure: Procedure, definition: TypeDef, data: dict[str, Any], today: date
+) -> dict[str, Any]:
     return {
         "decision_type": definition.decision_type,
         "number": str(data.get("number", "")),
@@ -103,19 +116,28 @@ def _decision_args(procedure: Procedure, definition: TypeDef, data: dict[str, An
     }
 
 
-def _eligibility(user: User, procedure: Procedure, definition: TypeDef, today: date) -> list[dict[str, Any]]:
+def _eligibility(
+    user: User, procedure: Procedure, definition: TypeDef, today: date
+) -> list[dict[str, Any]]:
     """The verdict of the decision path's own checks, stored as data; ineligible → refused."""
     preview = decision_preview(
         acting_user=user,
         **_decision_args(procedure, definition, {"number": "dự kiến", "issuer": "dự kiến"}, today),
     )
     verdict = [
-        {"rule": v.code, "label": v.label, "passed": v.passed, "message": v.reason,
-         "citation": v.legal_basis}
+        {
+            "rule": v.code,
+            "label": v.label,
+            "passed": v.passed,
+            "message": v.reason,
+            "citation": v.legal_basis,
+        }
         for v in preview.verdicts
     ]
     if preview.blocked:
-        raise ValidationFailed(list(preview.problems), "Người được đề xuất chưa đủ điều kiện; " + NOT_SAVED)
+        raise ValidationFailed(
+            list(preview.problems), "Người được đề xuất chưa đủ điều kiện; " + NOT_SAVED
+        )
     return verdict
 
 
@@ -123,8 +145,11 @@ def step_payload(procedure: Procedure, step: dict[str, Any]) -> dict[str, Any]:
     return {
         "format": STEP_FORMAT,
         "procedure": {
-            "id": procedure.pk, "type": procedure.procedure_type, "version": procedure.type_version,
-            "personal_id": procedure.personal_id, "params": procedure.params,
+            "id": procedure.pk,
+            "type": procedure.procedure_type,
+            "version": procedure.type_version,
+            "personal_id": procedure.personal_id,
+            "params": procedure.params,
         },
         "step": step,
     }
@@ -132,8 +157,15 @@ def step_payload(procedure: Procedure, step: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def step_act(
-    *, acting_user: User, procedure_id: int, step_code: str, outcome: str, revision: int,
-    idempotency_key: str, reason: str = "", data: dict[str, Any] | None = None,
+    *,
+    acting_user: User,
+    procedure_id: int,
+    step_code: str,
+    outcome: str,
+    revision: int,
+    idempotency_key: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
     today: date | None = None,
 ) -> ProcedureStep:
     """Act on the current step; see the module docstring for the invariants."""
@@ -146,47 +178,89 @@ def step_act(
     if done is not None:
         return done  # a double submission returns the first, writes nothing
     if revision != procedure.revision:
-        raise _refuse("procedure_stale", "Quy trình đã thay đổi từ khi bạn mở trang; tải lại rồi thực hiện lại.", 409)
+        raise _refuse(
+            "procedure_stale",
+            "Quy trình đã thay đổi từ khi bạn mở trang; tải lại rồi thực hiện lại.",
+            409,
+        )
     if procedure.state != ProcedureState.RUNNING:
         raise _refuse("procedure_closed", "Quy trình đã kết thúc; không thực hiện thêm bước.", 409)
     definition = type_def(procedure.procedure_type)
     if step_code != procedure.current_step:
-        raise _refuse("procedure_step_out_of_order", "Bước này chưa đến lượt hoặc đã xong; các bước phải làm lần lượt.", 400)
+        raise _refuse(
+            "procedure_step_out_of_order",
+            "Bước này chưa đến lượt hoặc đã xong; các bước phải làm lần lượt.",
+            400,
+        )
     step = definition.step(step_code)
     person = _person(procedure.personal_id)
     if not policies.duty_covers(acting_user, {step.duty}, person.current_unit.path):
         _audit(acting_user, procedure, AuditOutcome.DENY, {"step": step_code})
-        raise _refuse("procedure_wrong_duty", "Bạn không giữ nhiệm vụ thực hiện bước này đối với đơn vị của người được đề xuất.", 403)
+        raise _refuse(
+            "procedure_wrong_duty",
+            "Bạn không giữ nhiệm vụ thực hiện bước này đối với đơn vị của người được đề xuất.",
+            403,
+        )
     proposal = procedure.steps.filter(step_code=definition.steps[0].code).first()
     if proposal is not None and proposal.actor_id == acting_user.pk:
-        raise _refuse("procedure_own_proposal", "Người đề xuất không được tự thông qua các bước tiếp theo của đề xuất của mình.", 403)
+        raise _refuse(
+            "procedure_own_proposal",
+            "Người đề xuất không được tự thông qua các bước tiếp theo của đề xuất của mình.",
+            403,
+        )
     _check_data(step, outcome, reason, data)
     if step.eligibility and outcome == StepOutcome.APPROVE:
         data["verdict"] = _eligibility(acting_user, procedure, definition, today)
     if step.issues_decision and outcome == StepOutcome.APPROVE:
-        decision = decision_register(acting_user=acting_user, **_decision_args(procedure, definition, data, today))
+        decision = decision_register(
+            acting_user=acting_user, **_decision_args(procedure, definition, data, today)
+        )
         data["decision_id"] = decision.pk
         procedure.decision_id = decision.pk
     deadline = procedure.current_due or today
     record = {
-        "code": step_code, "duty": step.duty, "actor": acting_user.get_username(),
-        "outcome": outcome, "reason": reason.strip(), "data": data,
-        "deadline": deadline.isoformat(), "acted_on": today.isoformat(),
+        "code": step_code,
+        "duty": step.duty,
+        "actor": acting_user.get_username(),
+        "outcome": outcome,
+        "reason": reason.strip(),
+        "data": data,
+        "deadline": deadline.isoformat(),
+        "acted_on": today.isoformat(),
     }
     payload = step_payload(procedure, record)
-    signature, _result = sign_checked(payload, signing_key_for(acting_user), acting_user.get_username())
+    signature, _result = sign_checked(
+        payload, signing_key_for(acting_user), acting_user.get_username()
+    )
     saved = ProcedureStep.objects.create(
-        procedure=procedure, step_code=step_code, duty=step.duty, actor=acting_user,
-        acted_at=timezone.now(), outcome=outcome, reason=reason.strip(), data=data,
-        deadline=deadline, overdue=today > deadline, idempotency_key=idempotency_key,
-        payload=canonical(payload), signature=signature.der,
+        procedure=procedure,
+        step_code=step_code,
+        duty=step.duty,
+        actor=acting_user,
+        acted_at=timezone.now(),
+        outcome=outcome,
+        reason=reason.strip(),
+        data=data,
+        deadline=deadline,
+        overdue=today > deadline,
+        idempotency_key=idempotency_key,
+        payload=canonical(payload),
+        signature=signature.der,
         certificate_serial=signature.certificate_serial,
     )
     following = definition.after(step_code)
     if outcome == StepOutcome.REJECT:
-        procedure.state, procedure.current_step, procedure.current_due = ProcedureState.REJECTED, "", None
+        procedure.state, procedure.current_step, procedure.current_due = (
+            ProcedureState.REJECTED,
+            "",
+            None,
+        )
     elif following is None:
-        procedure.state, procedure.current_step, procedure.current_due = ProcedureState.DONE, "", None
+        procedure.state, procedure.current_step, procedure.current_due = (
+            ProcedureState.DONE,
+            "",
+            None,
+        )
     else:
         procedure.current_step = following.code
         procedure.current_due = calendar().add_working_days(today, following.working_days)

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,49 +14,100 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Procedure',
+            name="Procedure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('procedure_type', models.CharField(max_length=32)),
-                ('type_version', models.PositiveIntegerField()),
-                ('personal_id', models.CharField(db_index=True, max_length=12)),
-                ('unit_code', models.CharField(max_length=64)),
-                ('params', models.JSONField(default=dict)),
-                ('state', models.CharField(choices=[('running', 'Đang thực hiện'), ('rejected', 'Bị từ chối'), ('done', 'Đã ban hành quyết định')], default='running', max_length=16)),
-                ('current_step', models.CharField(blank=True, max_length=64)),
-                ('current_due', models.DateField(blank=True, null=True)),
-                ('revision', models.PositiveIntegerField(default=0)),
-                ('decision_id', models.BigIntegerField(blank=True, null=True)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('started_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("procedure_type", models.CharField(max_length=32)),
+                ("type_version", models.PositiveIntegerField()),
+                ("personal_id", models.CharField(db_index=True, max_length=12)),
+                ("unit_code", models.CharField(max_length=64)),
+                ("params", models.JSONField(default=dict)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("running", "Đang thực hiện"),
+                            ("rejected", "Bị từ chối"),
+                            ("done", "Đã ban hành quyết định"),
+                        ],
+                        default="running",
+                        max_length=16,
+                    ),
+                ),
+                ("current_step", models.CharField(blank=True, max_length=64)),
+                ("current_due", models.DateField(blank=True, null=True)),
+                ("revision", models.PositiveIntegerField(default=0)),
+                ("decision_id", models.BigIntegerField(blank=True, null=True)),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-pk'],
+                "ordering": ["-started_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProcedureStep',
+            name="ProcedureStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step_code', models.CharField(max_length=64)),
-                ('duty', models.CharField(max_length=32)),
-                ('acted_at', models.DateTimeField()),
-                ('outcome', models.CharField(choices=[('approve', 'Đồng ý'), ('reject', 'Từ chối')], max_length=16)),
-                ('reason', models.TextField(blank=True)),
-                ('data', models.JSONField(default=dict)),
-                ('deadline', models.DateField()),
-                ('overdue', models.BooleanField(default=False)),
-                ('idempotency_key', models.CharField(max_length=64)),
-                ('payload', models.BinaryField()),
-                ('signature', models.BinaryField()),
-                ('certificate_serial', models.CharField(max_length=80)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('procedure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='steps', to='procedures.procedure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("step_code", models.CharField(max_length=64)),
+                ("duty", models.CharField(max_length=32)),
+                ("acted_at", models.DateTimeField()),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("approve", "Đồng ý"), ("reject", "Từ chối")], max_length=16
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("data", models.JSONField(default=dict)),
+                ("deadline", models.DateField()),
+                ("overdue", models.BooleanField(default=False)),
+                ("idempotency_key", models.CharField(max_length=64)),
+                ("payload", models.BinaryField()),
+                ("signature", models.BinaryField()),
+                ("certificate_serial", models.CharField(max_length=80)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "procedure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="steps",
+                        to="procedures.procedure",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['acted_at', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('procedure', 'idempotency_key'), name='procedure_step_once')],
+                "ordering": ["acted_at", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("procedure", "idempotency_key"), name="procedure_step_once"
+                    )
+                ],
             },
         ),
     ]
