@@ -15,6 +15,7 @@ from hoso.api import (
     lending,
     orgs,
     people,
+    procedures,
     stats,
 )
 from hoso.api.auth import AUTH
@@ -44,5 +45,6 @@ for module in (
     documents,
     stats,
     lending,
+    procedures,
 ):
     api.add_router("", module.router)
