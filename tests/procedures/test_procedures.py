@@ -13,7 +13,7 @@ from hoso.changes.services.changesets import changeset_approve
 from hoso.core.dates import today as local_today
 from hoso.core.errors import DomainError, NotFound, ValidationFailed
 from hoso.people.models import Person
-from hoso.procedures.models import ProcedureState
+from hoso.procedures.models import Procedure, ProcedureState
 from hoso.procedures.services import procedure_start, step_act, step_verify
 
 POST = {"decision": {"position_code": "deputy_director_so"}}
@@ -210,3 +210,14 @@ def test_a_stranger_cannot_start_a_procedure(personas, make_dossier):
             personal_id=person.personal_id,
             params=POST,
         )
+
+
+def test_the_demo_procedures_are_in_progress_and_one_is_overdue(personas, make_dossier):
+    from hoso.demo.procedures import procedures_for
+
+    people = [make_dossier().personal_id for _ in range(3)]
+    today = local_today()
+    assert procedures_for(people, today, personas["nhaplieu"], personas["quanly"]) == 3
+    running = Procedure.objects.filter(state=ProcedureState.RUNNING)
+    assert running.count() == 3
+    assert sum(p.current_due < today for p in running) == 1
