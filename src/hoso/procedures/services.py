@@ -13,6 +13,7 @@ from django.utils import timezone
 from hoso.access import policies, recorder
 from hoso.access.models import User
 from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.calendar.selectors import calendar
 from hoso.changes.services.decisions import decision_preview, decision_register
 from hoso.changes.signatures import sign_checked, signing_key_for, trust_roots
@@ -64,10 +65,10 @@ def procedure_start(
     """Open a procedure at its first step; only a duty of the first step over the unit may."""
     today = today or local_today()
     definition = type_def(procedure_type)
-    person = _person(personal_id)
     first = definition.steps[0]
-    if not policies.duty_covers(acting_user, {first.duty}, person.current_unit.path):
-        raise NotFound()  # no existence oracle
+    # The write gate: a protected dossier or one outside the duty answers a missing one's 404,
+    # the denial audited.
+    person = policies.dossier_write(acting_user, personal_id, Purpose.PROPOSE, {first.duty}).person
     procedure = Procedure.objects.create(
         procedure_type=definition.code,
         type_version=definition.version,
@@ -193,7 +194,8 @@ def step_act(
             400,
         )
     step = definition.step(step_code)
-    person = _person(procedure.personal_id)
+    # The dossier gate first (a protected dossier is a missing one), then the step's duty.
+    person = policies.dossier_access(acting_user, procedure.personal_id, Purpose.PROPOSE).person
     if not policies.duty_covers(acting_user, {step.duty}, person.current_unit.path):
         _audit(acting_user, procedure, AuditOutcome.DENY, {"step": step_code})
         raise _refuse(
