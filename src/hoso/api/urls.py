@@ -10,6 +10,7 @@ from hoso.api import (
     completeness,
     components,
     documents,
+    eligibility,
     errors,
     identity,
     lending,
@@ -44,5 +45,6 @@ for module in (
     documents,
     stats,
     lending,
+    eligibility,
 ):
     api.add_router("", module.router)

@@ -18,7 +18,7 @@ from typing import Any
 from hoso.access.models import User
 from hoso.access.system import system_dossier
 from hoso.audit.purposes import Purpose
-from hoso.catalog.selectors import attrs_map, entries
+from hoso.catalog.selectors import attrs_map, codes, entries
 from hoso.core.dates import vn
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.people.models import Person, StaffStatus
@@ -162,7 +162,8 @@ def retirement_margin(rule: _Rule, data: Data, on: date, position: str | None) -
     return _reason(
         rule,
         False,
-        f"Nghỉ hưu ngày {vn(moment)}; không còn đủ {months} tháng công tác (chậm nhất ngày {vn(latest)}).",
+        f"Nghỉ hưu ngày {vn(moment)}; không còn đủ {months} tháng công tác"
+        f" (chậm nhất ngày {vn(latest)}).",
         facts,
     )
 
@@ -171,20 +172,17 @@ def time_in_post(rule: _Rule, data: Data, on: date, position: str | None) -> Rea
     """A person who already holds a post has held it `months` (a first appointment passes)."""
     months = int(rule.attrs["months"])
     current = [
-        r
+        (start, r)
         for r in data.get("positions") or []
-        if r.get("position_code")
-        and r.get("is_main", True)
-        and not r.get("to_date")
-        and _day(r.get("from_date"))
-        and _day(r.get("from_date")) <= on
+        if r.get("position_code") and r.get("is_main", True) and not r.get("to_date")
+        for start in [_day(r.get("from_date"))]
+        if start is not None and start <= on
     ]
     if not current:
         return _reason(
             rule, True, "Bổ nhiệm lần đầu: không xét thời gian giữ chức vụ.", {"current_post": None}
         )
-    row = current[-1]
-    start = _day(row.get("from_date"))
+    start, row = current[-1]
     ready = add_months(start, months)
     facts = {
         "current_post": row.get("position_code"),
@@ -198,11 +196,20 @@ def time_in_post(rule: _Rule, data: Data, on: date, position: str | None) -> Rea
     return _reason(
         rule,
         False,
-        f"Giữ chức vụ hiện tại từ ngày {vn(start)}, chưa đủ {months} tháng (đủ từ ngày {vn(ready)}).",
+        f"Giữ chức vụ hiện tại từ ngày {vn(start)}, chưa đủ {months} tháng"
+        f" (đủ từ ngày {vn(ready)}).",
         facts,
         ready,
     )
 
+
+# The dossier sections each rule reads: its facts are shown only to a reader who may see them.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "in_service": ("employment",),
+    "discipline_restriction": ("discipline",),
+    "retirement_margin": ("identity",),
+    "time_in_post": ("positions",),
+}
 
 CHECKS: dict[str, Callable[[_Rule, Data, date, str | None], Reason]] = {
     "in_service": in_service,
@@ -225,12 +232,26 @@ def unknown_action(action: str) -> ValidationFailed:
     )
 
 
+def unknown_position(position: str) -> ValidationFailed:
+    return ValidationFailed(
+        [Problem("unknown_position", f"Chức vụ «{position}» không có trong danh mục.", "position")],
+        "Không xét được điều kiện; chưa làm gì.",
+    )
+
+
+def check_arguments(action: str, position: str | None) -> None:
+    """Refuse an unknown action or position code before anything is read."""
+    if action not in ACTIONS:
+        raise unknown_action(action)
+    if position and position not in codes("position"):
+        raise unknown_position(position)
+
+
 def evaluate_data(
     personal_id: str, data: Data, action: str, on: date, *, position: str | None = None
 ) -> Verdict:
     """The verdict on a dossier already read (plain data), e.g. by the change path."""
-    if action not in ACTIONS:
-        raise unknown_action(action)
+    check_arguments(action, position)
     reasons = []
     for code, rule in _rules_on(on).items():
         check = CHECKS.get(code)
@@ -248,7 +269,6 @@ def evaluate(
     acting_user: User | None = None,
 ) -> Verdict:
     """May `person` be the subject of `action` on `on`; read through the system reader."""
-    if action not in ACTIONS:
-        raise unknown_action(action)
+    check_arguments(action, position)
     data = system_dossier(purpose=Purpose.SYSTEM_CHANGE, person=person, acting_user=acting_user)
     return evaluate_data(person.personal_id, data, action, on, position=position)
