@@ -15,6 +15,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from hoso.access import policies, recorder
+from hoso.access.models import User
 from hoso.api.params import OptDate, responses
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
@@ -65,8 +66,9 @@ def person_eligibility(
     on = params.on or today()
     engine.check_arguments(params.action, params.position)
     access = policies.dossier_access(request.user, personal_id, purpose=Purpose.API)
+    user = request.user if isinstance(request.user, User) else None
     verdict = engine.evaluate(
-        access.person, params.action, on, position=params.position, acting_user=request.user
+        access.person, params.action, on, position=params.position, acting_user=user
     )
     recorder.record(
         user=request.user,
