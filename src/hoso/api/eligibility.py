@@ -50,11 +50,6 @@ class EligibilityOut(Schema):
     reasons: list[ReasonOut]
 
 
-def _visible(access: policies.DossierAccess, rule: str) -> bool:
-    hidden = {key.split(".")[0] for key in access.masked}
-    return not hidden.intersection(engine.SECTIONS.get(rule, ()))
-
-
 @router.get(
     "/people/{personal_id}/eligibility",
     response=responses({200: EligibilityOut}, 403, 404),
@@ -78,6 +73,12 @@ def person_eligibility(
         purpose=Purpose.API,
         detail={"action": params.action, "on": on.isoformat(), "eligible": verdict.eligible},
     )
+    return verdict_out(access, verdict)
+
+
+def verdict_out(access: policies.DossierAccess, verdict: engine.Verdict) -> dict:
+    """The verdict as the API shows it: a reason's facts only where `access` sees them."""
+    masked = access.masked
     return {
         "personal_id": verdict.personal_id,
         "action": verdict.action,
@@ -90,7 +91,7 @@ def person_eligibility(
                 "label": r.label,
                 "citation": r.citation,
                 "passed": r.passed,
-                "facts": r.facts if _visible(access, r.rule) else None,
+                "facts": r.facts if engine.facts_visible(masked, r.rule) else None,
                 "until": r.until,
                 "message": r.message,
             }

@@ -96,34 +96,48 @@ def in_service(rule: _Rule, data: Data, on: date, position: str | None) -> Reaso
     return _reason(rule, False, f"Người này không còn công tác ({label}).", facts)
 
 
-def discipline_restriction(rule: _Rule, data: Data, on: date, position: str | None) -> Reason:
-    """A discipline whose restriction period covers `on`; a row without an end date gets the
-    period of its form from `discipline_form` (months from its effective date)."""
-    forms = attrs_map("discipline_form")
-    running, until = [], None
+def _form_on(code: str, start: date) -> tuple[str, dict[str, Any]]:
+    """(name, attrs) of the discipline form in force when the discipline took effect."""
+    row = entries("discipline_form", on=start).filter(code=code).order_by("-valid_from").first()
+    row = row or entries("discipline_form").filter(code=code).order_by("-valid_from").first()
+    return (row.name, dict(row.attrs)) if row else (code, {})
+
+
+def running_disciplines(data: Data, on: date) -> list[dict[str, Any]]:
+    """The disciplines whose restriction period covers `on`, as facts. A row without an end
+    date gets the period of its form (`discipline_form.restriction_months` from its start),
+    so an imported dossier without `effect_to` is not "clean"."""
+    running = []
     for row in data.get("discipline") or []:
         start = _day(row.get("effect_from"))
         if start is None or start > on:
             continue
         form = str(row.get("form_code") or "")
+        name, attrs = _form_on(form, start)
         end = _day(row.get("effect_to"))
-        months = (forms.get(form) or {}).get("restriction_months")
+        months = attrs.get("restriction_months")
         if end is None and months:
             end = add_months(start, int(months))
         if end is not None and on <= end:
             running.append(
                 {
                     "form_code": form,
+                    "form_name": name,
                     "decision_number": row.get("decision_number") or "",
                     "effect_from": start.isoformat(),
                     "effect_to": end.isoformat(),
                     "restriction_months": months,
                 }
             )
-            until = max(until, end) if until else end
+    return running
+
+
+def discipline_restriction(rule: _Rule, data: Data, on: date, position: str | None) -> Reason:
+    running = running_disciplines(data, on)
     facts = {"disciplines": running}
     if not running:
         return _reason(rule, True, "Không có kỷ luật nào còn trong thời hạn.", facts)
+    until = max(date.fromisoformat(d["effect_to"]) for d in running)
     return _reason(
         rule,
         False,
@@ -210,6 +224,14 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "retirement_margin": ("identity",),
     "time_in_post": ("positions",),
 }
+
+
+def facts_visible(masked: dict[str, str], rule: str) -> bool:
+    """Whether a reader whose hidden fields are `masked` (`DossierAccess.masked`) may see the
+    facts of `rule`: none of the sections it reads has a hidden field."""
+    hidden = {key.split(".")[0] for key in masked}
+    return not hidden.intersection(SECTIONS.get(rule, ()))
+
 
 CHECKS: dict[str, Callable[[_Rule, Data, date, str | None], Reason]] = {
     "in_service": in_service,
