@@ -239,6 +239,10 @@ ROUTES |= {
     "GET /api/v1/people/{personal_id}/forecast": Route(
         "dossier", "/api/v1/people/{personal_id}/forecast"
     ),
+    # The eligibility verdict (issue 12): whoever may read the dossier, like its forecast.
+    "GET /api/v1/people/{personal_id}/eligibility": Route(
+        "dossier", "/api/v1/people/{personal_id}/eligibility?action=appointment"
+    ),
 }
 # Personnel decisions (in depth in tests/web/test_decision_pages.py): the list for whoever may
 # read the dossier; the registration form only for a clerk or records manager over it.

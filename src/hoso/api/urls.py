@@ -10,6 +10,7 @@ from hoso.api import (
     completeness,
     components,
     documents,
+    eligibility,
     errors,
     identity,
     lending,
@@ -46,5 +47,6 @@ for module in (
     stats,
     lending,
     procedures,
+    eligibility,
 ):
     api.add_router("", module.router)
