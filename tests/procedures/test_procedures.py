@@ -221,3 +221,31 @@ def test_the_demo_procedures_are_in_progress_and_one_is_overdue(personas, make_d
     running = Procedure.objects.filter(state=ProcedureState.RUNNING)
     assert running.count() == 3
     assert sum(p.current_due < today for p in running) == 1
+
+
+def test_an_ineligible_person_is_refused_at_the_eligibility_step_with_reasons(
+    personas, orgs, appointment
+):
+    from hoso.changes.services.decisions import decision_register
+
+    today = local_today()
+    discipline = decision_register(
+        acting_user=personas["nhaplieu"],
+        decision_type="discipline",
+        number="21/QĐ-KL",
+        signed_date=today - timedelta(days=10),
+        issuer="Ủy ban nhân dân tỉnh Thử Nghiệm",
+        received_date=today - timedelta(days=9),
+        effective_date=today - timedelta(days=10),
+        personal_id=appointment.personal_id,
+        parameters={"form_code": "reprimand", "reason": "Vi phạm quy chế làm việc"},
+    )
+    changeset_approve(acting_user=personas["quanly"], changeset_id=discipline.changeset_id)
+    _act(personas["nhaplieu"], appointment, "appointment.proposal")
+    _act(personas["quanly"], appointment, "appointment.planning")
+    _act(personas["lanhdao"], appointment, "appointment.vote", data=VOTES)
+    with pytest.raises(ValidationFailed) as caught:
+        _act(personas["quanly"], appointment, "appointment.eligibility")
+    assert caught.value.problems
+    assert all(p.code.startswith("ineligible_") and p.message for p in caught.value.problems)
+    assert appointment.steps.count() == 3  # nothing written

@@ -15,10 +15,11 @@ from hoso.access.models import User
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.calendar.selectors import calendar
-from hoso.changes.services.decisions import decision_preview, decision_register
+from hoso.changes.services.decisions import decision_register
 from hoso.changes.signatures import sign_checked, signing_key_for, trust_roots
 from hoso.core.dates import today as local_today
 from hoso.core.errors import DomainError, NotFound, Problem, ValidationFailed
+from hoso.eligibility.engine import evaluate
 from hoso.people.models import Person
 from hoso.people.selectors import person_queryset
 from hoso.procedures.definitions import StepDef, TypeDef, type_def
@@ -118,28 +119,30 @@ def _decision_args(
 
 
 def _eligibility(
-    user: User, procedure: Procedure, definition: TypeDef, today: date
+    user: User, person: Person, procedure: Procedure, action: str, today: date
 ) -> list[dict[str, Any]]:
-    """The verdict of the decision path's own checks, stored as data; ineligible → refused."""
-    preview = decision_preview(
-        acting_user=user,
-        **_decision_args(procedure, definition, {"number": "dự kiến", "issuer": "dự kiến"}, today),
-    )
-    verdict = [
+    """The eligibility engine's verdict, stored as data; ineligible → refused with its
+    reasons (no override)."""
+    position = procedure.params.get("decision", {}).get("position_code") or None
+    verdict = evaluate(person, action, today, position=position, acting_user=user)
+    reasons = [
         {
-            "rule": v.code,
-            "label": v.label,
-            "passed": v.passed,
-            "message": v.reason,
-            "citation": v.legal_basis,
+            "rule": r.rule,
+            "label": r.label,
+            "citation": r.citation,
+            "passed": r.passed,
+            "facts": r.facts,
+            "until": r.until.isoformat() if r.until else None,
+            "message": r.message,
         }
-        for v in preview.verdicts
+        for r in verdict.reasons
     ]
-    if preview.blocked:
+    if not verdict.eligible:
         raise ValidationFailed(
-            list(preview.problems), "Người được đề xuất chưa đủ điều kiện; " + NOT_SAVED
+            [Problem(f"ineligible_{r['rule']}", r["message"]) for r in reasons if not r["passed"]],
+            "Người được đề xuất chưa đủ điều kiện; " + NOT_SAVED,
         )
-    return verdict
+    return reasons
 
 
 def step_payload(procedure: Procedure, step: dict[str, Any]) -> dict[str, Any]:
@@ -212,7 +215,7 @@ def step_act(
         )
     _check_data(step, outcome, reason, data)
     if step.eligibility and outcome == StepOutcome.APPROVE:
-        data["verdict"] = _eligibility(acting_user, procedure, definition, today)
+        data["verdict"] = _eligibility(acting_user, person, procedure, step.eligibility, today)
     if step.issues_decision and outcome == StepOutcome.APPROVE:
         decision = decision_register(
             acting_user=acting_user, **_decision_args(procedure, definition, data, today)
