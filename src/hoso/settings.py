@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "hoso.exchange",
     "hoso.analytics",
     "hoso.population",
+    "hoso.procedures",
     "django_tasks",
     "django_tasks_db",
     "hoso.web",

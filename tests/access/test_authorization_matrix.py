@@ -59,6 +59,15 @@ ROUTES: dict[str, Route] = {
     "POST /api/v1/decisions": Route("post_only", "/api/v1/decisions"),
     "GET /api/v1/decisions/{decision_id}": Route("missing", "/api/v1/decisions/999999"),
     "GET /api/v1/obligations": Route("page", "/api/v1/obligations"),
+    # Personnel procedures (in depth in tests/procedures/): the waiting list is the caller's
+    # own duties' work; a procedure is read through the dossier gate; writes are POST-only.
+    "GET /api/v1/procedures": Route("page", "/api/v1/procedures"),
+    # A GET of the start path is the waiting list.
+    "POST /api/v1/procedures": Route("page", "/api/v1/procedures"),
+    "GET /api/v1/procedures/{procedure_id}": Route("missing", "/api/v1/procedures/999999"),
+    "POST /api/v1/procedures/{procedure_id}/steps": Route(
+        "post_only", "/api/v1/procedures/999999/steps"
+    ),
     "GET /api/v1/obligations/counts": Route("page", "/api/v1/obligations/counts"),
 }
 # The security pages (each checked in depth in tests/web/test_security_pages.py).
@@ -229,6 +238,10 @@ ROUTES |= {
     "GET /api/v1/stats/retirements": Route("stats_province", "/api/v1/stats/retirements?unit=T01"),
     "GET /api/v1/people/{personal_id}/forecast": Route(
         "dossier", "/api/v1/people/{personal_id}/forecast"
+    ),
+    # The eligibility verdict (issue 12): whoever may read the dossier, like its forecast.
+    "GET /api/v1/people/{personal_id}/eligibility": Route(
+        "dossier", "/api/v1/people/{personal_id}/eligibility?action=appointment"
     ),
 }
 # Personnel decisions (in depth in tests/web/test_decision_pages.py): the list for whoever may
@@ -576,6 +589,7 @@ WRITES = [
     "POST /api/v1/changesets/{changeset_id}/approve",
     "POST /api/v1/changesets/{changeset_id}/reject",
     "web:dossier_edit_section",
+    "POST /api/v1/procedures",
 ]
 
 
@@ -800,6 +814,9 @@ def _write(client: Client, name: str, target: dict | None):
         body = {"reason": "Không đúng"}
         path = f"/api/v1/changesets/{pk('changeset')}/reject"
         return client.post(path, body, content_type="application/json")
+    if name == "POST /api/v1/procedures":
+        body = {"procedure_type": "appointment", "personal_id": pid, "params": {}}
+        return client.post("/api/v1/procedures", body, content_type="application/json")
     if name == "web:dossier_edit_section":
         data = {"action": "save", "phone": "0911000222", "full_name": "X", "base_version": 0}
         return client.post(reverse(name, args=[pid, "identity"]), data)
@@ -890,7 +907,7 @@ def test_the_write_rows_cover_every_write_endpoint():
     # Pages that show a form and take its POST at the same address.
     posts |= {"POST /api/v1/people/{personal_id}/components", "web:components"}
     posts |= {"web:discrepancy_report", "web:self_correction", "web:decision_new"}
-    posts |= {"POST /api/v1/people/{personal_id}/paper-loans"}
+    posts |= {"POST /api/v1/people/{personal_id}/paper-loans", "POST /api/v1/procedures"}
     posts |= {"web:entry_start", "web:entry_draft", "web:entry_section"}
     posts |= {"web:dossier_edit_section", "web:self_correction_section"}
     not_dossier_writes = {
@@ -910,6 +927,9 @@ def test_the_write_rows_cover_every_write_endpoint():
         "web:my_token_revoke",  # the account's own API tokens
         "web:audit_export",  # reads of the audit trail
         "web:alert_acknowledge",
+        # A step acts on a procedure, started only through the write gate (a row above), and
+        # passes the dossier gate again before its duty (tests/procedures/).
+        "POST /api/v1/procedures/{procedure_id}/steps",
         # Staffing (structure, no dossier): tests/access/test_authorization_matrix_staffing.py
         "web:job_position_end",
         "PUT /api/v1/organizations/{code}/quotas/{year}/{staff_category}",

@@ -17,9 +17,10 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from hoso.access import policies, recorder
+from hoso.api.eligibility import EligibilityOut, verdict_out
 from hoso.api.params import PAGE_SIZE_MAX, IsoDate, ObjectId, OptPageSize, Page, responses
 from hoso.audit.purposes import Purpose
 from hoso.calendar import selectors as calendar_selectors
@@ -86,6 +87,9 @@ class DecisionPreviewOut(Schema):
     blocked: bool
     changes: list[FieldChangeOut]
     verdicts: list[VerdictOut]
+    eligibility: EligibilityOut | None = Field(
+        None, description="Phán quyết của bộ xét điều kiện (cùng lý do như /eligibility)"
+    )
     over_quota: list[QuotaOut]
     problems: list[ProblemOut]
 
@@ -264,6 +268,9 @@ def decision_preview_create(request: HttpRequest, body: DecisionIn) -> dict[str,
             for c in preview.changes
         ],
         "verdicts": [asdict(v) for v in preview.verdicts],
+        "eligibility": verdict_out(preview.access, preview.eligibility)
+        if preview.eligibility
+        else None,
         "over_quota": [
             {
                 "unit_code": q.organization.code,

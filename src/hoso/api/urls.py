@@ -10,11 +10,13 @@ from hoso.api import (
     completeness,
     components,
     documents,
+    eligibility,
     errors,
     identity,
     lending,
     orgs,
     people,
+    procedures,
     stats,
 )
 from hoso.api.auth import AUTH
@@ -44,5 +46,7 @@ for module in (
     documents,
     stats,
     lending,
+    procedures,
+    eligibility,
 ):
     api.add_router("", module.router)

@@ -25,6 +25,7 @@ from hoso.demo.grants import grants_create
 from hoso.demo.loans import loans_create
 from hoso.demo.orgs import MINISTRY, PROVINCE, demo_organizations, headcounts
 from hoso.demo.pki import signing_keys_ensure
+from hoso.demo.procedures import procedures_create
 from hoso.demo.proposals import work_create
 from hoso.demo.scans import documents_create
 from hoso.people.selectors import person_queryset
@@ -70,6 +71,7 @@ def demo_setup(
         work_create(today, out)
         documents_create(out)
         loans_create(today, out)
+        procedures_create(today, out)
     return DemoInfo(accounts, person_queryset().count(), seeded, accounts_path())
 
 

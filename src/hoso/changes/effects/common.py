@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from hoso.catalog.selectors import entries, name_of
 from hoso.core.dates import vn
 from hoso.core.errors import Problem, ValidationFailed
+from hoso.eligibility.engine import running_disciplines
 from hoso.orgs.models import Organization
 from hoso.orgs.selectors import org_get
 
@@ -395,23 +396,13 @@ def leadership_post(data: Data, what: str) -> int:
 
 
 def discipline_restrictions(data: Data, on: date) -> list[str]:
-    """The disciplines whose restriction period covers `on`, described for a refusal.
-
-    A row without an end date gets the period of its form from the catalog (restriction
-    months from its start), so an imported dossier without `effect_to` is not "clean".
-    """
+    """The disciplines whose restriction period covers `on`, described for a refusal: the
+    eligibility engine's rule (`hoso.eligibility.engine.running_disciplines`), one copy."""
     found = []
-    for row in rows_of(data, "discipline"):
-        start = as_date(row.get("effect_from"))
-        if start is None or start > on:
-            continue
-        name, attrs = entry_on("discipline_form", str(row.get("form_code")), start)
-        end = as_date(row.get("effect_to"))
-        if end is None and attrs.get("restriction_months"):
-            end = add_months(start, int(attrs["restriction_months"]))
-        if end is not None and on <= end:
-            number = row.get("decision_number") or "không số"
-            found.append(f"{name} (quyết định {number}, từ {vn(start)} đến {vn(end)})")
+    for row in running_disciplines(data, on):
+        number = row["decision_number"] or "không số"
+        start, end = date.fromisoformat(row["effect_from"]), date.fromisoformat(row["effect_to"])
+        found.append(f"{row['form_name']} (quyết định {number}, từ {vn(start)} đến {vn(end)})")
     return found
 
 

@@ -13,10 +13,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from hoso.catalog.selectors import attrs_of, catalog_get
 from hoso.changes.effects import ALLOWED_AFTER_SERVICE, RESTRICTED_BY_DISCIPLINE
 from hoso.core.errors import Problem
+from hoso.eligibility import engine
+
+# The decision types the eligibility engine judges, and as which action (issue 12 item 3).
+ACTION_OF: dict[str, str] = {
+    "appointment": "appointment",
+    "election": "appointment",
+    "reappointment": "reappointment",
+    "salary_raise_regular": "salary_raise",
+    "salary_raise_early": "salary_raise",
+    "training": "training",
+    "fostering": "training",
+    "planning": "planning",
+}
+
+
+def engine_verdict(
+    decision_type: str, personal_id: str, data: dict, on: date
+) -> engine.Verdict | None:
+    """The eligibility engine's verdict on the dossier `data` (already read by the change
+    path) for the action the decision type is, or None when the engine does not judge it."""
+    action = ACTION_OF.get(decision_type)
+    return engine.evaluate_data(personal_id, data, action, on) if action else None
+
 
 # The regular raises; an early raise has its own rule (its limit counts from the same time).
 REGULAR_RAISES = frozenset({"salary_raise_regular", "seniority_allowance"})

@@ -26,7 +26,7 @@ from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import entries, name_of
 from hoso.changes import effects
-from hoso.changes.effects.eligibility import Verdict, verdicts
+from hoso.changes.effects.eligibility import Verdict, engine_verdict, verdicts
 from hoso.changes.models import (
     ChangeSet,
     ChangeStatus,
@@ -43,6 +43,7 @@ from hoso.changes.services.obligations import obligation_open, obligation_relink
 from hoso.core.dates import today as local_today
 from hoso.core.dates import vn
 from hoso.core.errors import Problem, ValidationFailed
+from hoso.eligibility import engine
 from hoso.people.models import Person
 from hoso.people.reference import load_reference
 from hoso.people.selectors import person_locked
@@ -317,6 +318,7 @@ class DecisionPreview:
     operations: list[dict[str, Any]] | None = None
     changes: list[FieldChange] = field(default_factory=list)
     verdicts: list[Verdict] = field(default_factory=list)
+    eligibility: engine.Verdict | None = None  # the one engine's reasons (issue 12)
     over_quota: list[QuotaStanding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -401,6 +403,10 @@ def decision_preview(
         refusals = list(refused.problems)
         preview.problems += refusals
     preview.verdicts = verdicts(decision_type, refusals)
+    if data:
+        preview.eligibility = engine_verdict(
+            decision_type, decision.personal_id, data, effective_date
+        )
     if preview.operations:
         after = apply_operations(data, preview.operations)
         preview.problems += validate_dossier(

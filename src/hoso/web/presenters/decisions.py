@@ -13,6 +13,7 @@ from hoso.changes.models import ChangeStatus, PersonnelDecision
 from hoso.changes.selectors.decisions import decision_hidden_fields, quota_text
 from hoso.changes.services.decisions import DecisionPreview
 from hoso.documents.models import Component
+from hoso.eligibility.engine import facts_visible
 from hoso.people.sections import BY_KEY
 from hoso.web.presenters.work import diff_rows
 
@@ -28,10 +29,34 @@ def section_of(decision_type: str) -> str:
     return section if section in BY_KEY else ""
 
 
+def eligibility_reasons(preview: DecisionPreview) -> list[dict[str, Any]]:
+    """The eligibility engine's reasons (issue 12), each fact shown only to a reader who may
+    see the section it comes from."""
+    if preview.eligibility is None:
+        return []
+    masked = preview.access.masked
+    return [
+        {
+            "label": r.label,
+            "passed": r.passed,
+            "message": r.message,
+            "citation": r.citation,
+            "until": r.until,
+            "facts": _facts_text(r.facts) if facts_visible(masked, r.rule) else "",
+        }
+        for r in preview.eligibility.reasons
+    ]
+
+
+def _facts_text(facts: dict[str, Any]) -> str:
+    return "; ".join(f"{k}: {v}" for k, v in facts.items() if v not in (None, "", []))
+
+
 def preview_context(preview: DecisionPreview) -> dict[str, Any]:
     return {
         "rows": diff_rows(preview.changes, preview.access),
         "verdicts": preview.verdicts,
+        "reasons": eligibility_reasons(preview),
         "quotas": [quota_text(q) for q in preview.over_quota],
         "blocked": preview.blocked,
         "no_change": preview.operations is None and not preview.problems,

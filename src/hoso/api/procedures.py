@@ -1,0 +1,136 @@
+"""/api/v1/procedures: start a personnel procedure, act on its current step (signed with the
+actor's key), the work waiting for the caller, a procedure's signed history (R-ONLINE-100).
+Thin: parse, call `hoso.procedures.services` / `selectors`, render."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from hoso.api.params import ID_MAX, ObjectId, responses
+from hoso.procedures import selectors, services
+from hoso.procedures.models import Procedure
+
+router = Router(tags=["Quy trình nhân sự"])
+
+
+class ProcedureIn(Schema):
+    procedure_type: str = Field(min_length=1, max_length=32)
+    personal_id: str = Field(min_length=1, max_length=12)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class StepIn(Schema):
+    step_code: str = Field(min_length=1, max_length=64)
+    outcome: Literal["approve", "reject"]
+    revision: int = Field(ge=0, le=ID_MAX, description="Phiên bản quy trình mà bạn đã xem")
+    idempotency_key: str = Field(min_length=1, max_length=64)
+    reason: str = Field("", max_length=500)
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class StepOut(Schema):
+    step_code: str
+    duty: str
+    actor: str
+    acted_at: datetime
+    outcome: str
+    reason: str
+    data: dict[str, Any]
+    deadline: date
+    overdue: bool
+    certificate_serial: str
+
+
+class ProcedureOut(Schema):
+    id: int
+    procedure_type: str
+    type_version: int
+    personal_id: str
+    unit_code: str
+    params: dict[str, Any]
+    state: str
+    state_label: str
+    current_step: str
+    current_due: date | None
+    revision: int
+    decision_id: int | None
+    started_by: str
+    started_at: datetime
+    steps: list[StepOut]
+
+
+def _out(procedure: Procedure) -> dict[str, Any]:
+    return {
+        "id": procedure.pk,
+        "procedure_type": procedure.procedure_type,
+        "type_version": procedure.type_version,
+        "personal_id": procedure.personal_id,
+        "unit_code": procedure.unit_code,
+        "params": procedure.params,
+        "state": procedure.state,
+        "state_label": procedure.get_state_display(),
+        "current_step": procedure.current_step,
+        "current_due": procedure.current_due,
+        "revision": procedure.revision,
+        "decision_id": procedure.decision_id,
+        "started_by": procedure.started_by.get_username(),
+        "started_at": procedure.started_at,
+        "steps": [
+            {
+                "step_code": s.step_code,
+                "duty": s.duty,
+                "actor": s.actor.get_username(),
+                "acted_at": s.acted_at,
+                "outcome": s.outcome,
+                "reason": s.reason,
+                "data": s.data,
+                "deadline": s.deadline,
+                "overdue": s.overdue,
+                "certificate_serial": s.certificate_serial,
+            }
+            for s in procedure.steps.select_related("actor")
+        ],
+    }
+
+
+@router.post(
+    "/procedures",
+    response=responses({201: ProcedureOut}, 400, 403, 404),
+    summary="Bắt đầu một quy trình nhân sự (bổ nhiệm, bổ nhiệm lại, luân chuyển, điều động)",
+)
+def procedure_start(request: HttpRequest, body: ProcedureIn) -> Status:
+    procedure = services.procedure_start(acting_user=request.user, **body.dict())
+    return Status(201, _out(procedure))
+
+
+@router.get(
+    "/procedures",
+    response=responses({200: list[ProcedureOut]}),
+    summary="Các quy trình đang chờ bạn thực hiện bước hiện tại",
+)
+def procedures_waiting(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_out(p) for p in selectors.procedures_waiting(request.user)]
+
+
+@router.get(
+    "/procedures/{procedure_id}",
+    response=responses({200: ProcedureOut}, 404),
+    summary="Một quy trình và lịch sử các bước đã ký số",
+)
+def procedure_detail(request: HttpRequest, procedure_id: ObjectId) -> dict[str, Any]:
+    return _out(selectors.procedure_read(request.user, procedure_id))
+
+
+@router.post(
+    "/procedures/{procedure_id}/steps",
+    response=responses({200: ProcedureOut}, 400, 403, 404, 409),
+    summary="Thực hiện (đồng ý hoặc từ chối, ký số) bước hiện tại của quy trình",
+)
+def step_act(request: HttpRequest, procedure_id: ObjectId, body: StepIn) -> dict[str, Any]:
+    step = services.step_act(acting_user=request.user, procedure_id=procedure_id, **body.dict())
+    return _out(step.procedure)

@@ -1,0 +1,69 @@
+"""A personnel procedure and its append-only, signed step history (R-ONLINE-100).
+
+The steps themselves are data (`procedure_type` catalog, `hoso.procedures.definitions`); a
+procedure keeps the version of the definition it started under, so a changed catalog never
+re-routes a procedure already running.
+"""
+
+from django.db import models
+
+from hoso.access.models import User
+
+
+class ProcedureState(models.TextChoices):
+    RUNNING = "running", "Đang thực hiện"
+    REJECTED = "rejected", "Bị từ chối"
+    DONE = "done", "Đã ban hành quyết định"
+
+
+class StepOutcome(models.TextChoices):
+    APPROVE = "approve", "Đồng ý"
+    REJECT = "reject", "Từ chối"
+
+
+class Procedure(models.Model):
+    procedure_type = models.CharField(max_length=32)
+    type_version = models.PositiveIntegerField()
+    personal_id = models.CharField(max_length=12, db_index=True)
+    unit_code = models.CharField(max_length=64)
+    params = models.JSONField(default=dict)  # proposed post/unit and decision parameters
+    state = models.CharField(
+        max_length=16, choices=ProcedureState.choices, default=ProcedureState.RUNNING
+    )
+    current_step = models.CharField(max_length=64, blank=True)
+    current_due = models.DateField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=0)  # stale-version check (409)
+    decision_id = models.BigIntegerField(null=True, blank=True)
+    started_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+
+class ProcedureStep(models.Model):
+    """One act on a step: never updated, never deleted."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="steps")
+    step_code = models.CharField(max_length=64)
+    duty = models.CharField(max_length=32)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    acted_at = models.DateTimeField()
+    outcome = models.CharField(max_length=16, choices=StepOutcome.choices)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict)  # vote counts, documents, eligibility verdict
+    deadline = models.DateField()
+    overdue = models.BooleanField(default=False)
+    idempotency_key = models.CharField(max_length=64)
+    payload = models.BinaryField()  # the canonical JSON signed
+    signature = models.BinaryField()  # detached CMS (DER)
+    certificate_serial = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["acted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "idempotency_key"], name="procedure_step_once"
+            )
+        ]

@@ -1,0 +1,280 @@
+"""Start a procedure and act on its steps (R-ONLINE-100): in order, by the duty that owns the
+step, never by the proposer after the proposal, signed (CMS over canonical JSON), audited and
+clocked on working days. The last step registers the decision through the decision path."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from hoso.access import policies, recorder
+from hoso.access.models import User
+from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.purposes import Purpose
+from hoso.calendar.selectors import calendar
+from hoso.changes.services.decisions import decision_register
+from hoso.changes.signatures import sign_checked, signing_key_for, trust_roots
+from hoso.core.dates import today as local_today
+from hoso.core.errors import DomainError, NotFound, Problem, ValidationFailed
+from hoso.eligibility.engine import evaluate
+from hoso.people.models import Person
+from hoso.people.selectors import person_queryset
+from hoso.procedures.definitions import StepDef, TypeDef, type_def
+from hoso.procedures.models import Procedure, ProcedureState, ProcedureStep, StepOutcome
+from hoso.signing.canonical import canonical
+from hoso.signing.cms import verify_json
+
+STEP_FORMAT = "hoso.procedure.step/1"
+NOT_SAVED = "Chưa ghi gì."
+VOTE_FIELDS = ("votes_for", "votes_against", "votes_abstain")
+
+
+def _refuse(code: str, message: str, status: int) -> DomainError:
+    return DomainError(code=code, message=message, status=status)
+
+
+def _person(personal_id: str) -> Person:
+    person = (
+        person_queryset().filter(personal_id=personal_id).select_related("current_unit").first()
+    )
+    if person is None or person.current_unit is None:
+        raise NotFound()
+    return person
+
+
+def _audit(user: User, procedure: Procedure, outcome: str, detail: dict[str, Any]) -> None:
+    recorder.record(
+        user=user,
+        action=AuditAction.PROCEDURE,
+        outcome=outcome,
+        personal_id=procedure.personal_id,
+        detail={"procedure": procedure.pk, "type": procedure.procedure_type, **detail},
+    )
+
+
+def procedure_start(
+    *,
+    acting_user: User,
+    procedure_type: str,
+    personal_id: str,
+    params: dict[str, Any],
+    today: date | None = None,
+) -> Procedure:
+    """Open a procedure at its first step; only a duty of the first step over the unit may."""
+    today = today or local_today()
+    definition = type_def(procedure_type)
+    first = definition.steps[0]
+    # The write gate: a protected dossier or one outside the duty answers a missing one's 404,
+    # the denial audited.
+    person = policies.dossier_write(acting_user, personal_id, Purpose.PROPOSE, {first.duty}).person
+    procedure = Procedure.objects.create(
+        procedure_type=definition.code,
+        type_version=definition.version,
+        personal_id=person.personal_id,
+        unit_code=person.current_unit.code,
+        params=params,
+        current_step=first.code,
+        current_due=calendar().add_working_days(today, first.working_days),
+        started_by=acting_user,
+    )
+    _audit(acting_user, procedure, AuditOutcome.OK, {"started": first.code})
+    return procedure
+
+
+def _check_data(step: StepDef, outcome: str, reason: str, data: dict[str, Any]) -> None:
+    problems: list[Problem] = []
+    if outcome not in StepOutcome.values:
+        problems.append(
+            Problem("procedure_outcome_invalid", "Kết quả phải là đồng ý hoặc từ chối.", "outcome")
+        )
+    if outcome == StepOutcome.REJECT and not reason.strip():
+        problems.append(Problem("procedure_reason_required", "Từ chối phải nêu lý do.", "reason"))
+    if step.vote and outcome == StepOutcome.APPROVE:
+        for name in VOTE_FIELDS:
+            value = data.get(name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                problems.append(
+                    Problem("procedure_vote_invalid", "Số phiếu phải là số nguyên không âm.", name)
+                )
+    if problems:
+        raise ValidationFailed(problems, NOT_SAVED)
+
+
+def _decision_args(
+    procedure: Procedure, definition: TypeDef, data: dict[str, Any], today: date
+) -> dict[str, Any]:
+    return {
+        "decision_type": definition.decision_type,
+        "number": str(data.get("number", "")),
+        "signed_date": date.fromisoformat(str(data.get("signed_date", today.isoformat()))),
+        "issuer": str(data.get("issuer", "")),
+        "received_date": today,
+        "effective_date": date.fromisoformat(str(data.get("effective_date", today.isoformat()))),
+        "personal_id": procedure.personal_id,
+        "parameters": procedure.params.get("decision", {}),
+    }
+
+
+def _eligibility(
+    user: User, person: Person, procedure: Procedure, action: str, today: date
+) -> list[dict[str, Any]]:
+    """The eligibility engine's verdict, stored as data; ineligible → refused with its
+    reasons (no override)."""
+    position = procedure.params.get("decision", {}).get("position_code") or None
+    verdict = evaluate(person, action, today, position=position, acting_user=user)
+    reasons = [
+        {
+            "rule": r.rule,
+            "label": r.label,
+            "citation": r.citation,
+            "passed": r.passed,
+            "facts": r.facts,
+            "until": r.until.isoformat() if r.until else None,
+            "message": r.message,
+        }
+        for r in verdict.reasons
+    ]
+    if not verdict.eligible:
+        raise ValidationFailed(
+            [Problem(f"ineligible_{r['rule']}", r["message"]) for r in reasons if not r["passed"]],
+            "Người được đề xuất chưa đủ điều kiện; " + NOT_SAVED,
+        )
+    return reasons
+
+
+def step_payload(procedure: Procedure, step: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "format": STEP_FORMAT,
+        "procedure": {
+            "id": procedure.pk,
+            "type": procedure.procedure_type,
+            "version": procedure.type_version,
+            "personal_id": procedure.personal_id,
+            "params": procedure.params,
+        },
+        "step": step,
+    }
+
+
+@transaction.atomic
+def step_act(
+    *,
+    acting_user: User,
+    procedure_id: int,
+    step_code: str,
+    outcome: str,
+    revision: int,
+    idempotency_key: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    today: date | None = None,
+) -> ProcedureStep:
+    """Act on the current step; see the module docstring for the invariants."""
+    today = today or local_today()
+    data = dict(data or {})
+    procedure = Procedure.objects.select_for_update().filter(pk=procedure_id).first()
+    if procedure is None:
+        raise NotFound()
+    done = procedure.steps.filter(idempotency_key=idempotency_key).first()
+    if done is not None:
+        return done  # a double submission returns the first, writes nothing
+    if revision != procedure.revision:
+        raise _refuse(
+            "procedure_stale",
+            "Quy trình đã thay đổi từ khi bạn mở trang; tải lại rồi thực hiện lại.",
+            409,
+        )
+    if procedure.state != ProcedureState.RUNNING:
+        raise _refuse("procedure_closed", "Quy trình đã kết thúc; không thực hiện thêm bước.", 409)
+    definition = type_def(procedure.procedure_type)
+    if step_code != procedure.current_step:
+        raise _refuse(
+            "procedure_step_out_of_order",
+            "Bước này chưa đến lượt hoặc đã xong; các bước phải làm lần lượt.",
+            400,
+        )
+    step = definition.step(step_code)
+    # The dossier gate first (a protected dossier is a missing one), then the step's duty.
+    person = policies.dossier_access(acting_user, procedure.personal_id, Purpose.PROPOSE).person
+    if not policies.duty_covers(acting_user, {step.duty}, person.current_unit.path):
+        _audit(acting_user, procedure, AuditOutcome.DENY, {"step": step_code})
+        raise _refuse(
+            "procedure_wrong_duty",
+            "Bạn không giữ nhiệm vụ thực hiện bước này đối với đơn vị của người được đề xuất.",
+            403,
+        )
+    proposal = procedure.steps.filter(step_code=definition.steps[0].code).first()
+    if proposal is not None and proposal.actor_id == acting_user.pk:
+        raise _refuse(
+            "procedure_own_proposal",
+            "Người đề xuất không được tự thông qua các bước tiếp theo của đề xuất của mình.",
+            403,
+        )
+    _check_data(step, outcome, reason, data)
+    if step.eligibility and outcome == StepOutcome.APPROVE:
+        data["verdict"] = _eligibility(acting_user, person, procedure, step.eligibility, today)
+    if step.issues_decision and outcome == StepOutcome.APPROVE:
+        decision = decision_register(
+            acting_user=acting_user, **_decision_args(procedure, definition, data, today)
+        )
+        data["decision_id"] = decision.pk
+        procedure.decision_id = decision.pk
+    deadline = procedure.current_due or today
+    record = {
+        "code": step_code,
+        "duty": step.duty,
+        "actor": acting_user.get_username(),
+        "outcome": outcome,
+        "reason": reason.strip(),
+        "data": data,
+        "deadline": deadline.isoformat(),
+        "acted_on": today.isoformat(),
+    }
+    payload = step_payload(procedure, record)
+    signature, _result = sign_checked(
+        payload, signing_key_for(acting_user), acting_user.get_username()
+    )
+    saved = ProcedureStep.objects.create(
+        procedure=procedure,
+        step_code=step_code,
+        duty=step.duty,
+        actor=acting_user,
+        acted_at=timezone.now(),
+        outcome=outcome,
+        reason=reason.strip(),
+        data=data,
+        deadline=deadline,
+        overdue=today > deadline,
+        idempotency_key=idempotency_key,
+        payload=canonical(payload),
+        signature=signature.der,
+        certificate_serial=signature.certificate_serial,
+    )
+    following = definition.after(step_code)
+    if outcome == StepOutcome.REJECT:
+        procedure.state, procedure.current_step, procedure.current_due = (
+            ProcedureState.REJECTED,
+            "",
+            None,
+        )
+    elif following is None:
+        procedure.state, procedure.current_step, procedure.current_due = (
+            ProcedureState.DONE,
+            "",
+            None,
+        )
+    else:
+        procedure.current_step = following.code
+        procedure.current_due = calendar().add_working_days(today, following.working_days)
+    procedure.revision += 1
+    procedure.save()
+    _audit(acting_user, procedure, AuditOutcome.OK, {"step": step_code, "outcome": outcome})
+    return saved
+
+
+def step_verify(step: ProcedureStep) -> Any:
+    """Check a stored step signature against the trusted roots."""
+    return verify_json(bytes(step.payload), bytes(step.signature), trust_roots())
