@@ -113,9 +113,9 @@ NO_EXPORT_DUTY = (
 )
 
 
-def people_list_export(*, user: Any, people: list[Person], query: dict[str, Any]) -> ExportFile:
-    """A CSV of search results; refused whole unless the user holds a records-reading duty
-    or an export grant, and every row is covered for export."""
+def _all_exportable(user: Any, people: list[Person], query: dict[str, Any]) -> list[Any]:
+    """Each person with the access that lets `user` export them; refused whole (and audited)
+    unless the user holds a records-reading duty or an export grant covering every one."""
     gate = gate_for(user)
     if not _may_export(gate):
         raise _refuse(user, NO_EXPORT_DUTY, {"reason": "no_export_duty", "query": query})
@@ -128,6 +128,13 @@ def people_list_export(*, user: Any, people: list[Person], query: dict[str, Any]
             "cho phép xuất dữ liệu.",
             {"refused": refused[:100], "query": query},
         )
+    return accesses
+
+
+def people_list_export(*, user: Any, people: list[Person], query: dict[str, Any]) -> ExportFile:
+    """A CSV of search results; refused whole unless the user holds a records-reading duty
+    or an export grant, and every row is covered for export."""
+    accesses = _all_exportable(user, people, query)
     export_id = uuid.uuid4().hex
     out = io.StringIO()
     writer = csv.writer(out)
@@ -193,19 +200,8 @@ def dossiers_for_export(*, user: Any, people: list[Person], query: dict[str, Any
     """The whole (masked) dossiers of `people` as plain data, for an export in another layout
     (`exchange.imports.export`): refused whole, audited, unless the user may export every one.
     The caller records the file it writes with `export_recorded`."""
-    gate = gate_for(user)
-    if not _may_export(gate):
-        raise _refuse(user, NO_EXPORT_DUTY, {"reason": "no_export_duty", "query": query})
-    accesses = [(p, _export_allowed(gate, p)) for p in people]
-    refused = [p.personal_id for p, a in accesses if a is None]
-    if refused:
-        raise _refuse(
-            user,
-            f"Không được xuất: {len(refused)}/{len(people)} hồ sơ không có văn bản phê duyệt "
-            "cho phép xuất dữ liệu.",
-            {"refused": refused[:100], "query": query},
-        )
-    return [access.content() for _, access in accesses if access is not None]
+    accesses = _all_exportable(user, people, query)
+    return [access.content() for _, access in accesses]
 
 
 def export_recorded(
