@@ -1,5 +1,6 @@
 """Demo signing keys: a throwaway CA made at run time in the node's signing directory, and a
-key and certificate for each records-manager persona and the node's seal. Refused on a
+key and certificate for each persona who signs (records managers, clerks, leaders) and the
+node's seal. Refused on a
 production node."""
 
 from __future__ import annotations
@@ -68,16 +69,20 @@ def demo_pki_ensure(
     return issued
 
 
+SIGNING_ROLES = frozenset({Role.RECORDS_MANAGER, Role.CLERK, Role.LEADER})
+
+
 def signing_keys_ensure(out: TextIO) -> None:
     """Every approval is signed: a throwaway CA made at run time in the node's signing
     directory (default `$HOSO_DATA_DIR/pki`, outside the repository) and a key and certificate
-    for each records-manager persona. Made once; later runs find them."""
+    for each persona who signs: the records managers (approvals), and the clerks and leaders
+    who sign the steps of personnel procedures. Made once; later runs find them."""
 
     unit_names = dict(Organization.objects.values_list("code", "name"))
     signers = [
         DemoSigner(p.username, p.full_name, unit_names.get(p.unit_code, PROVINCE["name"]))
         for p in PERSONAS
-        if p.role == Role.RECORDS_MANAGER
+        if p.role in SIGNING_ROLES
     ]
     # The node's own seal, which signs the stamp on served copies of signed résumés.
     seal = DemoSigner(stamping.SEAL_USERNAME, stamping.SEAL_NAME, PROVINCE["name"])
