@@ -1,7 +1,6 @@
 """Demo signing keys: a throwaway CA made at run time in the node's signing directory, and a
 key and certificate for each persona who signs (records managers, clerks, leaders) and the
-node's seal. Refused on a
-production node."""
+node's seal. Refused on a production node."""
 
 from __future__ import annotations
 
