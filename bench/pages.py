@@ -110,20 +110,24 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
+    from hoso.access import policies
+    from hoso.access.models import User
     from hoso.orgs.models import Organization
     from hoso.people.models import Person
 
     total = Person.objects.count()
     province = Organization.objects.filter(parent__isnull=True).order_by("pk").first()
     unit = Organization.objects.filter(parent=province).order_by("pk").first() or province
-    person_ids = list(
-        Person.objects.filter(current_unit__path__startswith=province.path, secret_label="")
-        .order_by("pk")
-        .values_list("personal_id", flat=True)[:500]
-    )
     results: dict[str, dict] = {}
     for username in PERSONAS:
         client = signed_in(username)
+        # Dossiers this persona may open (a clerk's unit, a leader's province…): a refusal
+        # page would time the 404, not the dossier.
+        person_ids = list(
+            Person.objects.filter(policies.people_scope(User.objects.get(username=username)))
+            .order_by("pk")
+            .values_list("personal_id", flat=True)[:500]
+        )
         for name, url in pages(person_ids, unit.code).items():
             client.get(url())  # warm: first-request caches, the catalogs
             count = [0]
