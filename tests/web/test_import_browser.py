@@ -94,7 +94,8 @@ def test_a_records_manager_uploads_sees_the_report_and_another_approves_the_batc
     _sign_in(page, node, "quanly2", people["second_key"])
     page.goto(node.url + "/nhap-tu-tep/")
     page.get_by_role("button", name=re.compile(r"Phê duyệt và ký số đợt \d+")).click()
-    expect(page.get_by_text(re.compile(r"Đã phê duyệt đợt nhập số \d+ \(1 hồ sơ\)"))).to_be_visible()
+    approved = re.compile(r"Đã phê duyệt đợt nhập số \d+ \(1 hồ sơ\)")
+    expect(page.get_by_text(approved)).to_be_visible()
     expect(main).to_contain_text("Không có đợt nhập nào chờ phê duyệt.")
     shot(page, "approved")
     # The good dossier is on the node now; the one with the bad date never came in.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from hoso.access.models import Role, User
 from hoso.access.duties import active_assignments
+from hoso.access.models import Role, User
 from hoso.exchange.models import BatchStatus, ImportBatch
 
 
