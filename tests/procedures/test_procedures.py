@@ -249,3 +249,24 @@ def test_an_ineligible_person_is_refused_at_the_eligibility_step_with_reasons(
     assert caught.value.problems
     assert all(p.code.startswith("ineligible_") and p.message for p in caught.value.problems)
     assert appointment.steps.count() == 3  # nothing written
+
+
+def test_a_stranger_acting_on_a_step_learns_nothing_of_the_procedure(personas, appointment):
+    """A clerk of another unit sees a procedure about a dossier outside their duties as a
+    missing one, whatever they send: a replayed key, a stale revision, a wrong step."""
+    first = _act(personas["nhaplieu"], appointment, "appointment.proposal", key="k1")
+    for step, revision, key in (
+        ("appointment.proposal", 0, "k1"),  # replay of the clerk's key
+        ("appointment.planning", 0, "k9"),  # stale revision
+        ("appointment.vote", 1, "k9"),  # out of order
+    ):
+        with pytest.raises(NotFound):
+            step_act(
+                acting_user=personas["ngoai"],
+                procedure_id=appointment.pk,
+                step_code=step,
+                outcome="approve",
+                revision=revision,
+                idempotency_key=key,
+            )
+    assert list(appointment.steps.all()) == [first]

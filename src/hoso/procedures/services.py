@@ -178,6 +178,9 @@ def step_act(
     procedure = Procedure.objects.select_for_update().filter(pk=procedure_id).first()
     if procedure is None:
         raise NotFound()
+    # The dossier gate before any other answer: to a reader who may not open the dossier, a
+    # procedure about it is a missing one — no replayed step, no 409, no step order.
+    person = policies.dossier_access(acting_user, procedure.personal_id, Purpose.PROPOSE).person
     done = procedure.steps.filter(idempotency_key=idempotency_key).first()
     if done is not None:
         return done  # a double submission returns the first, writes nothing
@@ -197,8 +200,7 @@ def step_act(
             400,
         )
     step = definition.step(step_code)
-    # The dossier gate first (a protected dossier is a missing one), then the step's duty.
-    person = policies.dossier_access(acting_user, procedure.personal_id, Purpose.PROPOSE).person
+    # Then the step's duty over the person's unit.
     if not policies.duty_covers(acting_user, {step.duty}, person.current_unit.path):
         _audit(acting_user, procedure, AuditOutcome.DENY, {"step": step_code})
         raise _refuse(
