@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "hoso.analytics",
     "hoso.population",
     "hoso.procedures",
+    "hoso.federation",
     "django_tasks",
     "django_tasks_db",
     "hoso.web",

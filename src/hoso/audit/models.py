@@ -50,6 +50,9 @@ class AuditAction(models.TextChoices):
     PROCEDURE = "procedure", "Thực hiện quy trình nhân sự"
     IMPORT = "import", "Nhập hồ sơ từ tệp"
     POPULATION = "population", "Tra cứu, đối chiếu Cơ sở dữ liệu quốc gia về dân cư"
+    FEDERATION = "federation", "Đồng bộ với Cơ sở dữ liệu quốc gia (gói dữ liệu)"
+    HANDOVER = "handover", "Bàn giao quản lý hồ sơ giữa các cơ quan"
+    FEEDBACK = "feedback", "Ý kiến đánh giá của người dân về dịch vụ"
 
 
 class AuditOutcome(models.TextChoices):

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FederationConfig(AppConfig):
+    name = "hoso.federation"
+    label = "federation"
+    verbose_name = "Liên thông quốc gia"
