@@ -391,7 +391,7 @@ def test_rank_change_takes_the_nearest_step_at_or_above_the_current_coefficient(
 
 def test_evaluation_adds_the_year_or_corrects_it(personas, make_dossier):
     person = make_dossier()  # 2024: good, 85
-    data = apply(personas, person, "evaluation", {"year": 2025, "grade_code": "excellent"})
+    data = apply(personas, person, "evaluation", {"year": 2025, "grade_code": "good"})
     assert data["evaluations"][-1]["year"] == 2025
     data = apply(
         personas,
@@ -407,6 +407,39 @@ def test_evaluation_adds_the_year_or_corrects_it(personas, make_dossier):
         "score": 65.0,
         "note": "Đánh giá lại",
     }
+
+
+def test_excellent_grades_stay_within_a_fifth_of_the_units_good_grades(personas, make_dossier):
+    """NĐ 335/2025: "excellent" at most 20 % of those graded "good" in the unit (ratio from the
+    `evaluation_grade` catalog). Every test dossier was graded "good" for 2024."""
+    people = [make_dossier() for _ in range(6)]
+    # The five others are good: 20 % of 5 = 1 excellent allowed.
+    data = apply(personas, people[0], "evaluation", {"year": 2024, "grade_code": "excellent"})
+    assert data["evaluations"][0]["grade_code"] == "excellent"
+    # Now four others are good (20 % of 4 = 0.8 → none more) and one is excellent.
+    error = refused(
+        lambda: register(
+            personas, people[1], "evaluation", {"year": 2024, "grade_code": "excellent"}
+        ),
+        "evaluation_quota_exceeded",
+    )
+    assert "có 4 người «Hoàn thành tốt nhiệm vụ»" in error.problems[0].message
+    assert "tối đa 0 người" in error.problems[0].message and "đã có 1" in error.problems[0].message
+    # Re-grading the one excellent person again counts them once, not twice.
+    apply(
+        personas,
+        people[0],
+        "evaluation",
+        {"year": 2024, "grade_code": "excellent", "note": "Đánh giá lại"},
+        number="DG-2",
+    )
+    # Another year is counted on its own: nobody is graded "good" in 2025 yet.
+    refused(
+        lambda: register(
+            personas, people[2], "evaluation", {"year": 2025, "grade_code": "excellent"}
+        ),
+        "evaluation_quota_exceeded",
+    )
 
 
 def test_an_evaluation_score_outside_its_grade_band_is_refused(personas, make_dossier):

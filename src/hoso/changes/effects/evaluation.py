@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Count
+
+from hoso.catalog.selectors import name_of
 from hoso.changes.effects.common import (
     Data,
     Ops,
     Params,
     as_date,
+    current_unit,
     employment_of,
     entry_on,
     iso,
     refuse,
     rows_of,
 )
+from hoso.people.models import Evaluation
 
 if TYPE_CHECKING:
     from hoso.changes.models import PersonnelDecision
@@ -56,6 +61,7 @@ def evaluation(decision: PersonnelDecision, data: Data, params: Data) -> Ops:
                 f"Mức «{name}» ứng với điểm {band}; điểm {score} không khớp.",
                 "parameters.score",
             )
+    _within_quota(decision.personal_id, data, year, grade, name, attrs)
     values: dict[str, Any] = {"year": year, "grade_code": grade}
     if score is not None:
         values["score"] = str(score)
@@ -65,6 +71,38 @@ def evaluation(decision: PersonnelDecision, data: Data, params: Data) -> Ops:
         if str(row.get("year")) == str(year):
             return [{"op": "correct", "section": "evaluations", "index": index, "row": values}]
     return [{"op": "add", "section": "evaluations", "row": values}]
+
+
+def _within_quota(
+    personal_id: str, data: Data, year: int, grade: str, name: str, attrs: dict[str, Any]
+) -> None:
+    """A grade with a quota (``evaluation_grade.quota``: "excellent" at most ``max_ratio`` of
+    those graded ``of_grade`` in the unit, NĐ 335/2025; R-EVAL-REALTIME) is refused once the
+    person's unit has used it up for the year. Every decision that grades a person passes here,
+    inside a procedure or not, so the limit has one copy. The others of the unit are counted
+    as aggregates only; this person's own row of the year is left out (a re-grading)."""
+    quota = attrs.get("quota") or {}
+    if not quota or quota.get("scope", "unit") != "unit":
+        return
+    unit = current_unit(data)
+    counts = dict(
+        Evaluation.objects.filter(year=year, person__current_unit=unit)
+        .exclude(person__personal_id=personal_id)
+        .values_list("grade_code")
+        .annotate(n=Count("pk"))
+    )
+    of_grade = str(quota["of_grade"])
+    ratio = Decimal(str(quota["max_ratio"]))
+    base, used = counts.get(of_grade, 0), counts.get(grade, 0)
+    allowed = int((ratio * base).to_integral_value(rounding=ROUND_FLOOR))
+    if used + 1 > allowed:
+        percent = (ratio * 100).normalize()
+        raise refuse(
+            "evaluation_quota_exceeded",
+            f"Năm {year}, {unit.name} có {base} người «{name_of('evaluation_grade', of_grade)}»:"
+            f" tối đa {allowed} người «{name}» ({percent:f}%), đã có {used}.",
+            "parameters.grade_code",
+        )
 
 
 def reward(decision: PersonnelDecision, data: Data, params: Data) -> Ops:
