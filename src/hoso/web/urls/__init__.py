@@ -13,6 +13,7 @@ from hoso.web.urls import (
     self_home,
     staffing,
     stats,
+    transparency,
     work,
 )
 
@@ -31,4 +32,5 @@ urlpatterns = [
     *staffing.urlpatterns,
     *entry.urlpatterns,
     *imports.urlpatterns,
+    *transparency.urlpatterns,
 ]
