@@ -1,0 +1,49 @@
+"""The public page in a real browser, without signing in (R-TRANSPARENT)."""
+
+import pytest
+
+from hoso.procedures.services import procedure_start, step_act
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def people(node, personas, make_dossier, settings):
+    """Five appointments proposed in one unit, written before the browser starts."""
+    settings.HOSO_PUBLIC_MIN_COUNT = 5
+    found = [make_dossier() for _ in range(5)]
+    for person in found:
+        procedure = procedure_start(
+            acting_user=personas["nhaplieu"],
+            procedure_type="appointment",
+            personal_id=person.personal_id,
+            params={"decision": {"position_code": "deputy_director_so"}},
+        )
+        step_act(
+            acting_user=personas["nhaplieu"],
+            procedure_id=procedure.pk,
+            step_code="appointment.proposal",
+            outcome="approve",
+            revision=procedure.revision,
+            idempotency_key="proposal",
+        )
+    return {"found": found}
+
+
+def test_a_citizen_reads_the_figures_from_the_login_page(node, people, browser_page, tmp_path):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    page.goto(f"{node.url}/dang-nhap/")
+    page.get_by_role("link", name="Công khai kết quả giải quyết công việc nhân sự").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Công khai kết quả giải quyết công việc nhân sự"
+    )
+    expect(page.locator("svg.bar-chart")).to_be_visible()
+    expect(page.locator("tbody tr")).to_have_count(1)
+    text = page.locator("main").inner_text()
+    for person in people["found"]:
+        assert person.personal_id not in text and person.full_name not in text
+    page.screenshot(path=str(tmp_path / "minh-bach.png"), full_page=True)
+    print("screenshot:", tmp_path / "minh-bach.png")
+    assert page.errors == []
