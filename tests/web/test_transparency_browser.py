@@ -1,8 +1,7 @@
 """The public page in a real browser, without signing in (R-TRANSPARENT)."""
 
 import pytest
-
-from hoso.procedures.services import procedure_start, step_act
+from tests.procedures.common import proposed_appointments
 
 pytestmark = pytest.mark.browser
 
@@ -11,23 +10,7 @@ pytestmark = pytest.mark.browser
 def people(node, personas, make_dossier, settings):
     """Five appointments proposed in one unit, written before the browser starts."""
     settings.HOSO_PUBLIC_MIN_COUNT = 5
-    found = [make_dossier() for _ in range(5)]
-    for person in found:
-        procedure = procedure_start(
-            acting_user=personas["nhaplieu"],
-            procedure_type="appointment",
-            personal_id=person.personal_id,
-            params={"decision": {"position_code": "deputy_director_so"}},
-        )
-        step_act(
-            acting_user=personas["nhaplieu"],
-            procedure_id=procedure.pk,
-            step_code="appointment.proposal",
-            outcome="approve",
-            revision=procedure.revision,
-            idempotency_key="proposal",
-        )
-    return {"found": found}
+    return {"found": proposed_appointments(personas, make_dossier, 5)}
 
 
 def test_a_citizen_reads_the_figures_from_the_login_page(node, people, browser_page, tmp_path):

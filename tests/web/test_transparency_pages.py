@@ -2,35 +2,12 @@
 
 from django.test import Client
 from django.urls import reverse
-
-from hoso.procedures.services import procedure_start, step_act
-
-POST = {"decision": {"position_code": "deputy_director_so"}}
-
-
-def _started(personas, make_dossier, n):
-    people = [make_dossier() for _ in range(n)]
-    for person in people:
-        procedure = procedure_start(
-            acting_user=personas["nhaplieu"],
-            procedure_type="appointment",
-            personal_id=person.personal_id,
-            params=POST,
-        )
-        step_act(
-            acting_user=personas["nhaplieu"],
-            procedure_id=procedure.pk,
-            step_code="appointment.proposal",
-            outcome="approve",
-            revision=procedure.revision,
-            idempotency_key="proposal",
-        )
-    return people
+from tests.procedures.common import proposed_appointments
 
 
 def test_anyone_reads_each_units_figures_and_no_person_is_named(personas, make_dossier, settings):
     settings.HOSO_PUBLIC_MIN_COUNT = 5
-    people = _started(personas, make_dossier, 5)
+    people = proposed_appointments(personas, make_dossier, 5)
     response = Client().get(reverse("web:transparency"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -47,7 +24,7 @@ def test_a_unit_with_fewer_procedures_than_the_minimum_is_not_shown(
     personas, make_dossier, settings
 ):
     settings.HOSO_PUBLIC_MIN_COUNT = 6
-    _started(personas, make_dossier, 5)
+    proposed_appointments(personas, make_dossier, 5)
     body = Client().get(reverse("web:transparency")).content.decode()
     assert "Chưa có đơn vị nào đủ số liệu để công bố." in body
     assert "<tbody>" not in body
