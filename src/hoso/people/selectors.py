@@ -24,7 +24,7 @@ from hoso.core.text import normalize
 from hoso.orgs.models import JobPosition, Organization, StaffingQuota
 from hoso.orgs.selectors import QuotaUsage, unit_labels
 from hoso.people.keys import ethnicity_index
-from hoso.people.models import Person, PositionAssignment, StaffStatus
+from hoso.people.models import Evaluation, Person, PositionAssignment, StaffStatus
 from hoso.people.sections import BY_KEY, SECTIONS, Section, field_label, section_field
 from hoso.people.standard import ComponentRule, FormatRule, Requirement, Standard
 from hoso.people.validation import CODED_FIELDS
@@ -539,4 +539,16 @@ def people_in_subtree(unit: Organization) -> QuerySet[Person]:
     rows of an export of the unit (`exchange.imports.export`), each then passing the gate."""
     return (
         person_queryset().filter(current_unit__path__startswith=unit.path).order_by("personal_id")
+    )
+
+
+def unit_grade_counts(unit: Organization, year: int, *, leaving_out: str) -> dict[str, int]:
+    """How many people of `unit` got each grade for `year`, without the person `leaving_out`
+    (a personal id): aggregates only, for the grade quota of the change path."""
+    return dict(
+        Evaluation.objects.filter(year=year, person__current_unit=unit)
+        .exclude(person__personal_id=leaving_out)
+        .values_list("grade_code")
+        .annotate(n=Count("pk"))
+        .order_by()
     )

@@ -6,8 +6,6 @@ from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count
-
 from hoso.catalog.selectors import name_of
 from hoso.changes.effects.common import (
     Data,
@@ -21,7 +19,7 @@ from hoso.changes.effects.common import (
     refuse,
     rows_of,
 )
-from hoso.people.models import Evaluation
+from hoso.people.selectors import unit_grade_counts
 
 if TYPE_CHECKING:
     from hoso.changes.models import PersonnelDecision
@@ -85,12 +83,7 @@ def _within_quota(
     if not quota or quota.get("scope", "unit") != "unit":
         return
     unit = current_unit(data)
-    counts = dict(
-        Evaluation.objects.filter(year=year, person__current_unit=unit)
-        .exclude(person__personal_id=personal_id)
-        .values_list("grade_code")
-        .annotate(n=Count("pk"))
-    )
+    counts = unit_grade_counts(unit, year, leaving_out=personal_id)
     of_grade = str(quota["of_grade"])
     ratio = Decimal(str(quota["max_ratio"]))
     base, used = counts.get(of_grade, 0), counts.get(grade, 0)
