@@ -160,9 +160,9 @@ HOSO_ALLOWED_NETWORKS = env_list("HOSO_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/1
 # not configured, and the entry page says the identity fields are typed by hand, unverified.
 HOSO_POPULATION_URL = env_str("HOSO_POPULATION_URL", "") or ""
 HOSO_POPULATION_TIMEOUT_SECONDS = env_int("HOSO_POPULATION_TIMEOUT_MS", 2000) / 1000
+HOSO_POPULATION_TOKEN = env_str("HOSO_POPULATION_TOKEN", "") or ""
 # The public service figures show a unit only from this many procedures (R-TRANSPARENT).
 HOSO_PUBLIC_MIN_COUNT = env_int("HOSO_PUBLIC_MIN_COUNT", 5)
-HOSO_POPULATION_TOKEN = env_str("HOSO_POPULATION_TOKEN", "") or ""
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"

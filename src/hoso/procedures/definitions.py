@@ -22,10 +22,6 @@ class StepDef:
     vote: bool
     eligibility: str
     issues_decision: bool
-    # The data the actor enters at this step beyond outcome/reason/votes, as catalog data:
-    # [{"name", "label", "kind": "int"|"decimal"|"text"|"date"|"choice", "required",
-    #   "min", "max", "catalog" (for choice)}]. The step form renders them; step_act checks them.
-    fields: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,7 +53,6 @@ def _step(row: dict[str, Any]) -> StepDef:
         vote=bool(a.get("vote")),
         eligibility=a.get("eligibility", ""),
         issues_decision=bool(a.get("issues_decision")),
-        fields=tuple(a.get("fields", ())),
     )
 
 

@@ -77,8 +77,8 @@ def _within_quota(
     """A grade with a quota (``evaluation_grade.quota``: "excellent" at most ``max_ratio`` of
     those graded ``of_grade`` in the unit, NĐ 335/2025; R-EVAL-REALTIME) is refused once the
     person's unit has used it up for the year. Every decision that grades a person passes here,
-    inside a procedure or not, so the limit has one copy. The others of the unit are counted
-    as aggregates only; this person's own row of the year is left out (a re-grading)."""
+    inside a procedure or not, so the limit has one copy. The others now in the unit are
+    counted as aggregates only; this person's own row of the year is left out (a re-grading)."""
     quota = attrs.get("quota") or {}
     if not quota or quota.get("scope", "unit") != "unit":
         return

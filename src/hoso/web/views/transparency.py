@@ -17,7 +17,7 @@ from hoso.web.presenters.completeness import completeness_chart, level_of
 
 @require_GET
 def transparency(request: HttpRequest) -> HttpResponse:
-    minimum = int(getattr(settings, "HOSO_PUBLIC_MIN_COUNT", 5))
+    minimum = settings.HOSO_PUBLIC_MIN_COUNT
     labels = org_selectors.unit_labels()
     rows = [
         {**r, "name": labels.get(r["unit_code"], r["unit_code"])} for r in service_figures(minimum)
