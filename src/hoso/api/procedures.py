@@ -138,7 +138,7 @@ def procedures_waiting(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/procedures/staff-reduction/candidates",
-    response=responses({200: list[CandidateOut]}, 400),
+    response=responses({200: list[CandidateOut]}),
     summary="Những người của một đơn vị thuộc tiêu chí tinh giản biên chế trong năm xét",
 )
 def staff_reduction_candidates(
