@@ -6,6 +6,7 @@ with its stable code, that leave the procedure as it was."""
 import json
 from copy import deepcopy
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -18,9 +19,11 @@ from hoso.catalog.selectors import clear_cache
 from hoso.catalog.services import builtin_files, catalog_load_document
 from hoso.changes.models import PersonnelDecision
 from hoso.changes.services.changesets import changeset_approve
+from hoso.core.dates import today
 from hoso.core.errors import DomainError, ValidationFailed
 from hoso.demo.pki import DemoSigner, demo_pki_ensure
 from hoso.people.selectors import person_queryset
+from hoso.procedures.evaluation import criteria_for, grade_for
 from hoso.procedures.models import Procedure, ProcedureState, ProcedureStep
 from hoso.procedures.services import procedure_start, step_act, step_verify
 from hoso.signing.keys import KeyAlgorithm
@@ -305,7 +308,7 @@ def test_nobody_else_starts_a_persons_evaluation_and_the_year_is_checked(persona
             acting_user=account,
             procedure_type="evaluation",
             personal_id=person.personal_id,
-            params={"decision": {"year": date.today().year + 1}},
+            params={"decision": {"year": today().year + 1}},
         ),
         "evaluation_year_invalid",
     )
@@ -386,3 +389,37 @@ def test_an_excellent_grade_over_the_units_quota_refuses_the_decision_step(
     assert procedure.state == ProcedureState.RUNNING
     assert procedure.current_step == "evaluation.decision"
     assert not PersonnelDecision.objects.filter(personal_id=employee[0].personal_id).exists()
+
+
+# --- The catalogs: NĐ 335/2025's scale and bands -------------------------------------------------
+
+
+def test_the_civil_servants_scale_is_30_general_and_70_task_results_from_2026(db):
+    criteria = criteria_for("civil_servant", 2026)
+    assert criteria.total == 100
+    assert [(c.code, c.max_points) for c in criteria.items] == [(GENERAL, 30), (TASKS, 70)]
+    assert all("335/2025" in c.legal_basis for c in criteria.items)
+    assert criteria_for("civil_servant", 2025) is None  # before the decree's scale
+    assert criteria_for("cadre", 2026) is None  # no scale recorded: refused, never guessed
+
+
+@pytest.mark.parametrize(
+    ("total", "grade"),
+    [
+        ("100", "excellent"),
+        ("90", "excellent"),
+        ("89.99", "good"),
+        ("70", "good"),
+        ("69.5", "completed"),
+        ("50", "completed"),
+        ("49.99", "not_completed"),
+        ("0", "not_completed"),
+    ],
+)
+def test_the_total_falls_in_the_band_of_evaluation_grade(db, total, grade):
+    assert grade_for(Decimal(total), "civil_servant", 2026) == grade
+
+
+def test_public_employees_get_no_grade_from_points(db):
+    assert grade_for(Decimal(95), "public_employee", 2026) == ""
+    assert grade_for(Decimal(95), "civil_servant", 2025) == ""

@@ -85,7 +85,8 @@ def grade_for(total: Decimal, staff_category: str, year: int) -> str:
 
 
 def _year(params: dict[str, Any]) -> Any:
-    return (params.get("decision") or {}).get("year")
+    decision = params.get("decision")
+    return decision.get("year") if isinstance(decision, dict) else None
 
 
 def start_problems(access: DossierAccess, params: dict[str, Any], today: date) -> list[Problem]:

@@ -153,7 +153,8 @@ def start_problems(
     """The review year, a criterion in force, the way service ends (the decision's
     parameter), and that the person meets the criterion now."""
     problems = _year_problem(params.get("year"), today, "params.year")
-    if params.get("criterion") not in codes(CRITERIA):
+    criterion = params.get("criterion")
+    if not isinstance(criterion, str) or criterion not in codes(CRITERIA):
         problems.append(
             Problem(
                 "staff_reduction_criterion_unknown",
@@ -161,7 +162,9 @@ def start_problems(
                 "params.criterion",
             )
         )
-    if (params.get("decision") or {}).get("outcome") not in REDUCTION_OUTCOMES:
+    decision = params.get("decision")
+    outcome = decision.get("outcome") if isinstance(decision, dict) else None
+    if not isinstance(outcome, str) or outcome not in REDUCTION_OUTCOMES:
         allowed = ", ".join(f"{k} ({v})" for k, v in REDUCTION_OUTCOMES.items())
         problems.append(
             Problem(
