@@ -321,6 +321,15 @@ def test_nobody_else_starts_a_persons_evaluation_and_the_year_is_checked(persona
         ),
         "evaluation_criteria_none",
     )
+    _refused(
+        lambda: procedure_start(
+            acting_user=account,
+            procedure_type="evaluation",
+            personal_id=person.personal_id,
+            params={"decision": str(YEAR)},
+        ),
+        "evaluation_year_invalid",
+    )
     _started(employee)
     _refused(lambda: _started(employee), "evaluation_running")
     assert Procedure.objects.filter(procedure_type="evaluation").count() == 1

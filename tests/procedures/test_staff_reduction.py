@@ -156,6 +156,8 @@ def test_bad_list_arguments(personas, query, status, code):
         ({**PARAMS, "decision": {}}, "staff_reduction_outcome_invalid"),
         ({**PARAMS, "decision": {"outcome": "deceased"}}, "staff_reduction_outcome_invalid"),
         ({**PARAMS, "year": "2026"}, "staff_reduction_year_invalid"),
+        ({**PARAMS, "decision": "resigned"}, "staff_reduction_outcome_invalid"),
+        ({**PARAMS, "criterion": [ONE_YEAR]}, "staff_reduction_criterion_unknown"),
     ],
 )
 def test_a_start_outside_the_criteria_is_refused(personas, make_dossier, params, code):
