@@ -207,3 +207,13 @@ def test_the_criterion_is_checked_again_at_the_decision(personas, orgs, make_dos
     procedure.refresh_from_db()
     assert procedure.revision == revision and procedure.decision_id is None
     assert procedure.steps.count() == 3
+
+
+def test_the_units_own_staff_in_name_order(personas, make_dossier):
+    rows = [{"year": YEAR, "grade_code": "not_completed"}]
+    tran = make_dossier(full_name="Trần Văn Bảo", evaluations=rows)
+    le = make_dossier(full_name="Lê Thị Ánh", evaluations=rows)
+    make_dossier(full_name="Đỗ Văn Cường", unit="T01.STC.NS", evaluations=rows)
+    found = candidates(personas["quanly"], "T01.STC", YEAR)
+    assert [c.personal_id for c in found] == [le.personal_id, tran.personal_id]
+    assert [c.personal_id for c in candidates(personas["quanly"], "T01.STC.NS", YEAR)] != []

@@ -65,7 +65,9 @@ class ProcedureOut(Schema):
 
 
 class CandidatesParams(Schema):
-    unit: str = Field(min_length=1, max_length=64, description="Mã đơn vị")
+    unit: str = Field(
+        min_length=1, max_length=64, description="Mã đơn vị (người của chính đơn vị này)"
+    )
     year: int = Field(ge=1945, le=9999, description="Năm xét: năm đánh giá gần nhất")
 
 

@@ -103,8 +103,9 @@ def _year_problem(year: Any, today: date, where: str) -> list[Problem]:
 def candidates(
     user: User, unit_code: str, year: Any, *, today: date | None = None
 ) -> list[Candidate]:
-    """The working people of unit `unit_code` whom `user` may open and who meet a criterion
-    for the review ending at `year` (the last year graded), each with every criterion met."""
+    """The working people of unit `unit_code` (its own staff, not its sub-units') whom `user`
+    may open and who meet a criterion for the review ending at `year` (the last year graded),
+    each with every criterion met, in name order."""
     today = today or local_today()
     problems = _year_problem(year, today, "year")
     unit = org_get(unit_code)
@@ -116,14 +117,16 @@ def candidates(
         raise ValidationFailed(problems, "Không lập được danh sách.")
     assert unit is not None
     gate = policies.gate_for(user)
-    people = list(people_of_unit(scope=gate.people_scope(), unit=unit))
+    people = sorted(
+        people_of_unit(scope=gate.people_scope(), unit=unit),
+        key=lambda p: (p.sort_key, p.personal_id),  # Vietnamese name order
+    )
     found = []
     for access in gate.access_many(people):
         met = meets(access, year, today)
         if met:
             person = access.person
             found.append(Candidate(person.personal_id, person.full_name, unit.code, met))
-    found.sort(key=lambda c: (c.full_name, c.personal_id))
     recorder.listed(
         user,
         query={"unit": unit.code, "year": year},
