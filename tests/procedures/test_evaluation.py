@@ -19,6 +19,7 @@ from hoso.catalog.selectors import clear_cache
 from hoso.catalog.services import builtin_files, catalog_load_document
 from hoso.changes.models import PersonnelDecision
 from hoso.changes.services.changesets import changeset_approve
+from hoso.changes.services.decisions import decision_register
 from hoso.core.dates import today
 from hoso.core.errors import DomainError, ValidationFailed
 from hoso.demo.pki import DemoSigner, demo_pki_ensure
@@ -432,3 +433,81 @@ def test_the_total_falls_in_the_band_of_evaluation_grade(db, total, grade):
 def test_public_employees_get_no_grade_from_points(db):
     assert grade_for(Decimal(95), "public_employee", 2026) == ""
     assert grade_for(Decimal(95), "civil_servant", 2025) == ""
+
+
+# --- A listed ground fixes the grade whatever the score (NĐ 335/2025) -----------------------------
+
+REPRIMAND = {"form_code": "reprimand", "reason": "Vi phạm quy chế làm việc"}
+
+
+def _disciplined(make_dossier, signing_keys, on):
+    demo_pki_ensure(
+        [DemoSigner("bikyluat", "Người ký bikyluat", "Cơ quan thử nghiệm")],
+        directory=signing_keys,
+        key_algorithm=KeyAlgorithm.EC_P256,
+    )
+    row = {**REPRIMAND, "decision_date": on, "effect_from": on}
+    person = make_dossier(discipline=[row])
+    return person, employee_account(person, "bikyluat")
+
+
+def test_a_reprimand_in_the_year_refuses_any_grade_but_not_completed(
+    personas, orgs, make_dossier, signing_keys
+):
+    person, account = _disciplined(make_dossier, signing_keys, f"{YEAR}-03-02")
+    procedure = _started((person, account))
+    _act(
+        personas["lanhdao"],
+        procedure,
+        "evaluation.scoring",
+        data={"scores": {GENERAL: 25, TASKS: 60}},
+    )
+    _act(personas["lanhdao"], procedure, "evaluation.review", data=VOTES)
+    error = _refused(
+        lambda: _act(personas["quanly"], procedure, "evaluation.decision", data=DECISION),
+        "evaluation_grade_discipline",
+    )
+    assert error.problems[0].message.startswith(
+        f"Năm {YEAR} người này bị kỷ luật «Khiển trách» (quyết định ngày 02/03/{YEAR}): phải xếp"
+        " loại «Không hoàn thành nhiệm vụ», không xếp «Hoàn thành tốt nhiệm vụ»"
+    )
+    assert "335/2025" in error.problems[0].message
+    done = _act(
+        personas["quanly"],
+        procedure,
+        "evaluation.decision",
+        key="not-completed",
+        data={**DECISION, "grade_code": "not_completed"},
+    )
+    decision = PersonnelDecision.objects.get(pk=done.data["decision_id"])
+    changeset_approve(acting_user=second_manager(orgs), changeset_id=decision.changeset_id)
+    graded = person_queryset().get(pk=person.pk).evaluations.get(year=YEAR)
+    assert (graded.grade_code, float(graded.score)) == ("not_completed", 85.0)
+
+
+def _graded_directly(personas, person, number, grade):
+    return decision_register(
+        acting_user=personas["quanly"],
+        decision_type="evaluation",
+        number=number,
+        signed_date=today(),
+        issuer="Sở Tài chính",
+        received_date=today(),
+        effective_date=today(),
+        personal_id=person.personal_id,
+        parameters={"year": YEAR, "grade_code": grade, "score": 85},
+    )
+
+
+def test_the_ground_counts_the_year_of_the_discipline_decision_only(personas, make_dossier):
+    """A reprimand decided on the last day of the year before leaves this year's grade free;
+    one decided this year refuses "good" for a decision registered directly too (one rule,
+    in the decision's effect)."""
+    before = {**REPRIMAND, "decision_date": f"{YEAR - 1}-12-31", "effect_from": f"{YEAR}-01-01"}
+    assert _graded_directly(personas, make_dossier(discipline=[before]), "DG-1", "good").pk
+    now = {**REPRIMAND, "decision_date": f"{YEAR}-01-01", "effect_from": f"{YEAR}-01-01"}
+    person = make_dossier(discipline=[now])
+    _refused(
+        lambda: _graded_directly(personas, person, "DG-2", "good"), "evaluation_grade_discipline"
+    )
+    assert _graded_directly(personas, person, "DG-3", "not_completed").pk
