@@ -69,6 +69,10 @@ ROUTES: dict[str, Route] = {
     "POST /api/v1/procedures/{procedure_id}/steps": Route(
         "post_only", "/api/v1/procedures/999999/steps"
     ),
+    # Staff reduction candidates: cut by the reader's gate, like the completeness worklist.
+    "GET /api/v1/procedures/staff-reduction/candidates": Route(
+        "page", "/api/v1/procedures/staff-reduction/candidates?unit=T01.STC&year=2026"
+    ),
     "GET /api/v1/obligations/counts": Route("page", "/api/v1/obligations/counts"),
 }
 # The security pages (each checked in depth in tests/web/test_security_pages.py).

@@ -8,11 +8,11 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from hoso.api.params import ID_MAX, ObjectId, responses
-from hoso.procedures import selectors, services
+from hoso.procedures import reduction, selectors, services
 from hoso.procedures.models import Procedure
 
 router = Router(tags=["Quy trình nhân sự"])
@@ -64,6 +64,27 @@ class ProcedureOut(Schema):
     steps: list[StepOut]
 
 
+class CandidatesParams(Schema):
+    unit: str = Field(
+        min_length=1, max_length=64, description="Mã đơn vị (người của chính đơn vị này)"
+    )
+    year: int = Field(ge=1945, le=9999, description="Năm xét: năm đánh giá gần nhất")
+
+
+class CriterionMetOut(Schema):
+    code: str
+    name: str
+    legal_basis: str
+    grades: dict[str, str] = Field(description="Mức xếp loại của từng năm tiêu chí dựa vào")
+
+
+class CandidateOut(Schema):
+    personal_id: str
+    full_name: str
+    unit_code: str
+    criteria: list[CriterionMetOut]
+
+
 def _out(procedure: Procedure) -> dict[str, Any]:
     return {
         "id": procedure.pk,
@@ -101,7 +122,7 @@ def _out(procedure: Procedure) -> dict[str, Any]:
 @router.post(
     "/procedures",
     response=responses({201: ProcedureOut}, 400, 403, 404),
-    summary="Bắt đầu một quy trình nhân sự (bổ nhiệm, bổ nhiệm lại, luân chuyển, điều động)",
+    summary="Bắt đầu một quy trình nhân sự (bổ nhiệm, luân chuyển, đánh giá, tinh giản...)",
 )
 def procedure_start(request: HttpRequest, body: ProcedureIn) -> Status:
     procedure = services.procedure_start(acting_user=request.user, **body.dict())
@@ -115,6 +136,17 @@ def procedure_start(request: HttpRequest, body: ProcedureIn) -> Status:
 )
 def procedures_waiting(request: HttpRequest) -> list[dict[str, Any]]:
     return [_out(p) for p in selectors.procedures_waiting(request.user)]
+
+
+@router.get(
+    "/procedures/staff-reduction/candidates",
+    response=responses({200: list[CandidateOut]}),
+    summary="Những người của một đơn vị thuộc tiêu chí tinh giản biên chế trong năm xét",
+)
+def staff_reduction_candidates(
+    request: HttpRequest, params: Query[CandidatesParams]
+) -> list[reduction.Candidate]:
+    return reduction.candidates(request.user, params.unit, params.year)
 
 
 @router.get(

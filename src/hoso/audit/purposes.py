@@ -59,6 +59,7 @@ class Purpose(models.TextChoices):
     PAPER_LOAN = "paper_loan", "Cho mượn, nhận lại, gia hạn hồ sơ giấy"
     PAPER_LOAN_VIEW = "paper_loan_view", "Xem việc mượn hồ sơ giấy của một hồ sơ"
     PAPER_LOANS = "paper_loans", "Xem danh sách mượn hồ sơ giấy"
+    STAFF_REDUCTION = "staff_reduction", "Xem danh sách đối tượng tinh giản biên chế"
     # The node's own work (access.system.system_dossier): no person reads, the system does.
     SYSTEM_CHANGE = "system_change", "Hệ thống: lập, áp dụng thay đổi hồ sơ"
     SYSTEM_RESUME = "system_resume", "Hệ thống: lập sơ yếu lý lịch"

@@ -1,5 +1,5 @@
 """Procedure types read from the `procedure_type` catalog: steps in order, each with its duty,
-its working-day deadline and what it records."""
+its working-day deadline and what it records (its field spec, `FieldSpec`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,24 @@ from hoso.catalog.selectors import entries
 from hoso.core.errors import Problem, ValidationFailed
 
 CATALOG = "procedure_type"
+# What a step may record beyond outcome, reason and votes (docs/howto/add-a-procedure-type.md).
+FIELD_KINDS = ("text", "int", "decimal", "date", "choice", "scores")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One datum a step records: `kind` (FIELD_KINDS), `required` on approval, `min`/`max`
+    for numbers, `max_length` for text, `catalog` whose codes a choice (or, for scores, whose
+    criteria) it takes. The step form renders it; `procedures.fields.check` enforces it."""
+
+    name: str
+    label: str
+    kind: str
+    required: bool = False
+    min: float | None = None
+    max: float | None = None
+    max_length: int | None = None
+    catalog: str = ""
 
 
 @dataclass(frozen=True)
@@ -22,6 +40,9 @@ class StepDef:
     vote: bool
     eligibility: str
     issues_decision: bool
+    # Empty: the step takes any data (the types defined before field specs); otherwise only
+    # these fields (and the votes of a vote step).
+    fields: tuple[FieldSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -32,6 +53,7 @@ class TypeDef:
     decision_type: str
     legal_basis: str
     steps: tuple[StepDef, ...]
+    service: str = ""  # its own checks, a key of `procedures.services.SERVICES`
 
     def step(self, code: str) -> StepDef:
         return next(s for s in self.steps if s.code == code)
@@ -40,6 +62,19 @@ class TypeDef:
         codes = [s.code for s in self.steps]
         i = codes.index(code) + 1
         return self.steps[i] if i < len(codes) else None
+
+
+def _field(spec: dict[str, Any]) -> FieldSpec:
+    return FieldSpec(
+        name=spec["name"],
+        label=spec.get("label") or spec["name"],
+        kind=spec["kind"],
+        required=bool(spec.get("required")),
+        min=spec.get("min"),
+        max=spec.get("max"),
+        max_length=spec.get("max_length"),
+        catalog=spec.get("catalog", ""),
+    )
 
 
 def _step(row: dict[str, Any]) -> StepDef:
@@ -53,6 +88,7 @@ def _step(row: dict[str, Any]) -> StepDef:
         vote=bool(a.get("vote")),
         eligibility=a.get("eligibility", ""),
         issues_decision=bool(a.get("issues_decision")),
+        fields=tuple(_field(f) for f in a.get("fields", ())),
     )
 
 
@@ -73,4 +109,32 @@ def type_def(code: str) -> TypeDef:
         decision_type=head["attrs"]["decision_type"],
         legal_basis=head["legal_basis"],
         steps=tuple(_step(r) for r in steps),
+        service=head["attrs"].get("service", ""),
     )
+
+
+def spec_problems(doc: Any, source: str) -> list[Problem]:
+    """Field specs of a `procedure_type` document that the step form and `fields.check`
+    could not use: checked when the catalog is loaded, so a bad spec never reaches a step."""
+    if not isinstance(doc, dict) or doc.get("catalog") != CATALOG:
+        return []
+    problems = []
+    for entry in doc.get("entries") or []:
+        specs = (entry.get("attrs") or {}).get("fields") if isinstance(entry, dict) else None
+        for spec in specs or []:
+            where = f"{source} «{entry.get('code')}»"
+            if not isinstance(spec, dict) or not spec.get("name"):
+                problems.append(Problem("bad_field_spec", f"{where}: trường thiếu «name»."))
+            elif spec.get("kind") not in FIELD_KINDS:
+                problems.append(
+                    Problem(
+                        "bad_field_spec",
+                        f"{where}: trường «{spec['name']}» có loại «{spec.get('kind')}» không"
+                        f" hợp lệ (chọn một trong {', '.join(FIELD_KINDS)}).",
+                    )
+                )
+            elif spec["kind"] in ("choice", "scores") and not spec.get("catalog"):
+                problems.append(
+                    Problem("bad_field_spec", f"{where}: trường «{spec['name']}» cần «catalog».")
+                )
+    return problems

@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Q
 from django.utils.timezone import localdate
 
 from hoso.access import policies
-from hoso.access.models import User
+from hoso.access.models import Role, User
 from hoso.calendar.selectors import calendar
 from hoso.core.errors import NotFound
 from hoso.people.selectors import person_queryset
@@ -35,11 +35,15 @@ def procedures_waiting(user: User) -> list[Procedure]:
         .filter(personal_id__in={p.personal_id for p in running})
         .values_list("personal_id", "current_unit__path")
     )
+    roles = policies.roles_of(user)
     waiting = []
     for procedure in running:
         step = type_def(procedure.procedure_type).step(procedure.current_step)
         path = units.get(procedure.personal_id)
-        if path and policies.duty_covers(user, {step.duty}, path):
+        if step.duty == Role.EMPLOYEE:  # a self-service step waits for the person only
+            if procedure.personal_id == user.personal_id and Role.EMPLOYEE in roles:
+                waiting.append(procedure)
+        elif path and policies.duty_covers(user, {step.duty}, path):
             waiting.append(procedure)
     return waiting
 

@@ -5,13 +5,14 @@ clocked on working days. The last step registers the decision through the decisi
 from __future__ import annotations
 
 from datetime import date
+from types import ModuleType
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from hoso.access import policies, recorder
-from hoso.access.models import User
+from hoso.access.models import Role, User
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.calendar.selectors import calendar
@@ -22,6 +23,7 @@ from hoso.core.errors import DomainError, NotFound, Problem, ValidationFailed
 from hoso.eligibility.engine import evaluate
 from hoso.people.models import Person
 from hoso.people.selectors import person_queryset
+from hoso.procedures import evaluation, fields, reduction
 from hoso.procedures.definitions import StepDef, TypeDef, type_def
 from hoso.procedures.models import Procedure, ProcedureState, ProcedureStep, StepOutcome
 from hoso.signing.canonical import canonical
@@ -29,7 +31,11 @@ from hoso.signing.cms import verify_json
 
 STEP_FORMAT = "hoso.procedure.step/1"
 NOT_SAVED = "Chưa ghi gì."
-VOTE_FIELDS = ("votes_for", "votes_against", "votes_abstain")
+NOT_STARTED = "Chưa bắt đầu quy trình."
+VOTE_FIELDS = fields.VOTE_FIELDS
+# A type's own checks (catalog `procedure_type`, attribute `service`): `start_problems`,
+# `step_problems` and the decision's `decision_parameters` (docs/howto/add-a-procedure-type.md).
+SERVICES: dict[str, ModuleType] = {"evaluation": evaluation, "staff_reduction": reduction}
 
 
 def _refuse(code: str, message: str, status: int) -> DomainError:
@@ -69,7 +75,13 @@ def procedure_start(
     first = definition.steps[0]
     # The write gate: a protected dossier or one outside the duty answers a missing one's 404,
     # the denial audited.
-    person = policies.dossier_write(acting_user, personal_id, Purpose.PROPOSE, {first.duty}).person
+    access = policies.dossier_write(acting_user, personal_id, Purpose.PROPOSE, {first.duty})
+    person = access.person
+    service = SERVICES.get(definition.service)
+    if service is not None:
+        problems = service.start_problems(access, params, today)
+        if problems:
+            raise ValidationFailed(problems, NOT_STARTED)
     procedure = Procedure.objects.create(
         procedure_type=definition.code,
         type_version=definition.version,
@@ -85,6 +97,7 @@ def procedure_start(
 
 
 def _check_data(step: StepDef, outcome: str, reason: str, data: dict[str, Any]) -> None:
+    """Outcome, reason, votes and the step's field spec (`procedures.fields`); all at once."""
     problems: list[Problem] = []
     if outcome not in StepOutcome.values:
         problems.append(
@@ -99,12 +112,17 @@ def _check_data(step: StepDef, outcome: str, reason: str, data: dict[str, Any]) 
                 problems.append(
                     Problem("procedure_vote_invalid", "Số phiếu phải là số nguyên không âm.", name)
                 )
+    problems += fields.check(step, data, approving=outcome == StepOutcome.APPROVE)
     if problems:
         raise ValidationFailed(problems, NOT_SAVED)
 
 
 def _decision_args(
-    procedure: Procedure, definition: TypeDef, data: dict[str, Any], today: date
+    procedure: Procedure,
+    definition: TypeDef,
+    data: dict[str, Any],
+    today: date,
+    parameters: dict[str, Any],
 ) -> dict[str, Any]:
     return {
         "decision_type": definition.decision_type,
@@ -114,7 +132,7 @@ def _decision_args(
         "received_date": today,
         "effective_date": date.fromisoformat(str(data.get("effective_date", today.isoformat()))),
         "personal_id": procedure.personal_id,
-        "parameters": procedure.params.get("decision", {}),
+        "parameters": parameters,
     }
 
 
@@ -143,6 +161,14 @@ def _eligibility(
             "Người được đề xuất chưa đủ điều kiện; " + NOT_SAVED,
         )
     return reasons
+
+
+def _holds_duty(user: User, access: policies.DossierAccess, step: StepDef) -> bool:
+    """The step's duty over the person's unit; a self-service step (duty `employee`) is the
+    person's own, on the "self" basis of the gate, and nobody else's."""
+    if step.duty == Role.EMPLOYEE:
+        return "self" in access.basis
+    return policies.duty_covers(user, {step.duty}, access.person.current_unit.path)
 
 
 def step_payload(procedure: Procedure, step: dict[str, Any]) -> dict[str, Any]:
@@ -180,7 +206,8 @@ def step_act(
         raise NotFound()
     # The dossier gate before any other answer: to a reader who may not open the dossier, a
     # procedure about it is a missing one — no replayed step, no 409, no step order.
-    person = policies.dossier_access(acting_user, procedure.personal_id, Purpose.PROPOSE).person
+    access = policies.dossier_access(acting_user, procedure.personal_id, Purpose.PROPOSE)
+    person = access.person
     done = procedure.steps.filter(idempotency_key=idempotency_key).first()
     if done is not None:
         return done  # a double submission returns the first, writes nothing
@@ -200,8 +227,8 @@ def step_act(
             400,
         )
     step = definition.step(step_code)
-    # Then the step's duty over the person's unit.
-    if not policies.duty_covers(acting_user, {step.duty}, person.current_unit.path):
+    # Then the step's duty over the person's unit (the employee's own: only on their dossier).
+    if not _holds_duty(acting_user, access, step):
         _audit(acting_user, procedure, AuditOutcome.DENY, {"step": step_code})
         raise _refuse(
             "procedure_wrong_duty",
@@ -216,11 +243,22 @@ def step_act(
             403,
         )
     _check_data(step, outcome, reason, data)
+    service = SERVICES.get(definition.service)
+    if service is not None and outcome == StepOutcome.APPROVE:
+        problems = service.step_problems(procedure, definition, step, access, data)
+        if problems:
+            raise ValidationFailed(problems, NOT_SAVED)
     if step.eligibility and outcome == StepOutcome.APPROVE:
         data["verdict"] = _eligibility(acting_user, person, procedure, step.eligibility, today)
     if step.issues_decision and outcome == StepOutcome.APPROVE:
+        parameters = (
+            service.decision_parameters(procedure, definition, access, data)
+            if service is not None
+            else procedure.params.get("decision", {})
+        )
         decision = decision_register(
-            acting_user=acting_user, **_decision_args(procedure, definition, data, today)
+            acting_user=acting_user,
+            **_decision_args(procedure, definition, data, today, parameters),
         )
         data["decision_id"] = decision.pk
         procedure.decision_id = decision.pk

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
 
-from hoso.catalog.selectors import name_of
+from hoso.catalog.selectors import attrs_map, entries, name_of
 from hoso.changes.effects.common import (
     Data,
     Ops,
@@ -19,6 +19,7 @@ from hoso.changes.effects.common import (
     refuse,
     rows_of,
 )
+from hoso.core.dates import vn
 from hoso.people.selectors import unit_grade_counts
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 def evaluation(decision: PersonnelDecision, data: Data, params: Data) -> Ops:
     """The year's row is added, or corrected if the year has one. A score must fall in the
     grade's band where a scoring scale applies (``evaluation_grade.scoring``), except for
-    "not completed", which also follows from listed grounds whatever the score."""
+    "not completed", which also follows from listed grounds whatever the score
+    (``evaluation_grade.grounds``, enforced below) — and the unit's quota holds."""
     p = Params(params)
     on = decision.effective_date
     year = p.integer("year", "Năm đánh giá", required=True, minimum=1945, maximum=on.year)
@@ -59,6 +61,7 @@ def evaluation(decision: PersonnelDecision, data: Data, params: Data) -> Ops:
                 f"Mức «{name}» ứng với điểm {band}; điểm {score} không khớp.",
                 "parameters.score",
             )
+    _no_ground_against(data, year, grade, name, category)
     _within_quota(decision.personal_id, data, year, grade, name, attrs)
     values: dict[str, Any] = {"year": year, "grade_code": grade}
     if score is not None:
@@ -69,6 +72,40 @@ def evaluation(decision: PersonnelDecision, data: Data, params: Data) -> Ops:
         if str(row.get("year")) == str(year):
             return [{"op": "correct", "section": "evaluations", "index": index, "row": values}]
     return [{"op": "add", "section": "evaluations", "row": values}]
+
+
+def _no_ground_against(data: Data, year: int, grade: str, name: str, category: str | None) -> None:
+    """A listed ground (``evaluation_grade.<code>.grounds``: e.g. a discipline from reprimand
+    up decided in the year, NĐ 335/2025) fixes the grade at that code whatever the score;
+    any other grade is refused with the ground and its citation (R-APPOINT-SAFE: a
+    disciplined person's dossier never shows a good year)."""
+    severity = {code: a.get("severity", 0) for code, a in attrs_map("discipline_form").items()}
+    for code, attrs in entries("evaluation_grade").values_list("code", "attrs"):
+        for ground in attrs.get("grounds") or []:
+            start = as_date(ground.get("valid_from")) or date.min
+            if (
+                code == grade
+                or ground.get("kind") != "discipline_in_year"
+                or category not in (ground.get("applies_to") or [])
+                or start.year > year
+            ):
+                continue
+            for row in rows_of(data, "discipline"):
+                decided = as_date(row.get("decision_date"))
+                form = str(row.get("form_code") or "")
+                if (
+                    decided
+                    and decided.year == year
+                    and (severity.get(form, 0) >= ground.get("min_severity", 1))
+                ):
+                    raise refuse(
+                        "evaluation_grade_discipline",
+                        f"Năm {year} người này bị kỷ luật «{name_of('discipline_form', form)}»"
+                        f" (quyết định ngày {vn(decided)}): phải xếp loại"
+                        f" «{name_of('evaluation_grade', code)}», không xếp «{name}»"
+                        f" ({ground.get('legal_basis', '')}).",
+                        "parameters.grade_code",
+                    )
 
 
 def _within_quota(
