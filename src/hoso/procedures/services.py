@@ -1,11 +1,13 @@
 """Start a procedure and act on its steps (R-ONLINE-100): in order, by the duty that owns the
 step, never by the proposer after the proposal, signed (CMS over canonical JSON), audited and
-clocked on working days. The last step registers the decision through the decision path."""
+clocked on working days. A step is approved only with the documents its catalog entry names
+(`procedures.documents`). The last step registers the decision through the decision path."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,9 +25,18 @@ from hoso.eligibility.engine import evaluate
 from hoso.people.models import Person
 from hoso.people.selectors import person_queryset
 from hoso.procedures.definitions import StepDef, TypeDef, type_def
-from hoso.procedures.models import Procedure, ProcedureState, ProcedureStep, StepOutcome
+from hoso.documents.intake import PDF, received
+from hoso.documents.storage import storage
+from hoso.procedures.documents import document_name, pades_sign, step_documents
+from hoso.procedures.models import (
+    Procedure,
+    ProcedureDocument,
+    ProcedureState,
+    ProcedureStep,
+    StepOutcome,
+)
 from hoso.signing.canonical import canonical
-from hoso.signing.cms import verify_json
+from hoso.signing.cms import serial_hex, verify_json
 
 STEP_FORMAT = "hoso.procedure.step/1"
 NOT_SAVED = "Chưa ghi gì."
@@ -216,6 +227,12 @@ def step_act(
             403,
         )
     _check_data(step, outcome, reason, data)
+    if outcome == StepOutcome.APPROVE and step.documents:
+        # Each document the catalog names, uploaded and PAdES-signed by this actor for this
+        # step (`documents.document_attach`); the record below signs their SHA-256.
+        data["documents"] = step_documents(procedure, step, acting_user, data.get("documents"))
+    else:
+        data.pop("documents", None)
     if step.eligibility and outcome == StepOutcome.APPROVE:
         data["verdict"] = _eligibility(acting_user, person, procedure, step.eligibility, today)
     if step.issues_decision and outcome == StepOutcome.APPROVE:
@@ -280,3 +297,88 @@ def step_act(
 def step_verify(step: ProcedureStep) -> Any:
     """Check a stored step signature against the trusted roots."""
     return verify_json(bytes(step.payload), bytes(step.signature), trust_roots())
+
+
+def _step_for_upload(user: User, procedure: Procedure, unit_path: str, step_code: str) -> StepDef:
+    """`step_act`'s answers, in its order, before a document is judged or signed."""
+    if procedure.state != ProcedureState.RUNNING:
+        raise _refuse("procedure_closed", "Quy trình đã kết thúc; không thực hiện thêm bước.", 409)
+    if step_code != procedure.current_step:
+        raise _refuse(
+            "procedure_step_out_of_order",
+            "Bước này chưa đến lượt hoặc đã xong; các bước phải làm lần lượt.",
+            400,
+        )
+    definition = type_def(procedure.procedure_type)
+    step = definition.step(step_code)
+    if not policies.duty_covers(user, {step.duty}, unit_path):
+        _audit(user, procedure, AuditOutcome.DENY, {"step": step_code, "document": True})
+        raise _refuse(
+            "procedure_wrong_duty",
+            "Bạn không giữ nhiệm vụ thực hiện bước này đối với đơn vị của người được đề xuất.",
+            403,
+        )
+    proposal = procedure.steps.filter(step_code=definition.steps[0].code).first()
+    if proposal is not None and proposal.actor_id == user.pk:
+        raise _refuse(
+            "procedure_own_proposal",
+            "Người đề xuất không được tự thông qua các bước tiếp theo của đề xuất của mình.",
+            403,
+        )
+    return step
+
+
+def document_attach(
+    *,
+    acting_user: User,
+    procedure_id: int,
+    step_code: str,
+    code: str,
+    filename: str,
+    content: IO[bytes] | Iterable[bytes],
+) -> ProcedureDocument:
+    """Judge, PAdES-sign (the actor's key) and store the PDF `code` of the current step; its id
+    goes into the step's `data["documents"]`. Only the duty that owns the step may, with
+    `step_act`'s answers; nothing is stored on a refusal. Not one transaction: a refusal's
+    audit event (the gate's, a wrong duty's) must stay."""
+    procedure = Procedure.objects.filter(pk=procedure_id).first()
+    if procedure is None:
+        raise NotFound()
+    person = policies.dossier_access(acting_user, procedure.personal_id, Purpose.PROPOSE).person
+    step = _step_for_upload(acting_user, procedure, person.current_unit.path, step_code)
+    if code not in step.documents:
+        raise ValidationFailed(
+            [Problem("procedure_document_unknown", "Bước này không cần tài liệu này.", "code")],
+            NOT_SAVED,
+        )
+    with received(filename=filename, content=content) as upload:
+        if upload.media_type != PDF:
+            raise ValidationFailed(
+                [Problem("procedure_document_not_pdf", "Tài liệu của bước phải là tệp PDF.", "file")],
+                NOT_SAVED,
+            )
+        pdf = upload.path.read_bytes()
+        name, pages = upload.safe_name, upload.pages
+    signed = pades_sign(pdf, acting_user, f"{document_name(code)} – {step.name}")
+    stored = storage().put([signed])
+    with transaction.atomic():
+        document = ProcedureDocument.objects.create(
+            procedure=procedure,
+            step_code=step_code,
+            code=code,
+            filename=name,
+            key=stored.key,
+            sha256=stored.sha256,
+            size=stored.size,
+            pages=pages,
+            certificate_serial=serial_hex(signing_key_for(acting_user).certificate),
+            signed_by=acting_user,
+            signed_at=timezone.now(),
+        )
+        _audit(
+            acting_user,
+            procedure,
+            AuditOutcome.OK,
+            {"step": step_code, "document": code, "sha256": stored.sha256},
+        )
+    return document
