@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from hoso.api.params import ID_MAX, ObjectId, responses
-from hoso.procedures import documents, selectors, services
+from hoso.procedures import selectors, services
 from hoso.procedures.models import Procedure
 
 router = Router(tags=["Quy trình nhân sự"])
@@ -165,7 +165,7 @@ def document_attach(
     file: File[UploadedFile],
 ) -> Status:
     """The document's id goes into the step's `data.documents` ({code: id})."""
-    document = documents.document_attach(
+    document = services.document_attach(
         acting_user=request.user,
         procedure_id=procedure_id,
         filename=file.name or "",

@@ -21,12 +21,12 @@ from hoso.changes.services.decisions import decision_register
 from hoso.changes.signatures import sign_checked, signing_key_for, trust_roots
 from hoso.core.dates import today as local_today
 from hoso.core.errors import DomainError, NotFound, Problem, ValidationFailed
+from hoso.documents.intake import PDF, received
+from hoso.documents.storage import storage
 from hoso.eligibility.engine import evaluate
 from hoso.people.models import Person
 from hoso.people.selectors import person_queryset
 from hoso.procedures.definitions import StepDef, TypeDef, type_def
-from hoso.documents.intake import PDF, received
-from hoso.documents.storage import storage
 from hoso.procedures.documents import document_name, pades_sign, step_documents
 from hoso.procedures.models import (
     Procedure,
@@ -354,7 +354,11 @@ def document_attach(
     with received(filename=filename, content=content) as upload:
         if upload.media_type != PDF:
             raise ValidationFailed(
-                [Problem("procedure_document_not_pdf", "Tài liệu của bước phải là tệp PDF.", "file")],
+                [
+                    Problem(
+                        "procedure_document_not_pdf", "Tài liệu của bước phải là tệp PDF.", "file"
+                    )
+                ],
                 NOT_SAVED,
             )
         pdf = upload.path.read_bytes()

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from hoso.access.models import Role
+from hoso.catalog.selectors import name_of
+from hoso.changes.effects.params import parameters_of
 from hoso.core.dates import today, vn, vn_time
 from hoso.eligibility.engine import facts_visible
 from hoso.people.models import Person
@@ -18,7 +20,7 @@ from hoso.procedures.services import step_verify
 STATE_BADGES = {
     ProcedureState.RUNNING: "badge--pending",
     ProcedureState.DONE: "badge--active",
-    ProcedureState.REJECTED: "badge--ended",
+    ProcedureState.REJECTED: "badge--revoked",
 }
 
 
@@ -40,6 +42,21 @@ def _current(procedure: Procedure) -> dict[str, Any] | None:
     }
 
 
+def _params(decision_type: str, values: dict[str, Any]) -> list[tuple[str, str]]:
+    """The proposal's decision parameters, labelled, codes by their catalog name."""
+    rows = []
+    for spec in parameters_of(decision_type):
+        value = values.get(spec.name)
+        if value in (None, ""):
+            continue
+        if spec.kind == "code" and spec.catalog:
+            value = name_of(spec.catalog, str(value)) or value
+        elif spec.kind == "choice":
+            value = spec.choices.get(str(value), value)
+        rows.append((spec.label, str(value)))
+    return rows
+
+
 def procedure_context(procedure: Procedure, person: Person, masked: dict[str, str]) -> dict:
     definition = type_def(procedure.procedure_type)
     return {
@@ -54,7 +71,7 @@ def procedure_context(procedure: Procedure, person: Person, masked: dict[str, st
         "state_label": procedure.get_state_display(),
         "badge": STATE_BADGES.get(procedure.state, ""),
         "current": _current(procedure),
-        "params": procedure.params.get("decision", {}),
+        "params": _params(definition.decision_type, procedure.params.get("decision", {})),
         "masked": masked,
     }
 
@@ -73,9 +90,7 @@ def _verdict(reasons: list[dict[str, Any]], masked: dict[str, str]) -> list[dict
                 "citation": r.get("citation", ""),
                 "message": r.get("message", ""),
                 "until": r.get("until"),
-                "facts": "; ".join(
-                    f"{k}: {v}" for k, v in facts.items() if v not in (None, "", [])
-                )
+                "facts": "; ".join(f"{k}: {v}" for k, v in facts.items() if v not in (None, "", []))
                 if shown
                 else "",
             }
@@ -137,4 +152,3 @@ def list_rows(procedures: list[Procedure]) -> list[dict[str, Any]]:
             }
         )
     return rows
-

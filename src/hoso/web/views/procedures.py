@@ -58,9 +58,7 @@ def procedures(request: HttpRequest) -> HttpResponse:
         error, chosen_type, status = f"Không có loại quy trình «{chosen_type}».", "", 400
     if chosen_state and chosen_state not in ProcedureState.values:
         error, chosen_state, status = f"Không có trạng thái «{chosen_state}».", "", 400
-    rows = selectors.procedures_listed(
-        request.user, procedure_type=chosen_type, state=chosen_state
-    )
+    rows = selectors.procedures_listed(request.user, procedure_type=chosen_type, state=chosen_state)
     _listed(request, rows, {"type": chosen_type, "state": chosen_state})
     context = {
         "rows": list_rows(rows),
@@ -69,7 +67,6 @@ def procedures(request: HttpRequest) -> HttpResponse:
         "chosen_type": chosen_type,
         "chosen_state": chosen_state,
         "error": error,
-        "here": "procedures",
     }
     return render(request, "hoso/procedure_list.html", context, status=status)
 
@@ -80,7 +77,7 @@ def procedures_waiting(request: HttpRequest) -> HttpResponse:
     """The running procedures whose current step a duty of the user owns."""
     rows = selectors.with_people(request.user, selectors.procedures_waiting(request.user))
     _listed(request, rows, {"waiting": request.user.get_username()})
-    context = {"rows": list_rows(rows), "here": "procedures"}
+    context = {"rows": list_rows(rows)}
     return render(request, "hoso/procedure_waiting.html", context)
 
 
@@ -167,7 +164,11 @@ def _page(
         if form is None:
             form = StepForm(initial={"revision": procedure.revision}, step=step)
         context["form"] = form
-        context["signed"] = _signed_documents(pk, form)
+        signed = _signed_documents(pk, form)
+        context["documents"] = [
+            (file_field, kept, signed.get(code))
+            for code, (file_field, kept) in zip(step.documents, form.document_fields(), strict=True)
+        ]
     return render(request, "hoso/procedure_detail.html", context | extra, status=status)
 
 
