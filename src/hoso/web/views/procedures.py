@@ -249,7 +249,9 @@ def procedure_step(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         kept = StepForm(data, step=step)
         kept.is_valid()
-        return _page(request, pk, kept, status=error.status, refusal=error.message)
+        # A refused upload (`documents.intake`) is bad input like the rest: 400.
+        status = error.status if error.status in (403, 409) else 400
+        return _page(request, pk, kept, status=status, refusal=error.message)
     outcome = "từ chối" if form.cleaned_data["outcome"] == "reject" else "đồng ý"
     messages.success(request, f"Đã ký số và ghi bước «{step.name}»: {outcome}.")
     return redirect(reverse("web:procedure", kwargs={"pk": pk}))
