@@ -120,8 +120,9 @@ def test_a_start_with_bad_input_is_refused_and_starts_nothing(as_, an):
 
 def test_a_stranger_cannot_start_one_and_learns_nothing(as_, an):
     url = reverse("web:procedure_start", args=[an.personal_id])
+    data = {"loai": "appointment", "p_position_code": "deputy_director_so"}
     for who in ("ngoai", "quantri"):
-        response = as_(who).post(url, {"loai": "appointment", "p_position_code": "deputy_director_so"})
+        response = as_(who).post(url, data)
         assert response.status_code == 404 and "Nguyễn Văn An" not in response.content.decode()
     assert not Procedure.objects.exists()
 
@@ -248,9 +249,7 @@ def test_a_stale_page_is_refused_with_409(as_, personas, appointment):
     assert "Quy trình đã thay đổi từ khi bạn mở trang" in response.content.decode()
 
 
-def test_a_vote_needs_its_counts_and_a_kept_document_is_not_asked_again(
-    as_, personas, appointment
-):
+def test_a_vote_needs_its_counts_and_a_kept_document_is_not_asked_again(as_, personas, appointment):
     act(personas["nhaplieu"], appointment, "appointment.proposal")
     act(personas["quanly"], appointment, "appointment.planning")
     client = as_("lanhdao")
