@@ -4,6 +4,7 @@ counts, documents and eligibility verdict (every rule with its citation)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from hoso.access.models import Role
@@ -89,7 +90,7 @@ def _verdict(reasons: list[dict[str, Any]], masked: dict[str, str]) -> list[dict
                 "passed": r.get("passed"),
                 "citation": r.get("citation", ""),
                 "message": r.get("message", ""),
-                "until": r.get("until"),
+                "until": vn(date.fromisoformat(r["until"])) if r.get("until") else "",
                 "facts": "; ".join(f"{k}: {v}" for k, v in facts.items() if v not in (None, "", []))
                 if shown
                 else "",
