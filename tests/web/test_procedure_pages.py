@@ -317,3 +317,43 @@ def test_a_procedure_page_is_404_to_who_may_not_open_the_dossier(as_, appointmen
     assert as_("thanhtra").get(url).status_code == 200  # an auditor reads, without a form
     assert 'name="outcome"' not in as_("thanhtra").get(url).content.decode()
     assert as_("quanly").get(reverse("web:procedure", args=[999999])).status_code == 404
+
+
+def test_an_ineligible_person_is_refused_at_the_eligibility_step_with_the_rules(
+    as_, personas, appointment
+):
+    """R-APPOINT-SAFE: the records manager sees today's verdict before signing; approving it
+    is refused with the failed rules' messages, and nothing is written."""
+    from datetime import timedelta
+
+    from hoso.changes.services.changesets import changeset_approve
+    from hoso.changes.services.decisions import decision_register
+
+    day = today()
+    discipline = decision_register(
+        acting_user=personas["nhaplieu"],
+        decision_type="discipline",
+        number="21/QĐ-KL",
+        signed_date=day - timedelta(days=10),
+        issuer="Ủy ban nhân dân tỉnh Thử Nghiệm",
+        received_date=day - timedelta(days=9),
+        effective_date=day - timedelta(days=10),
+        personal_id=appointment.personal_id,
+        parameters={"form_code": "reprimand", "reason": "Vi phạm quy chế làm việc"},
+    )
+    changeset_approve(acting_user=personas["quanly"], changeset_id=discipline.changeset_id)
+    act(personas["nhaplieu"], appointment, "appointment.proposal")
+    act(personas["quanly"], appointment, "appointment.planning")
+    act(personas["lanhdao"], appointment, "appointment.vote", data=VOTES)
+    client = as_("quanly")
+    body = page(client, appointment)
+    today_verdict = body.split('id="xet-dieu-kien"', 1)[1].split("</ul>", 1)[0]
+    assert "<strong>Không đạt:</strong> Không trong thời hạn kỷ luật" in today_verdict
+    assert "(đến ngày " in today_verdict and "Căn cứ: Luật Cán bộ, công chức" in today_verdict
+    response = step_post(
+        client, appointment, documents={"phieu_tham_dinh": pdf_upload("tham-dinh.pdf")}
+    )
+    refused = response.content.decode()
+    assert response.status_code == 400
+    assert "Người được đề xuất chưa đủ điều kiện" in refused
+    assert appointment.steps.count() == 3

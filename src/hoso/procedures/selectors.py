@@ -12,7 +12,9 @@ from hoso.access import policies
 from hoso.access.models import User
 from hoso.calendar.selectors import calendar
 from hoso.catalog.selectors import entries
+from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound
+from hoso.eligibility.engine import evaluate
 from hoso.people.models import Person
 from hoso.people.selectors import person_queryset
 from hoso.procedures.definitions import CATALOG, type_def
@@ -169,3 +171,28 @@ def documents_signed(procedure_id: int, ids: dict[int, str]) -> dict[str, Proced
 def step_documents_of(procedure: Procedure) -> dict[int, ProcedureDocument]:
     """The documents of `procedure`, by id (the history shows those its steps name)."""
     return {d.pk: d for d in ProcedureDocument.objects.filter(procedure=procedure)}
+
+
+def eligibility_today(user: User, procedure: Procedure) -> list[dict[str, Any]]:
+    """The reasons the eligibility engine gives today for the current step's action, the
+    verdict an approval would store (shown before signing; empty when the step checks none)."""
+    if procedure.state != ProcedureState.RUNNING:
+        return []
+    step = type_def(procedure.procedure_type).step(procedure.current_step)
+    person = person_queryset().filter(personal_id=procedure.personal_id).first()
+    if not step.eligibility or person is None:
+        return []
+    position = procedure.params.get("decision", {}).get("position_code") or None
+    verdict = evaluate(person, step.eligibility, local_today(), position=position, acting_user=user)
+    return [
+        {
+            "rule": r.rule,
+            "label": r.label,
+            "citation": r.citation,
+            "passed": r.passed,
+            "facts": r.facts,
+            "until": r.until.isoformat() if r.until else None,
+            "message": r.message,
+        }
+        for r in verdict.reasons
+    ]

@@ -77,7 +77,7 @@ def procedure_context(procedure: Procedure, person: Person, masked: dict[str, st
     }
 
 
-def _verdict(reasons: list[dict[str, Any]], masked: dict[str, str]) -> list[dict[str, Any]]:
+def verdict_rows(reasons: list[dict[str, Any]], masked: dict[str, str]) -> list[dict[str, Any]]:
     """The stored eligibility reasons, each fact shown only to a reader who may see the
     section it comes from."""
     out = []
@@ -129,7 +129,7 @@ def history_rows(procedure: Procedure, masked: dict[str, str]) -> list[dict[str,
                     {"name": document_name(code), **d}
                     for code, d in (data.get("documents") or {}).items()
                 ],
-                "verdict": _verdict(data.get("verdict") or [], masked),
+                "verdict": verdict_rows(data.get("verdict") or [], masked),
                 "decision_id": data.get("decision_id"),
             }
         )

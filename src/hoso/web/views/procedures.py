@@ -30,7 +30,12 @@ from hoso.procedures.definitions import type_def
 from hoso.procedures.models import ProcedureDocument, ProcedureState
 from hoso.procedures.services import document_attach, procedure_start, step_act
 from hoso.web.forms.procedures import StartForm, StepForm
-from hoso.web.presenters.procedures import history_rows, list_rows, procedure_context
+from hoso.web.presenters.procedures import (
+    history_rows,
+    list_rows,
+    procedure_context,
+    verdict_rows,
+)
 from hoso.web.views.common import not_found
 
 
@@ -164,6 +169,9 @@ def _page(
         if form is None:
             form = StepForm(initial={"revision": procedure.revision}, step=step)
         context["form"] = form
+        context["verdict_today"] = verdict_rows(
+            selectors.eligibility_today(request.user, procedure), access.masked
+        )
         signed = _signed_documents(pk, form)
         context["documents"] = [
             (file_field, kept, signed.get(code))
