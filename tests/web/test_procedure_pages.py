@@ -213,9 +213,19 @@ def test_a_rejection_needs_its_reason(as_, appointment):
 
 
 def test_the_wrong_duty_gets_403_with_the_reason_and_a_stranger_404(as_, appointment):
+    from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
+
+    def denials():
+        return AuditEvent.objects.filter(
+            action=AuditAction.PROCEDURE, outcome=AuditOutcome.DENY
+        ).count()
+
     response = step_post(as_("lanhdao"), appointment, documents={"to_trinh": pdf_upload()})
     assert response.status_code == 403
     assert "Bạn không giữ nhiệm vụ thực hiện bước này" in response.content.decode()
+    rejecting = step_post(as_("lanhdao"), appointment, outcome="reject", reason="Không")
+    assert rejecting.status_code == 403
+    assert denials() == 2  # the upload's and the step's refusals, both on the record
     stranger = step_post(as_("ngoai"), appointment, documents={"to_trinh": pdf_upload()})
     assert stranger.status_code == 404 and "Nguyễn Văn An" not in stranger.content.decode()
     assert nothing_acted(appointment) and not ProcedureDocument.objects.exists()

@@ -170,11 +170,31 @@ def step_payload(procedure: Procedure, step: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def step_act(*, acting_user: User, procedure_id: int, **step: Any) -> ProcedureStep:
+    """Act on the current step; see the module docstring for the invariants.
+
+    The dossier gate comes before any other answer: to a reader who may not open the
+    dossier, a procedure about it is a missing one — no replayed step, no 409, no step
+    order. It and a wrong duty's denial are recorded outside the step's transaction, so
+    that the refusal which rolls the step back does not roll its audit back too."""
+    procedure = Procedure.objects.filter(pk=procedure_id).first()
+    if procedure is None:
+        raise NotFound()
+    person = policies.dossier_access(acting_user, procedure.personal_id, Purpose.PROPOSE).person
+    try:
+        return _step_act(acting_user=acting_user, procedure_id=procedure_id, person=person, **step)
+    except DomainError as error:
+        if error.code == "procedure_wrong_duty":
+            _audit(acting_user, procedure, AuditOutcome.DENY, {"step": step.get("step_code")})
+        raise
+
+
 @transaction.atomic
-def step_act(
+def _step_act(
     *,
     acting_user: User,
     procedure_id: int,
+    person: Person,
     step_code: str,
     outcome: str,
     revision: int,
@@ -183,15 +203,9 @@ def step_act(
     data: dict[str, Any] | None = None,
     today: date | None = None,
 ) -> ProcedureStep:
-    """Act on the current step; see the module docstring for the invariants."""
     today = today or local_today()
     data = dict(data or {})
-    procedure = Procedure.objects.select_for_update().filter(pk=procedure_id).first()
-    if procedure is None:
-        raise NotFound()
-    # The dossier gate before any other answer: to a reader who may not open the dossier, a
-    # procedure about it is a missing one — no replayed step, no 409, no step order.
-    person = policies.dossier_access(acting_user, procedure.personal_id, Purpose.PROPOSE).person
+    procedure = Procedure.objects.select_for_update().get(pk=procedure_id)
     done = procedure.steps.filter(idempotency_key=idempotency_key).first()
     if done is not None:
         return done  # a double submission returns the first, writes nothing
@@ -213,7 +227,6 @@ def step_act(
     step = definition.step(step_code)
     # Then the step's duty over the person's unit.
     if not policies.duty_covers(acting_user, {step.duty}, person.current_unit.path):
-        _audit(acting_user, procedure, AuditOutcome.DENY, {"step": step_code})
         raise _refuse(
             "procedure_wrong_duty",
             "Bạn không giữ nhiệm vụ thực hiện bước này đối với đơn vị của người được đề xuất.",
