@@ -170,7 +170,18 @@ def step_payload(procedure: Procedure, step: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def step_act(*, acting_user: User, procedure_id: int, **step: Any) -> ProcedureStep:
+def step_act(
+    *,
+    acting_user: User,
+    procedure_id: int,
+    step_code: str,
+    outcome: str,
+    revision: int,
+    idempotency_key: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    today: date | None = None,
+) -> ProcedureStep:
     """Act on the current step; see the module docstring for the invariants.
 
     The dossier gate comes before any other answer: to a reader who may not open the
@@ -182,10 +193,21 @@ def step_act(*, acting_user: User, procedure_id: int, **step: Any) -> ProcedureS
         raise NotFound()
     person = policies.dossier_access(acting_user, procedure.personal_id, Purpose.PROPOSE).person
     try:
-        return _step_act(acting_user=acting_user, procedure_id=procedure_id, person=person, **step)
+        return _step_act(
+            acting_user=acting_user,
+            procedure_id=procedure_id,
+            person=person,
+            step_code=step_code,
+            outcome=outcome,
+            revision=revision,
+            idempotency_key=idempotency_key,
+            reason=reason,
+            data=data,
+            today=today,
+        )
     except DomainError as error:
         if error.code == "procedure_wrong_duty":
-            _audit(acting_user, procedure, AuditOutcome.DENY, {"step": step.get("step_code")})
+            _audit(acting_user, procedure, AuditOutcome.DENY, {"step": step_code})
         raise
 
 
