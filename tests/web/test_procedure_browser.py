@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 from tests.procedures.common import a_pdf
-from tests.web.browser import ARTIFACTS, BROWSER, shooter, sign_in
+from tests.web.browser import ARTIFACTS, BROWSER, guide_shot, shooter, sign_in
 
 from hoso.core.dates import today
 
@@ -116,12 +116,15 @@ def test_an_appointment_runs_end_to_end_with_a_signature_at_each_step(
     page.get_by_label("Loại quy trình", exact=True).select_option("appointment")
     page.get_by_role("button", name="Mở biểu mẫu").click()
     page.get_by_label("Chức vụ", exact=True).select_option("deputy_director_so")
+    guide_shot(page, "quy-trinh-bat-dau")
     shot(page, "start")
     page.get_by_role("button", name="Bắt đầu quy trình").click()
     expect(page.get_by_text(re.compile(r"Đã bắt đầu quy trình bổ nhiệm số \d+"))).to_be_visible()
     expect(page.get_by_role("heading", name="Bước hiện tại: Đề xuất nhân sự")).to_be_visible()
     expect(page.locator("body")).to_contain_text(POST_NAME)
     procedure_url = page.url
+    page.locator(".procedure-current").scroll_into_view_if_needed()
+    guide_shot(page, "quy-trinh-buoc")
     shot(page, "proposal")
     act(page, files, "to_trinh")
     expect(page.locator(".procedure-history")).to_contain_text("Chữ ký số hợp lệ")
@@ -156,6 +159,8 @@ def test_an_appointment_runs_end_to_end_with_a_signature_at_each_step(
     expect(history).to_contain_text("Kiểm tra tiêu chuẩn, điều kiện")
     expect(history.locator(".verdicts .verdict--pass").first).to_contain_text("Đạt:")
     expect(history).to_contain_text("Căn cứ:")
+    history.locator(".verdicts").first.scroll_into_view_if_needed()
+    guide_shot(page, "quy-trinh-tham-dinh")
     shot(page, "eligibility")
     act(
         page,
