@@ -74,6 +74,20 @@ ROUTES: dict[str, Route] = {
         "page", "/api/v1/procedures/staff-reduction/candidates?unit=T01.STC&year=2026"
     ),
     "GET /api/v1/obligations/counts": Route("page", "/api/v1/obligations/counts"),
+    "POST /api/v1/procedures/{procedure_id}/documents": Route(
+        "post_only", "/api/v1/procedures/999999/documents"
+    ),
+}
+# The procedure pages (in depth in tests/web/test_procedure_pages.py): the lists are cut by
+# people_scope (an empty list outside it); a procedure is read through the dossier gate; the
+# start form only for the duty of a type's first step (the clerk) over the dossier's unit.
+ROUTES |= {
+    "web:procedures": Route("page", "web:procedures"),
+    "web:procedures_waiting": Route("page", "web:procedures_waiting"),
+    "web:procedure_new": Route("page", "web:procedure_new"),
+    "web:procedure_start": Route("starter_dossier", "web:procedure_start"),
+    "web:procedure": Route("missing", "web:procedure"),
+    "web:procedure_step": Route("post_only", "web:procedure_step"),
 }
 # The security pages (each checked in depth in tests/web/test_security_pages.py).
 ROUTES |= {
@@ -93,6 +107,8 @@ ROUTES |= {
     "web:alert_acknowledge": Route("post_only", "web:alert_acknowledge"),
 }
 WEB_ARGS = {
+    "web:procedure": [999999],
+    "web:procedure_step": [999999],
     "web:org": ["T01"],
     "web:catalog": ["ethnicity"],
     "web:grant": [999999],
@@ -451,7 +467,7 @@ def api_client(user) -> Client:
 
 def url_for(name: str, route: Route, personal_id: str) -> tuple[str, bool]:
     if name.startswith("web:"):
-        by_person = route.kind in {"dossier", "resume_web", "writer_dossier"}
+        by_person = route.kind in {"dossier", "resume_web", "writer_dossier", "starter_dossier"}
         args = [personal_id, *WEB_ARGS.get(name, [])] if by_person else WEB_ARGS.get(name, [])
         return reverse(route.path, args=args), True
     return route.path.replace("{personal_id}", personal_id), False
@@ -472,6 +488,8 @@ def expected(route: Route, allowed: bool, persona: str, has_any: bool, target: s
         return 200 if persona in WRITERS else 404
     if route.kind == "writer_dossier":  # open it, and hold the duty to write it
         return 200 if allowed and may_write(persona, target) else 404
+    if route.kind == "starter_dossier":  # open it, and hold the first step's duty (clerk)
+        return 200 if allowed and persona == "nhaplieu" else 404
     if route.kind == "resume":
         return 409 if allowed and persona in SEES_RESUME else 404
     if route.kind == "resume_web":
@@ -529,7 +547,8 @@ def test_the_matrix(world, persona, grant):
                 listed = person.personal_id in response.content.decode()
                 assert listed == (target in readable), (name, persona, target, grant)
             if (
-                route.kind in {"dossier", "list", "export_dossier", "writer_dossier"}
+                route.kind
+                in {"dossier", "list", "export_dossier", "writer_dossier", "starter_dossier"}
                 and target not in readable
             ):
                 assert person.full_name not in response.content.decode(), (name, persona, target)
@@ -541,6 +560,7 @@ def test_the_matrix(world, persona, grant):
                 "resume_web",
                 "writer",
                 "writer_dossier",
+                "starter_dossier",
             }:
                 break  # the target does not matter for this endpoint
 
@@ -597,6 +617,7 @@ WRITES = [
     "POST /api/v1/changesets/{changeset_id}/reject",
     "web:dossier_edit_section",
     "POST /api/v1/procedures",
+    "web:procedure_start",
 ]
 
 
@@ -824,6 +845,9 @@ def _write(client: Client, name: str, target: dict | None):
     if name == "POST /api/v1/procedures":
         body = {"procedure_type": "appointment", "personal_id": pid, "params": {}}
         return client.post("/api/v1/procedures", body, content_type="application/json")
+    if name == "web:procedure_start":
+        data = {"loai": "appointment", "p_position_code": "deputy_director_so"}
+        return client.post(reverse(name, args=[pid]), data)
     if name == "web:dossier_edit_section":
         data = {"action": "save", "phone": "0911000222", "full_name": "X", "base_version": 0}
         return client.post(reverse(name, args=[pid, "identity"]), data)
@@ -873,6 +897,7 @@ def _stored(made: dict) -> dict:
     """Everything a write to the protected dossiers could have left behind."""
     from hoso.changes.models import ChangeSet, Discrepancy, Obligation, PersonnelDecision
     from hoso.documents.models import Component, ConsistencyFinding, PaperLoan, SignedResume
+    from hoso.procedures.models import Procedure
 
     ids = [m["person"].personal_id for m in made.values()] + [MISSING_ID]
     return {
@@ -891,6 +916,7 @@ def _stored(made: dict) -> dict:
             ConsistencyFinding.objects.filter(personal_id__in=ids).values_list("pk", "status")
         ),
         "resumes": SignedResume.objects.filter(personal_id__in=ids).count(),
+        "procedures": Procedure.objects.filter(personal_id__in=ids).count(),
         "loans": sorted(
             PaperLoan.objects.filter(personal_id__in=ids).values_list(
                 "pk", "returned_on", "due_date"
@@ -917,6 +943,7 @@ def test_the_write_rows_cover_every_write_endpoint():
     posts |= {"POST /api/v1/people/{personal_id}/paper-loans", "POST /api/v1/procedures"}
     posts |= {"web:entry_start", "web:entry_draft", "web:entry_section"}
     posts |= {"web:dossier_edit_section", "web:self_correction_section"}
+    posts |= {"web:procedure_start"}
     not_dossier_writes = {
         "web:self_correction",  # names no dossier: always the account's own
         "web:self_correction_section",
@@ -937,6 +964,8 @@ def test_the_write_rows_cover_every_write_endpoint():
         # A step acts on a procedure, started only through the write gate (a row above), and
         # passes the dossier gate again before its duty (tests/procedures/).
         "POST /api/v1/procedures/{procedure_id}/steps",
+        "POST /api/v1/procedures/{procedure_id}/documents",
+        "web:procedure_step",
         # Staffing (structure, no dossier): tests/access/test_authorization_matrix_staffing.py
         "web:job_position_end",
         "PUT /api/v1/organizations/{code}/quotas/{year}/{staff_category}",

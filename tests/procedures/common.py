@@ -1,8 +1,64 @@
-"""Procedures shared by the tests of several areas."""
+"""Procedures shared by the tests of several areas: a PDF to attach, acting on a step with the
+documents it requires (each PAdES-signed by the actor), proposed appointments."""
 
-from hoso.procedures.services import procedure_start, step_act
+import io
+
+from hoso.procedures.definitions import type_def
+from hoso.procedures.services import document_attach, procedure_start, step_act
 
 POST = {"decision": {"position_code": "deputy_director_so"}}
+
+
+def a_pdf(title: str = "To trinh") -> bytes:
+    """A one-page A4 PDF with a line of text (what an officer scans or exports)."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842))
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont="/Helvetica"
+        )
+    )
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.Contents = pdf.make_stream(f"BT /F1 18 Tf 72 760 Td ({title}) Tj ET".encode())
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def documents_for(user, procedure, step_code):
+    """Upload each document the step requires, as `user`; their ids for the step's data."""
+    step = type_def(procedure.procedure_type).step(step_code)
+    return {
+        code: document_attach(
+            acting_user=user,
+            procedure_id=procedure.pk,
+            step_code=step_code,
+            code=code,
+            filename=f"{code}.pdf",
+            content=[a_pdf(code)],
+        ).pk
+        for code in step.documents
+    }
+
+
+def act(user, procedure, step_code, outcome="approve", key=None, data=None, **kwargs):
+    """Act on the current step as `user`, with the documents an approval requires."""
+    procedure.refresh_from_db()
+    data = dict(data or {})
+    if outcome == "approve":
+        data.setdefault("documents", documents_for(user, procedure, step_code))
+    return step_act(
+        acting_user=user,
+        procedure_id=procedure.pk,
+        step_code=step_code,
+        outcome=outcome,
+        revision=procedure.revision,
+        idempotency_key=key or f"{step_code}-{outcome}",
+        data=data,
+        **kwargs,
+    )
 
 
 def proposed_appointments(personas, make_dossier, n):
@@ -15,12 +71,5 @@ def proposed_appointments(personas, make_dossier, n):
             personal_id=person.personal_id,
             params=POST,
         )
-        step_act(
-            acting_user=personas["nhaplieu"],
-            procedure_id=procedure.pk,
-            step_code="appointment.proposal",
-            outcome="approve",
-            revision=procedure.revision,
-            idempotency_key="proposal",
-        )
+        act(personas["nhaplieu"], procedure, "appointment.proposal", key="proposal")
     return people

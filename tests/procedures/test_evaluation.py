@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from tests.conftest import employee_account
+from tests.procedures.common import documents_for
 from tests.procedures.test_procedures import second_manager
 
 from hoso.access.models import Role
@@ -51,7 +52,12 @@ def employee(make_dossier, signing_keys):
 
 
 def _act(user, procedure, step, outcome="approve", key=None, **kwargs):
+    """Act as `user`; an approval carries the step's documents, uploaded by `user` first."""
     procedure.refresh_from_db()
+    if outcome == "approve":
+        data = dict(kwargs.pop("data", None) or {})
+        data.setdefault("documents", documents_for(user, procedure, step))
+        kwargs["data"] = data
     return step_act(
         acting_user=user,
         procedure_id=procedure.pk,
@@ -128,7 +134,10 @@ def test_an_evaluation_runs_through_the_api_signed_and_grades_the_dossier(person
                 "outcome": "approve",
                 "revision": revision,
                 "idempotency_key": step,
-                "data": data,
+                "data": {
+                    **data,
+                    "documents": documents_for(user, Procedure.objects.get(pk=pid), step),
+                },
             },
         )
         assert acted.status_code == 200, acted.content

@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
+from tests.procedures.common import act as _act
+from tests.procedures.common import documents_for
 
 from hoso.access.models import Role
 from hoso.access.services import role_assign, user_create
@@ -19,19 +21,6 @@ from hoso.procedures.services import procedure_start, step_act, step_verify
 POST = {"decision": {"position_code": "deputy_director_so"}}
 VOTES = {"votes_for": 7, "votes_against": 1, "votes_abstain": 0}
 DECISION = {"number": "12/QĐ-UBND", "issuer": "Ủy ban nhân dân tỉnh Thử Nghiệm"}
-
-
-def _act(user, procedure, step, outcome="approve", key=None, **kwargs):
-    procedure.refresh_from_db()
-    return step_act(
-        acting_user=user,
-        procedure_id=procedure.pk,
-        step_code=step,
-        outcome=outcome,
-        revision=procedure.revision,
-        idempotency_key=key or f"{step}-{outcome}",
-        **kwargs,
-    )
 
 
 @pytest.fixture
@@ -188,6 +177,7 @@ def test_deadlines_count_working_days_over_a_holiday(personas, make_dossier):
         outcome="approve",
         revision=0,
         idempotency_key="late",
+        data={"documents": documents_for(personas["nhaplieu"], procedure, "appointment.proposal")},
         today=procedure.current_due + timedelta(days=1),
     )
     assert step.overdue

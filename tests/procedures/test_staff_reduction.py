@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.test import Client
+from tests.procedures.common import documents_for
 from tests.procedures.test_evaluation import _act
 from tests.procedures.test_procedures import second_manager
 
@@ -74,7 +75,12 @@ def test_a_staff_reduction_runs_through_the_api_and_ends_service(personas, orgs,
                 "outcome": "approve",
                 "revision": revision,
                 "idempotency_key": step,
-                "data": data,
+                "data": {
+                    **data,
+                    "documents": documents_for(
+                        personas[user], Procedure.objects.get(pk=pid), step
+                    ),
+                },
             },
         )
         assert acted.status_code == 200, acted.content

@@ -1,5 +1,6 @@
-"""/api/v1/procedures: start a personnel procedure, act on its current step (signed with the
-actor's key), the work waiting for the caller, a procedure's signed history (R-ONLINE-100).
+"""/api/v1/procedures: start a personnel procedure, upload the documents of its current step
+(PAdES-signed with the actor's key), act on the step (CMS-signed with the actor's key), the
+work waiting for the caller, a procedure's signed history (R-ONLINE-100).
 Thin: parse, call `hoso.procedures.services` / `selectors`, render."""
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from hoso.api.params import ID_MAX, ObjectId, responses
@@ -31,6 +33,21 @@ class StepIn(Schema):
     idempotency_key: str = Field(min_length=1, max_length=64)
     reason: str = Field("", max_length=500)
     data: dict[str, Any] = Field(default_factory=dict)
+
+
+class DocumentIn(Schema):
+    step_code: str = Field(min_length=1, max_length=64)
+    code: str = Field(min_length=1, max_length=32, description="Mã tài liệu (procedure_document)")
+
+
+class DocumentOut(Schema):
+    id: int
+    step_code: str
+    code: str
+    filename: str
+    sha256: str
+    size: int
+    certificate_serial: str
 
 
 class StepOut(Schema):
@@ -166,3 +183,36 @@ def procedure_detail(request: HttpRequest, procedure_id: ObjectId) -> dict[str, 
 def step_act(request: HttpRequest, procedure_id: ObjectId, body: StepIn) -> dict[str, Any]:
     step = services.step_act(acting_user=request.user, procedure_id=procedure_id, **body.dict())
     return _out(step.procedure)
+
+
+@router.post(
+    "/procedures/{procedure_id}/documents",
+    response=responses({201: DocumentOut}, 400, 403, 404, 409),
+    summary="Tải lên tài liệu (PDF) của bước hiện tại; hệ thống ký số PAdES bằng khóa của bạn",
+)
+def document_attach(
+    request: HttpRequest,
+    procedure_id: ObjectId,
+    form: Form[DocumentIn],
+    file: File[UploadedFile],
+) -> Status:
+    """The document's id goes into the step's `data.documents` ({code: id})."""
+    document = services.document_attach(
+        acting_user=request.user,
+        procedure_id=procedure_id,
+        filename=file.name or "",
+        content=file,
+        **form.dict(),
+    )
+    return Status(
+        201,
+        {
+            "id": document.pk,
+            "step_code": document.step_code,
+            "code": document.code,
+            "filename": document.filename,
+            "sha256": document.sha256,
+            "size": document.size,
+            "certificate_serial": document.certificate_serial,
+        },
+    )

@@ -13,6 +13,7 @@ from hoso.core.errors import Problem
 from hoso.procedures.definitions import FieldSpec, StepDef
 
 VOTE_FIELDS = ("votes_for", "votes_against", "votes_abstain")
+DOCUMENTS_FIELD = "documents"
 
 
 def _number(value: Any, integral: bool) -> Decimal | None:
@@ -107,6 +108,8 @@ def check(step: StepDef, data: dict[str, Any], *, approving: bool) -> list[Probl
     if not step.fields:
         return []
     known = {f.name for f in step.fields} | (set(VOTE_FIELDS) if step.vote else set())
+    if step.documents:
+        known.add(DOCUMENTS_FIELD)  # the uploaded documents' ids, judged by `step_documents`
     problems = [
         Problem("procedure_field_unknown", f"Bước này không ghi «{name}».", f"data.{name}")
         for name in data

@@ -67,3 +67,24 @@ class ProcedureStep(models.Model):
                 fields=["procedure", "idempotency_key"], name="procedure_step_once"
             )
         ]
+
+
+class ProcedureDocument(models.Model):
+    """A document a step requires (`documents` of the step in the catalog): the PDF as the
+    actor uploaded it, PAdES-signed with their certificate and stored encrypted; the step's
+    CMS signature covers its SHA-256. Never updated; one not used by a step stays unused."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="documents")
+    step_code = models.CharField(max_length=64)
+    code = models.CharField(max_length=32)  # catalog procedure_document
+    filename = models.CharField(max_length=200)
+    key = models.CharField(max_length=80)  # in hoso.documents.storage
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    pages = models.PositiveIntegerField()
+    certificate_serial = models.CharField(max_length=80)
+    signed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["signed_at", "pk"]

@@ -1,12 +1,14 @@
 """Start a procedure and act on its steps (R-ONLINE-100): in order, by the duty that owns the
 step, never by the proposer after the proposal, signed (CMS over canonical JSON), audited and
-clocked on working days. The last step registers the decision through the decision path."""
+clocked on working days. A step is approved only with the documents its catalog entry names
+(`procedures.documents`). The last step registers the decision through the decision path."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from types import ModuleType
-from typing import Any
+from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,14 +22,23 @@ from hoso.changes.services.decisions import decision_register
 from hoso.changes.signatures import sign_checked, signing_key_for, trust_roots
 from hoso.core.dates import today as local_today
 from hoso.core.errors import DomainError, NotFound, Problem, ValidationFailed
+from hoso.documents.intake import PDF, received
+from hoso.documents.storage import storage
 from hoso.eligibility.engine import evaluate
 from hoso.people.models import Person
 from hoso.people.selectors import person_queryset
 from hoso.procedures import evaluation, fields, reduction
 from hoso.procedures.definitions import StepDef, TypeDef, type_def
-from hoso.procedures.models import Procedure, ProcedureState, ProcedureStep, StepOutcome
+from hoso.procedures.documents import document_name, pades_sign, step_documents
+from hoso.procedures.models import (
+    Procedure,
+    ProcedureDocument,
+    ProcedureState,
+    ProcedureStep,
+    StepOutcome,
+)
 from hoso.signing.canonical import canonical
-from hoso.signing.cms import verify_json
+from hoso.signing.cms import serial_hex, verify_json
 
 STEP_FORMAT = "hoso.procedure.step/1"
 NOT_SAVED = "Chưa ghi gì."
@@ -185,7 +196,6 @@ def step_payload(procedure: Procedure, step: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
 def step_act(
     *,
     acting_user: User,
@@ -198,15 +208,52 @@ def step_act(
     data: dict[str, Any] | None = None,
     today: date | None = None,
 ) -> ProcedureStep:
-    """Act on the current step; see the module docstring for the invariants."""
-    today = today or local_today()
-    data = dict(data or {})
-    procedure = Procedure.objects.select_for_update().filter(pk=procedure_id).first()
+    """Act on the current step; see the module docstring for the invariants.
+
+    The dossier gate comes before any other answer: to a reader who may not open the
+    dossier, a procedure about it is a missing one — no replayed step, no 409, no step
+    order. It and a wrong duty's denial are recorded outside the step's transaction, so
+    that the refusal which rolls the step back does not roll its audit back too."""
+    procedure = Procedure.objects.filter(pk=procedure_id).first()
     if procedure is None:
         raise NotFound()
-    # The dossier gate before any other answer: to a reader who may not open the dossier, a
-    # procedure about it is a missing one — no replayed step, no 409, no step order.
     access = policies.dossier_access(acting_user, procedure.personal_id, Purpose.PROPOSE)
+    try:
+        return _step_act(
+            acting_user=acting_user,
+            procedure_id=procedure_id,
+            access=access,
+            step_code=step_code,
+            outcome=outcome,
+            revision=revision,
+            idempotency_key=idempotency_key,
+            reason=reason,
+            data=data,
+            today=today,
+        )
+    except DomainError as error:
+        if error.code == "procedure_wrong_duty":
+            _audit(acting_user, procedure, AuditOutcome.DENY, {"step": step_code})
+        raise
+
+
+@transaction.atomic
+def _step_act(
+    *,
+    acting_user: User,
+    procedure_id: int,
+    access: policies.DossierAccess,
+    step_code: str,
+    outcome: str,
+    revision: int,
+    idempotency_key: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    today: date | None = None,
+) -> ProcedureStep:
+    today = today or local_today()
+    data = dict(data or {})
+    procedure = Procedure.objects.select_for_update().get(pk=procedure_id)
     person = access.person
     done = procedure.steps.filter(idempotency_key=idempotency_key).first()
     if done is not None:
@@ -229,7 +276,6 @@ def step_act(
     step = definition.step(step_code)
     # Then the step's duty over the person's unit (the employee's own: only on their dossier).
     if not _holds_duty(acting_user, access, step):
-        _audit(acting_user, procedure, AuditOutcome.DENY, {"step": step_code})
         raise _refuse(
             "procedure_wrong_duty",
             "Bạn không giữ nhiệm vụ thực hiện bước này đối với đơn vị của người được đề xuất.",
@@ -248,6 +294,12 @@ def step_act(
         problems = service.step_problems(procedure, definition, step, access, data)
         if problems:
             raise ValidationFailed(problems, NOT_SAVED)
+    if outcome == StepOutcome.APPROVE and step.documents:
+        # Each document the catalog names, uploaded and PAdES-signed by this actor for this
+        # step (`documents.document_attach`); the record below signs their SHA-256.
+        data["documents"] = step_documents(procedure, step, acting_user, data.get("documents"))
+    else:
+        data.pop("documents", None)
     if step.eligibility and outcome == StepOutcome.APPROVE:
         data["verdict"] = _eligibility(acting_user, person, procedure, step.eligibility, today)
     if step.issues_decision and outcome == StepOutcome.APPROVE:
@@ -318,3 +370,94 @@ def step_act(
 def step_verify(step: ProcedureStep) -> Any:
     """Check a stored step signature against the trusted roots."""
     return verify_json(bytes(step.payload), bytes(step.signature), trust_roots())
+
+
+def _step_for_upload(
+    user: User, procedure: Procedure, access: policies.DossierAccess, step_code: str
+) -> StepDef:
+    """`step_act`'s answers, in its order, before a document is judged or signed."""
+    if procedure.state != ProcedureState.RUNNING:
+        raise _refuse("procedure_closed", "Quy trình đã kết thúc; không thực hiện thêm bước.", 409)
+    if step_code != procedure.current_step:
+        raise _refuse(
+            "procedure_step_out_of_order",
+            "Bước này chưa đến lượt hoặc đã xong; các bước phải làm lần lượt.",
+            400,
+        )
+    definition = type_def(procedure.procedure_type)
+    step = definition.step(step_code)
+    if not _holds_duty(user, access, step):
+        _audit(user, procedure, AuditOutcome.DENY, {"step": step_code, "document": True})
+        raise _refuse(
+            "procedure_wrong_duty",
+            "Bạn không giữ nhiệm vụ thực hiện bước này đối với đơn vị của người được đề xuất.",
+            403,
+        )
+    proposal = procedure.steps.filter(step_code=definition.steps[0].code).first()
+    if proposal is not None and proposal.actor_id == user.pk:
+        raise _refuse(
+            "procedure_own_proposal",
+            "Người đề xuất không được tự thông qua các bước tiếp theo của đề xuất của mình.",
+            403,
+        )
+    return step
+
+
+def document_attach(
+    *,
+    acting_user: User,
+    procedure_id: int,
+    step_code: str,
+    code: str,
+    filename: str,
+    content: IO[bytes] | Iterable[bytes],
+) -> ProcedureDocument:
+    """Judge, PAdES-sign (the actor's key) and store the PDF `code` of the current step; its id
+    goes into the step's `data["documents"]`. Only the duty that owns the step may, with
+    `step_act`'s answers; nothing is stored on a refusal. Not one transaction: a refusal's
+    audit event (the gate's, a wrong duty's) must stay."""
+    procedure = Procedure.objects.filter(pk=procedure_id).first()
+    if procedure is None:
+        raise NotFound()
+    access = policies.dossier_access(acting_user, procedure.personal_id, Purpose.PROPOSE)
+    step = _step_for_upload(acting_user, procedure, access, step_code)
+    if code not in step.documents:
+        raise ValidationFailed(
+            [Problem("procedure_document_unknown", "Bước này không cần tài liệu này.", "code")],
+            NOT_SAVED,
+        )
+    with received(filename=filename, content=content) as upload:
+        if upload.media_type != PDF:
+            raise ValidationFailed(
+                [
+                    Problem(
+                        "procedure_document_not_pdf", "Tài liệu của bước phải là tệp PDF.", "file"
+                    )
+                ],
+                NOT_SAVED,
+            )
+        pdf = upload.path.read_bytes()
+        name, pages = upload.safe_name, upload.pages
+    signed = pades_sign(pdf, acting_user, f"{document_name(code)} – {step.name}")
+    stored = storage().put([signed])
+    with transaction.atomic():
+        document = ProcedureDocument.objects.create(
+            procedure=procedure,
+            step_code=step_code,
+            code=code,
+            filename=name,
+            key=stored.key,
+            sha256=stored.sha256,
+            size=stored.size,
+            pages=pages,
+            certificate_serial=serial_hex(signing_key_for(acting_user).certificate),
+            signed_by=acting_user,
+            signed_at=timezone.now(),
+        )
+        _audit(
+            acting_user,
+            procedure,
+            AuditOutcome.OK,
+            {"step": step_code, "document": code, "sha256": stored.sha256},
+        )
+    return document

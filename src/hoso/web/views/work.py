@@ -13,6 +13,7 @@ from hoso.audit.purposes import Purpose
 from hoso.calendar.engine import ObligationStatus
 from hoso.changes.selectors import obligations
 from hoso.core.dates import today as local_today
+from hoso.procedures.selectors import procedures_waiting
 from hoso.web.presenters.work import by_officer, obligation_rows, overdue_paper_loans, vn_date
 
 LIST_LIMIT = 200
@@ -62,5 +63,6 @@ def work(request: HttpRequest) -> HttpResponse:
         "soon_days": obligations.due_soon_days(),
         "keeps_paper": keeps_paper,
         "late_loans": late_loans,
+        "procedures_waiting": len(procedures_waiting(request.user)),
     }
     return render(request, "hoso/work/obligations.html", context)
