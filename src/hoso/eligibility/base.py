@@ -33,7 +33,9 @@ class Verdict:
 
     @property
     def eligible(self) -> bool:
-        return all(r.passed for r in self.reasons)
+        """Every rule passed; and some rule was in force, so a date before every rule is no
+        free pass."""
+        return bool(self.reasons) and all(r.passed for r in self.reasons)
 
     @property
     def refused(self) -> tuple[Reason, ...]:
