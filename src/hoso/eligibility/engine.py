@@ -116,10 +116,12 @@ def discipline_restriction(rule: Rule, data: Data, on: date, position: str | Non
     if not running:
         return reason(rule, True, "Không có kỷ luật nào còn trong thời hạn.", facts)
     until = max(date.fromisoformat(d["effect_to"]) for d in running)
+    forms = ", ".join(sorted({d["form_name"] for d in running}))
     return reason(
         rule,
         False,
-        f"Đang trong thời hạn kỷ luật đến ngày {vn(until)}; chưa được áp dụng trước ngày đó.",
+        f"Đang trong thời hạn kỷ luật ({forms}) đến ngày {vn(until)}; chưa được áp dụng trước "
+        "ngày đó.",
         facts,
         until,
     )

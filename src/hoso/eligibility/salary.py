@@ -11,6 +11,7 @@ from hoso.analytics.forecasts import StepCatalog, next_salary_step
 from hoso.catalog.selectors import attrs_map, name_of
 from hoso.core.dates import vn
 from hoso.eligibility.base import Data, Reason, Rule, iso, reason, rows
+from hoso.rules.salary_steps import NextStep
 
 
 def last_evaluation_grade(rule: Rule, data: Data, on: date, position: str | None) -> Reason:
@@ -37,6 +38,13 @@ def last_evaluation_grade(rule: Rule, data: Data, on: date, position: str | None
     )
 
 
+def step_due(data: Data) -> NextStep | None:
+    """The next regular step of the dossier's current salary row and the day it is due, delays
+    included; None at the last step or without a pay table. The one computation of the step
+    time: this rule, and the early-raise limit of the change path."""
+    return next_salary_step(data, StepCatalog.load())
+
+
 def salary_step_time(rule: Rule, data: Data, on: date, position: str | None) -> Reason:
     """Held the current step for the pay group's `step_months`, lengthened by the delays."""
     salary = sorted(rows(data, "salary"), key=lambda r: str(r.get("from_date")))
@@ -52,8 +60,10 @@ def salary_step_time(rule: Rule, data: Data, on: date, position: str | None) -> 
         "from_date": current.get("from_date"),
         "step_months": (group or {}).get("step_months"),
     }
-    step = next_salary_step(data, StepCatalog.load())
+    step = step_due(data)
     if step is None:
+        steps = len((group or {}).get("steps") or [])
+        facts["last_step"] = bool(steps) and int(current.get("step") or 0) >= steps
         return reason(
             rule,
             False,
@@ -66,14 +76,19 @@ def salary_step_time(rule: Rule, data: Data, on: date, position: str | None) -> 
         "delays": list(step.reasons),
         "due_date": iso(step.date),
     }
-    held = f"Bậc {current.get('step')} hưởng từ {vn(date.fromisoformat(str(current['from_date'])))}"
-    extra = f", kéo dài {step.delay_months} tháng" if step.delay_months else ""
+    since = date.fromisoformat(str(current["from_date"]))
+    held = f"Bậc {current.get('step')} hưởng từ {vn(since)}, giữ bậc {facts['step_months']} tháng"
+    extra = (
+        f", kéo dài {step.delay_months} tháng ({'; '.join(step.reasons)})"
+        if step.delay_months
+        else ""
+    )
     if on >= step.date:
         return reason(rule, True, f"{held}; đủ thời gian giữ bậc từ ngày {vn(step.date)}.", facts)
     return reason(
         rule,
         False,
-        f"{held}{extra}; chưa đủ thời gian giữ bậc (đủ từ ngày {vn(step.date)}).",
+        f"Chưa đủ thời gian nâng bậc thường xuyên: {held}{extra}; sớm nhất từ {vn(step.date)}.",
         facts,
         step.date,
     )
