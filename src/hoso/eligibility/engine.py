@@ -197,6 +197,13 @@ def time_in_post(rule: Rule, data: Data, on: date, position: str | None) -> Reas
     )
 
 
+def service_reason(data: Data, on: date) -> Reason | None:
+    """The `in_service` rule in force on `on` applied alone: what the change path asks of a
+    decision type that is no action of the engine (a transfer, a retirement…)."""
+    rule = _rules_on(on).get("in_service")
+    return in_service(rule, data, on, None) if rule else None
+
+
 # The dossier sections each rule reads: its facts are shown only to a reader who may see them.
 SECTIONS: dict[str, tuple[str, ...]] = {
     "in_service": ("employment",),

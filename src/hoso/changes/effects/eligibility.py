@@ -5,7 +5,7 @@ dossier, as of the effective date, refuses it: every refused rule becomes a prob
 rule's message and citation, under a stable code. The rules themselves — which actions each
 applies to, its months, its legal basis — are entries of the `eligibility_rule` catalog,
 written once in `hoso.eligibility`; nothing here repeats them. A type the engine does not
-judge is refused only when the person no longer works (`engine.service_status`), unless it is
+judge is refused only by the engine's in-service rule (`engine.service_reason`), unless it is
 one a former employee may still receive (`ALLOWED_AFTER_SERVICE`).
 
 The preview shows the same verdict (`verdicts`), with the one rule that is the effect's own:
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from hoso.catalog.selectors import attrs_of, codes, name_of
+from hoso.catalog.selectors import attrs_of, codes
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.eligibility import engine
 
@@ -77,30 +77,27 @@ def engine_verdict(
     return engine.evaluate_data(personal_id, data, action, on, position=position)
 
 
+def _service_reasons(decision_type: str, data: dict, on: date) -> tuple[engine.Reason, ...]:
+    """For a type the engine does not judge: its in-service rule, unless a former employee may
+    still receive the type."""
+    if decision_type in ALLOWED_AFTER_SERVICE:
+        return ()
+    found = engine.service_reason(data, on)
+    return (found,) if found else ()
+
+
 def eligibility_check(decision: PersonnelDecision, data: dict, params: Any) -> None:
     """Refuse the decision, with every reason of the engine, when the person may not receive
     it on its effective date. No override: the verdict says until when."""
-    code = decision.decision_type
-    verdict = engine_verdict(
-        code, decision.personal_id, data, decision.effective_date, position_of(params)
+    code, on = decision.decision_type, decision.effective_date
+    verdict = engine_verdict(code, decision.personal_id, data, on, position_of(params))
+    refused = (
+        verdict.refused
+        if verdict
+        else [r for r in _service_reasons(code, data, on) if not r.passed]
     )
-    if verdict is None:
-        working, _status, label = engine.service_status(data)
-        if not working and code not in ALLOWED_AFTER_SERVICE:
-            what = name_of("decision_type", code).lower()
-            raise ValidationFailed(
-                [
-                    Problem(
-                        "not_working",
-                        f"Người này {label}: không áp dụng quyết định {what}.",
-                        "personal_id",
-                    )
-                ],
-                NOT_ELIGIBLE,
-            )
-        return
-    if verdict.refused:
-        raise ValidationFailed([_problem(r) for r in verdict.refused], NOT_ELIGIBLE)
+    if refused:
+        raise ValidationFailed([_problem(r) for r in refused], NOT_ELIGIBLE)
 
 
 def _problem(reason: engine.Reason) -> Problem:
@@ -134,13 +131,19 @@ def _early_raise_basis() -> str:
 
 
 def verdicts(
-    decision_type: str, refusals: Iterable[Problem], verdict: engine.Verdict | None
+    decision_type: str,
+    refusals: Iterable[Problem],
+    verdict: engine.Verdict | None,
+    data: dict,
+    on: date,
 ) -> list[Verdict]:
-    """Each rule that applies to `decision_type`: the engine's reasons, then for an early raise
-    the early-raise limit, passed unless one of `refusals` (the effect's problems) is its own."""
+    """Each rule that applies to `decision_type`: the engine's reasons (its in-service rule for
+    a type it does not judge), then for an early raise the early-raise limit, passed unless one
+    of `refusals` (the effect's problems) is its own."""
+    reasons = verdict.reasons if verdict else _service_reasons(decision_type, data, on)
     out = [
         Verdict(r.rule, r.label, r.passed, "" if r.passed else r.message, r.citation)
-        for r in (verdict.reasons if verdict else ())
+        for r in reasons
     ]
     if decision_type == "salary_raise_early":
         own = [p for p in refusals if p.code in EARLY_RAISE_REFUSALS]

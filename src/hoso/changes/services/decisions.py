@@ -406,7 +406,7 @@ def decision_preview(
         preview.eligibility = engine_verdict(
             decision_type, decision.personal_id, data, effective_date, position_of(params)
         )
-    preview.verdicts = verdicts(decision_type, refusals, preview.eligibility)
+    preview.verdicts = verdicts(decision_type, refusals, preview.eligibility, data, effective_date)
     if preview.operations:
         after = apply_operations(data, preview.operations)
         preview.problems += validate_dossier(
