@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from tests.eligibility.helpers import eligible
 
 from hoso.access.models import Role
 from hoso.access.services import role_assign, user_create
@@ -36,7 +37,7 @@ def _act(user, procedure, step, outcome="approve", key=None, **kwargs):
 
 @pytest.fixture
 def appointment(personas, make_dossier):
-    person = make_dossier()
+    person = make_dossier(**eligible("deputy_director_so"))
     return procedure_start(
         acting_user=personas["nhaplieu"],
         procedure_type="appointment",
