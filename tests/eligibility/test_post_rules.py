@@ -43,22 +43,14 @@ def test_a_leadership_post_needs_a_current_planning_for_it(make_dossier):
 def test_a_removal_from_the_planning_ends_it_the_day_after(make_dossier):
     row = planning(POST, "2026-03-01", end="2026-09-30", removal="Không còn đủ tiêu chuẩn")
     person = make_dossier(planning=[row])
-    on_end = reason(
-        evaluate(person, "appointment", date(2026, 9, 30), position=POST), "planning_membership"
-    )
-    after = reason(
-        evaluate(person, "appointment", date(2026, 10, 1), position=POST), "planning_membership"
-    )
-    # A removed row is no membership at all, even on its last day.
-    assert not on_end.passed and not after.passed
-    ended = planning(POST, "2026-03-01", end="2026-09-30")
-    person = make_dossier(planning=[ended])
-    assert reason(
-        evaluate(person, "appointment", date(2026, 9, 30), position=POST), "planning_membership"
-    ).passed
-    assert not reason(
-        evaluate(person, "appointment", date(2026, 10, 1), position=POST), "planning_membership"
-    ).passed
+
+    def membership(on):
+        return reason(evaluate(person, "appointment", on, position=POST), "planning_membership")
+
+    assert membership(date(2026, 9, 30)).passed  # the last day in the planning
+    after = membership(date(2026, 10, 1))
+    assert not after.passed
+    assert after.facts["plannings"][0]["removal_reason"] == "Không còn đủ tiêu chuẩn"
 
 
 def test_a_planning_counts_only_within_its_term(make_dossier):

@@ -26,7 +26,8 @@ def _current_post(data: Data) -> str | None:
 
 def planning_membership(rule: Rule, data: Data, on: date, position: str | None) -> Reason:
     """Appointed to a leadership post: in a planning for that post whose term covers `on`,
-    begun and not ended or removed on that day."""
+    begun and not ended on that day (a removal ends the row the day before it, with its
+    reason)."""
     if not position:
         return reason(
             rule, True, "Chưa nêu chức vụ bổ nhiệm: không xét quy hoạch.", {"position": None}
@@ -57,7 +58,6 @@ def planning_membership(rule: Rule, data: Data, on: date, position: str | None) 
             start is not None
             and start <= on
             and (end is None or on <= end)
-            and not r.get("removal_reason")
             and _term_covers(str(r.get("term") or ""), on)
         ):
             return reason(

@@ -80,6 +80,7 @@ EFFECTS: dict[str, Effect] = {
     "training": training.training,
     "fostering": training.training,
     "planning": training.planning,
+    "planning_removal": training.planning_removal,
     # Posts
     "appointment": posts.appointment,
     "election": posts.appointment,
