@@ -62,7 +62,9 @@ def record(
     return event
 
 
-def dossier_read(user: Any, personal_id: str, purpose: Purpose | str, access: Any | None) -> None:
+def dossier_read(
+    user: Any, personal_id: str, purpose: Purpose | str, access: Any | None
+) -> None:
     if access is None:
         record(
             user=user,

@@ -137,7 +137,9 @@ def user_create(
             )
         )
     elif User.objects.filter(username__iexact=username).exists():
-        problems.append(Problem("duplicate_username", "Tên đăng nhập đã được dùng.", "username"))
+        problems.append(
+            Problem("duplicate_username", "Tên đăng nhập đã được dùng.", "username")
+        )
     user = User(username=username, full_name=full_name.strip(), personal_id=personal_id)
     weak = password_messages(password, user)
     if weak:
@@ -182,7 +184,9 @@ def role_assign(
             )
         )
     if valid_to is not None and valid_to < valid_from:
-        problems.append(Problem("period_reversed", "Ngày kết thúc trước ngày bắt đầu.", "valid_to"))
+        problems.append(
+            Problem("period_reversed", "Ngày kết thúc trước ngày bắt đầu.", "valid_to")
+        )
     if acting_user is not None and not decision_ref.strip():
         problems.append(
             Problem(
@@ -347,8 +351,8 @@ def token_revoke(*, acting_user: User | None, token: ApiToken) -> ApiToken:
     """
     problem: Problem
     with transaction.atomic():
-        token = (
-            ApiToken.objects.select_for_update(of=("self",)).select_related("user").get(pk=token.pk)
+        token = ApiToken.objects.select_for_update(of=("self",)).select_related("user").get(
+            pk=token.pk
         )
         owner = acting_user is not None and getattr(acting_user, "pk", None) == token.user_id
         if acting_user is None:

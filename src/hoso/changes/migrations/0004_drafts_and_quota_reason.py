@@ -4,36 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("changes", "0003_decisions_obligations"),
+        ('changes', '0003_decisions_obligations'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="changeset",
-            name="updated_at",
-            field=models.DateTimeField(auto_now=True, null=True, verbose_name="Lưu lần cuối"),
+            model_name='changeset',
+            name='updated_at',
+            field=models.DateTimeField(auto_now=True, null=True, verbose_name='Lưu lần cuối'),
         ),
         migrations.AddField(
-            model_name="personneldecision",
-            name="quota_reason",
-            field=models.CharField(
-                blank=True, max_length=500, verbose_name="Lý do vượt chỉ tiêu biên chế"
-            ),
+            model_name='personneldecision',
+            name='quota_reason',
+            field=models.CharField(blank=True, max_length=500, verbose_name='Lý do vượt chỉ tiêu biên chế'),
         ),
         migrations.AlterField(
-            model_name="changeset",
-            name="status",
-            field=models.CharField(
-                choices=[
-                    ("draft", "Bản nháp"),
-                    ("proposed", "Chờ phê duyệt"),
-                    ("applied", "Đã phê duyệt và cập nhật"),
-                    ("rejected", "Bị từ chối"),
-                    ("withdrawn", "Đã rút"),
-                ],
-                default="proposed",
-                max_length=16,
-            ),
+            model_name='changeset',
+            name='status',
+            field=models.CharField(choices=[('draft', 'Bản nháp'), ('proposed', 'Chờ phê duyệt'), ('applied', 'Đã phê duyệt và cập nhật'), ('rejected', 'Bị từ chối'), ('withdrawn', 'Đã rút')], default='proposed', max_length=16),
         ),
     ]

@@ -17,18 +17,14 @@ ANY = ("", "Tất cả")
 
 def _choice(label: str) -> forms.ChoiceField:
     return forms.ChoiceField(
-        label=label,
-        required=False,
+        label=label, required=False,
         error_messages={"invalid_choice": f"{label}: giá trị «%(value)s» không có trong danh mục."},
     )
 
 
 def _age(label: str) -> forms.IntegerField:
     return forms.IntegerField(
-        label=label,
-        required=False,
-        min_value=0,
-        max_value=120,
+        label=label, required=False, min_value=0, max_value=120,
         error_messages={
             "invalid": f"{label} phải là một số nguyên, ví dụ 30.",
             "min_value": f"{label} không thể nhỏ hơn %(limit_value)s.",
@@ -41,21 +37,15 @@ class SearchForm(forms.Form):
     """The search box and filters; field names match the API's `/api/v1/people` parameters."""
 
     q = forms.CharField(
-        label="Tìm hồ sơ",
-        required=False,
-        max_length=200,
-        widget=forms.SearchInput(
-            attrs={
-                "placeholder": "Họ tên, số định danh, đơn vị, ngạch, chức vụ…",
-                "autocomplete": "off",
-                "spellcheck": "false",
-            }
-        ),
+        label="Tìm hồ sơ", required=False, max_length=200,
+        widget=forms.SearchInput(attrs={
+            "placeholder": "Họ tên, số định danh, đơn vị, ngạch, chức vụ…",
+            "autocomplete": "off", "spellcheck": "false",
+        }),
         error_messages={"max_length": "Nội dung tìm kiếm dài quá %(limit_value)d ký tự."},
     )
     unit = forms.ChoiceField(
-        label="Đơn vị (gồm cả đơn vị trực thuộc)",
-        required=False,
+        label="Đơn vị (gồm cả đơn vị trực thuộc)", required=False,
         error_messages={
             "invalid_choice": "Đơn vị «%(value)s» không có hoặc ngoài phạm vi hồ sơ bạn được xem."
         },
@@ -67,38 +57,23 @@ class SearchForm(forms.Form):
     ethnicity = _choice("Dân tộc")
     qualification = _choice("Trình độ chuyên môn")
     party_member = forms.TypedChoiceField(
-        label="Đảng viên",
-        required=False,
-        empty_value=None,
+        label="Đảng viên", required=False, empty_value=None,
         choices=[ANY, ("true", "Là đảng viên"), ("false", "Không phải đảng viên")],
         coerce=lambda v: v == "true",
         error_messages={"invalid_choice": "Đảng viên: giá trị «%(value)s» không hợp lệ."},
     )
 
-    FILTERS = (
-        "unit",
-        "staff_category",
-        "sex",
-        "age_min",
-        "age_max",
-        "ethnicity",
-        "qualification",
-        "party_member",
-    )
+    FILTERS = ("unit", "staff_category", "sex", "age_min", "age_max", "ethnicity",
+               "qualification", "party_member")
 
     def __init__(self, data, *, units: list[Organization], on: date) -> None:
         super().__init__(data)
         self.units = {u.code: u for u in units}
-        self.fields["unit"].choices = (
-            [ANY] + [(u.code, "\u00a0\u00a0" * (u.depth - units[0].depth) + u.name) for u in units]
-            if units
-            else [ANY]
-        )
-        for name, catalog in (
-            ("staff_category", "staff_category"),
-            ("ethnicity", "ethnicity"),
-            ("qualification", "qualification"),
-        ):
+        self.fields["unit"].choices = [ANY] + [
+            (u.code, "\u00a0\u00a0" * (u.depth - units[0].depth) + u.name) for u in units
+        ] if units else [ANY]
+        for name, catalog in (("staff_category", "staff_category"), ("ethnicity", "ethnicity"),
+                              ("qualification", "qualification")):
             self.fields[name].choices = [ANY, *catalogs.catalog_choices(catalog, on)]
         self.fields["sex"].choices = [ANY, *Sex.choices]
 

@@ -47,7 +47,9 @@ def security_nav(context: template.Context) -> dict[str, Any]:
         # Grants go to officers of reading duties (the page says so when none is in force).
         "grantee": reading,
         "open_alerts": (
-            alerts_open(policies.alert_scope(request.user, reviewing)).count() if reviewing else 0
+            alerts_open(policies.alert_scope(request.user, reviewing)).count()
+            if reviewing
+            else 0
         ),
     }
     request._hoso_security_nav = nav  # type: ignore[attr-defined]

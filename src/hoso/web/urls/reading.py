@@ -13,7 +13,9 @@ urlpatterns: list = [
     path("to-chuc/", orgs.org_tree, name="orgs"),
     path("to-chuc/<str:code>/", orgs.org_detail, name="org"),
     path("muc-do-day-du/", completeness.completeness, name="completeness"),
-    path("muc-do-day-du/<str:code>/", completeness.completeness_unit, name="completeness_unit"),
+    path(
+        "muc-do-day-du/<str:code>/", completeness.completeness_unit, name="completeness_unit"
+    ),
     path("danh-muc/", catalogs.catalog_list, name="catalogs"),
     path("danh-muc/<slug:name>/", catalogs.catalog_detail, name="catalog"),
 ]

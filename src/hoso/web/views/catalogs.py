@@ -33,14 +33,8 @@ def catalog_detail(request: HttpRequest, name: str) -> HttpResponse:
     rows = catalogs.entries_found(name, q=q, on=on)
     page = Paginator(rows, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     query = filled(request.GET)
-    context = {
-        "catalog": catalog,
-        "form": form,
-        "page": page,
-        "q": q,
-        "query": query,
-        "has_parents": catalogs.has_parents(rows),
-    }
+    context = {"catalog": catalog, "form": form, "page": page, "q": q, "query": query,
+               "has_parents": catalogs.has_parents(rows)}
     if wants_partial(request):
         response = render(request, "hoso/catalogs/_entries.html", context)
         return push_url(response, url_with(request, query))

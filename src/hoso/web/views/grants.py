@@ -50,7 +50,9 @@ def grant_list(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("trang_thai", "")
     status = security_presenters.STATUS_SLUGS.get(slug, "")
     grants = security_presenters.grants_recorded_by(request.user, status, on)
-    page = Paginator(grants, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(grants, PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "page": page,
         "rows": security_presenters.grant_views(list(page.object_list), on),

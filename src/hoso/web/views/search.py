@@ -30,18 +30,14 @@ def search(request: HttpRequest) -> HttpResponse:
     status = 200
     if form.is_valid():
         people = people_search(
-            scope=policies.people_scope(request.user),
-            q=form.cleaned_data["q"],
-            filters=form.filters(),
-            on=on,
+            scope=policies.people_scope(request.user), q=form.cleaned_data["q"],
+            filters=form.filters(), on=on,
         )
         page = Paginator(people, settings.HOSO_PAGE_SIZE).get_page(request.GET.get("page"))
         rows = dossier.result_rows(request.user, list(page.object_list))
         # A page of results shows names: who was shown to whom is recorded.
         recorder.search_listed(
-            request.user,
-            query=query.dict(),
-            shown=[r.personal_id for r in rows],
+            request.user, query=query.dict(), shown=[r.personal_id for r in rows],
             total=page.paginator.count,
         )
         context |= {"page": page, "rows": rows}
