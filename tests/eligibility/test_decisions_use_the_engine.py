@@ -121,3 +121,34 @@ def test_a_rank_change_is_barred_by_a_running_discipline(personas, reprimanded):
     with pytest.raises(ValidationFailed) as caught:
         register(personas, reprimanded, "rank_change", {"rank_code": "01.002"})
     assert [p.code for p in caught.value.problems] == ["under_discipline"]
+
+
+def test_a_decision_of_past_years_is_still_judged_by_the_discipline_rule(personas, make_dossier):
+    """The in-service and discipline rules are dated from 01/01/2010, so registering a 2024
+    decision still meets a 2024 reprimand (and the step time, from 01/10/2004)."""
+    reprimand = {
+        "decision_date": "2024-01-15",
+        "form_code": "reprimand",
+        "reason": "Vi phạm quy chế",
+        "effect_from": "2024-01-15",
+    }
+    person = make_dossier(discipline=[reprimand])
+    when = {"signed_date": date(2024, 5, 1), "received_date": date(2024, 5, 2)}
+    with pytest.raises(ValidationFailed) as caught:
+        decision_register(
+            acting_user=personas["nhaplieu"],
+            decision_type="training",
+            number="8/QĐ-SNV",
+            issuer="Sở Nội vụ",
+            effective_date=date(2024, 5, 6),
+            personal_id=person.personal_id,
+            parameters={"institution": "Học viện Hành chính Quốc gia"},
+            **when,
+        )
+    assert [p.code for p in caught.value.problems] == ["under_discipline"]
+    verdict = evaluate(person, "salary_raise", date(2024, 5, 6))
+    assert {r.rule for r in verdict.reasons} == {
+        "in_service",
+        "discipline_restriction",
+        "salary_step_time",
+    }

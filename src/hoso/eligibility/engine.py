@@ -47,11 +47,15 @@ __all__ = ["ACTIONS", "Data", "Reason", "Verdict", "evaluate", "evaluate_data"]
 
 
 def _rules_on(on: date) -> dict[str, Rule]:
-    """The rules in force on `on` (the latest version of each code)."""
+    """The rules in force on `on` (the latest version of each code), in the catalog's order:
+    the order the reasons are given in, whatever the dates of the entries."""
+    rows = list(entries(RULE_CATALOG, on=on))
+    latest = {r.code: r for r in sorted(rows, key=lambda r: r.valid_from or date.min)}
+    place = {r.code: r.sort_order for r in reversed(rows)}
     found: dict[str, Rule] = {}
-    for row in entries(RULE_CATALOG, on=on).order_by("valid_from"):
-        attrs = dict(row.attrs)
-        found[row.code] = Rule(row.code, row.name, str(attrs.get("legal_basis", "")), attrs)
+    for code in sorted(latest, key=lambda c: place[c]):
+        attrs = dict(latest[code].attrs)
+        found[code] = Rule(code, latest[code].name, str(attrs.get("legal_basis", "")), attrs)
     return found
 
 
