@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from tests.eligibility.helpers import eligible
 
 from conftest import PASSWORD, employee_account, login
 from hoso.access.services import grant_issue, grant_revoke, token_create
@@ -425,7 +426,8 @@ def test_every_endpoint_has_rows(db):
 
 @pytest.fixture
 def world(personas, make_dossier, orgs):
-    own = make_dossier(unit="T01.STC", full_name="Nguyễn Văn An")
+    # Graded for last year: the salary raise the writes register passes the eligibility engine.
+    own = make_dossier(unit="T01.STC", full_name="Nguyễn Văn An", **eligible())
     other = make_dossier(unit="T01.XA", full_name="Trần Thị Bình", sex="F")
     mine = make_dossier(unit="T01.STC.NS", full_name="Lê Văn Cường")
     canbo = employee_account(mine, "canbo")

@@ -46,6 +46,8 @@ DOSSIER_MODEL_NAMES = frozenset(
         "FamilyMember",
         "AssetDeclaration",
         "Assessment",
+        "LegalRecord",
+        "PlanningMembership",
     }
 )
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.test import Client
+from tests.eligibility.helpers import eligible
 
 from hoso.access.services import token_create
 from hoso.calendar.engine import ObligationStatus
@@ -24,7 +25,7 @@ ISSUER = "Ủy ban nhân dân tỉnh Thử Nghiệm"
 
 
 def test_an_appointment_entered_in_time_is_done_on_time_and_kept_in_history(personas, make_dossier):
-    person = make_dossier()
+    person = make_dossier(**eligible("deputy_director_so"))
     pid = person.personal_id
     today = local_today()
     decision = decision_register(
@@ -133,7 +134,7 @@ def test_a_discipline_entered_after_the_deadline_is_done_late_and_then_blocks_a_
 
 
 def test_the_api_follows_a_decision_from_registration_to_done(personas, make_dossier):
-    person = make_dossier()
+    person = make_dossier(**eligible())
     clerk, manager = (
         Client(HTTP_AUTHORIZATION=f"Bearer {token_create(acting_user=None, user=personas[u])}")
         for u in ("nhaplieu", "quanly")

@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from tests.eligibility.helpers import eligible
 
 from hoso.access.services import token_create
-from hoso.catalog.selectors import catalog_get, codes
+from hoso.catalog.selectors import attrs_of, codes
 from hoso.changes.models import ChangeSet, PersonnelDecision
 from hoso.changes.selectors.decisions import joins_unit
 from hoso.changes.services.changesets import changeset_approve, current_data
@@ -26,6 +27,11 @@ HEADER = {
     "effective_date": date(2026, 10, 15),
 }
 BASIS = "Quyết định số 12/QĐ-UBND ngày 05/01/2026 giao biên chế công chức năm 2026"
+
+
+def rule_basis(rule):
+    """The citation of an eligibility rule (catalog `eligibility_rule`), the verdict's basis."""
+    return attrs_of("eligibility_rule", rule)["legal_basis"]
 
 
 def preview(personas, person, decision_type, parameters=None, who="nhaplieu", **header):
@@ -66,7 +72,7 @@ def test_a_preview_shows_the_change_and_the_rules_and_writes_nothing(personas, m
     assert changes[("employment", "current_unit")] == ("T01.STC", "T01.XA")
     assert ("career_events", "decision_type") in changes
     (in_service,) = shown.verdicts
-    assert in_service.passed and in_service.legal_basis == catalog_get("staff_category").legal_basis
+    assert in_service.passed and in_service.legal_basis == rule_basis("in_service")
     assert not PersonnelDecision.objects.exists() and not ChangeSet.objects.exists()
     assert Person.objects.get(pk=person.pk).current_unit.code == "T01.STC"
 
@@ -113,17 +119,17 @@ def test_a_running_discipline_fails_its_rule_with_the_legal_basis(personas, make
     assert rules["in_service"].passed
     discipline = rules["discipline_restriction"]
     assert not discipline.passed and "Đang trong thời hạn kỷ luật" in discipline.reason
-    assert discipline.legal_basis == catalog_get("discipline_form").legal_basis
+    assert discipline.legal_basis == rule_basis("discipline_restriction")
     assert shown.blocked and not shown.changes
 
 
 def test_an_early_raise_too_early_fails_the_early_raise_limit(personas, make_dossier):
     # Step 2 from 2011: the regular raise was due long ago, so an early raise is not early.
-    shown = preview(personas, make_dossier(), "salary_raise_early")
+    shown = preview(personas, make_dossier(**eligible()), "salary_raise_early")
     limit = {v.code: v for v in shown.verdicts}["early_raise_limit"]
     assert not limit.passed and "thường xuyên" in limit.reason
     assert "Thông tư số 08/2013/TT-BNV" in limit.legal_basis
-    regular = preview(personas, make_dossier(), "salary_raise_regular")
+    regular = preview(personas, make_dossier(**eligible()), "salary_raise_regular")
     step_time = {v.code: v for v in regular.verdicts}["salary_step_time"]
     assert step_time.passed and not regular.blocked
 
@@ -189,7 +195,7 @@ def test_a_move_inside_a_quota_takes_no_new_place_in_it(personas, make_dossier):
 
 
 def test_a_non_joining_type_is_not_checked_against_the_quota(personas, make_dossier):
-    person = make_dossier()
+    person = make_dossier(**eligible("head_division_provincial"))
     make_dossier(unit="T01.STC.NS")
     quota("T01.STC.NS", 0)
     shown = preview(

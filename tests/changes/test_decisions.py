@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test import Client
+from tests.eligibility.helpers import eligible
 
 from hoso.access.services import token_create
 from hoso.changes import effects
@@ -80,7 +81,7 @@ def test_add_months_follows_the_civil_code():
 
 
 def test_registering_proposes_a_change_set_and_changes_nothing_yet(personas, make_dossier):
-    person = make_dossier()
+    person = make_dossier(**eligible("deputy_director_so"))
     decision = register(personas, person, "appointment", {"position_code": "deputy_director_so"})
     changeset = decision.changeset
     assert (changeset.status, changeset.source_kind, changeset.proposer) == (
@@ -95,7 +96,7 @@ def test_registering_proposes_a_change_set_and_changes_nothing_yet(personas, mak
 def test_appointment_ends_the_current_post_the_day_before_and_opens_the_new_one(
     personas, make_dossier
 ):
-    person = make_dossier()
+    person = make_dossier(**eligible("deputy_director_so"))
     data = apply(personas, person, "appointment", {"position_code": "deputy_director_so"})
     old, new = data["positions"]
     assert old["to_date"] == "2026-10-14" and old["position_code"] == ""
@@ -127,7 +128,7 @@ def test_appointment_ends_the_current_post_the_day_before_and_opens_the_new_one(
 
 
 def test_appointment_to_another_unit_moves_the_current_unit(personas, make_dossier):
-    person = make_dossier()
+    person = make_dossier(**eligible("head_division_provincial"))
     data = apply(
         personas,
         person,
@@ -140,7 +141,7 @@ def test_appointment_to_another_unit_moves_the_current_unit(personas, make_dossi
 
 
 def test_election_is_recorded_like_an_appointment(personas, make_dossier):
-    person = make_dossier(unit="T01.STC")
+    person = make_dossier(unit="T01.STC", **eligible("director_so"))
     data = apply(personas, person, "election", {"position_code": "director_so"})
     assert data["positions"][-1]["position_code"] == "director_so"
     assert data["career_events"][0]["decision_type"] == "election"
@@ -252,7 +253,7 @@ def test_planning_adds_a_career_event(personas, make_dossier):
 def test_regular_salary_raise_takes_the_next_step_and_its_coefficient_from_the_catalog(
     personas, make_dossier
 ):
-    person = make_dossier()  # 01.003 (A1), step 2 since 01/09/2011
+    person = make_dossier(**eligible())  # 01.003 (A1), step 2 since 01/09/2011
     data = apply(personas, person, "salary_raise_regular")
     assert data["salary"][-1] | {"position_allowance": "0"} == {
         "from_date": "2026-10-15",
@@ -274,7 +275,7 @@ SALARY_2025 = [
 
 
 def test_a_regular_raise_before_the_step_interval_is_refused(personas, make_dossier):
-    person = make_dossier(salary=SALARY_2025)
+    person = make_dossier(salary=SALARY_2025, **eligible())
     error = refused(lambda: register(personas, person, "salary_raise_regular"), "too_early")
     assert "sớm nhất từ 01/01/2028" in error.problems[0].message
     assert not ChangeSet.objects.exists()
@@ -294,7 +295,7 @@ def test_a_discipline_delays_the_next_regular_raise(personas, make_dossier):
             "effect_to": "2025-02-01",
         }
     ]
-    person = make_dossier(salary=salary, discipline=discipline)
+    person = make_dossier(salary=salary, discipline=discipline, **eligible())
     # 36 months from 01/01/2023 is 01/01/2026; the reprimand adds 6 (catalog): 01/07/2026.
     error = refused(
         lambda: register(personas, person, "salary_raise_regular", effective_date=date(2026, 3, 1)),
@@ -311,12 +312,12 @@ def test_an_early_raise_is_allowed_up_to_the_months_in_the_catalog(personas, mak
         {"from_date": "2021-01-01", "rank_code": "01.003", "step": 1, "coefficient": "2.34"},
         {"from_date": "2024-01-01", "rank_code": "01.003", "step": 2, "coefficient": "2.67"},
     ]
-    person = make_dossier(salary=salary)
+    person = make_dossier(salary=salary, **eligible())
     # Regular from 01/01/2027; at most 12 months early: from 01/01/2026.
     data = apply(personas, person, "salary_raise_early", effective_date=date(2026, 10, 1))
     assert (data["salary"][-1]["step"], data["salary"][-1]["coefficient"]) == (3, "3.00")
 
-    too_soon = make_dossier(salary=SALARY_2025)
+    too_soon = make_dossier(salary=SALARY_2025, **eligible())
     error = refused(
         lambda: register(personas, too_soon, "salary_raise_early", number="TH-2"), "too_early"
     )
@@ -325,7 +326,7 @@ def test_an_early_raise_is_allowed_up_to_the_months_in_the_catalog(personas, mak
 
 
 def test_an_early_raise_is_not_for_someone_already_due_a_regular_one(personas, make_dossier):
-    person = make_dossier()
+    person = make_dossier(**eligible())
     refused(lambda: register(personas, person, "salary_raise_early"), "not_early")
 
 
@@ -674,7 +675,7 @@ def test_an_effective_date_too_far_ahead_is_refused(personas, make_dossier, sett
 
 
 def test_a_decision_taking_effect_later_is_approved_once_in_force(personas, make_dossier):
-    person = make_dossier()
+    person = make_dossier(**eligible("deputy_director_so"))
     today = local_today()
     later = today + timedelta(days=20)
     decision = register(
@@ -801,7 +802,7 @@ def body(person, decision_type="appointment", **extra):
 
 
 def test_api_registers_a_decision_and_shows_its_change_and_duty(api, make_dossier):
-    person = make_dossier()
+    person = make_dossier(**eligible("deputy_director_so"))
     response = api("nhaplieu").post(
         "/api/v1/decisions", body(person), content_type="application/json"
     )

@@ -93,3 +93,41 @@ def test_a_bad_date_is_refused(api, reprimanded):
 def test_documented_in_the_openapi(db):
     spec = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/people/{personal_id}/eligibility" in spec["paths"]
+
+
+def test_the_api_shows_the_new_rules_and_hides_facts_a_reader_may_not_see(api, make_dossier):
+    """A leader (ceiling "personal") sees the verdict and the citation of the sentence rule,
+    not its facts: `legal_records` is sensitive. A records manager sees them."""
+    person = make_dossier(
+        legal_records=[
+            {
+                "kind": "suspended_sentence",
+                "from_date": "2026-02-01",
+                "to_date": "2028-02-01",
+                "authority": "Tòa án nhân dân tỉnh Thử Nghiệm",
+                "document_number": "7/2026/HS-ST",
+            }
+        ]
+    )
+    query = "?action=appointment&on=2026-09-15&position=head_division_provincial"
+    url = URL.format(person.personal_id) + query
+    leader = api("lanhdao").get(url)
+    manager = api("quanly").get(url)
+    assert leader.status_code == manager.status_code == 200, leader.content
+    by_rule = {x["rule"]: x for x in leader.json()["reasons"]}
+    assert {
+        "suspended_sentence",
+        "imprisonment_or_corruption",
+        "open_review",
+        "planning_membership",
+        "post_requirements",
+    } <= set(by_rule)
+    sentence = by_rule["suspended_sentence"]
+    assert sentence["passed"] is False and sentence["until"] == "2028-02-01"
+    assert "Luật Cán bộ, công chức" in sentence["citation"]
+    assert sentence["facts"] is None  # hidden from the leader
+    assert by_rule["in_service"]["facts"] == {"status": "working"}
+    assert by_rule["planning_membership"]["passed"] is False
+    seen = {x["rule"]: x for x in manager.json()["reasons"]}["suspended_sentence"]["facts"]
+    assert seen["records"][0]["document_number"] == "7/2026/HS-ST"
+    assert "7/2026/HS-ST" not in leader.content.decode()

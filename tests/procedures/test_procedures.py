@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from tests.procedures.common import act as _act
 from tests.procedures.common import documents_for
+from tests.eligibility.helpers import eligible
 
 from hoso.access.models import Role
 from hoso.access.services import role_assign, user_create
@@ -25,7 +26,7 @@ DECISION = {"number": "12/QĐ-UBND", "issuer": "Ủy ban nhân dân tỉnh Thử
 
 @pytest.fixture
 def appointment(personas, make_dossier):
-    person = make_dossier()
+    person = make_dossier(**eligible("deputy_director_so"))
     return procedure_start(
         acting_user=personas["nhaplieu"],
         procedure_type="appointment",

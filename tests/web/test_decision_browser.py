@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 from PIL import Image, ImageDraw
+from tests.eligibility.helpers import eligible
 from tests.web.browser import ARTIFACTS, BROWSER, guide_shot, shooter, sign_in
 
 pytestmark = BROWSER
@@ -27,7 +28,7 @@ def people(node, personas, make_dossier, settings, tmp_path_factory):
 
     settings.HOSO_STORAGE_DIR = tmp_path_factory.mktemp("hoso-files")
     made = {
-        "an": make_dossier(full_name="Nguyễn Văn An", birth_date=date(1985, 3, 14)),
+        "an": make_dossier(full_name="Nguyễn Văn An", birth_date=date(1985, 3, 14), **eligible()),
         "hoa": make_dossier(full_name="Đặng Thị Hoa", sex="F", unit="T01.XA"),
     }
     StaffingQuota.objects.create(
@@ -84,10 +85,11 @@ def test_a_clerk_registers_a_raise_a_records_manager_approves_and_the_dossier_ch
     page.get_by_role("button", name="Xem trước tác động").click()
 
     preview = page.locator("#ket-qua-xem-truoc")
-    expect(preview).to_contain_text("Đạt: Người được áp dụng đang công tác")
+    expect(preview).to_contain_text("Đạt: Đang công tác")
     expect(preview).to_contain_text("Đạt: Không trong thời hạn kỷ luật")
     expect(preview).to_contain_text("Đạt: Đủ thời gian giữ bậc lương")
-    expect(preview).to_contain_text("Căn cứ: Nghị định số 204/2004/NĐ-CP")
+    expect(preview).to_contain_text("Đạt: Xếp loại năm trước đạt mức tối thiểu")
+    expect(preview).to_contain_text("Căn cứ: Thông tư số 08/2013/TT-BNV")
     table = preview.locator("table")
     expect(table).to_contain_text("Bậc")
     expect(table).to_contain_text("3.00")  # the coefficient of step 3, from the catalog

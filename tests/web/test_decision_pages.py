@@ -14,7 +14,7 @@ from django.urls import reverse
 from PIL import Image, ImageDraw
 from tests.documents.components_common import documents_sandbox  # noqa: F401 (fixture)
 
-from hoso.catalog.selectors import catalog_get
+from hoso.catalog.selectors import attrs_of
 from hoso.changes.models import ChangeSet, ChangeStatus, Obligation, PersonnelDecision
 from hoso.changes.services.changesets import changeset_approve
 from hoso.changes.services.decisions import decision_register
@@ -134,8 +134,8 @@ def test_the_preview_shows_the_change_and_the_rules_and_saves_nothing(as_, an):
     page = response.content.decode()
     assert "Xem trước" in page and "Thay đổi trên hồ sơ" in page
     assert "Sở Tài chính" in page and "Ủy ban nhân dân xã Hòa Bình" in page
-    assert "Đạt:</strong> Người được áp dụng đang công tác" in page
-    assert catalog_get("staff_category").legal_basis in page
+    assert "Đạt:</strong> Đang công tác" in page
+    assert attrs_of("eligibility_rule", "in_service")["legal_basis"] in page
     assert 'value="45/QĐ-UBND"' in page and 'value="15/10/2026"' in page  # kept
     assert nothing_written()
 
@@ -252,7 +252,7 @@ def test_a_running_discipline_blocks_a_raise_with_its_reason_and_basis(as_, pers
     assert response.status_code == 400
     page = errors_of(response)
     assert "Không đạt:</strong> Không trong thời hạn kỷ luật" in page
-    assert catalog_get("discipline_form").legal_basis in page
+    assert attrs_of("eligibility_rule", "discipline_restriction")["legal_basis"] in page
     assert PersonnelDecision.objects.count() == 1  # the discipline only
 
 

@@ -176,7 +176,7 @@ DATA_GROUPS_ND27: dict[int, tuple[str, tuple[str, ...]]] = {
     4: (
         "Tuyển dụng, bầu cử, bổ nhiệm, quy hoạch, điều động, luân chuyển, biệt phái, "
         "thôi việc, nghỉ hưu",
-        ("employment", "career_events", "positions", "work_history"),
+        ("employment", "career_events", "positions", "work_history", "planning"),
     ),
     5: (
         "Giáo dục, trình độ, đào tạo, bồi dưỡng, lý luận chính trị, quốc phòng - an ninh, "
@@ -185,7 +185,16 @@ DATA_GROUPS_ND27: dict[int, tuple[str, tuple[str, ...]]] = {
     ),
     6: (
         "Cơ quan, vị trí việc làm, chức danh, lương, phụ cấp, đánh giá, khen thưởng, kỷ luật",
-        ("employment", "positions", "salary", "evaluations", "awards", "discipline", "assessments"),
+        (
+            "employment",
+            "positions",
+            "salary",
+            "evaluations",
+            "awards",
+            "discipline",
+            "legal_records",
+            "assessments",
+        ),
     ),
     7: ("Tổ chức chính trị, chính trị - xã hội", ("party", "organizations")),
     8: ("Phục vụ trong lực lượng vũ trang", ("military",)),

@@ -464,3 +464,40 @@ class Assessment(SectionRow):
 
     class Meta:
         ordering = ["person", "assessed_on"]
+
+
+class LegalRecord(SectionRow):
+    """Sentences, convictions, disciplinary reviews and investigations (R-APPOINT-SAFE, issue
+    12): what the eligibility engine must see although the résumé has no item for it.
+    Criminal data is sensitive personal data (Luật BVDLCN 91/2025/QH15): encrypted at rest."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="legal_records")
+    kind = EncryptedField("Loại")
+    from_date = models.DateField("Từ ngày")
+    to_date = models.DateField("Đến ngày", null=True, blank=True)
+    authority = EncryptedField("Tòa án, cơ quan")
+    document_number = EncryptedField("Số bản án, văn bản")
+    note = EncryptedField("Ghi chú")
+
+    class Meta:
+        ordering = ["person", "from_date"]
+        constraints = [_period_ordered("legal_record_period_ordered")]
+
+
+class PlanningMembership(SectionRow):
+    """Succession planning (quy hoạch, NĐ 27 group 4): in the plan of a term for a post."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="plannings")
+    term = models.CharField("Nhiệm kỳ", max_length=9)
+    position_code = models.CharField("Chức danh quy hoạch", max_length=32)
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name="Đơn vị", on_delete=models.PROTECT
+    )
+    from_date = models.DateField("Từ ngày")
+    to_date = models.DateField("Đến ngày", null=True, blank=True)
+    decision_number = models.CharField("Số quyết định", max_length=64, blank=True)
+    removal_reason = models.CharField("Lý do đưa ra khỏi quy hoạch", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["person", "from_date"]
+        constraints = [_period_ordered("planning_period_ordered")]

@@ -38,6 +38,8 @@ CODED_FIELDS: dict[tuple[str, str], str] = {
     ("military", "highest_rank_code"): "military_rank",
     ("awards", "form_code"): "award_form",
     ("discipline", "form_code"): "discipline_form",
+    ("legal_records", "kind"): "legal_record_kind",
+    ("planning", "position_code"): "position",
     ("evaluations", "grade_code"): "evaluation_grade",
     ("health", "blood_group"): "blood_group",
     ("family", "relation_code"): "family_relation",
@@ -51,6 +53,8 @@ PERIODS: dict[str, tuple[str, str]] = {
     "organizations": ("from_date", "to_date"),
     "military": ("from_date", "to_date"),
     "discipline": ("effect_from", "effect_to"),
+    "legal_records": ("from_date", "to_date"),
+    "planning": ("from_date", "to_date"),
     "party": ("admission_date", "official_date"),
     "career_events": ("signed_date", "effective_date"),
 }
@@ -72,8 +76,14 @@ SEQUENTIAL: dict[str, tuple[str, str]] = {
     "military": ("from_date", "to_date"),
 }
 SECTION_TITLES = {"work_history": "Tóm tắt quá trình công tác", "military": "Quân ngũ"}
-# A discipline's period of effect may run into the future; so may a term of office.
-FUTURE_ALLOWED = {("discipline", "effect_to"), ("positions", "to_date")}
+# A discipline's period of effect may run into the future; so may a term of office, a
+# sentence's probation and a place in a planning.
+FUTURE_ALLOWED = {
+    ("discipline", "effect_to"),
+    ("positions", "to_date"),
+    ("legal_records", "to_date"),
+    ("planning", "to_date"),
+}
 
 
 @dataclass
@@ -172,6 +182,12 @@ def validate_dossier(data: dict[str, Any], *, ref: Reference, today: date) -> li
     _check_salary(out, data.get("salary") or [], ref)
     _check_unique_years(out, "evaluations", data.get("evaluations") or [])
     _check_unique_years(out, "assets", data.get("assets") or [])
+    _check_planning(out, data.get("planning") or [], ref)
+    for index, row in enumerate(data.get("legal_records") or []):
+        if isinstance(row, dict) and not row.get("kind"):
+            out.add(
+                "required", "Thiếu loại án, kiểm điểm, điều tra.", f"legal_records[{index}].kind"
+            )
     return out.problems
 
 
@@ -340,3 +356,37 @@ def _check_unique_years(out: _Collector, section: str, rows: list[dict]) -> None
         if year in years:
             out.add("duplicate_year", f"Năm {year} đã có một dòng.", f"{section}[{index}].year")
         years.add(year)
+
+
+def _check_planning(out: _Collector, rows: list[Any], ref: Reference) -> None:
+    """A planning's term is "YYYY-YYYY" (e.g. 2026-2031), its unit in the tree, and a removal
+    from it has an end date."""
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            continue
+        where = f"planning[{index}]"
+        term = str(row.get("term") or "")
+        first, _, last = term.partition("-")
+        if not (len(term) == 9 and first.isdigit() and last.isdigit() and first < last):
+            out.add(
+                "bad_term",
+                f"Nhiệm kỳ «{term}» không đúng dạng năm bắt đầu-năm kết thúc (ví dụ 2026-2031).",
+                f"{where}.term",
+            )
+        if not row.get("position_code"):
+            out.add("required", "Thiếu chức danh quy hoạch.", f"{where}.position_code")
+        unit = row.get("organization")
+        if not unit:
+            out.add("required", "Thiếu đơn vị của quy hoạch.", f"{where}.organization")
+        elif unit not in ref.units:
+            out.add(
+                "unknown_unit",
+                f"Đơn vị «{unit}» không có trong cây tổ chức.",
+                f"{where}.organization",
+            )
+        if row.get("removal_reason") and not row.get("to_date"):
+            out.add(
+                "removal_without_end",
+                "Đưa ra khỏi quy hoạch phải có ngày kết thúc.",
+                f"{where}.to_date",
+            )

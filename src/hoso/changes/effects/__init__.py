@@ -27,9 +27,11 @@ Conventions every effect follows:
 - decisions of NĐ 27/2026 data group 4 (recruitment … retirement) also add a
   ``career_events`` row naming the decision;
 - a parameter the effect does not read is refused: a typo must not vanish silently;
-- types in `RESTRICTED_BY_DISCIPLINE` are refused while a discipline's restriction period
-  covers the effective date (Luật CBCC 2008 Art. 82, Luật VC 2010 Art. 56, amended 2019: no
-  rank promotion, salary raise, planning, training or appointment) — R-APPOINT-SAFE.
+- a type the eligibility engine judges (`eligibility.ACTION_OF`: appointment, training,
+  planning, salary raise, rank change…) is refused with every reason of the engine's verdict
+  as of the effective date — the discipline restriction, a running suspended sentence, the
+  planning, the post's requirements… (R-APPOINT-SAFE, `hoso.eligibility`, one copy of each
+  rule); any other type only when the person no longer works.
 """
 
 from __future__ import annotations
@@ -52,14 +54,10 @@ from hoso.changes.effects.common import (
     Ops,
     Params,
     add_months,
-    discipline_restrictions,
-    employment_of,
     refuse,
-    type_name,
 )
+from hoso.changes.effects.eligibility import ALLOWED_AFTER_SERVICE, eligibility_check
 from hoso.changes.effects.params import PARAMETERS, parameters_check
-from hoso.core.dates import vn
-from hoso.people.models import StaffStatus
 
 if TYPE_CHECKING:
     from hoso.changes.models import PersonnelDecision
@@ -71,9 +69,7 @@ __all__ = [
     "EFFECTS",
     "PARAMETERS",
     "RECORD_ONLY",
-    "RESTRICTED_BY_DISCIPLINE",
     "add_months",
-    "discipline_restrictions",
     "operations_for",
     "parameters_check",
 ]
@@ -84,6 +80,7 @@ EFFECTS: dict[str, Effect] = {
     "training": training.training,
     "fostering": training.training,
     "planning": training.planning,
+    "planning_removal": training.planning_removal,
     # Posts
     "appointment": posts.appointment,
     "election": posts.appointment,
@@ -117,34 +114,13 @@ EFFECTS: dict[str, Effect] = {
 # effect. A type whose content reaches the dossier by another path goes here, with the reason.
 RECORD_ONLY: dict[str, str] = {}
 
-# Blocked while a discipline's restriction period runs (see the module docstring).
-RESTRICTED_BY_DISCIPLINE = frozenset(
-    {
-        "training",
-        "fostering",
-        "planning",
-        "appointment",
-        "salary_raise_regular",
-        "salary_raise_early",
-        "rank_change",
-    }
-)
-
-# Allowed when the person no longer works (retired, resigned, dismissed): an award or an
-# evaluation for past service, a conclusion on their history, a discipline for past acts,
-# the record of their death.
-ALLOWED_AFTER_SERVICE = frozenset(
-    {"reward", "evaluation", "personal_conclusion", "discipline", "death"}
-)
-
 
 def operations_for(decision: PersonnelDecision, data: Data, params: Data) -> Ops | None:
     """The operations a decision proposes on `data`, or None for a record-only type.
 
     Refused (ValidationFailed, Vietnamese reason) when the type has no effect, when the
-    parameters do not fit the type (`params.PARAMETERS`, one reason per parameter), when the
-    person no longer works (except `ALLOWED_AFTER_SERVICE`), or when a running discipline
-    forbids it (`RESTRICTED_BY_DISCIPLINE`).
+    parameters do not fit the type (`params.PARAMETERS`, one reason per parameter), or when
+    the eligibility engine refuses it (`eligibility.eligibility_check`).
     """
     code = decision.decision_type
     if code in RECORD_ONLY:
@@ -156,23 +132,5 @@ def operations_for(decision: PersonnelDecision, data: Data, params: Data) -> Ops
             "no_effect", f"Loại quyết định «{code}» chưa có tác động vào hồ sơ.", "decision_type"
         )
     parameters_check(code, params)
-    status = employment_of(data).get("status") or StaffStatus.WORKING
-    if status != StaffStatus.WORKING and code not in ALLOWED_AFTER_SERVICE:
-        label = StaffStatus(status).label.lower() if status in StaffStatus.values else status
-        raise refuse(
-            "not_working",
-            f"Người này {label}: không áp dụng quyết định {type_name(decision).lower()}.",
-            "personal_id",
-        )
-    if code in RESTRICTED_BY_DISCIPLINE:
-        running = discipline_restrictions(data, decision.effective_date)
-        if running:
-            raise refuse(
-                "under_discipline",
-                f"Đang trong thời hạn kỷ luật vào ngày {vn(decision.effective_date)}: "
-                f"{'; '.join(running)}. Không được {type_name(decision).lower()} "
-                "trong thời hạn này "
-                "(Luật Cán bộ, công chức Điều 82; Luật Viên chức Điều 56).",
-                "effective_date",
-            )
+    eligibility_check(decision, data, params)
     return func(decision, data, params)

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from hoso.catalog.selectors import entries, name_of
 from hoso.core.dates import vn
 from hoso.core.errors import Problem, ValidationFailed
-from hoso.eligibility.engine import running_disciplines
 from hoso.orgs.models import Organization
 from hoso.orgs.selectors import org_get
 
@@ -390,20 +389,6 @@ def leadership_post(data: Data, what: str) -> int:
     if main is None or not rows_of(data, "positions")[main].get("position_code"):
         raise refuse("no_leadership_post", f"Người này không giữ chức vụ lãnh đạo nào để {what}.")
     return main
-
-
-# --- Discipline restrictions (R-APPOINT-SAFE) ----------------------------------------------------
-
-
-def discipline_restrictions(data: Data, on: date) -> list[str]:
-    """The disciplines whose restriction period covers `on`, described for a refusal: the
-    eligibility engine's rule (`hoso.eligibility.engine.running_disciplines`), one copy."""
-    found = []
-    for row in running_disciplines(data, on):
-        number = row["decision_number"] or "không số"
-        start, end = date.fromisoformat(row["effect_from"]), date.fromisoformat(row["effect_to"])
-        found.append(f"{row['form_name']} (quyết định {number}, từ {vn(start)} đến {vn(end)})")
-    return found
 
 
 def end_service(

@@ -89,7 +89,19 @@ NONE: tuple[ParamSpec, ...] = ()
 PARAMETERS: dict[str, tuple[ParamSpec, ...]] = {
     "training": TRAINING,
     "fostering": TRAINING,
-    "planning": (_code("position_code", "Chức vụ được quy hoạch", "position"),),
+    "planning": (
+        _code("position_code", "Chức vụ được quy hoạch", "position"),
+        _text(
+            "term",
+            "Nhiệm kỳ quy hoạch",
+            9,
+            help="Ví dụ 2026-2031; có nhiệm kỳ thì ghi người vào quy hoạch của chức vụ.",
+        ),
+    ),
+    "planning_removal": (
+        _code("position_code", "Chức vụ được quy hoạch", "position", required=True),
+        _text("removal_reason", "Lý do đưa ra khỏi quy hoạch", required=True),
+    ),
     "appointment": APPOINTMENT,
     "election": APPOINTMENT,
     "reappointment": NONE,

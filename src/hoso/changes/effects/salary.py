@@ -21,6 +21,7 @@ from hoso.changes.effects.common import (
 )
 from hoso.changes.selectors.decisions import early_raise_applied
 from hoso.core.dates import vn
+from hoso.eligibility.salary import step_due
 
 if TYPE_CHECKING:
     from hoso.changes.models import PersonnelDecision
@@ -87,9 +88,10 @@ def _earliest(data: Data, since: date, until: date, months: int) -> tuple[date, 
 
 def salary_raise(decision: PersonnelDecision, data: Data, params: Data) -> Ops:
     """The next step of the current rank, with its coefficient from the ``pay_group`` catalog,
-    from the effective date. Regular: after `step_months` in the step, plus discipline delays.
-    Early: at most ``early_raise_max_months`` (``decision_type`` catalog) before that, and
-    not twice in a row in one rank."""
+    from the effective date. Regular: the time in the step is the eligibility engine's rule,
+    checked before (`eligibility.eligibility_check`). Early: at most ``early_raise_max_months``
+    (``decision_type`` catalog) before the regular due date, and not twice in a row in one
+    rank."""
     Params(params).check()
     early = decision.decision_type == "salary_raise_early"
     rows = _salary(data)
@@ -112,15 +114,17 @@ def salary_raise(decision: PersonnelDecision, data: Data, params: Data) -> Ops:
             f"Bậc {step} được hưởng từ {vn(since)}, không trước ngày có hiệu lực {vn(on)}.",
             "effective_date",
         )
-    earliest, note = _earliest(data, since, on, int(group["step_months"]))
-    held = f"bậc {step} hưởng từ {vn(since)}, thời gian giữ bậc {group['step_months']} tháng{note}"
-    if not early and on < earliest:
-        raise refuse(
-            "too_early",
-            f"Chưa đủ thời gian nâng bậc thường xuyên: {held}; sớm nhất từ {vn(earliest)}.",
-            "effective_date",
-        )
+    # The regular raise's step time is the eligibility engine's rule (`salary_step_time`),
+    # asked before this effect; the early raise counts back from the same due date.
     if early:
+        due = step_due(data)
+        if due is None:
+            raise refuse("no_pay_group", f"Ngạch {rank} chưa có thời gian giữ bậc trong danh mục.")
+        earliest = due.date
+        note = f", kéo dài {due.delay_months} tháng" if due.delay_months else ""
+        held = (
+            f"bậc {step} hưởng từ {vn(since)}, thời gian giữ bậc {group['step_months']} tháng{note}"
+        )
         limit = (
             attrs_map("decision_type").get("salary_raise_early", {}).get("early_raise_max_months")
         )

@@ -26,7 +26,7 @@ from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import entries, name_of
 from hoso.changes import effects
-from hoso.changes.effects.eligibility import Verdict, engine_verdict, verdicts
+from hoso.changes.effects.eligibility import Verdict, engine_verdict, position_of, verdicts
 from hoso.changes.models import (
     ChangeSet,
     ChangeStatus,
@@ -402,11 +402,11 @@ def decision_preview(
     except ValidationFailed as refused:
         refusals = list(refused.problems)
         preview.problems += refusals
-    preview.verdicts = verdicts(decision_type, refusals)
     if data:
         preview.eligibility = engine_verdict(
-            decision_type, decision.personal_id, data, effective_date
+            decision_type, decision.personal_id, data, effective_date, position_of(params)
         )
+    preview.verdicts = verdicts(decision_type, refusals, preview.eligibility, data, effective_date)
     if preview.operations:
         after = apply_operations(data, preview.operations)
         preview.problems += validate_dossier(
