@@ -3,6 +3,8 @@ documents it requires (each PAdES-signed by the actor), proposed appointments.""
 
 import io
 
+from tests.eligibility.helpers import eligible
+
 from hoso.procedures.definitions import type_def
 from hoso.procedures.services import document_attach, procedure_start, step_act
 
@@ -63,7 +65,7 @@ def act(user, procedure, step_code, outcome="approve", key=None, data=None, **kw
 
 def proposed_appointments(personas, make_dossier, n):
     """`n` new dossiers, each with an appointment whose proposal step the clerk has done."""
-    people = [make_dossier() for _ in range(n)]
+    people = [make_dossier(**eligible(POST["decision"]["position_code"])) for _ in range(n)]
     for person in people:
         procedure = procedure_start(
             acting_user=personas["nhaplieu"],

@@ -3,9 +3,9 @@
 from datetime import date, timedelta
 
 import pytest
+from tests.eligibility.helpers import eligible
 from tests.procedures.common import act as _act
 from tests.procedures.common import documents_for
-from tests.eligibility.helpers import eligible
 
 from hoso.access.models import Role
 from hoso.access.services import role_assign, user_create

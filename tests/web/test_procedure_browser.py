@@ -13,7 +13,8 @@ import time
 from datetime import date
 
 import pytest
-from tests.procedures.common import a_pdf
+from tests.eligibility.helpers import eligible
+from tests.procedures.common import POST, a_pdf
 from tests.web.browser import ARTIFACTS, BROWSER, guide_shot, shooter, sign_in
 
 from hoso.core.dates import today
@@ -50,7 +51,11 @@ def people(node, personas, make_dossier, orgs, settings, tmp_path_factory):
         files[code] = folder / f"{code.replace('_', '-')}.pdf"
         files[code].write_bytes(a_pdf(code))
     return {
-        "an": make_dossier(full_name="Nguyễn Văn An", birth_date=date(1985, 3, 14)),
+        "an": make_dossier(
+            full_name="Nguyễn Văn An",
+            birth_date=date(1985, 3, 14),
+            **eligible(POST["decision"]["position_code"]),
+        ),
         "files": files,
     }
 

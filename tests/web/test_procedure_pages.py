@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from tests.documents.components_common import documents_sandbox  # noqa: F401 (fixture)
+from tests.eligibility.helpers import eligible
 from tests.procedures.common import POST, a_pdf, act
 from tests.web.test_decision_pages import jpeg
 
@@ -29,7 +30,7 @@ VOTES = {"votes_for": 7, "votes_against": 1, "votes_abstain": 0}
 
 @pytest.fixture
 def an(make_dossier):
-    return make_dossier(full_name="Nguyễn Văn An")
+    return make_dossier(full_name="Nguyễn Văn An", **eligible(POST["decision"]["position_code"]))
 
 
 @pytest.fixture
