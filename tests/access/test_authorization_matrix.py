@@ -70,6 +70,9 @@ ROUTES: dict[str, Route] = {
         "post_only", "/api/v1/procedures/999999/steps"
     ),
     "GET /api/v1/obligations/counts": Route("page", "/api/v1/obligations/counts"),
+    # The real-time view of the work (in depth in tests/web/test_dashboard_pages.py): leaders
+    # over their subtree, auditors over every unit, 403 for everyone else.
+    "web:dashboard": Route("overseer", "web:dashboard"),
 }
 # The security pages (each checked in depth in tests/web/test_security_pages.py).
 ROUTES |= {
@@ -356,6 +359,7 @@ PERSONAS = ["nhaplieu", "quanly", "lanhdao", "thanhtra", "canbo", "quantri", "ng
 TARGETS = ["own_unit", "other_unit", "self"]
 GRANT_STATES = ["no_grant", "expired_grant", "revoked_grant", "active_grant"]
 PROVINCE_WIDE = {"quanly", "lanhdao", "thanhtra"}
+OVERSEERS = {"lanhdao", "thanhtra"}  # a leader's or an auditor's duty
 
 
 def may_write(persona: str, target: str) -> bool:
@@ -497,6 +501,8 @@ def expected(route: Route, allowed: bool, persona: str, has_any: bool, target: s
         return (200 if XLSX else 503) if persona in COUNTS else 403
     if route.kind == "stats_province":
         return 200 if persona in PROVINCE_WIDE else 403
+    if route.kind == "overseer":
+        return 200 if persona in OVERSEERS else 403
     if route.kind == "admin_post":
         return 405 if persona == "quantri" else 404  # a GET; others learn nothing
     raise AssertionError(route.kind)

@@ -2,6 +2,7 @@
 
 from hoso.web.urls import (
     accounts,
+    dashboard,
     decisions,
     documents,
     entry,
@@ -33,4 +34,5 @@ urlpatterns = [
     *entry.urlpatterns,
     *imports.urlpatterns,
     *transparency.urlpatterns,
+    *dashboard.urlpatterns,
 ]
