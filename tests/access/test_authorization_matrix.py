@@ -31,6 +31,8 @@ class Route:
 ROUTES: dict[str, Route] = {
     "web:login": Route("public", "web:login"),
     "web:transparency": Route("open", "web:transparency"),  # aggregates only, no login
+    # Citizens' feedback: anyone, POST only (tests/web/test_transparency_feedback.py).
+    "web:transparency_feedback": Route("post_only", "web:transparency_feedback"),
     "web:logout": Route("logout", "web:logout"),
     "web:search": Route("list", "web:search"),
     "web:dossier": Route("dossier", "web:dossier"),
