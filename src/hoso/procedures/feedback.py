@@ -36,6 +36,11 @@ PERSONAL_ID_DIGITS = 12
 PHONE_MIN_DIGITS = 9
 
 
+def thousands(n: int) -> str:
+    """1000 → "1.000", as a Vietnamese reader groups digits."""
+    return f"{n:,}".replace(",", ".")
+
+
 @dataclass
 class Limited(DomainError):
     """Too many submissions from one address in the window (429 with `Retry-After`)."""
@@ -68,9 +73,8 @@ def problems_of(unit_code: str, rating: str, comment: str, on: date) -> list[Pro
         problems.append(
             Problem(
                 "feedback_comment_too_long",
-                f"Ý kiến dài {len(comment):,} ký tự; tối đa {COMMENT_MAX:,} ký tự.".replace(
-                    ",", "."
-                ),
+                f"Ý kiến dài {thousands(len(comment))} ký tự; "
+                f"tối đa {thousands(COMMENT_MAX)} ký tự.",
                 "comment",
             )
         )

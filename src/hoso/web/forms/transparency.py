@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 
 from hoso.core.errors import ValidationFailed
-from hoso.procedures.feedback import COMMENT_MAX, RATINGS
+from hoso.procedures.feedback import COMMENT_MAX, RATINGS, thousands
 
 RATING_NAMES = {
     1: "Rất không hài lòng",
@@ -32,9 +32,9 @@ class FeedbackForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX}),
         help_text=(
-            f"Tối đa {COMMENT_MAX:,} ký tự. Không ghi họ tên, số định danh cá nhân hay số điện "
-            "thoại: trang không lưu thông tin của người góp ý."
-        ).replace(",", "."),
+            f"Tối đa {thousands(COMMENT_MAX)} ký tự. Không ghi họ tên, số định danh cá nhân hay "
+            "số điện thoại: trang không lưu thông tin của người góp ý."
+        ),
     )
 
     def __init__(self, *args, units: list[tuple[str, str]], **kwargs) -> None:
