@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from tests.web.browser import ARTIFACTS, BROWSER, sign_in
+from tests.web.browser import ARTIFACTS, BROWSER, guide_shot, sign_in
 
 pytestmark = BROWSER
 
@@ -27,9 +27,11 @@ def _propose(personas, person, day=None):
 
 
 @pytest.fixture
-def people(node, personas, make_dossier):
+def people(node, personas, make_dossier, monkeypatch):
     """Two appointments: one proposed on time, one whose proposal is overdue (started 30
-    days ago), written before the browser starts."""
+    days ago, on that day's clock), written before the browser starts."""
+    from django.utils import timezone
+
     from hoso.core.dates import today
 
     on_time, act = _propose(personas, make_dossier(unit="T01.STC"))
@@ -41,7 +43,10 @@ def people(node, personas, make_dossier):
         revision=0,
         idempotency_key="p",
     )
-    late, _ = _propose(personas, make_dossier(unit="T01.STC.NS"), today() - timedelta(days=30))
+    then = timezone.now() - timedelta(days=30)
+    with monkeypatch.context() as clock:
+        clock.setattr(timezone, "now", lambda: then)
+        late, _ = _propose(personas, make_dossier(unit="T01.STC.NS"), today())
     return {"late": late}
 
 
@@ -67,6 +72,7 @@ def test_the_leader_watches_the_work_live_and_opens_the_overdue_step(
     expect(running).to_have_text("2")
     page.screenshot(path=str(ARTIFACTS / "dieu-hanh.png"), full_page=True)
     print("screenshot:", ARTIFACTS / "dieu-hanh.png")
+    guide_shot(page, "theo-doi-cong-viec")
     # A third one is started while the page is open: the next poll shows it, no reload.
     page.evaluate("window.__same_page = true")
     with ThreadPoolExecutor(max_workers=1) as pool:  # outside Playwright's event loop

@@ -98,3 +98,16 @@ def test_the_link_is_in_the_menu_of_leaders_only(client, personas):
     assert link in page(client, personas["lanhdao"]).content.decode()
     client.logout()
     assert link not in page(client, personas["nhaplieu"]).content.decode()
+
+
+def test_the_page_costs_the_same_queries_for_many_procedures(
+    client, personas, make_dossier, django_assert_max_num_queries
+):
+    start(personas["nhaplieu"], make_dossier(unit="T01.STC"))
+    login(client, personas["thanhtra"])
+    with django_assert_max_num_queries(40) as first:
+        client.get(URL, HTTP_HX_REQUEST="true")
+    for unit in ("T01.STC", "T01.STC.NS", "T01.STC", "T01.STC.NS", "T01.STC"):
+        start(personas["nhaplieu"], make_dossier(unit=unit))
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        assert client.get(URL, HTTP_HX_REQUEST="true").status_code == 200
