@@ -150,3 +150,19 @@ def test_satisfaction_shows_from_the_minimum_number_of_answers(orgs, personas, s
         '4,0/5<br><span class="muted small">3 ý kiến</span>'
         in leader.get(reverse("web:dashboard")).content.decode()
     )
+
+
+def test_the_demo_answers_show_the_satisfaction_of_its_procedures_unit(personas, make_dossier):
+    from io import StringIO
+
+    from tests.procedures.common import proposed_appointments
+
+    from hoso.demo.feedback import feedback_create
+
+    [person] = proposed_appointments(personas, make_dossier, 1)
+    assert feedback_create(StringIO()) == 5
+    assert feedback_create(StringIO()) == 0  # once
+    assert set(ServiceFeedback.objects.values_list("unit_code", flat=True)) == {
+        person.current_unit.code
+    }
+    assert "4,2/5 (5 ý kiến)" in Client().get(PAGE).content.decode()
