@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from tests.procedures.test_dashboard import BEFORE_TET, LAST_DAY, NEXT_WORKING_DAY, at, start
+from tests.web.test_names_on_pages import _visible
+from tests.web.tour import Vocabulary, text_leaks
 
 from conftest import login
 from hoso.procedures.services import step_act
@@ -111,3 +113,11 @@ def test_the_page_costs_the_same_queries_for_many_procedures(
         start(personas["nhaplieu"], make_dossier(unit=unit))
     with django_assert_max_num_queries(len(first.captured_queries)):
         assert client.get(URL, HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_a_person_reads_no_code_on_it(client, clock, personas, before_tet):
+    """Duties, types, steps and units by their Vietnamese names (the tour's own check)."""
+    clock(NEXT_WORKING_DAY)
+    html = page(client, personas["thanhtra"]).content.decode()
+    assert "Cán bộ nhập liệu" in html and "Đề xuất nhân sự" in html
+    assert text_leaks(_visible(html), Vocabulary.from_database()) == []
