@@ -94,8 +94,6 @@ def service_figures(min_count: int) -> list[dict[str, Any]]:
 
 # --- The real-time view of the work (R-EVAL-REALTIME, issue 12 item 3) -----------------------
 
-OVERSEEING = {Role.LEADER, Role.AUDITOR}
-
 
 @dataclass(frozen=True)
 class WorkScope:
