@@ -163,6 +163,11 @@ HOSO_POPULATION_TIMEOUT_SECONDS = env_int("HOSO_POPULATION_TIMEOUT_MS", 2000) / 
 HOSO_POPULATION_TOKEN = env_str("HOSO_POPULATION_TOKEN", "") or ""
 # The public service figures show a unit only from this many procedures (R-TRANSPARENT).
 HOSO_PUBLIC_MIN_COUNT = env_int("HOSO_PUBLIC_MIN_COUNT", 5)
+# Citizen feedback on that page: at most HOSO_FEEDBACK_LIMIT submissions from one address per
+# window of HOSO_FEEDBACK_WINDOW_SECONDS, counted in the cache under a keyed hash of the address
+# (the address itself is never kept; hoso.procedures.feedback).
+HOSO_FEEDBACK_LIMIT = env_int("HOSO_FEEDBACK_LIMIT", 5)
+HOSO_FEEDBACK_WINDOW_SECONDS = env_int("HOSO_FEEDBACK_WINDOW_SECONDS", 3600)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
@@ -189,6 +194,8 @@ for _name in (
     "HOSO_LOGIN_DELAY_SECONDS",
     "HOSO_LOGIN_WINDOW_SECONDS",
     "HOSO_API_TOKEN_DAYS",
+    "HOSO_FEEDBACK_LIMIT",
+    "HOSO_FEEDBACK_WINDOW_SECONDS",
 ):
     if globals()[_name] < 1:
         raise ConfigError(f"{_name} must be at least 1")

@@ -32,6 +32,9 @@ class Route:
 ROUTES: dict[str, Route] = {
     "web:login": Route("public", "web:login"),
     "web:transparency": Route("open", "web:transparency"),  # aggregates only, no login
+    # Citizens' feedback: anyone, signed in or not, POST only; a GET is 405 for everyone
+    # (in depth in tests/web/test_transparency_feedback.py).
+    "web:transparency_feedback": Route("open_post", "web:transparency_feedback"),
     "web:logout": Route("logout", "web:logout"),
     "web:search": Route("list", "web:search"),
     "web:dossier": Route("dossier", "web:dossier"),
@@ -89,6 +92,9 @@ ROUTES |= {
     "web:procedure_start": Route("starter_dossier", "web:procedure_start"),
     "web:procedure": Route("missing", "web:procedure"),
     "web:procedure_step": Route("post_only", "web:procedure_step"),
+    # The real-time view of the work (in depth in tests/web/test_dashboard_pages.py): leaders
+    # over their subtree, auditors over every unit, 403 for everyone else.
+    "web:dashboard": Route("overseer", "web:dashboard"),
 }
 # The security pages (each checked in depth in tests/web/test_security_pages.py).
 ROUTES |= {
@@ -377,6 +383,7 @@ PERSONAS = ["nhaplieu", "quanly", "lanhdao", "thanhtra", "canbo", "quantri", "ng
 TARGETS = ["own_unit", "other_unit", "self"]
 GRANT_STATES = ["no_grant", "expired_grant", "revoked_grant", "active_grant"]
 PROVINCE_WIDE = {"quanly", "lanhdao", "thanhtra"}
+OVERSEERS = {"lanhdao", "thanhtra"}  # a leader's or an auditor's duty
 
 
 def may_write(persona: str, target: str) -> bool:
@@ -507,7 +514,7 @@ def expected(route: Route, allowed: bool, persona: str, has_any: bool, target: s
         return 200 if persona in {"quanly", "thanhtra"} else 404
     if route.kind == "employee":  # their own consents and who read their dossier
         return 200 if persona == "canbo" else 404
-    if route.kind == "post_only":
+    if route.kind in {"post_only", "open_post"}:
         return 405  # a GET changes nothing and tells nothing, whoever asks
     if route.kind == "missing":
         return 404
@@ -521,6 +528,8 @@ def expected(route: Route, allowed: bool, persona: str, has_any: bool, target: s
         return (200 if XLSX else 503) if persona in COUNTS else 403
     if route.kind == "stats_province":
         return 200 if persona in PROVINCE_WIDE else 403
+    if route.kind == "overseer":
+        return 200 if persona in OVERSEERS else 403
     if route.kind == "admin_post":
         return 405 if persona == "quantri" else 404  # a GET; others learn nothing
     raise AssertionError(route.kind)
@@ -576,7 +585,7 @@ def test_anonymous_requests_are_refused(world, name):
         assert response.status_code == 200
     elif route.kind == "logout":
         assert response.status_code in {302, 405}
-    elif route.kind == "post_only" and not is_web:
+    elif (route.kind == "post_only" and not is_web) or route.kind == "open_post":
         assert response.status_code == 405  # and an anonymous POST gets 401 (tests/changes)
     elif is_web:
         assert response.status_code == 302 and reverse("web:login") in response["Location"]
@@ -938,7 +947,7 @@ def _leaks(response, made_one: dict) -> list[str]:
 def test_the_write_rows_cover_every_write_endpoint():
     """Every write endpoint of the matrix (those it skips as POST-only, and the upload) has a
     row here, so a new write cannot escape the protected-dossier rows."""
-    posts = {name for name, route in ROUTES.items() if route.kind == "post_only"}
+    posts = {name for name, route in ROUTES.items() if route.kind in {"post_only", "open_post"}}
     # Pages that show a form and take its POST at the same address.
     posts |= {"POST /api/v1/people/{personal_id}/components", "web:components"}
     posts |= {"web:discrepancy_report", "web:self_correction", "web:decision_new"}
@@ -963,6 +972,7 @@ def test_the_write_rows_cover_every_write_endpoint():
         "web:my_token_revoke",  # the account's own API tokens
         "web:audit_export",  # reads of the audit trail
         "web:alert_acknowledge",
+        "web:transparency_feedback",  # a citizen's rating of a unit: names no dossier
         # A step acts on a procedure, started only through the write gate (a row above), and
         # passes the dossier gate again before its duty (tests/procedures/).
         "POST /api/v1/procedures/{procedure_id}/steps",

@@ -30,3 +30,16 @@ def active_assignments(user: Any, on: date | None = None) -> list[RoleAssignment
     if memo is not None:
         memo[key] = tuple(duties)
     return duties
+
+
+def duties_holding(roles: set[str], on: date | None = None) -> list[RoleAssignment]:
+    """Every active account's duties of `roles` on `on` (today), with the account and the
+    unit, in one query: who owns the work waiting at a step (the dashboard's backlog)."""
+    on = on or local_today()
+    return list(
+        RoleAssignment.objects.filter(
+            role__in=roles, organization__isnull=False, user__is_active=True, valid_from__lte=on
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .select_related("user", "organization")
+    )

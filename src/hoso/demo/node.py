@@ -22,6 +22,7 @@ from hoso.core.dates import today as local_today
 from hoso.demo import population
 from hoso.demo.accounts import DemoAccount, accounts_path, personas
 from hoso.demo.eligibility import refusals_create
+from hoso.demo.feedback import feedback_create
 from hoso.demo.grants import grants_create
 from hoso.demo.loans import loans_create
 from hoso.demo.orgs import MINISTRY, PROVINCE, demo_organizations, headcounts
@@ -74,6 +75,7 @@ def demo_setup(
         loans_create(today, out)
         procedures_create(today, out)
         refusals_create(today, out)
+        feedback_create(out)
     return DemoInfo(accounts, person_queryset().count(), seeded, accounts_path())
 
 

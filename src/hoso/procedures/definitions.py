@@ -92,15 +92,32 @@ def _step(row: dict[str, Any]) -> StepDef:
     )
 
 
+def _rows() -> list[dict[str, Any]]:
+    return list(entries(CATALOG).values("code", "name", "parent_code", "attrs", "legal_basis"))
+
+
 def type_def(code: str) -> TypeDef:
     """The definition of procedure type `code`, or a Vietnamese refusal."""
-    rows = list(entries(CATALOG).values("code", "name", "parent_code", "attrs", "legal_basis"))
-    head = next((r for r in rows if r["code"] == code and not r["parent_code"]), None)
-    if head is None:
+    definition = _build(_rows(), code)
+    if definition is None:
         raise ValidationFailed(
             [Problem("procedure_type_unknown", f"Không có loại quy trình «{code}».", "type")],
             "Chưa bắt đầu quy trình.",
         )
+    return definition
+
+
+def type_defs() -> dict[str, TypeDef]:
+    """Every procedure type by code, from one read of the catalog (the dashboard's names)."""
+    rows = _rows()
+    found = (_build(rows, r["code"]) for r in rows if not r["parent_code"])
+    return {d.code: d for d in found if d is not None}
+
+
+def _build(rows: list[dict[str, Any]], code: str) -> TypeDef | None:
+    head = next((r for r in rows if r["code"] == code and not r["parent_code"]), None)
+    if head is None:
+        return None
     steps = sorted((r for r in rows if r["parent_code"] == code), key=lambda r: r["attrs"]["order"])
     return TypeDef(
         code=code,

@@ -88,3 +88,21 @@ class ProcedureDocument(models.Model):
 
     class Meta:
         ordering = ["signed_at", "pk"]
+
+
+class ServiceFeedback(models.Model):
+    """A citizen's rating of a unit's service (R-TRANSPARENT). Nothing about who sent it is
+    kept: no name, no address, no moment finer than the day (`procedures.feedback`)."""
+
+    unit_code = models.CharField(max_length=64, db_index=True)
+    rating = models.PositiveSmallIntegerField()  # 1 (very poor) … 5 (very good)
+    comment = models.TextField(blank=True)
+    submitted_on = models.DateField()
+
+    class Meta:
+        ordering = ["-submitted_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="service_feedback_rating"
+            )
+        ]

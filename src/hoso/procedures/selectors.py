@@ -1,24 +1,36 @@
 """Reading procedures: one through the dossier gate (audited), the work waiting for a user,
-and the units' public aggregate figures."""
+the units' public aggregate figures and citizens' ratings, and the leaders' and auditors'
+real-time view of the work (aggregates; no dossier content)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Avg, Count, Max, Q
 from django.utils.timezone import localdate
 
 from hoso.access import policies
+from hoso.access.duties import active_assignments, duties_holding
 from hoso.access.models import Role, User
 from hoso.calendar.selectors import calendar
 from hoso.catalog.selectors import entries
 from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound
 from hoso.eligibility.engine import evaluate
+from hoso.orgs.models import Organization
 from hoso.people.models import Person
 from hoso.people.selectors import person_queryset
-from hoso.procedures.definitions import CATALOG, type_def
-from hoso.procedures.models import Procedure, ProcedureDocument, ProcedureState, ProcedureStep
+from hoso.procedures.definitions import CATALOG, StepDef, TypeDef, type_def, type_defs
+from hoso.procedures.models import (
+    Procedure,
+    ProcedureDocument,
+    ProcedureState,
+    ProcedureStep,
+    ServiceFeedback,
+)
 
 LIST_LIMIT = 200
 
@@ -200,3 +212,273 @@ def eligibility_today(user: User, procedure: Procedure) -> list[dict[str, Any]]:
         }
         for r in verdict.reasons
     ]
+
+
+# --- The real-time view of the work (R-EVAL-REALTIME, issue 12 item 3) -----------------------
+
+
+@dataclass(frozen=True)
+class WorkScope:
+    """Whose work a reader of the dashboard sees: every unit (an auditor), or the subtrees of
+    their leader duties."""
+
+    everything: bool
+    paths: tuple[str, ...] = ()
+
+    def units(self) -> dict[str, str]:
+        """Code → path of every unit inside the scope (one query)."""
+        qs = Organization.objects.all()
+        if not self.everything:
+            covered = Q(pk__in=[])
+            for path in self.paths:
+                covered |= Q(path__startswith=path)
+            qs = qs.filter(covered)
+        return dict(qs.values_list("code", "path"))
+
+
+def work_scope(user: User) -> WorkScope | None:
+    """An auditor's duty shows every unit of the node, a leader's the subtree of each unit they
+    lead; anyone else sees no dashboard (None)."""
+    duties = [d for d in active_assignments(user) if d.organization is not None]
+    if any(d.role == Role.AUDITOR for d in duties):
+        return WorkScope(everything=True)
+    paths = tuple(sorted({d.organization.path for d in duties if d.role == Role.LEADER}))
+    return WorkScope(everything=False, paths=paths) if paths else None
+
+
+@dataclass
+class StepRow:
+    """Running procedures waiting at one step of one type in one unit."""
+
+    unit_code: str
+    type_name: str
+    step_name: str
+    duty: str
+    running: int = 0
+    overdue: int = 0
+    days: list[int] = field(default_factory=list)  # working days in the step, each procedure
+
+    @property
+    def mean_days(self) -> float:
+        return sum(self.days) / len(self.days) if self.days else 0.0
+
+    @property
+    def max_days(self) -> int:
+        return max(self.days, default=0)
+
+
+@dataclass(frozen=True)
+class LateStep:
+    """A running procedure whose step's deadline has passed: what to drill down to."""
+
+    procedure_id: int
+    unit_code: str
+    type_name: str
+    step_name: str
+    duty: str
+    due: date
+    days_late: int  # working days after the deadline, up to today
+    days_in_step: int
+
+
+@dataclass
+class TypeRow:
+    code: str
+    name: str
+    running: int = 0
+    done: int = 0
+    rejected: int = 0
+    done_this_year: int = 0
+    spans: list[int] = field(default_factory=list)  # working days from start to decision
+
+    @property
+    def mean_days(self) -> float | None:
+        return sum(self.spans) / len(self.spans) if self.spans else None
+
+
+@dataclass
+class OfficerRow:
+    """An officer's work in the scope: waiting at steps their duty owns, and steps done."""
+
+    username: str
+    full_name: str
+    waiting: int = 0
+    waiting_overdue: int = 0
+    acted: int = 0
+    acted_late: int = 0
+
+    @property
+    def on_time_percent(self) -> float | None:
+        return 100 * (self.acted - self.acted_late) / self.acted if self.acted else None
+
+
+@dataclass
+class UnitRow:
+    code: str
+    running: int = 0
+    overdue: int = 0
+    steps: int = 0
+    steps_on_time: int = 0
+
+    @property
+    def on_time_percent(self) -> float | None:
+        return 100 * self.steps_on_time / self.steps if self.steps else None
+
+
+@dataclass
+class WorkView:
+    today: date
+    steps: list[StepRow]
+    late: list[LateStep]
+    types: list[TypeRow]
+    officers: list[OfficerRow]
+    units: list[UnitRow]
+
+    @property
+    def running(self) -> int:
+        return sum(r.running for r in self.steps)
+
+    @property
+    def overdue(self) -> int:
+        return len(self.late)
+
+
+def _step_of(defs: dict[str, TypeDef], procedure_type: str, step_code: str) -> StepDef | None:
+    definition = defs.get(procedure_type)
+    return next((s for s in definition.steps if s.code == step_code), None) if definition else None
+
+
+def work_view(scope: WorkScope, today: date | None = None) -> WorkView:
+    """The work inside `scope` as of `today`: running procedures per unit and step with the
+    working days spent in the step, the steps past their deadline (a deadline is its last
+    working day: overdue from the next day), per type the throughput and the mean working days
+    to a decision, per officer the backlog their duties own and their lateness, per unit the
+    share of steps done within their deadline. A fixed number of queries, whatever the data."""
+    today = today or localdate()
+    units = scope.units()
+    defs = type_defs()
+    days = calendar()
+    procedures = (
+        Procedure.objects.filter(unit_code__in=units)
+        .annotate(last_act=Max("steps__acted_at"))
+        .values_list(
+            "pk",
+            "procedure_type",
+            "unit_code",
+            "state",
+            "current_step",
+            "current_due",
+            "started_at",
+            "last_act",
+        )
+        .order_by("pk")
+    )
+    steps: dict[tuple[str, str, str], StepRow] = {}
+    types: dict[str, TypeRow] = {}
+    by_unit: dict[str, UnitRow] = {}
+    late: list[LateStep] = []
+    waiting: list[tuple[str, str, bool]] = []  # (duty, unit path, overdue) of each running one
+    for pk, kind, unit, state, step_code, due, started, last_act in procedures:
+        definition = defs.get(kind)
+        trow = types.setdefault(kind, TypeRow(kind, definition.name if definition else kind))
+        urow = by_unit.setdefault(unit, UnitRow(unit))
+        if state == ProcedureState.DONE:
+            trow.done += 1
+            ended = localdate(last_act or started)
+            trow.done_this_year += ended.year == today.year
+            trow.spans.append(days.working_days_between(localdate(started), ended))
+            continue
+        if state == ProcedureState.REJECTED:
+            trow.rejected += 1
+            continue
+        trow.running += 1
+        urow.running += 1
+        step = _step_of(defs, kind, step_code)
+        since = localdate(last_act or started)
+        in_step = days.working_days_between(since, today) if today >= since else 0
+        row = steps.setdefault(
+            (unit, kind, step_code),
+            StepRow(
+                unit,
+                trow.name,
+                step.name if step else step_code,
+                step.duty if step else "",
+            ),
+        )
+        row.running += 1
+        row.days.append(in_step)
+        overdue = due is not None and today > due
+        if overdue:
+            row.overdue += 1
+            urow.overdue += 1
+            late.append(
+                LateStep(
+                    pk,
+                    unit,
+                    trow.name,
+                    row.step_name,
+                    row.duty,
+                    due,
+                    days.working_days_between(due, today),
+                    in_step,
+                )
+            )
+        if step is not None:
+            waiting.append((step.duty, units[unit], overdue))
+    acted = (
+        ProcedureStep.objects.filter(procedure__unit_code__in=units)
+        .values_list("procedure__unit_code", "actor__username", "actor__full_name")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(overdue=True)))
+        .order_by()
+    )
+    officers: dict[str, OfficerRow] = {}
+    for unit, username, full_name, n, n_late in acted:
+        officer = officers.setdefault(username, OfficerRow(username, full_name))
+        officer.acted += n
+        officer.acted_late += n_late
+        urow = by_unit.setdefault(unit, UnitRow(unit))
+        urow.steps += n
+        urow.steps_on_time += n - n_late
+    _backlog(officers, waiting, today)
+    return WorkView(
+        today=today,
+        steps=sorted(steps.values(), key=lambda r: (r.unit_code, r.type_name, r.step_name)),
+        late=sorted(late, key=lambda s: (s.due, s.procedure_id)),
+        types=sorted(types.values(), key=lambda r: r.name),
+        officers=sorted(officers.values(), key=lambda o: (-o.waiting, -o.acted_late, o.username)),
+        units=sorted(by_unit.values(), key=lambda r: r.code),
+    )
+
+
+def _backlog(
+    officers: dict[str, OfficerRow], waiting: list[tuple[str, str, bool]], today: date
+) -> None:
+    """Count each running procedure for every officer whose duty owns its step over its unit
+    (the same rule `step_act` asks: `duty_covers`), from one read of the duties."""
+    if not waiting:
+        return
+    holders = duties_holding({duty for duty, _path, _late in waiting}, today)
+    for duty, path, overdue in waiting:
+        owners = {
+            h.user
+            for h in holders
+            if h.role == duty and h.organization and path.startswith(h.organization.path)
+        }
+        for user in owners:
+            officer = officers.setdefault(
+                user.get_username(), OfficerRow(user.get_username(), user.full_name)
+            )
+            officer.waiting += 1
+            officer.waiting_overdue += overdue
+
+
+def feedback_figures(min_count: int, unit_codes: Iterable[str] | None = None) -> dict[str, Any]:
+    """Per unit, citizens' mean rating and number of answers (R-TRANSPARENT), only for a unit
+    with at least `min_count` answers; `unit_codes` keeps those units (a dashboard's scope)."""
+    qs = ServiceFeedback.objects.all()
+    if unit_codes is not None:
+        qs = qs.filter(unit_code__in=list(unit_codes))
+    rows = qs.values_list("unit_code").annotate(n=Count("pk"), mean=Avg("rating")).order_by()
+    return {
+        unit: {"count": n, "mean_rating": float(mean)} for unit, n, mean in rows if n >= min_count
+    }

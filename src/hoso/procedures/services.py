@@ -1,7 +1,8 @@
 """Start a procedure and act on its steps (R-ONLINE-100): in order, by the duty that owns the
 step, never by the proposer after the proposal, signed (CMS over canonical JSON), audited and
 clocked on working days. A step is approved only with the documents its catalog entry names
-(`procedures.documents`). The last step registers the decision through the decision path."""
+(`procedures.documents`). The last step registers the decision through the decision path.
+And keep a citizen's feedback on a unit's service (R-TRANSPARENT; `procedures.feedback`)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from django.utils import timezone
 
 from hoso.access import policies, recorder
 from hoso.access.models import Role, User
+from hoso.audit import services as audit_services
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.calendar.selectors import calendar
 from hoso.changes.services.decisions import decision_register
 from hoso.changes.signatures import sign_checked, signing_key_for, trust_roots
+from hoso.core.context import current
 from hoso.core.dates import today as local_today
 from hoso.core.errors import DomainError, NotFound, Problem, ValidationFailed
 from hoso.documents.intake import PDF, received
@@ -27,7 +30,7 @@ from hoso.documents.storage import storage
 from hoso.eligibility.engine import evaluate
 from hoso.people.models import Person
 from hoso.people.selectors import person_queryset
-from hoso.procedures import evaluation, fields, reduction
+from hoso.procedures import evaluation, feedback, fields, reduction
 from hoso.procedures.definitions import StepDef, TypeDef, type_def
 from hoso.procedures.documents import document_name, pades_sign, step_documents
 from hoso.procedures.models import (
@@ -35,6 +38,7 @@ from hoso.procedures.models import (
     ProcedureDocument,
     ProcedureState,
     ProcedureStep,
+    ServiceFeedback,
     StepOutcome,
 )
 from hoso.signing.canonical import canonical
@@ -461,3 +465,29 @@ def document_attach(
             {"step": step_code, "document": code, "sha256": stored.sha256},
         )
     return document
+
+
+@transaction.atomic
+def feedback_submit(
+    *, address: str, unit_code: str, rating: str, comment: str, on: date | None = None
+) -> ServiceFeedback:
+    """Keep one feedback after the rate limit and the checks; every refusal changes nothing.
+    `address` is only counted (hashed), never kept; the audit event (`FEEDBACK`) has neither
+    actor nor address."""
+    on = on or local_today()
+    feedback.count_submission(address)
+    unit_code, comment = unit_code.strip(), comment.strip()
+    problems = feedback.problems_of(unit_code, rating, comment, on)
+    if problems:
+        raise ValidationFailed(problems, "Ý kiến chưa được gửi.")
+    saved = ServiceFeedback.objects.create(
+        unit_code=unit_code, rating=int(rating), comment=comment, submitted_on=on
+    )
+    audit_services.event_record(
+        actor=None,
+        action=AuditAction.FEEDBACK,
+        outcome=AuditOutcome.OK,
+        correlation_id=current().correlation_id,
+        detail={"feedback": saved.pk, "unit": saved.unit_code, "rating": saved.rating},
+    )
+    return saved

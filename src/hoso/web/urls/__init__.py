@@ -2,6 +2,7 @@
 
 from hoso.web.urls import (
     accounts,
+    dashboard,
     decisions,
     documents,
     entry,
@@ -35,4 +36,5 @@ urlpatterns = [
     *entry.urlpatterns,
     *imports.urlpatterns,
     *transparency.urlpatterns,
+    *dashboard.urlpatterns,
 ]
