@@ -163,6 +163,10 @@ HOSO_POPULATION_TIMEOUT_SECONDS = env_int("HOSO_POPULATION_TIMEOUT_MS", 2000) / 
 HOSO_POPULATION_TOKEN = env_str("HOSO_POPULATION_TOKEN", "") or ""
 # The public service figures show a unit only from this many procedures (R-TRANSPARENT).
 HOSO_PUBLIC_MIN_COUNT = env_int("HOSO_PUBLIC_MIN_COUNT", 5)
+# Imports (issue 13): the largest file read at all, and the dossiers checked and written per
+# transaction (one chunk of the journal). Operational limits of the node, not law.
+HOSO_IMPORT_MAX_BYTES = env_int("HOSO_IMPORT_MAX_BYTES", 512 * 1024 * 1024)
+HOSO_IMPORT_CHUNK = env_int("HOSO_IMPORT_CHUNK", 1000)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"

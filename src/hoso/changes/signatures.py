@@ -137,6 +137,18 @@ def sign_checked(payload: dict[str, Any], key: SigningKey, username: str) -> tup
     return signature, result
 
 
+def sign_only(payload: dict[str, Any], key: SigningKey) -> Any:
+    """Sign `payload` without checking it against the roots: for the next signatures of one
+    key whose first signature of the same moment `sign_checked` verified (an approved
+    import's chunk, `services.creations`)."""
+    try:
+        return sign_json(payload, key)
+    except SigningError as exc:
+        raise ValidationFailed(
+            [Problem(exc.code, exc.message)], "Không ký được; chưa ghi gì."
+        ) from exc
+
+
 def certificate_pem(certificate: x509.Certificate) -> str:
     return certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")
 

@@ -64,3 +64,26 @@ class ImportItem(models.Model):
                 fields=["personal_id", "content_sha256"], name="import_item_unique"
             )
         ]
+
+
+class ImportChunk(models.Model):
+    """The journal of a run: chunk `number` of the file whose SHA-256 is `file_sha256` was
+    checked and written, in the transaction of its change sets and items. A rerun skips a
+    chunk journaled without failures (each of its dossiers landed, or had landed before) and
+    checks again one with failures, so that their problems are reported again."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="chunks")
+    file_sha256 = models.CharField(max_length=64)
+    number = models.PositiveIntegerField()
+    dossiers = models.PositiveIntegerField()
+    imported = models.PositiveIntegerField()
+    failed = models.PositiveIntegerField()
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "file_sha256", "number"], name="import_chunk_unique"
+            )
+        ]

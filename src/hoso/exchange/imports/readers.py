@@ -33,8 +33,6 @@ from hoso.exchange.imports.layout import (
 )
 from hoso.people.validation import CODED_FIELDS, Reference
 
-# An operational limit of the node, not law: `HOSO_IMPORT_MAX_BYTES` overrides it.
-MAX_BYTES = 512 * 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -61,7 +59,8 @@ class Parsed:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "HOSO_IMPORT_MAX_BYTES", MAX_BYTES))
+    """An operational limit of the node, not law (`HOSO_IMPORT_MAX_BYTES`)."""
+    return int(settings.HOSO_IMPORT_MAX_BYTES)
 
 
 def file_refusal(path: Path) -> Parsed | None:
@@ -124,40 +123,57 @@ def read_jsonl(path: Path) -> Iterator[Parsed]:
     name = path.name
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                data = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                truncated = not raw.endswith(b"\n")
-                yield Parsed(
+            if raw.strip():
+                yield jsonl_parse(name, number, raw)
+
+
+def jsonl_lines(path: Path, size: int) -> Iterator[list[tuple[int, bytes]]]:
+    """The file's non-empty lines with their numbers, `size` at a time: the chunks of a run,
+    parsed by whoever checks them (`jsonl_parse`), so a journaled chunk is not parsed."""
+    chunk: list[tuple[int, bytes]] = []
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if raw.strip():
+                chunk.append((number, raw))
+                if len(chunk) >= size:
+                    yield chunk
+                    chunk = []
+    if chunk:
+        yield chunk
+
+
+def jsonl_parse(name: str, number: int, raw: bytes) -> Parsed:
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        truncated = not raw.endswith(b"\n")
+        return Parsed(
+            name,
+            "",
+            issues=[
+                Issue(
                     name,
                     "",
-                    issues=[
-                        Issue(
-                            name,
-                            "",
-                            number,
-                            "",
-                            raw[:80].decode("utf-8", "replace"),
-                            "truncated" if truncated else "bad_json",
-                            "Dòng cuối bị cắt cụt: tệp không đầy đủ."
-                            if truncated
-                            else "Dòng không phải là một hồ sơ JSON hợp lệ.",
-                        )
-                    ],
+                    number,
+                    "",
+                    raw[:80].decode("utf-8", "replace"),
+                    "truncated" if truncated else "bad_json",
+                    "Dòng cuối bị cắt cụt: tệp không đầy đủ."
+                    if truncated
+                    else "Dòng không phải là một hồ sơ JSON hợp lệ.",
                 )
-                continue
-            pid = ""
-            if isinstance(data, dict) and isinstance(data.get("identity"), dict):
-                pid = str(data["identity"].get("personal_id") or "")
-            parsed = Parsed(name, pid, data if isinstance(data, dict) else {})
-            if not isinstance(data, dict):
-                parsed.issues.append(
-                    Issue(name, "", number, "", "", "bad_json", "Mỗi dòng phải là một hồ sơ.")
-                )
-            parsed.origin["*"] = ("", number, "")
-            yield parsed
+            ],
+        )
+    pid = ""
+    if isinstance(data, dict) and isinstance(data.get("identity"), dict):
+        pid = str(data["identity"].get("personal_id") or "")
+    parsed = Parsed(name, pid, data if isinstance(data, dict) else {})
+    if not isinstance(data, dict):
+        parsed.issues.append(
+            Issue(name, "", number, "", "", "bad_json", "Mỗi dòng phải là một hồ sơ.")
+        )
+    parsed.origin["*"] = ("", number, "")
+    return parsed
 
 
 # --- Workbooks ----------------------------------------------------------------------------------
