@@ -20,6 +20,7 @@ from django.db import transaction
 from hoso.access.models import User
 from hoso.changes.services.creations import Creation, creations_propose, creations_refusals
 from hoso.exchange.imports.checks import dossier_issues, refusal_issues
+from hoso.exchange.imports.layout import comparable
 from hoso.exchange.imports.readers import Issue, Parsed
 from hoso.exchange.imports.selectors import landed
 from hoso.exchange.models import ImportBatch, ImportChunk, ImportItem
@@ -34,6 +35,7 @@ class RunContext:
     duplicates: frozenset[str]
     today: date
     confirmed: date
+    database: str = ""  # the caller's database name (a test's, in a spawned worker)
 
 
 @dataclass
@@ -47,7 +49,8 @@ class ChunkResult:
 
 
 def content_sha256(data: dict[str, Any]) -> str:
-    return hashlib.sha256(rfc8785.dumps(data)).hexdigest()
+    """The hash a dossier's content is known by, alike from a workbook and JSON lines."""
+    return hashlib.sha256(rfc8785.dumps(comparable(data))).hexdigest()
 
 
 def _creation(parsed: Parsed, batch: ImportBatch | None) -> Creation:

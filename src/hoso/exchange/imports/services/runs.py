@@ -12,6 +12,7 @@ continues the importer's open batch and skips the chunks journaled without failu
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -32,6 +33,7 @@ from hoso.access.models import User
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.core.dates import today as local_today
+from hoso.exchange.imports import workers
 from hoso.exchange.imports.readers import (
     Issue,
     Parsed,
@@ -39,8 +41,8 @@ from hoso.exchange.imports.readers import (
     jsonl_lines,
     jsonl_parse,
     kind_of,
-    personal_ids,
     read_xlsx,
+    scan,
 )
 from hoso.exchange.imports.selectors import journal
 from hoso.exchange.imports.services.chunks import ChunkResult, RunContext, chunk_run
@@ -86,7 +88,12 @@ Task = tuple[str, str, int, list[Any]]
 
 
 def _tasks(
-    path: Path, ref: Any, batch_id: int | None, size: int, skipped: Callable[[int], None]
+    path: Path,
+    ref: Any,
+    batch_id: int | None,
+    size: int,
+    skipped: Callable[[int], None],
+    ordered: bool,
 ) -> Iterator[Task]:
     """The chunks of one file still to do; a chunk journaled without failures is skipped
     (`skipped(its dossiers)`), unparsed when it is JSON lines."""
@@ -100,7 +107,7 @@ def _tasks(
     if kind_of(path) == "jsonl":
         chunks: Iterable[list[Any]] = jsonl_lines(path, size)
     else:
-        parsed = iter(read_xlsx(path, ref))
+        parsed = iter(read_xlsx(path, ref, ordered=ordered))
         chunks = iter(lambda: list(islice(parsed, size)), [])
     for number, chunk in enumerate(chunks):
         if number in done:
@@ -113,12 +120,7 @@ def _tasks(
 _run: dict[str, Any] = {}
 
 
-def _start(ctx: RunContext, spawned: bool = False) -> None:
-    if spawned:  # a fresh interpreter: Django set up, its own connections
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoso.settings")
-        import django
-
-        django.setup()
+def worker_start(ctx: RunContext) -> None:
     _run.clear()
     _run["ctx"] = ctx
 
@@ -156,11 +158,19 @@ def import_run(
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
     jobs: int | None = None,
+    total: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """Check (and unless `dry_run`, propose) every dossier of `paths`; see the module."""
+    """Check (and unless `dry_run`, propose) every dossier of `paths`; see the module.
+    `total(n)` is told how many dossiers the files name once they are scanned, `progress(k)`
+    each chunk's count once it is done."""
     today = today or local_today()
     paths = list(paths)
-    counts = Counter(pid for path in paths for pid in personal_ids(path))
+    scans = {path: scan(path) for path in paths}
+    counts = Counter(pid for ids, _ in scans.values() for pid in ids)
+    ordered = {path: streams for path, (_, streams) in scans.items()}
+    del scans
+    if total:
+        total(counts.total())
     ref = load_reference()
     outcome = Outcome()
     batch = None if dry_run else open_batch(acting_user)
@@ -171,6 +181,7 @@ def import_run(
         duplicates=frozenset(pid for pid, n in counts.items() if n > 1),
         today=today,
         confirmed=paper_confirmed_on or today,
+        database=str(connection.settings_dict["NAME"]),
     )
     size = max(1, int(settings.HOSO_IMPORT_CHUNK))
 
@@ -182,9 +193,13 @@ def import_run(
     def skipped(count: int) -> None:
         merge(ChunkResult(read=count, unchanged=count))
 
-    tasks = (t for path in paths for t in _tasks(path, ref, outcome.batch_id, size, skipped))
+    tasks = (
+        task
+        for path in paths
+        for task in _tasks(path, ref, outcome.batch_id, size, skipped, ordered[path])
+    )
     jobs = jobs or default_jobs()
-    _start(ctx)
+    worker_start(ctx)
     if _parallel(jobs):
         _run_parallel(ctx, tasks, jobs, merge)
     else:
@@ -221,8 +236,8 @@ def _run_parallel(
     with ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start,
-        initargs=(ctx, True),
+        initializer=workers.start,
+        initargs=(dataclasses.asdict(ctx),),
     ) as pool:
         for task in tasks:
             pending.append(pool.submit(_work, task))
