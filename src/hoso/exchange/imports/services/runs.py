@@ -33,19 +33,19 @@ from hoso.access.models import User
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.core.dates import today as local_today
-from hoso.exchange.imports import workers
+from hoso.core.workers import spawned_start
 from hoso.exchange.imports.readers import (
     Issue,
-    Parsed,
     file_refusal,
     jsonl_lines,
-    jsonl_parse,
     kind_of,
     read_xlsx,
     scan,
 )
 from hoso.exchange.imports.selectors import journal
-from hoso.exchange.imports.services.chunks import ChunkResult, RunContext, chunk_run
+from hoso.exchange.imports.services import work
+from hoso.exchange.imports.services.chunks import ChunkResult, RunContext
+from hoso.exchange.imports.services.work import Task
 from hoso.exchange.models import BatchStatus, ImportBatch
 from hoso.people.reference import load_reference
 
@@ -83,10 +83,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-# A chunk of work: (file name, its SHA-256, chunk number, raw JSON lines or parsed dossiers).
-Task = tuple[str, str, int, list[Any]]
-
-
 def _tasks(
     path: Path,
     ref: Any,
@@ -114,29 +110,6 @@ def _tasks(
             skipped(done[number])
             continue
         yield (path.name, sha, number, chunk)
-
-
-# The worker side: the run's context and the accounts it acts for, per process.
-_run: dict[str, Any] = {}
-
-
-def worker_start(ctx: RunContext) -> None:
-    _run.clear()
-    _run["ctx"] = ctx
-
-
-def _work(task: Task) -> ChunkResult:
-    name, sha, number, chunk = task
-    ctx: RunContext = _run["ctx"]
-    if "user" not in _run:
-        _run["user"] = User.objects.get(pk=ctx.user_id)
-        _run["batch"] = ImportBatch.objects.get(pk=ctx.batch_id) if ctx.batch_id else None
-    parsed = [
-        item if isinstance(item, Parsed) else jsonl_parse(name, item[0], item[1]) for item in chunk
-    ]
-    return chunk_run(
-        ctx, parsed, user=_run["user"], batch=_run["batch"], file_sha256=sha, number=number
-    )
 
 
 def default_jobs() -> int:
@@ -199,13 +172,13 @@ def import_run(
         for task in _tasks(path, ref, outcome.batch_id, size, skipped, ordered[path])
     )
     jobs = jobs or default_jobs()
-    worker_start(ctx)
+    work.worker_start(ctx)
     if _parallel(jobs):
         _run_parallel(ctx, tasks, jobs, merge)
     else:
-        _run.update(user=acting_user, batch=batch)
+        work.worker_here(acting_user, batch)
         for task in tasks:
-            merge(_work(task))
+            merge(work.chunk_work(task))
     with transaction.atomic():
         recorder.record(
             user=acting_user,
@@ -236,11 +209,11 @@ def _run_parallel(
     with ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=workers.start,
-        initargs=(dataclasses.asdict(ctx),),
+        initializer=spawned_start,
+        initargs=(f"{work.__name__}.spawned", dataclasses.asdict(ctx)),
     ) as pool:
         for task in tasks:
-            pending.append(pool.submit(_work, task))
+            pending.append(pool.submit(work.chunk_work, task))
             while len(pending) >= 2 * jobs:
                 merge(pending.popleft().result())
         while pending:
