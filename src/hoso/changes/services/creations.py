@@ -46,7 +46,7 @@ from hoso.changes.models import (
     ObligationKind,
     SourceKind,
 )
-from hoso.changes.operations import apply_operations, touched_sections
+from hoso.changes.operations import created, touched_sections
 from hoso.changes.selectors.changesets import NO_UNIT, creations_pending_among
 from hoso.changes.selectors.obligations import deadline
 from hoso.changes.services.changesets import WRITING_ROLES, _check_source
@@ -127,7 +127,7 @@ def creations_refusals(
             ]
             continue
         try:
-            result = apply_operations(None, [{"op": "create", "data": creation.data}])
+            result = created(creation.data)
         except ValidationFailed as bad:
             out[pid] = list(bad.problems)
             continue
@@ -272,7 +272,8 @@ def creations_approve(
             )
         if cs.proposer_id == acting_user.pk:
             raise _refuse("self_approval", "Người đề xuất không được tự phê duyệt.")
-        datas.append(apply_operations(None, json.loads(cs.operations)))
+        [operation] = json.loads(cs.operations)  # a creation: one "create" operation
+        datas.append(created(operation.get("data")))
     pids = [cs.personal_id for cs in changesets]
     if taken := personal_ids_taken(pids):
         raise _refuse(

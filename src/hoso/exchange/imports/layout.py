@@ -146,11 +146,11 @@ def cell_in(kind: str, value: Any) -> Any:
 
 
 def comparable(data: dict[str, Any]) -> dict[str, Any]:
-    """The dossier as the workbook holds it — each value through `cell_out` and back, empty
-    values and rows left out — so that the same dossier hashes the same from a workbook and
-    from JSON lines (numbers as text, "85" and 85 alike). A value the workbook could not
-    hold stays as given (the dossier's check says what is wrong with it); keys outside the
-    layout are kept, so the hash still covers them."""
+    """The dossier as the workbook holds it — each value as `cell_in(cell_out(value))` would
+    give it, empty values and rows left out — so that the same dossier hashes the same from a
+    workbook and from JSON lines (numbers as text, "85" and 85 alike). A value the workbook
+    could not hold stays as given (the dossier's check says what is wrong with it); keys
+    outside the layout are kept, so the hash still covers them."""
     out: dict[str, Any] = {}
     for sheet in SHEETS:
         key = sheet.section.key
@@ -166,13 +166,27 @@ def comparable(data: dict[str, Any]) -> dict[str, Any]:
 
 
 _SECTION_KEYS = frozenset(s.section.key for s in SHEETS)
+_KINDS = {s.section.key: {c.key: c.kind for c in s.columns} for s in SHEETS}
+
+
+def _same_as_cell(kind: str, value: Any) -> Any:
+    """`cell_in(kind, cell_out(kind, value))`, the common cases without the round trip."""
+    if kind == "text" and isinstance(value, str):
+        return value.strip()
+    if kind == "date" and isinstance(value, str):
+        return date.fromisoformat(value[:10]).isoformat()
+    if kind == "bool" and isinstance(value, bool):
+        return value
+    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return cell_in(kind, cell_out(kind, value))
 
 
 def _comparable_row(sheet: Sheet, row: Any) -> dict[str, Any]:
     if not isinstance(row, dict):
         return {"": row} if row not in (None, "", [], {}) else {}
     out: dict[str, Any] = {}
-    kinds = {c.key: c.kind for c in sheet.columns}
+    kinds = _KINDS[sheet.section.key]
     for name, value in row.items():
         if value is None or value == "":
             continue
@@ -181,7 +195,7 @@ def _comparable_row(sheet: Sheet, row: Any) -> dict[str, Any]:
             out[name] = value
             continue
         try:
-            out[name] = cell_in(kind, cell_out(kind, value))
+            out[name] = _same_as_cell(kind, value)
         except (BadCell, ValueError, TypeError):
             out[name] = value
     return out
