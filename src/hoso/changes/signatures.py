@@ -42,7 +42,7 @@ from hoso.access.models import User
 from hoso.changes.models import ApprovalSignature, ChangeSet, DossierVersion
 from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.signing.canonical import canonical
-from hoso.signing.cms import serial_hex, sign_json, verify_bytes, verify_json
+from hoso.signing.cms import serial_hex, sign_bytes, sign_json, verify_bytes, verify_json
 from hoso.signing.errors import SigningError
 from hoso.signing.keys import FileSigningKey, SigningKey, certificates_load
 
@@ -137,12 +137,13 @@ def sign_checked(payload: dict[str, Any], key: SigningKey, username: str) -> tup
     return signature, result
 
 
-def sign_only(payload: dict[str, Any], key: SigningKey) -> Any:
+def sign_only(payload: dict[str, Any], key: SigningKey) -> tuple[Any, bytes]:
     """Sign `payload` without checking it against the roots: for the next signatures of one
     key whose first signature of the same moment `sign_checked` verified (an approved
-    import's chunk, `services.creations`)."""
+    import's chunk, `services.creations`). Returns (Signature, the canonical bytes signed)."""
     try:
-        return sign_json(payload, key)
+        body = canonical(payload)
+        return sign_bytes(body, key), body
     except SigningError as exc:
         raise ValidationFailed(
             [Problem(exc.code, exc.message)], "Không ký được; chưa ghi gì."

@@ -352,14 +352,15 @@ def _signatures(
         payload = signatures.approval_payload(cs, version, username)
         if index == 0:
             signature, _ = signatures.sign_checked(payload, key, username)
+            body = canonical(payload)
         else:
-            signature = signatures.sign_only(payload, key)
+            signature, body = signatures.sign_only(payload, key)
         rows.append(
             ApprovalSignature(
                 changeset=cs,
                 version=version,
                 payload_format=signatures.APPROVAL_FORMAT,
-                payload_sha256=hashlib.sha256(canonical(payload)).hexdigest(),
+                payload_sha256=hashlib.sha256(body).hexdigest(),
                 cms=signature.der,
                 signer_certificate=pem,
                 signer_username=username,
