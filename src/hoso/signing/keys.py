@@ -243,7 +243,7 @@ def _loaded_signer_class(base: type) -> type:
         from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
         from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
-        class LoadedKeySigner(base):  # type: ignore[misc, valid-type]
+        class LoadedKeySigner(base):
             loaded_key: PrivateKey | None = None
 
             def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:

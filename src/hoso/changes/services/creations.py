@@ -50,6 +50,7 @@ from hoso.changes.operations import created, touched_sections
 from hoso.changes.selectors.changesets import NO_UNIT, creations_pending_among
 from hoso.changes.selectors.obligations import deadline
 from hoso.changes.services.changesets import WRITING_ROLES, _check_source
+from hoso.core.copying import instances_insert
 from hoso.core.dates import today as local_today
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.orgs.models import Organization
@@ -158,25 +159,24 @@ def creations_propose(
     passing = [c for c in creations if c.personal_id not in refused]
     if not passing:
         return {}, refused
-    changesets = ChangeSet.objects.bulk_create(
-        [
-            ChangeSet(
-                personal_id=c.personal_id,
-                creates_dossier=True,
-                operations=json.dumps(
-                    [{"op": "create", "data": c.data}], ensure_ascii=False, default=str
-                ),
-                sections=touched_sections([{"op": "create", "data": c.data}]),
-                source_kind=SourceKind.PAPER,
-                paper_confirmed_on=paper_confirmed_on,
-                source_note=c.source_note[:300],
-                base_version=0,  # no dossier, no version yet
-                proposer=acting_user,
-                status=ChangeStatus.PROPOSED,
-            )
-            for c in passing
-        ]
-    )
+    changesets = [
+        ChangeSet(
+            personal_id=c.personal_id,
+            creates_dossier=True,
+            operations=json.dumps(
+                [{"op": "create", "data": c.data}], ensure_ascii=False, default=str
+            ),
+            sections=touched_sections([{"op": "create", "data": c.data}]),
+            source_kind=SourceKind.PAPER,
+            paper_confirmed_on=paper_confirmed_on,
+            source_note=c.source_note[:300],
+            base_version=0,  # no dossier, no version yet
+            proposer=acting_user,
+            status=ChangeStatus.PROPOSED,
+        )
+        for c in passing
+    ]
+    instances_insert(changesets)
     _obligations_open(acting_user, changesets, [c.data for c in passing])
     recorder.record(
         user=acting_user,
@@ -223,7 +223,7 @@ def _obligations_open(
             [Problem("date_out_of_range", str(exc), "paper_confirmed_on")]
         ) from exc
     units = orgs_by_code({c for c in map(_unit_code, datas) if c})
-    Obligation.objects.bulk_create(
+    instances_insert(
         [
             Obligation(
                 kind=kind,
@@ -292,12 +292,11 @@ def creations_approve(
         purpose=Purpose.SYSTEM_CHANGE, people=people_by_ids(pids), acting_user=acting_user
     )
     now = timezone.now()
-    versions = DossierVersion.objects.bulk_create(
-        [
-            _version(cs, applied.get(cs.personal_id) or data, now)
-            for cs, data in zip(changesets, datas, strict=True)
-        ]
-    )
+    versions = [
+        _version(cs, applied.get(cs.personal_id) or data, now)
+        for cs, data in zip(changesets, datas, strict=True)
+    ]
+    instances_insert(versions)
     ChangeSet.objects.filter(pk__in=[cs.pk for cs in changesets]).update(
         status=ChangeStatus.APPLIED, reviewer=acting_user, reviewed_at=now, resulting_version=1
     )
@@ -367,4 +366,5 @@ def _signatures(
                 signed_at=signature.signing_time,
             )
         )
-    return ApprovalSignature.objects.bulk_create(rows)
+    instances_insert(rows)
+    return rows

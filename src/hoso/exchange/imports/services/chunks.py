@@ -19,6 +19,7 @@ from django.db import transaction
 
 from hoso.access.models import User
 from hoso.changes.services.creations import Creation, creations_propose, creations_refusals
+from hoso.core.copying import instances_insert
 from hoso.exchange.imports.checks import dossier_issues, refusal_issues
 from hoso.exchange.imports.layout import comparable
 from hoso.exchange.imports.readers import Issue, Parsed
@@ -117,7 +118,7 @@ def chunk_run(
             paper_confirmed_on=ctx.confirmed,
             today=ctx.today,
         )
-        ImportItem.objects.bulk_create(
+        instances_insert(
             [
                 ImportItem(
                     batch=batch,
