@@ -32,6 +32,11 @@ def _rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def _children_rss_mb() -> float:
+    """The largest peak RSS of the finished worker processes (and generators)."""
+    return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+
+
 def _profiled(directory: Path | None, name: str, call):  # noqa: ANN001, ANN202
     if directory is None:
         return call()
@@ -146,6 +151,7 @@ def main() -> None:
             "loadavg_after": os.getloadavg(),
             "bytes": path.stat().st_size,
             "peak_rss_mb_so_far": _rss_mb(),
+            "peak_rss_children_mb_so_far": _children_rss_mb(),
         }
         if fmt == "jsonl":
             run["raw_copy"] = _raw_copy(connection, path)
