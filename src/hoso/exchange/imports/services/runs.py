@@ -171,7 +171,8 @@ def import_run(
         for path in paths
         for task in _tasks(path, ref, outcome.batch_id, size, skipped, ordered[path])
     )
-    jobs = jobs or default_jobs()
+    # One chunk or less: no worker is worth its start (an interpreter and Django each).
+    jobs = (jobs or default_jobs()) if counts.total() > size else 1
     work.worker_start(ctx)
     if _parallel(jobs):
         _run_parallel(ctx, tasks, jobs, merge)
