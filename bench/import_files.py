@@ -19,6 +19,7 @@ def main() -> None:
     parser.add_argument("prefix")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--no-xlsx", action="store_true")
+    parser.add_argument("--format", choices=("jsonl", "xlsx"), help="Only this one.")
     parser.add_argument("--importer", help="Make this clerk account over the whole province.")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoso.settings")
@@ -30,15 +31,24 @@ def main() -> None:
 
     if args.importer:
         _importer(args.importer)
-    plan = seed_plan(count=args.count, seed=args.seed)
-    dossiers = list(plan.population.dossiers(args.count, plan.start))
-    jsonl = Path(f"{args.prefix}.jsonl")
-    with jsonl.open("w", encoding="utf-8") as handle:
-        for data in dossiers:
-            handle.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
-    if not args.no_xlsx:
-        workbook_write(Path(f"{args.prefix}.xlsx"), dossiers)
-    sys.stdout.write(f"{len(dossiers)}\n")
+    if args.count == 0:
+        return
+    # Only the importer's province: central agencies' people would be refused (not_assigned).
+    plan = seed_plan(count=args.count, seed=args.seed, unit_codes=["NB"] if args.importer else None)
+    # A generator: a file of 100,000 is written without holding them all.
+    dossiers = plan.population.dossiers(args.count, plan.start)
+    if args.format == "xlsx":
+        count = workbook_write(Path(f"{args.prefix}.xlsx"), dossiers)
+    else:
+        dossiers = list(dossiers) if not (args.no_xlsx or args.format) else dossiers
+        count = 0
+        with Path(f"{args.prefix}.jsonl").open("w", encoding="utf-8") as handle:
+            for data in dossiers:
+                handle.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+                count += 1
+        if not (args.no_xlsx or args.format):
+            workbook_write(Path(f"{args.prefix}.xlsx"), dossiers)
+    sys.stdout.write(f"{count}\n")
 
 
 def _importer(username: str) -> None:

@@ -168,6 +168,10 @@ HOSO_PUBLIC_MIN_COUNT = env_int("HOSO_PUBLIC_MIN_COUNT", 5)
 # (the address itself is never kept; hoso.procedures.feedback).
 HOSO_FEEDBACK_LIMIT = env_int("HOSO_FEEDBACK_LIMIT", 5)
 HOSO_FEEDBACK_WINDOW_SECONDS = env_int("HOSO_FEEDBACK_WINDOW_SECONDS", 3600)
+# Imports (issue 13): the largest file read at all, and the dossiers checked and written per
+# transaction (one chunk of the journal). Operational limits of the node, not law.
+HOSO_IMPORT_MAX_BYTES = env_int("HOSO_IMPORT_MAX_BYTES", 512 * 1024 * 1024)
+HOSO_IMPORT_CHUNK = env_int("HOSO_IMPORT_CHUNK", 1000)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"

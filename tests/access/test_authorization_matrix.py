@@ -298,6 +298,8 @@ ROUTES |= {
     # Imports (issue 13): the upload page for records managers; the batch approval is POST.
     "web:imports": Route("records_manager", "web:imports"),
     "web:import_batch_approve": Route("post_only", "web:import_batch_approve"),
+    # A run's progress is its importer's only: no persona started run 999999, so 404.
+    "web:import_run": Route("missing", "web:import_run"),
     "web:paper_dossier": Route("dossier", "web:paper_dossier"),
     "web:paper_loan_open": Route("post_only", "web:paper_loan_open"),
     "web:paper_loan_return": Route("post_only", "web:paper_loan_return"),
@@ -325,6 +327,7 @@ WEB_ARGS |= {
     "web:paper_loan_extend": [999999],
     "web:guide_topic": ["ho-so-giay"],
     "web:import_batch_approve": [999999],
+    "web:import_run": [999999],
 }
 # Staffing (in depth in tests/staffing and tests/web/test_staffing_pages.py; the writes of every
 # persona in tests/access/test_authorization_matrix_staffing.py). The standing and the job
@@ -982,7 +985,7 @@ def test_the_write_rows_cover_every_write_endpoint():
         "web:job_position_end",
         "PUT /api/v1/organizations/{code}/quotas/{year}/{staff_category}",
         "POST /api/v1/organizations/{code}/positions/{position_code}/end",
-        # A batch of imports: each dossier's approval passes changeset_approve's own gate
+        # A batch of imports: each dossier's approval passes the write path's own checks
         # (tests/exchange/test_import_*.py); the page is the records manager's only.
         "web:import_batch_approve",
     }

@@ -1,5 +1,6 @@
 """Idempotent reruns, all-or-nothing per dossier, and a run killed with SIGKILL mid-import:
-the rerun lands exactly the expected dossiers, and the audit chain stays valid."""
+the rerun lands exactly the expected dossiers (whole chunks were written, the journal skips
+them), and the audit chain stays valid."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from hoso.exchange.imports.services import import_run
 from hoso.exchange.models import ImportItem
 
 ROOT = Path(__file__).resolve().parents[2]
+CHUNK = 10  # dossiers per transaction: a kill between two chunks leaves whole chunks
+COUNT = 300
 
 
 def test_a_rerun_changes_nothing_and_a_bad_dossier_lands_nothing(personas, tmp_path) -> None:
@@ -40,6 +43,7 @@ def _env(node: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOSO_")}
     env.pop("DATABASE_URL", None)
     env["HOSO_DATA_DIR"] = str(node)
+    env["HOSO_IMPORT_CHUNK"] = str(CHUNK)
     env["PYTHONPATH"] = str(ROOT / "src")
     return env
 
@@ -68,7 +72,7 @@ def test_kill_9_mid_import_then_rerun_lands_each_dossier_once(tmp_path) -> None:
         [
             sys.executable,
             str(ROOT / "bench" / "import_files.py"),
-            "60",
+            str(COUNT),
             str(node / "g"),
             "--no-xlsx",
             "--importer",
@@ -90,7 +94,7 @@ def test_kill_9_mid_import_then_rerun_lands_each_dossier_once(tmp_path) -> None:
         "--no-progress",
         check=False,
     )
-    landable = 60 - int(expected.stdout.split("; ")[3].split()[0])  # "N có lỗi"
+    landable = COUNT - int(expected.stdout.split("; ")[3].split()[0])  # "N có lỗi"
     run = subprocess.Popen(
         [
             sys.executable,
@@ -109,7 +113,7 @@ def test_kill_9_mid_import_then_rerun_lands_each_dossier_once(tmp_path) -> None:
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and run.poll() is None:
         try:
-            if _count(db, "SELECT COUNT(*) FROM exchange_importitem") >= 5:
+            if _count(db, "SELECT COUNT(*) FROM exchange_importitem") >= CHUNK:
                 break
         except sqlite3.OperationalError:  # the table is being written: try again
             pass
@@ -119,8 +123,11 @@ def test_kill_9_mid_import_then_rerun_lands_each_dossier_once(tmp_path) -> None:
     assert run.returncode == -signal.SIGKILL  # killed, not finished
     landed = _count(db, "SELECT COUNT(*) FROM exchange_importitem")
     assert 0 < landed < landable
-    # No half dossier: every proposal creating a dossier has its item, and the reverse.
+    # No half dossier: every proposal creating a dossier has its item, and the reverse;
+    # each journaled chunk is whole.
     assert _count(db, "SELECT COUNT(*) FROM changes_changeset") == landed
+    journaled = _count(db, "SELECT COALESCE(SUM(imported), 0) FROM exchange_importchunk")
+    assert journaled == landed
 
     rerun = _hoso(
         node, "import", str(node / "g.jsonl"), "--as", "nhaptinh", "--no-progress", check=False

@@ -16,7 +16,7 @@ from hoso.access.recorder import record
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.people.models import Person
-from hoso.people.selectors import _dossier_data
+from hoso.people.selectors import _dossier_data, _dossier_data_many
 
 SYSTEM_PURPOSES = frozenset(p for p in Purpose if p.value.startswith("system_"))
 
@@ -36,3 +36,24 @@ def system_dossier(
         purpose=purpose,
     )
     return _dossier_data(person)
+
+
+def system_dossiers(
+    *, purpose: Purpose, people: list[Person], acting_user: User | None = None
+) -> dict[str, dict[str, Any]]:
+    """`system_dossier` of many people at once (a chunk of an approved import), by personal
+    id: one query per section, and one audit event naming every person read."""
+    if purpose not in SYSTEM_PURPOSES:
+        raise ValueError(f"not a system purpose: {purpose!r}")
+    if not people:
+        return {}
+    record(
+        user=acting_user,
+        action=AuditAction.DOSSIER_SYSTEM_READ,
+        outcome=AuditOutcome.OK,
+        personal_id=people[0].personal_id if len(people) == 1 else "",
+        purpose=purpose,
+        detail={"count": len(people), "personal_ids": [p.personal_id for p in people]},
+    )
+    data = _dossier_data_many(people)
+    return {p.personal_id: data[p.pk] for p in people}

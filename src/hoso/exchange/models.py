@@ -64,3 +64,54 @@ class ImportItem(models.Model):
                 fields=["personal_id", "content_sha256"], name="import_item_unique"
             )
         ]
+
+
+class ImportChunk(models.Model):
+    """The journal of a run: chunk `number` of the file whose SHA-256 is `file_sha256` was
+    checked and written, in the transaction of its change sets and items. A rerun skips a
+    chunk journaled without failures (each of its dossiers landed, or had landed before) and
+    checks again one with failures, so that their problems are reported again."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="chunks")
+    file_sha256 = models.CharField(max_length=64)
+    number = models.PositiveIntegerField()
+    dossiers = models.PositiveIntegerField()
+    imported = models.PositiveIntegerField()
+    failed = models.PositiveIntegerField()
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "file_sha256", "number"], name="import_chunk_unique"
+            )
+        ]
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", "Đang kiểm tra và nhập"
+    DONE = "done", "Đã xong"
+    FAILED = "failed", "Dừng vì lỗi hệ thống"
+
+
+class ImportRun(models.Model):
+    """A run started from the upload page, so that the page can follow it (htmx polling):
+    how many dossiers the file names and how many are done, then the outcome and the first
+    lines of its report. Counts and located problems only, never dossier content."""
+
+    importer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_runs"
+    )
+    file_name = models.CharField("Tệp", max_length=255)
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    total = models.PositiveIntegerField(null=True)
+    done = models.PositiveIntegerField(default=0)
+    outcome = models.JSONField(default=dict)
+    issues = models.JSONField(default=list)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]

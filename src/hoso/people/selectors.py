@@ -429,6 +429,19 @@ def person_by_id(personal_id: str) -> Person | None:
     return person_queryset().filter(personal_id=personal_id).first()
 
 
+def personal_ids_taken(personal_ids: list[str]) -> set[str]:
+    """Which of `personal_ids` already have a dossier: one query for a chunk of an import
+    (`changes.services.creations`), no content read."""
+    return set(
+        Person.objects.filter(personal_id__in=personal_ids).values_list("personal_id", flat=True)
+    )
+
+
+def people_by_ids(personal_ids: list[str]) -> list[Person]:
+    """The people with these ids, for the system reader of a chunk (`access.system`)."""
+    return list(Person.objects.filter(personal_id__in=personal_ids))
+
+
 def person_locked(personal_id: str) -> Person | None:
     """`person_by_id` under `select_for_update`: writes to one dossier (approving, reporting a
     discrepancy, registering a decision) lock the same row, so they serialize."""

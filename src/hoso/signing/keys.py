@@ -218,10 +218,47 @@ class FileSigningKey:
             asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
             for cert in self.chain
         ]
-        return SimpleSigner(
+        signer = _loaded_signer_class(SimpleSigner)(
             signing_cert=asn1_x509.Certificate.load(
                 self.certificate.public_bytes(serialization.Encoding.DER)
             ),
             signing_key=asn1_keys.PrivateKeyInfo.load(der),
             cert_registry=SimpleCertificateStore.from_certs(chain),
         )
+        signer.loaded_key = self.private_key
+        return signer
+
+
+_LOADED_SIGNER: type | None = None
+
+
+def _loaded_signer_class(base: type) -> type:
+    """pyHanko's `SimpleSigner` loads the private key again from DER for every signature —
+    about 0.7 s for an RSA key on this machine, OpenSSL checking the key each time — which
+    made each signed approval (and résumé) cost most of a second. This subclass signs RSA
+    PKCS#1 v1.5 and ECDSA with the key already loaded (the same operation), and leaves any
+    other mechanism to pyHanko."""
+    global _LOADED_SIGNER
+    if _LOADED_SIGNER is None:
+        from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+        from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+        class LoadedKeySigner(base):
+            loaded_key: PrivateKey | None = None
+
+            def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+                mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+                try:
+                    name = mechanism.signature_algo
+                except ValueError:
+                    name = mechanism["algorithm"].native
+                digest = get_pyca_cryptography_hash(digest_algorithm)
+                key = self.loaded_key
+                if name == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
+                    return key.sign(data, PKCS1v15(), digest)
+                if name == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
+                    return key.sign(data, ec.ECDSA(digest))
+                return super().sign_raw(data, digest_algorithm)
+
+        _LOADED_SIGNER = LoadedKeySigner
+    return _LOADED_SIGNER

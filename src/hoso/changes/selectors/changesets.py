@@ -75,6 +75,16 @@ def creation_pending(personal_id: str, *, exclude: int | None = None) -> bool:
     return (qs.exclude(pk=exclude) if exclude else qs).exists()
 
 
+def creations_pending_among(personal_ids: list[str]) -> set[str]:
+    """Which of `personal_ids` have a proposal creating their dossier awaiting review (one
+    query for a chunk of an import)."""
+    return set(
+        ChangeSet.objects.filter(
+            personal_id__in=personal_ids, creates_dossier=True, status=ChangeStatus.PROPOSED
+        ).values_list("personal_id", flat=True)
+    )
+
+
 def unit_path(personal_id: str, data: dict[str, Any] | None) -> str:
     """The unit a write on `personal_id` is decided on: the person's current unit, or, for a
     dossier not yet created, the unit `data` names (`NO_UNIT` when none is known)."""

@@ -1,18 +1,18 @@
 """The checks of one parsed dossier, each problem located at its cell (or JSON line).
 
 The dossier's own rules are `people.validation` (identity check of the personal id, dates,
-ordered periods, catalog codes, units); here are those of an import: the reading problems, a
-personal id twice in the files, a dossier already managed on this node.
+ordered periods, catalog codes, units), asked by the write path for a whole chunk
+(`changes.services.creations`); here are those of an import — the reading problems, a
+personal id twice in the files — and where each refusal is shown.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
+from hoso.core.errors import Problem
 from hoso.exchange.imports.readers import Issue, Parsed
-from hoso.people.validation import Reference, validate_dossier
 
 _INDEX = re.compile(r"\[\d+\]")
 
@@ -64,16 +64,12 @@ def _value(data: dict[str, Any], where: str) -> str:
     return ""
 
 
-def dossier_issues(
-    parsed: Parsed, *, ref: Reference, today: date, duplicates: set[str], managed: bool
-) -> list[Issue]:
+def dossier_issues(parsed: Parsed, *, duplicates: frozenset[str] | set[str]) -> list[Issue]:
+    """The problems of reading it and of an id twice in the files; the dossier's own rules
+    come with the write path's refusals (`refusal_issues`)."""
     issues = list(parsed.issues)
-    if not parsed.personal_id:
-        return issues
-    for problem in validate_dossier(parsed.data, ref=ref, today=today):
-        issues.append(_issue(parsed, problem.field, problem.code, problem.message))
     pid = parsed.personal_id
-    if pid in duplicates and not any(i.code == "duplicate_in_file" for i in issues):
+    if pid and pid in duplicates and not any(i.code == "duplicate_in_file" for i in issues):
         issues.append(
             _issue(
                 parsed,
@@ -82,14 +78,42 @@ def dossier_issues(
                 f"Số định danh {pid} xuất hiện nhiều lần trong các tệp nhập.",
             )
         )
-    if managed:
-        issues.append(
-            _issue(
-                parsed,
-                "identity.personal_id",
-                "already_managed",
-                f"Số định danh {pid} đã có hồ sơ trên hệ thống (đang được quản lý); "
-                "không nhập đè, hãy cập nhật bằng đề xuất thay đổi.",
-            )
-        )
     return issues
+
+
+def refusal_issues(parsed: Parsed, problems: list[Problem]) -> list[Issue]:
+    """Why the write path would refuse it (`changes.services.creations`), at its cells."""
+    pid = parsed.personal_id
+    out = []
+    for problem in problems:
+        if problem.code == "dossier_exists":
+            out.append(
+                _issue(
+                    parsed,
+                    "identity.personal_id",
+                    "already_managed",
+                    f"Số định danh {pid} đã có hồ sơ trên hệ thống (đang được quản lý); "
+                    "không nhập đè, hãy cập nhật bằng đề xuất thay đổi.",
+                )
+            )
+        elif problem.code == "creation_pending":
+            out.append(
+                _issue(
+                    parsed,
+                    "identity.personal_id",
+                    "creation_pending",
+                    f"Số định danh {pid} đang có đề xuất tạo hồ sơ khác chờ phê duyệt.",
+                )
+            )
+        elif problem.code == "not_assigned":
+            out.append(
+                _issue(
+                    parsed,
+                    "employment.current_unit",
+                    "not_assigned",
+                    "Bạn không được giao cập nhật hồ sơ của đơn vị này.",
+                )
+            )
+        else:
+            out.append(_issue(parsed, problem.field, problem.code, problem.message))
+    return out

@@ -143,3 +143,59 @@ def cell_in(kind: str, value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def comparable(data: dict[str, Any]) -> dict[str, Any]:
+    """The dossier as the workbook holds it — each value as `cell_in(cell_out(value))` would
+    give it, empty values and rows left out — so that the same dossier hashes the same from a
+    workbook and from JSON lines (numbers as text, "85" and 85 alike). A value the workbook
+    could not hold stays as given (the dossier's check says what is wrong with it); keys
+    outside the layout are kept, so the hash still covers them."""
+    out: dict[str, Any] = {}
+    for sheet in SHEETS:
+        key = sheet.section.key
+        value = data.get(key)
+        rows = value if isinstance(value, list) else [value]
+        kept = [r for r in (_comparable_row(sheet, row) for row in rows) if r]
+        if kept:
+            out[key] = kept if sheet.section.many else kept[0]
+    for key, value in data.items():
+        if key not in _SECTION_KEYS and value not in (None, "", [], {}):
+            out[key] = value
+    return out
+
+
+_SECTION_KEYS = frozenset(s.section.key for s in SHEETS)
+_KINDS = {s.section.key: {c.key: c.kind for c in s.columns} for s in SHEETS}
+
+
+def _same_as_cell(kind: str, value: Any) -> Any:
+    """`cell_in(kind, cell_out(kind, value))`, the common cases without the round trip."""
+    if kind == "text" and isinstance(value, str):
+        return value.strip()
+    if kind == "date" and isinstance(value, str):
+        return date.fromisoformat(value[:10]).isoformat()
+    if kind == "bool" and isinstance(value, bool):
+        return value
+    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return cell_in(kind, cell_out(kind, value))
+
+
+def _comparable_row(sheet: Sheet, row: Any) -> dict[str, Any]:
+    if not isinstance(row, dict):
+        return {"": row} if row not in (None, "", [], {}) else {}
+    out: dict[str, Any] = {}
+    kinds = _KINDS[sheet.section.key]
+    for name, value in row.items():
+        if value is None or value == "":
+            continue
+        kind = kinds.get(name)
+        if kind is None:
+            out[name] = value
+            continue
+        try:
+            out[name] = _same_as_cell(kind, value)
+        except (BadCell, ValueError, TypeError):
+            out[name] = value
+    return out

@@ -6,6 +6,7 @@ from hoso.web.views import imports
 
 urlpatterns = [
     path("nhap-tu-tep/", imports.imports, name="imports"),
+    path("nhap-tu-tep/lan/<int:pk>/", imports.import_run_status, name="import_run"),
     path(
         "nhap-tu-tep/dot/<int:pk>/phe-duyet/",
         imports.import_batch_approve,

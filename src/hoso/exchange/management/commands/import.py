@@ -2,6 +2,7 @@
 
     hoso import template [-o FILE]                 the empty workbook in hoso's layout
     hoso import FILE… --as USERNAME [--dry-run] [--report FILE] [--confirmed-on YYYY-MM-DD]
+                     [--jobs J] [--no-progress]
     hoso import approve --batch N --as USERNAME    approve the batch, signing its manifest
     hoso import verify --batch N                   check the batch's signature
 
@@ -23,7 +24,6 @@ from tqdm import tqdm
 from hoso.access.models import User
 from hoso.core.errors import DomainError
 from hoso.exchange.imports.manifest import batch_verify
-from hoso.exchange.imports.readers import personal_ids
 from hoso.exchange.imports.report import report_write
 from hoso.exchange.imports.services import batch_approve, import_run
 from hoso.exchange.imports.writer import workbook_write
@@ -42,6 +42,12 @@ class Command(BaseCommand):
         parser.add_argument("--confirmed-on", dest="confirmed_on", help="Ngày xác nhận hồ sơ giấy.")
         parser.add_argument("--batch", type=int, help="Số đợt nhập.")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="Số tiến trình kiểm tra và ghi song song (mặc định: số lõi; PostgreSQL).",
+        )
 
     def _fail(self, message: str) -> None:
         self.stderr.write(message)
@@ -76,16 +82,20 @@ class Command(BaseCommand):
                 confirmed = date.fromisoformat(options["confirmed_on"])
             except ValueError:
                 self._fail(f"Ngày «{options['confirmed_on']}» không đúng dạng YYYY-MM-DD.")
-        total = sum(1 for p in paths for _ in personal_ids(p))
-        with tqdm(
-            total=total, unit="hồ sơ", disable=options["no_progress"], file=sys.stderr
-        ) as bar:
+        with tqdm(unit="hồ sơ", disable=options["no_progress"], file=sys.stderr) as bar:
+
+            def total(count: int) -> None:
+                bar.total = count
+                bar.refresh()
+
             outcome = import_run(
                 acting_user=user,
                 paths=paths,
                 dry_run=options["dry_run"],
                 paper_confirmed_on=confirmed,
                 progress=bar.update,
+                total=total,
+                jobs=options["jobs"],
             )
         if options.get("report"):
             report_write(Path(options["report"]), outcome.issues)
