@@ -22,6 +22,8 @@ class HubUnavailable(Exception):
 def _session() -> tuple[requests.Session, str]:
     paths = keys.node_paths()
     session = requests.Session()
+    # Only the federation's roots and no proxy: never the environment's CA bundle or proxies.
+    session.trust_env = False
     session.cert = (str(paths.cert), str(paths.key))
     session.verify = str(paths.roots)
     return session, settings.HOSO_HUB_URL

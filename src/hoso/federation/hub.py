@@ -26,6 +26,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.x509.oid import NameOID
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from hoso import identity
@@ -305,7 +306,11 @@ def registry_get(personal_id: str) -> dict[str, Any] | None:
 
 
 def lag() -> list[dict[str, Any]]:
-    """Each node: last number received, the head it reported, and the difference (R-LIVE)."""
+    """Each node: last number received, the head it reported, and the difference (R-LIVE);
+    `received` counts the packets kept (equal to `last_seq`: none lost, none twice)."""
+    received = dict(
+        HubPacket.objects.values("node_id").annotate(n=Count("id")).values_list("node_id", "n")
+    )
     return [
         {
             "node": n.node_id,
@@ -313,6 +318,7 @@ def lag() -> list[dict[str, Any]]:
             "last_seq": n.last_seq,
             "reported_head": n.reported_head,
             "lag": max(0, n.reported_head - n.last_seq),
+            "received": received.get(n.node_id, 0),
             "last_received_at": n.last_received_at.isoformat() if n.last_received_at else None,
         }
         for n in HubNode.objects.order_by("node_id")

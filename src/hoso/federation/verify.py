@@ -17,6 +17,9 @@ import hashlib
 from datetime import UTC, datetime
 
 from asn1crypto import cms as asn1_cms
+from asn1crypto import tsp  # noqa: F401 - registers signingCertificateV2 before asn1crypto
+
+# builds its reverse map of attribute names on first use; pyHanko's signer needs the name later
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
