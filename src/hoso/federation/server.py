@@ -28,7 +28,8 @@ from django.db import connections
 from django.utils import timezone
 
 from hoso.core.errors import DomainError
-from hoso.federation import hub, keys, packets, refusals
+from hoso.federation import keys, packets, refusals, selectors
+from hoso.federation.services import hub
 from hoso.signing.canonical import canonical
 from hoso.signing.cms import sign_bytes
 
@@ -66,14 +67,14 @@ def application(paths: keys.Paths) -> Callable[[dict[str, Any], Start], list[byt
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == "/health":
             return _answer(start, "200 OK", {"status": "ok"})
-        node = hub.node_for_certificate(environ.get("hoso.peer_certificate"))
+        node = selectors.node_for_certificate(environ.get("hoso.peer_certificate"))
         if node is None:
             return _refusal(start, "403 Forbidden", "unknown_node")
         if path == "/nodes" and method == "GET":
-            return _answer(start, "200 OK", {"nodes": hub.lag()})
+            return _answer(start, "200 OK", {"nodes": selectors.lag()})
         if path.startswith("/registry/") and method == "GET":
             pid = path.removeprefix("/registry/")
-            entry = hub.registry_get(pid)
+            entry = selectors.registry_get(pid)
             if entry is None:
                 return _refusal(start, "404 Not Found", "not_registered", personal_id=pid)
             return _answer(start, "200 OK", entry)
@@ -107,7 +108,7 @@ def application(paths: keys.Paths) -> Callable[[dict[str, Any], Start], list[byt
                     "409 Conflict",
                     "managed_elsewhere",
                     personal_id=pid,
-                    agency=hub.agency(entry.node_id),
+                    agency=selectors.agency(entry.node_id),
                 )
             return _answer(start, "200 OK", {"personal_id": pid, "node": node.node_id})
         return _answer(start, "404 Not Found", {"code": "no_such_route"})

@@ -65,7 +65,7 @@ from hoso.changes.services.obligations import (
 from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.federation import client as hub_client
-from hoso.federation import outbox as federation_outbox
+from hoso.federation.services import outbox as federation_outbox
 from hoso.people import services as people_services
 from hoso.people.reference import load_reference
 from hoso.people.sections import BY_KEY, field_label

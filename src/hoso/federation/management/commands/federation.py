@@ -18,8 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hoso.federation import client, refusals, sender
-from hoso.federation.models import OutboxPacket
+from hoso.federation import client, refusals, selectors
+from hoso.federation.services import sender
 
 
 class Command(BaseCommand):
@@ -59,12 +59,8 @@ class Command(BaseCommand):
         sender.run(stop=stop, interval=o["interval"], batch_size=o["batch"], say=self._say)
 
     def _status(self, o: dict[str, Any]) -> None:
-        self._say(f"Còn {sender.pending_count()} gói chờ gửi.")
-        failed = (
-            OutboxPacket.objects.filter(acked_at__isnull=True)
-            .exclude(last_error="")
-            .order_by("seq")
-            .first()
-        )
+        node_id = settings.HOSO_FEDERATION_NODE_ID
+        self._say(f"Còn {selectors.pending_count(node_id)} gói chờ gửi.")
+        failed = selectors.first_refused(node_id)
         if failed:
             self._say(f"Gói số {failed.seq} bị từ chối: {failed.last_error}")

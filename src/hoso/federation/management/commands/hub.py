@@ -20,7 +20,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hoso.core.errors import DomainError
-from hoso.federation import hub, keys, server
+from hoso.federation import keys, selectors, server
+from hoso.federation.services import hub
 
 
 class Command(BaseCommand):
@@ -82,14 +83,14 @@ class Command(BaseCommand):
         self.stdout.write(f"Đã đăng ký nút {node.node_id} ({node.name}).")
 
     def _status(self, o: dict[str, Any]) -> None:
-        for row in hub.lag():
+        for row in selectors.lag():
             self.stdout.write(
                 f"{row['node']} ({row['agency']}): đã nhận đến gói {row['last_seq']}, nút báo "
                 f"{row['reported_head']}, còn chậm {row['lag']} gói."
             )
 
     def _registry(self, o: dict[str, Any]) -> None:
-        entry = hub.registry_get(o["personal_id"])
+        entry = selectors.registry_get(o["personal_id"])
         if entry is None:
             raise CommandError(
                 f"Số định danh {o['personal_id']} chưa có trong sổ đăng ký quốc gia."

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,14 +27,13 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.x509.oid import NameOID
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from hoso import identity
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.services import event_record
 from hoso.core.errors import Problem, ValidationFailed
-from hoso.federation import keys, packets, refusals, verify
+from hoso.federation import keys, packets, refusals, selectors, verify
 from hoso.federation.models import HubNode, HubPacket, PacketOutcome, RegistryEntry
 from hoso.signing.canonical import canonical
 from hoso.signing.keys import certificates_load
@@ -91,13 +91,6 @@ def _issued_by(child: x509.Certificate, issuer: x509.Certificate) -> bool:
     except (ValueError, TypeError, InvalidSignature):
         return False
     return True
-
-
-def node_for_certificate(der: bytes | None) -> HubNode | None:
-    if not der:
-        return None
-    certificate = x509.load_der_x509_certificate(der)
-    return HubNode.objects.filter(fingerprint=keys.fingerprint(certificate)).first()
 
 
 _CERTIFICATES: dict[str, x509.Certificate] = {}
@@ -174,14 +167,15 @@ def packets_receive(*, node_id: str, head: int, items: list[Any]) -> Batch:
         if body["node"] != node_id:
             _refuse(batch, "node_mismatch", seq, claimed=body["node"])
             break
-        digest = packets.digest(body)
+        raw = canonical(body)
+        digest = hashlib.sha256(raw).hexdigest()  # = packets.digest(body), canonicalised once
         if seq <= last_seq:
             if taken.get(seq) == digest:  # an exact replay: acknowledged again
                 batch.results.append({"seq": seq, "hash": digest, "status": "duplicate"})
                 continue
             _refuse(batch, "sequence_reused", seq)
             break
-        why = verify.check(canonical(body), signature, _certificate(node))
+        why = verify.check(raw, signature, _certificate(node))
         if why:
             _refuse(batch, "bad_signature", seq, detail=why)
             break
@@ -236,9 +230,7 @@ def _registry_apply(node_id: str, bodies: list[dict[str, Any]]) -> dict[int, str
             entry = created[pid] = RegistryEntry(personal_id=pid, node_id=node_id)
         if entry.node_id != node_id:
             outcomes[body["seq"]] = PacketOutcome.CONFLICT
-            agency = (
-                HubNode.objects.filter(node_id=entry.node_id).values_list("name", flat=True).first()
-            )
+            agency = selectors.agency(entry.node_id)
             _audit(
                 AuditOutcome.DENY,
                 node_id,
@@ -286,40 +278,3 @@ def claim(*, node_id: str, personal_id: str) -> tuple[bool, RegistryEntry]:
             personal_id=personal_id,
         )
     return ours, entry
-
-
-def agency(node_id: str) -> str:
-    return HubNode.objects.filter(node_id=node_id).values_list("name", flat=True).first() or node_id
-
-
-def registry_get(personal_id: str) -> dict[str, Any] | None:
-    entry = RegistryEntry.objects.filter(personal_id=personal_id).first()
-    if entry is None:
-        return None
-    return {
-        "personal_id": entry.personal_id,
-        "node": entry.node_id,
-        "agency": agency(entry.node_id),
-        "version": entry.version,
-        "summary": entry.summary,
-    }
-
-
-def lag() -> list[dict[str, Any]]:
-    """Each node: last number received, the head it reported, and the difference (R-LIVE);
-    `received` counts the packets kept (equal to `last_seq`: none lost, none twice)."""
-    received = dict(
-        HubPacket.objects.values("node_id").annotate(n=Count("id")).values_list("node_id", "n")
-    )
-    return [
-        {
-            "node": n.node_id,
-            "agency": n.name,
-            "last_seq": n.last_seq,
-            "reported_head": n.reported_head,
-            "lag": max(0, n.reported_head - n.last_seq),
-            "received": received.get(n.node_id, 0),
-            "last_received_at": n.last_received_at.isoformat() if n.last_received_at else None,
-        }
-        for n in HubNode.objects.order_by("node_id")
-    ]

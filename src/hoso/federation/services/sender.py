@@ -24,7 +24,7 @@ from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.services import event_record
 from hoso.federation import client, keys, refusals
 from hoso.federation.models import OutboxCounter, OutboxPacket
-from hoso.federation.outbox import wire
+from hoso.federation.services.outbox import wire
 from hoso.signing.cms import verify_json
 
 ACKED = {"applied", "duplicate", "conflict"}
@@ -166,9 +166,3 @@ def run(
         backoff.reset()
         if result.acked:
             say(f"Đã gửi {result.acked} gói dữ liệu.")
-
-
-def pending_count() -> int:
-    return OutboxPacket.objects.filter(
-        node_id=settings.HOSO_FEDERATION_NODE_ID, acked_at__isnull=True
-    ).count()
