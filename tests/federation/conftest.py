@@ -41,14 +41,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(check: Any, timeout: float = 60, what: str = "") -> Any:
+def wait_for(check: Any, timeout: float = 60, what: str = "", logs: tuple[Path, ...] = ()) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = check()
         if value:
             return value
         time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what or check}")
+    tails = "".join(f"\n--- {p}:\n{p.read_text()[-2000:]}" for p in logs if p.exists())
+    raise AssertionError(f"timed out waiting for {what or check}{tails}")
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -176,7 +177,11 @@ class Hub:
         args = ["-m", "hoso.cli", "hub", "serve", "--port", str(self.port)]
         self.server = Process([*args, "--data-dir", str(self.data)], self.env, self.data / "log")
         self.server.start()
-        wait_for(self._up, 60, "the hub")
+        try:
+            wait_for(self._up, 90, "the hub")
+        except BaseException:
+            self.server.stop()  # never leave a hub behind
+            raise
         return self
 
     def _up(self) -> bool:
@@ -233,12 +238,14 @@ def hub(pki, template_db, tmp_path_factory) -> Iterator[Hub]:
             ],
             env,
         )
-    hub = Hub(pki, data, env).start()
-    yield hub
-    if hub.server:
-        hub.server.stop()
-    if url:
-        _hub_database_drop(url)
+    hub = Hub(pki, data, env)
+    try:
+        yield hub.start()
+    finally:
+        if hub.server:
+            hub.server.stop()
+        if url:
+            _hub_database_drop(url)
 
 
 @dataclass
@@ -284,9 +291,11 @@ def _node(node_id: str, pki: Pki, template_db: Path, hub: Hub, base: Path) -> No
 def nodes(pki, template_db, hub, tmp_path_factory) -> Iterator[dict[str, Node]]:
     base = tmp_path_factory.mktemp("nodes")
     made = {n: _node(n, pki, template_db, hub, base) for n in ("tinh-a", "tinh-b")}
-    for node in made.values():
-        node.start_sender()
-    yield made
-    for node in made.values():
-        if node.sender:
-            node.sender.stop()
+    try:
+        for node in made.values():
+            node.start_sender()
+        yield made
+    finally:
+        for node in made.values():
+            if node.sender:
+                node.sender.stop()

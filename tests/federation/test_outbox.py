@@ -4,9 +4,11 @@ approval's transaction; a creation asks the hub first (R-CORRECT, R-LIVE, R-NO-S
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from hoso.changes.models import ChangeSet, ChangeStatus
 from hoso.changes.services.changesets import changeset_approve, changeset_propose
@@ -95,3 +97,48 @@ def test_a_new_dossier_is_refused_while_the_hub_cannot_say(node, settings, perso
     (problem,) = refused.value.problems
     assert problem.code == "hub_unavailable" and "chưa tạo hồ sơ mới" in problem.message
     assert not ChangeSet.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_are_numbered_without_gap_or_repeat(
+    settings, pki, orgs_committed, personas_committed
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serializes writers; the race is a PostgreSQL matter")
+    from conftest import dossier
+    from hoso.people.services import dossier_create
+
+    settings.HOSO_FEDERATION_NODE_ID = "tinh-a"
+    settings.HOSO_FEDERATION_DIR = pki.nodes["tinh-a"].key.parent
+    settings.HOSO_HUB_URL = ""
+    people = [dossier_create(acting_user=None, data=dossier()) for _ in range(4)]
+    proposals = [
+        changeset_propose(
+            acting_user=personas_committed["nhaplieu"],
+            personal_id=p.personal_id,
+            operations=[{"op": "set", "section": "identity", "values": {"full_name": "Lê Văn"}}],
+            source_kind="decision",
+        )
+        for p in people
+    ]
+    barrier = threading.Barrier(len(proposals))
+    errors: list[Exception] = []
+
+    def approve(changeset_id: int) -> None:
+        barrier.wait()
+        try:
+            changeset_approve(acting_user=personas_committed["quanly"], changeset_id=changeset_id)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(c.pk,)) for c in proposals]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    rows = list(OutboxPacket.objects.order_by("seq"))
+    assert [r.seq for r in rows] == [1, 2, 3, 4]
+    assert [json.loads(r.body)["prev"] for r in rows] == ["", *[r.hash for r in rows[:-1]]]

@@ -125,13 +125,17 @@ def test_killing_the_hub_and_the_sender_mid_stream_loses_and_duplicates_nothing(
     assert all(r["ok"] for r in a.run("create", *ids))  # new dossiers need the hub: up
     start = a.head()["head"]
     driver = a.background("update", *ids)  # updates do not: they queue while it is down
-    wait_for(lambda: hub.nodes()["tinh-a"]["last_seq"] >= start + 2, 120, "first updates")
-    hub.server.kill()
-    a.sender.kill()
-    wait_for(lambda: a.head()["head"] >= start + 5, 120, "updates queued while both are down")
-    hub.start()
-    a.start_sender()
-    assert driver.process.wait(timeout=300) == 0
+    try:
+        logs = (a.data / "driver.log", a.data / "sender.log", hub.data / "log")
+        wait_for(lambda: hub.nodes()["tinh-a"]["last_seq"] >= start + 2, 120, "updates", logs)
+        hub.server.kill()
+        a.sender.kill()
+        wait_for(lambda: a.head()["head"] >= start + 5, 120, "updates queued while both down")
+        hub.start()
+        a.start_sender()
+        assert driver.process.wait(timeout=300) == 0
+    finally:
+        driver.stop()
     end = start + len(ids)
     wait_for(lambda: a.head() == {"head": end, "pending": 0}, 120, "the outbox drained")
     node = hub.nodes()["tinh-a"]
