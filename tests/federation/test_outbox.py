@@ -142,3 +142,23 @@ def test_concurrent_approvals_are_numbered_without_gap_or_repeat(
     rows = list(OutboxPacket.objects.order_by("seq"))
     assert [r.seq for r in rows] == [1, 2, 3, 4]
     assert [json.loads(r.body)["prev"] for r in rows] == ["", *[r.hash for r in rows[:-1]]]
+
+
+def test_the_initial_load_packets_each_dossier_once_through_the_system_reader(
+    node, personas, make_dossier
+):
+    from hoso.audit.models import AuditAction, AuditEvent
+    from hoso.federation.services.outbox import dossiers_enqueue
+
+    updated, seeded = make_dossier(), make_dossier()  # written by the bulk path: no packet
+    approve(personas, updated, "Nguyễn Văn Bình")
+    assert dossiers_enqueue() == 1
+    packet = OutboxPacket.objects.get(personal_id=seeded.personal_id)
+    body = json.loads(packet.body)
+    assert (body["seq"], body["version"], body["kind"]) == (2, 0, "create")
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DOSSIER_SYSTEM_READ,
+        personal_id=seeded.personal_id,
+        purpose="system_national",
+    ).exists()
+    assert dossiers_enqueue() == 0  # a rerun adds nothing

@@ -4,6 +4,8 @@
         send the outbox to the hub (HOSO_HUB_URL) until SIGTERM, at least once, in order
     hoso federation status
         how many packets wait, and the last refusal
+    hoso federation enqueue-all
+        the initial load: a packet for each dossier no packet names yet
 
 The node is HOSO_FEDERATION_NODE_ID, its key and certificate in HOSO_FEDERATION_DIR.
 """
@@ -19,7 +21,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hoso.federation import client, refusals, selectors
-from hoso.federation.services import sender
+from hoso.federation.services import outbox, sender
 
 
 class Command(BaseCommand):
@@ -32,11 +34,12 @@ class Command(BaseCommand):
         send.add_argument("--batch", type=int, default=500)
         send.add_argument("--interval", type=float, default=0.2)
         sub.add_parser("status", help="Số gói chờ gửi.")
+        sub.add_parser("enqueue-all", help="Nạp ban đầu: mỗi hồ sơ chưa gửi thành một gói.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.HOSO_FEDERATION_NODE_ID or not settings.HOSO_HUB_URL:
             raise CommandError(refusals.message("node_not_configured") + " Thiếu HOSO_HUB_URL?")
-        getattr(self, "_" + options["action"])(options)
+        getattr(self, "_" + options["action"].replace("-", "_"))(options)
 
     def _say(self, text: str) -> None:
         self.stdout.write(text)
@@ -57,6 +60,10 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, lambda signum, frame: stop.set())
         self._say(f"Nút {settings.HOSO_FEDERATION_NODE_ID} gửi lên {settings.HOSO_HUB_URL}.")
         sender.run(stop=stop, interval=o["interval"], batch_size=o["batch"], say=self._say)
+
+    def _enqueue_all(self, o: dict[str, Any]) -> None:
+        count = outbox.dossiers_enqueue(say=self._say)
+        self._say(f"Đã đưa {count} hồ sơ vào hàng đợi gửi Cơ sở dữ liệu quốc gia.")
 
     def _status(self, o: dict[str, Any]) -> None:
         node_id = settings.HOSO_FEDERATION_NODE_ID
