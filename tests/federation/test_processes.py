@@ -127,10 +127,10 @@ def test_killing_the_hub_and_the_sender_mid_stream_loses_and_duplicates_nothing(
     driver = a.background("update", *ids)  # updates do not: they queue while it is down
     try:
         logs = (a.data / "driver.log", a.data / "sender.log", hub.data / "log")
-        wait_for(lambda: hub.nodes()["tinh-a"]["last_seq"] >= start + 2, 120, "updates", logs)
+        wait_for(lambda: hub.nodes()["tinh-a"]["last_seq"] >= start + 2, 300, "updates", logs)
         hub.server.kill()
         a.sender.kill()
-        wait_for(lambda: a.head()["head"] >= start + 5, 120, "updates queued while both down")
+        wait_for(lambda: a.head()["head"] >= start + 5, 300, "updates queued while both down")
         hub.start()
         a.start_sender()
         assert driver.process.wait(timeout=300) == 0

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from hoso.audit.models import AuditAction, AuditOutcome
@@ -140,17 +140,21 @@ def run(
     backoff = Backoff()
     idle = heartbeat  # the first round reports at once
     while not stop.is_set():
-        pending = OutboxPacket.objects.filter(
-            node_id=settings.HOSO_FEDERATION_NODE_ID, acked_at__isnull=True
-        ).exists()
-        if not pending and idle < heartbeat:
-            stop.wait(interval)
-            idle += interval
-            continue
-        idle = 0.0
         try:
+            pending = OutboxPacket.objects.filter(
+                node_id=settings.HOSO_FEDERATION_NODE_ID, acked_at__isnull=True
+            ).exists()
+            if not pending and idle < heartbeat:
+                stop.wait(interval)
+                idle += interval
+                continue
+            idle = 0.0
             result = send_once(batch_size=batch_size)
-        except (client.HubUnavailable, BadAck) as exc:
+        except (client.HubUnavailable, BadAck, DatabaseError) as exc:
+            # The node's own database busy (SQLite's writer lock held by an approval) is
+            # retried like the hub: nothing was marked, the round is sent again.
+            if isinstance(exc, DatabaseError):
+                connection.close()
             delay = backoff.next()
             say(f"Chưa gửi được: {exc}; thử lại sau {delay:.1f} giây.")
             stop.wait(delay)
