@@ -88,6 +88,8 @@ def test_a_packet_about_another_nodes_dossier_is_kept_as_a_conflict_and_changes_
     assert (entry.node_id, entry.summary["full_name"]) == ("tinh-a", "Trần Thị Mai")
     assert denials("managed_elsewhere").count() == 1
     assert selectors.registry_get(PID)["agency"] == "Sở Nội vụ tỉnh A"
+    figures = selectors.statistics()
+    assert (figures["total"], figures["by_node"]) == (1, {"tinh-a": 1})
 
 
 def test_a_refused_batch_keeps_what_came_before_and_audits_the_refusal(registered):

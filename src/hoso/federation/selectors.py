@@ -63,3 +63,24 @@ def first_refused(node_id: str) -> OutboxPacket | None:
     """The first waiting packet the hub refused, with its reason."""
     waiting = OutboxPacket.objects.filter(node_id=node_id, acked_at__isnull=True)
     return waiting.exclude(last_error="").order_by("seq").first()
+
+
+def statistics() -> dict[str, Any]:
+    """National counts over the basic information (R-NATIONAL, R-STATS): people per managing
+    node, per sex and per status of employment. Counts only, never a name."""
+    rows = RegistryEntry.objects.exclude(version=0, summary={})  # claims not yet filled
+    by_node = dict(
+        rows.values("node_id").annotate(n=Count("personal_id")).values_list("node_id", "n")
+    )
+    by_sex: dict[str, int] = {}
+    by_status: dict[str, int] = {}
+    for summary in rows.values_list("summary", flat=True).iterator():
+        sex, status = str(summary.get("sex") or "?"), str(summary.get("status") or "?")
+        by_sex[sex] = by_sex.get(sex, 0) + 1
+        by_status[status] = by_status.get(status, 0) + 1
+    return {
+        "total": sum(by_node.values()),
+        "by_node": by_node,
+        "by_sex": by_sex,
+        "by_status": by_status,
+    }

@@ -11,6 +11,7 @@ done in the request's thread, so a slow client never holds the accept loop.
     POST /claims             {"personal_id": ...} → 200, or 409 `managed_elsewhere`
     GET  /registry/<id>      the managing node, its agency and the basic information
     GET  /nodes              each node's lag (R-LIVE)
+    GET  /statistics         national counts over the basic information (no names)
     GET  /health
 """
 
@@ -72,6 +73,8 @@ def application(paths: keys.Paths) -> Callable[[dict[str, Any], Start], list[byt
             return _refusal(start, "403 Forbidden", "unknown_node")
         if path == "/nodes" and method == "GET":
             return _answer(start, "200 OK", {"nodes": selectors.lag()})
+        if path == "/statistics" and method == "GET":
+            return _answer(start, "200 OK", selectors.statistics())
         if path.startswith("/registry/") and method == "GET":
             pid = path.removeprefix("/registry/")
             entry = selectors.registry_get(pid)

@@ -88,6 +88,10 @@ class Command(BaseCommand):
                 f"{row['node']} ({row['agency']}): đã nhận đến gói {row['last_seq']}, nút báo "
                 f"{row['reported_head']}, còn chậm {row['lag']} gói."
             )
+        figures = selectors.statistics()
+        self.stdout.write(f"Sổ đăng ký quốc gia: {figures['total']} người.")
+        for node, count in sorted(figures["by_node"].items()):
+            self.stdout.write(f"  {node}: {count} người")
 
     def _registry(self, o: dict[str, Any]) -> None:
         entry = selectors.registry_get(o["personal_id"])
