@@ -13,7 +13,7 @@ import ipaddress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -73,7 +73,7 @@ class HeldKey:
     def cms_signer(self) -> Any:
         signer = self.inner.cms_signer()
         signer.__class__ = _held_signer_class()
-        signer.held_key = self.inner.private_key
+        cast(Any, signer).held_key = self.inner.private_key
         return signer
 
 
@@ -83,7 +83,7 @@ def _held_signer_class() -> type:
     from pyhanko.sign.general import get_pyca_cryptography_hash
     from pyhanko.sign.signers import SimpleSigner
 
-    class HeldKeySigner(SimpleSigner):  # type: ignore[misc]
+    class HeldKeySigner(SimpleSigner):
         held_key: Any
 
         def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:

@@ -96,13 +96,13 @@ def application(paths: keys.Paths) -> Callable[[dict[str, Any], Start], list[byt
                 return _refusal(
                     start, "400 Bad Request", "malformed_packet", detail="thiếu danh sách gói"
                 )
-            head = payload.get("head") if isinstance(payload.get("head"), int) else 0
+            head = payload["head"] if isinstance(payload.get("head"), int) else 0
             batch = hub.packets_receive(node_id=node.node_id, head=head, items=items)
             return _answer(start, "200 OK", ack(node.node_id, batch))
         if path == "/claims" and method == "POST":
             pid = str(payload.get("personal_id") or "")
             try:
-                ours, entry = hub.claim(node_id=node.node_id, personal_id=pid)
+                ours, claimed = hub.claim(node_id=node.node_id, personal_id=pid)
             except DomainError as exc:
                 return _answer(start, "400 Bad Request", exc.as_dict())
             if not ours:
@@ -111,7 +111,7 @@ def application(paths: keys.Paths) -> Callable[[dict[str, Any], Start], list[byt
                     "409 Conflict",
                     "managed_elsewhere",
                     personal_id=pid,
-                    agency=selectors.agency(entry.node_id),
+                    agency=selectors.agency(claimed.node_id),
                 )
             return _answer(start, "200 OK", {"personal_id": pid, "node": node.node_id})
         return _answer(start, "404 Not Found", {"code": "no_such_route"})

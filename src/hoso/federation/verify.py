@@ -14,6 +14,7 @@ validation (tens), so that the hub keeps up with thousands of packets a second
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from asn1crypto import cms as asn1_cms
@@ -28,7 +29,11 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 # Only the two attributes checked here are decoded (by OID: cheaper than asn1crypto's names).
 _ATTRIBUTES = {"1.2.840.113549.1.9.4": "message_digest", "1.2.840.113549.1.9.5": "signing_time"}
 FUTURE_TOLERANCE_SECONDS = 300  # clocks of node and hub differ a little
-_HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
 
 
 def check(data: bytes, der: bytes, certificate: x509.Certificate) -> str:

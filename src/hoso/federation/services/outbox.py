@@ -94,8 +94,7 @@ def dossiers_enqueue(*, acting_user: Any = None, say: Any = None) -> int:
     key = keys.signing_key(keys.node_paths(node_id))
     named = set(OutboxPacket.objects.filter(node_id=node_id).values_list("personal_id", flat=True))
     count = 0
-    for row in person_ids().order_by("personal_id").iterator():
-        pid = row["personal_id"]
+    for pid in person_ids().order_by("personal_id").values_list("personal_id", flat=True):
         if pid in named:
             continue
         with transaction.atomic():
