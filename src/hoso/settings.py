@@ -161,6 +161,13 @@ HOSO_ALLOWED_NETWORKS = env_list("HOSO_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/1
 HOSO_POPULATION_URL = env_str("HOSO_POPULATION_URL", "") or ""
 HOSO_POPULATION_TIMEOUT_SECONDS = env_int("HOSO_POPULATION_TIMEOUT_MS", 2000) / 1000
 HOSO_POPULATION_TOKEN = env_str("HOSO_POPULATION_TOKEN", "") or ""
+# The national hub (R-NATIONAL, R-NO-SILO, docs/decisions/0020-national-hub.md). A node with no
+# id writes no outbox; a node with no hub URL asks no hub before creating a dossier. The node's
+# key signs its packets and is its TLS client certificate; the roots check the hub.
+HOSO_FEDERATION_NODE_ID = env_str("HOSO_FEDERATION_NODE_ID", "") or ""
+HOSO_FEDERATION_DIR = Path(env_str("HOSO_FEDERATION_DIR") or DATA_DIR / "federation").resolve()
+HOSO_HUB_URL = (env_str("HOSO_HUB_URL", "") or "").rstrip("/")
+HOSO_HUB_TIMEOUT_SECONDS = env_int("HOSO_HUB_TIMEOUT_MS", 2000) / 1000
 # The public service figures show a unit only from this many procedures (R-TRANSPARENT).
 HOSO_PUBLIC_MIN_COUNT = env_int("HOSO_PUBLIC_MIN_COUNT", 5)
 # Citizen feedback on that page: at most HOSO_FEEDBACK_LIMIT submissions from one address per

@@ -64,6 +64,8 @@ from hoso.changes.services.obligations import (
 )
 from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound, Problem, ValidationFailed
+from hoso.federation import client as hub_client
+from hoso.federation.services import outbox as federation_outbox
 from hoso.people import services as people_services
 from hoso.people.reference import load_reference
 from hoso.people.sections import BY_KEY, field_label
@@ -190,6 +192,7 @@ def _check_new_dossier(personal_id: str, operations: Any, *, draft_id: int | Non
             "Số định danh này đang có đề xuất tạo hồ sơ chờ phê duyệt.",
             "personal_id",
         )
+    hub_client.creation_check(personal_id)  # managed by another agency (R-NO-SILO)?
 
 
 def creation_refusal(personal_id: str) -> ValidationFailed | None:
@@ -381,6 +384,13 @@ def _approved(*, acting_user: User, changeset_id: int, today: date | None) -> Do
     obligations_mark_done_for_changeset(changeset=changeset)
     signed = signature_services.approval_sign(
         changeset=changeset, version=version, approver=acting_user, key=key
+    )
+    federation_outbox.change_applied(  # the national packet, signed, in this transaction
+        acting_user=acting_user,
+        personal_id=pid,
+        version=version.number,
+        data=applied,
+        creates=before is None,
     )
     recorder.record(
         user=acting_user,

@@ -1,0 +1,83 @@
+"""The node's signed outbox and the national hub's registry (R-NATIONAL, R-NO-SILO, R-LIVE).
+
+Node side: ``OutboxCounter`` is one row per node, locked (``select_for_update``) while a packet
+is numbered, so sequence numbers have no gap and no repeat under concurrent approvals;
+``OutboxPacket`` is one signed packet, written in the approval's transaction and marked
+acknowledged only once the hub's signed ack arrived.
+
+Hub side: ``HubNode`` is a registered node (its certificate) with what the hub received of it
+(last sequence and hash: the chain head) and what it last reported (its head: the lag);
+``HubPacket`` every packet taken, so an exact replay is acknowledged again and a different
+packet under a used number is refused; ``RegistryEntry`` the national registry, one row per
+personal id: the managing node and the basic information (docs/decisions/0020-national-hub.md).
+No cascading foreign keys on the hub's history: node ids are stored as text.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class OutboxCounter(models.Model):
+    node_id = models.CharField(max_length=32, primary_key=True)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+
+
+class OutboxPacket(models.Model):
+    node_id = models.CharField(max_length=32)
+    seq = models.BigIntegerField()
+    personal_id = models.CharField(max_length=12, db_index=True)
+    body = models.TextField()  # the canonical JSON that was signed
+    hash = models.CharField(max_length=64)
+    signature = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    acked_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.IntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["node_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["node_id", "seq"], name="federation_outbox_seq")
+        ]
+
+
+class HubNode(models.Model):
+    node_id = models.CharField(max_length=32, primary_key=True)
+    name = models.CharField("Cơ quan quản lý", max_length=200)
+    certificate = models.TextField()  # PEM of the node's certificate
+    fingerprint = models.CharField(max_length=64, unique=True)  # SHA-256 of its DER
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+    reported_head = models.BigIntegerField(default=0)
+    last_received_at = models.DateTimeField(null=True, blank=True)
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+
+class PacketOutcome(models.TextChoices):
+    APPLIED = "applied", "Đã cập nhật"
+    CONFLICT = "conflict", "Xung đột: hồ sơ do cơ quan khác quản lý"
+
+
+class HubPacket(models.Model):
+    node_id = models.CharField(max_length=32)
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    personal_id = models.CharField(max_length=12, db_index=True)
+    outcome = models.CharField(max_length=16, choices=PacketOutcome.choices)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["node_id", "seq"], name="federation_hub_packet_seq")
+        ]
+
+
+class RegistryEntry(models.Model):
+    personal_id = models.CharField("Số định danh", max_length=12, primary_key=True)
+    node_id = models.CharField("Nút quản lý", max_length=32, db_index=True)
+    summary = models.JSONField("Thông tin cơ bản", default=dict)
+    version = models.IntegerField(default=0)  # the dossier version the summary is of
+    updated_seq = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)

@@ -1,0 +1,85 @@
+"""A node's own work, run as a process on the node's database by the federation tests.
+
+    python tests/federation/node.py setup              catalogs, the test tree, the personas
+    python tests/federation/node.py create PID [PID…]  a clerk proposes, a records manager
+                                                       approves a new dossier on each id
+    python tests/federation/node.py update PID         a new full name, approved
+    python tests/federation/node.py head               the outbox: {"head": N, "pending": K}
+
+Changes go through the real path (`changeset_propose` → `changeset_approve`, signed), so the
+outbox hook, the hub claim and the no-silo check run as on a real node. One JSON line per id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path[:0] = [
+    str(Path(__file__).resolve().parents[1]),
+    str(Path(__file__).resolve().parents[2] / "src"),
+]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoso.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from conftest import _make_orgs, _make_personas, dossier  # noqa: E402
+from hoso.access.models import User  # noqa: E402
+from hoso.catalog.services import catalog_load_builtin  # noqa: E402
+from hoso.changes.services.changesets import changeset_approve, changeset_propose  # noqa: E402
+from hoso.core.errors import DomainError  # noqa: E402
+from hoso.federation.models import OutboxCounter, OutboxPacket  # noqa: E402
+
+
+def _users() -> tuple[User, User]:
+    return User.objects.get(username="nhaplieu"), User.objects.get(username="quanly")
+
+
+def _apply(pid: str, operations: list[dict]) -> dict:
+    clerk, manager = _users()
+    try:
+        changeset = changeset_propose(
+            acting_user=clerk, personal_id=pid, operations=operations, source_kind="decision"
+        )
+        version = changeset_approve(acting_user=manager, changeset_id=changeset.pk)
+    except DomainError as exc:
+        return {
+            "pid": pid,
+            "ok": False,
+            "codes": [p.code for p in exc.problems] or [exc.code],
+            "message": str(exc),
+        }
+    return {"pid": pid, "ok": True, "version": version.number}
+
+
+def create(pid: str) -> dict:
+    data = dossier()
+    data["identity"]["personal_id"] = pid
+    return _apply(pid, [{"op": "create", "data": data}])
+
+
+def update(pid: str) -> dict:
+    change = {"op": "set", "section": "identity", "values": {"full_name": "Nguyễn Văn Bình"}}
+    return _apply(pid, [change])
+
+
+def main(action: str, *args: str) -> None:
+    if action == "setup":
+        catalog_load_builtin()
+        _make_personas(_make_orgs())
+        print(json.dumps({"ok": True}))
+    elif action in ("create", "update"):
+        for pid in args:
+            print(json.dumps(globals()[action](pid), ensure_ascii=False), flush=True)
+    elif action == "head":
+        counter = OutboxCounter.objects.first()
+        pending = OutboxPacket.objects.filter(acked_at__isnull=True).count()
+        print(json.dumps({"head": counter.last_seq if counter else 0, "pending": pending}))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
