@@ -387,25 +387,25 @@ def _pay_steps() -> dict[str, tuple[Decimal, ...]]:
     return out
 
 
-def working_with_rows(scope: Q, sections: set[str]) -> list[tuple[str, str, set[str]]]:
-    """(personal id, current unit code, which of `sections` have a row) of the working people
-    in `scope`, in one query: whether a row exists, never what it says (the condition of a
-    required component)."""
-    marks = {
-        f"has_{key}": Exists(BY_KEY[key].model._default_manager.filter(person=OuterRef("pk")))
-        for key in sorted(sections)
-    }
-    qs = Person.objects.filter(scope, status=StaffStatus.WORKING).annotate(**marks)
-    out = []
-    for row in qs.values("personal_id", "current_unit__code", *marks):
-        rows = {key for key in sections if row[f"has_{key}"]}
-        out.append((row["personal_id"], row["current_unit__code"], rows))
-    return out
+def has_rows(section_key: str) -> Exists:
+    """Whether the person (of the outer query) has a row in the section: a filter, never
+    what the row says (the condition of a required component)."""
+    model = BY_KEY[section_key].model
+    return Exists(model._default_manager.filter(person=OuterRef("pk")))
 
 
-def working_ids(scope: Q) -> QuerySet[Person]:
-    """The personal ids of the working people in `scope`, as a subquery."""
-    return Person.objects.filter(scope, status=StaffStatus.WORKING).values("personal_id")
+def working_count_by_unit(scope: Q, condition: Any) -> dict[str, int]:
+    """Current unit code → how many working people in `scope` meet `condition` (a filter on
+    people, e.g. lacking a component): one grouped query, the condition evaluated by the
+    database. Units where nobody meets it are left out."""
+    rows = (
+        Person.objects.filter(scope, status=StaffStatus.WORKING)
+        .filter(condition)
+        .values("current_unit__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["current_unit__code"]: row["n"] for row in rows}
 
 
 def people_of_unit(*, scope: Q, unit: Organization) -> QuerySet[Person]:
