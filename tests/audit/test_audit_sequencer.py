@@ -143,3 +143,28 @@ def test_mass_reading_is_raised_from_the_chained_batch(settings) -> None:
     alert = Alert.objects.get(kind=AlertKind.MASS_READING)
     assert alert.actor_username == "docnhieu"
     assert (alert.first_seq, alert.last_seq, alert.count) == (1, 6, 6)
+
+
+@pytest.mark.usefixtures("sequencer")
+def test_in_a_request_the_process_sequencer_chains_after_the_answer() -> None:
+    import time
+
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from hoso.core.context import RequestContextMiddleware
+
+    def view(request):
+        with transaction.atomic():
+            _append(2, 2)
+        return HttpResponse("ok")
+
+    # The request waits for its own commit only; the process's sequencer thread chains.
+    response = RequestContextMiddleware(view)(RequestFactory().get("/"))
+    assert response.status_code == 200
+    deadline = time.monotonic() + 20
+    while not AuditEvent.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert AuditEvent.objects.get().detail == {"worker": 2, "n": 2}
+    assert not AuditIntake.objects.exists()
+    assert chain_verify().ok

@@ -19,13 +19,15 @@ Invariants:
 from __future__ import annotations
 
 import json
+import logging
+import threading
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from hoso.audit import chain, keys, selectors
@@ -40,8 +42,10 @@ from hoso.audit.models import (
 )
 from hoso.audit.sanitize import clean_json, clean_text
 from hoso.audit.signals import events_chained
-from hoso.core.context import current
+from hoso.core.context import current, request_memo
 from hoso.core.errors import Problem, ValidationFailed
+
+logger = logging.getLogger(__name__)
 
 # pg_advisory_xact_lock key of the audit chain ("hosoaudt" in ASCII).
 CHAIN_LOCK_KEY = 0x686F736F61756474
@@ -149,7 +153,7 @@ def event_record(
         AuditIntake.objects.create(**fields)
         # Robust: the caller's work is committed; an event left in the intake by a failed
         # chaining is taken by the next append or the worker's sweep.
-        transaction.on_commit(chain_pending, robust=True)
+        transaction.on_commit(_after_commit, robust=True)
         return AuditEvent(**fields)
     _chain_lock()
     last_seq, last_hash = selectors.chain_head()
@@ -180,6 +184,44 @@ def _intake_take(size: int) -> list[dict[str, Any]]:
                 row[name] = json.loads(row[name])
         rows.append(row)
     return rows
+
+
+class _Sequencer(threading.Thread):
+    """The process's sequencer: chains the intake whenever a request's append commits, off
+    the request (its answer waits for its own commit only, not for a second one) and in
+    batches of whatever committed meanwhile. Its own database connection."""
+
+    def __init__(self) -> None:
+        super().__init__(name="hoso-audit-sequencer", daemon=True)
+        self.wake = threading.Event()
+
+    def run(self) -> None:
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            try:
+                chain_pending()
+            except DatabaseError:
+                logger.exception("audit sequencer: chaining failed; the sweep will retry")
+            finally:
+                connection.close()  # this thread's own: hold no session between batches
+
+
+_sequencer: list[_Sequencer] = []
+_sequencer_lock = threading.Lock()
+
+
+def _after_commit() -> None:
+    """An append committed: in a request, wake the process's sequencer; in a command or a
+    task (which may end right after), chain now."""
+    if request_memo() is None:
+        chain_pending()
+        return
+    with _sequencer_lock:
+        if not _sequencer or not _sequencer[0].is_alive():
+            _sequencer[:] = [_Sequencer()]
+            _sequencer[0].start()
+    _sequencer[0].wake.set()
 
 
 def chain_pending(*, rounds: int = 20) -> int:
