@@ -37,6 +37,10 @@ def _test_settings() -> None:
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
     }
     django_settings.HOSO_STORAGE_DIR = Path(tempfile.mkdtemp(prefix="hoso-files-"))
+    # A test's transaction never commits, and the audit sequencer chains committed events
+    # only: tests chain each event in its own transaction, as without the sequencer. The
+    # sequencer's own tests commit for real (tests/audit/test_audit_sequencer.py).
+    django_settings.HOSO_AUDIT_SEQUENCER = False
 
 
 _test_settings()

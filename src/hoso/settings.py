@@ -239,6 +239,14 @@ if PRODUCTION and not HOSO_AUDIT_KEY_FILE:
 HOSO_AUDIT_CHECKPOINT_SECONDS = env_int("HOSO_AUDIT_CHECKPOINT_SECONDS", 600)
 if HOSO_AUDIT_CHECKPOINT_SECONDS <= 0:
     raise ConfigError("HOSO_AUDIT_CHECKPOINT_SECONDS must be a positive number of seconds")
+# PostgreSQL: events are recorded in their caller's transaction without a lock and chained in
+# batches after commit (docs/decisions/0022-audit-sequencer.md); off, every append holds the
+# chain lock to the end of its caller's transaction (SQLite always: it serializes writers).
+HOSO_AUDIT_SEQUENCER = env_bool("HOSO_AUDIT_SEQUENCER", True)
+# Events chained per sequencer transaction.
+HOSO_AUDIT_SEQUENCER_BATCH = env_int("HOSO_AUDIT_SEQUENCER_BATCH", 5000)
+# How often the worker chains what an append left in the intake (its chaining failed).
+HOSO_AUDIT_SWEEP_SECONDS = env_int("HOSO_AUDIT_SWEEP_SECONDS", 5)
 
 # Alerts on unusual reading (R-INCIDENT).
 HOSO_ALERT_WINDOW_SECONDS = env_int("HOSO_ALERT_WINDOW_SECONDS", 600)

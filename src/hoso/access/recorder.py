@@ -38,9 +38,12 @@ def record(
     grant_id: Any = "",
     username: str = "",
     detail: Mapping[str, Any] | None = None,
+    chained: bool = False,
 ) -> AuditEvent:
     """Record one event with the acting user's duties and the request's context, then check
-    the alerts it completes; returns the event (e.g. for `audit.services.alert_raise`)."""
+    the alerts it completes; returns the event. With the audit sequencer the event is chained
+    (and its alerts checked) after the caller commits and is returned unsaved, unless
+    `chained` (e.g. for `audit.services.alert_raise`, which names its `seq`)."""
     ctx = current()
     role, unit = _duty(user)
     event = event_record(
@@ -57,14 +60,14 @@ def record(
         client_address=ctx.client_address,
         correlation_id=ctx.correlation_id,
         detail={"channel": ctx.channel, **dict(detail or {})},
+        chained=chained,
     )
-    check_after(event)
+    if event.seq is not None:  # chained now: otherwise the sequencer checks its batch
+        check_after(event)
     return event
 
 
-def dossier_read(
-    user: Any, personal_id: str, purpose: Purpose | str, access: Any | None
-) -> None:
+def dossier_read(user: Any, personal_id: str, purpose: Purpose | str, access: Any | None) -> None:
     if access is None:
         record(
             user=user,

@@ -107,7 +107,8 @@ def people_search(request: HttpRequest, params: Query[SearchParams]) -> dict:
     # Counting a very common name exactly costs more than the page itself; past the limit
     # the answer says "more than" (count_exact false).
     limit = settings.HOSO_COUNT_LIMIT
-    total = qs.order_by()[: limit + 1].count()
+    # The ids only: the page's joins to the units (select_related) need not be counted.
+    total = qs.order_by().values("pk")[: limit + 1].count()
     exact = total <= limit
     recorder.search_listed(
         request.user, query=params.dict(), shown=[p.personal_id for p in page], total=total

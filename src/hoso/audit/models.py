@@ -103,6 +103,33 @@ class AuditEvent(models.Model):
         return f"#{self.seq} {self.action} {self.outcome} {self.actor_username}"
 
 
+class AuditIntake(models.Model):
+    """An event recorded in its caller's transaction and not chained yet (PostgreSQL with
+    `HOSO_AUDIT_SEQUENCER`): the sequencer (`audit.services.chain_pending`) moves committed
+    intake rows into the chain in batches, giving each its `seq`, `prev_hash` and `hash`,
+    and deletes them here in the same transaction. The content fields are `AuditEvent`'s,
+    already sanitized; `occurred_at` is when the event happened in its transaction.
+    See docs/decisions/0022-audit-sequencer.md."""
+
+    occurred_at = models.DateTimeField()
+    actor_user_id = models.BigIntegerField(null=True, blank=True)
+    actor_username = models.TextField(blank=True)
+    actor_role = models.TextField(blank=True)
+    actor_unit = models.TextField(blank=True)
+    action = models.CharField(max_length=64, choices=AuditAction.choices)
+    outcome = models.CharField(max_length=16, choices=AuditOutcome.choices)
+    personal_id = models.TextField(blank=True)
+    sections = models.JSONField(default=list, blank=True)
+    purpose = models.TextField(blank=True)
+    grant_id = models.TextField(blank=True)
+    client_address = models.TextField(blank=True)
+    correlation_id = models.TextField(blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        db_table = "audit_intake"
+
+
 class AuditCheckpoint(models.Model):
     """A signed statement "the chain had `event_count` events ending in `last_hash`"."""
 

@@ -5,21 +5,29 @@ writers of the audit tables (`event_record`, `alert_raise`, `alert_acknowledge`,
 Invariants:
 - an event is written in the caller's transaction: if the audited change rolls back, so does
   its event, and an event is never written without the change it describes;
-- appends are serialized (PostgreSQL: a transaction-scoped advisory lock; SQLite: the write
-  transaction is exclusive, `transaction_mode=IMMEDIATE`), so `seq` is gapless and every
+- chaining is serialized (a transaction-scoped advisory lock on PostgreSQL; on SQLite the
+  write transaction is exclusive, `transaction_mode=IMMEDIATE`), so `seq` is gapless and every
   event's `prev_hash` is its predecessor's `hash`;
+- on PostgreSQL with `HOSO_AUDIT_SEQUENCER` the caller's transaction writes the event to the
+  intake (no lock) and the sequencer chains committed intake rows in batches right after that
+  commit (`chain_pending`): the lock is held for one short batch, never for a caller's
+  transaction, and one commit covers many events (docs/decisions/0022-audit-sequencer.md);
 - stored text has been through `sanitize` and is exactly what was hashed;
 - rows are never updated or deleted (the database refuses it).
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import threading
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from hoso.audit import chain, keys, selectors
@@ -29,11 +37,15 @@ from hoso.audit.models import (
     AuditAction,
     AuditCheckpoint,
     AuditEvent,
+    AuditIntake,
     AuditOutcome,
 )
 from hoso.audit.sanitize import clean_json, clean_text
-from hoso.core.context import current
+from hoso.audit.signals import events_chained
+from hoso.core.context import current, request_memo
 from hoso.core.errors import Problem, ValidationFailed
+
+logger = logging.getLogger(__name__)
 
 # pg_advisory_xact_lock key of the audit chain ("hosoaudt" in ASCII).
 CHAIN_LOCK_KEY = 0x686F736F61756474
@@ -58,6 +70,20 @@ def _chain_lock() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
     # SQLite: the transaction began with BEGIN IMMEDIATE and already holds the only write lock.
+
+
+def _chain_try_lock() -> bool:
+    """The chain lock if free, until the end of the current transaction (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+def sequencer_on() -> bool:
+    """Whether appends go through the intake and the sequencer (PostgreSQL only)."""
+    return connection.vendor == "postgresql" and bool(
+        getattr(settings, "HOSO_AUDIT_SEQUENCER", False)
+    )
 
 
 def _actor_fields(actor: UserLike | None, *, role: str, unit: str, username: str) -> dict[str, Any]:
@@ -89,13 +115,20 @@ def event_record(
     client_address: str = "",
     correlation_id: str = "",
     detail: Mapping[str, Any] | None = None,
+    chained: bool = False,
 ) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction.
+    """Append one event, in the caller's transaction.
 
     `actor=None` (or an anonymous user) records a system event; `actor_username` then names
     who was claimed, e.g. the name typed in a failed login. `actor_role` and `actor_unit`
     are the duty and unit code under which the decision was made. Every text is sanitized.
-    Raises `ValueError` for an action or outcome outside the enums (a programming error).
+
+    With the sequencer (`sequencer_on()`) the event goes to the intake and is chained right
+    after the caller commits; the returned event is then unsaved (`seq` None) — pass
+    `chained=True` when the caller needs its `seq` now (an alert about it), at the price of
+    holding the chain lock to the end of its transaction, as every append does without the
+    sequencer. Raises `ValueError` for an action or outcome outside the enums (a programming
+    error).
     """
     if action not in AuditAction.values:
         raise ValueError(f"unknown audit action {action!r}")
@@ -115,6 +148,13 @@ def event_record(
         "correlation_id": clean_text(correlation_id, limit=100),
         "detail": clean_json(dict(detail or {})),
     }
+    if sequencer_on() and not chained:
+        fields["occurred_at"] = timezone.now()
+        AuditIntake.objects.create(**fields)
+        # Robust: the caller's work is committed; an event left in the intake by a failed
+        # chaining is taken by the next append or the worker's sweep.
+        transaction.on_commit(_after_commit, robust=True)
+        return AuditEvent(**fields)
     _chain_lock()
     last_seq, last_hash = selectors.chain_head()
     # Taken under the lock, so times never run backwards along the chain on one clock.
@@ -123,6 +163,101 @@ def event_record(
     fields["prev_hash"] = last_hash
     fields["hash"] = chain.event_hash(fields)
     return AuditEvent.objects.create(**fields)
+
+
+def _intake_take(size: int) -> list[dict[str, Any]]:
+    """Delete the `size` oldest committed intake rows and return their fields, oldest first
+    (one statement; under the chain lock, so no other sequencer takes them)."""
+    columns = ", ".join(chain.CONTENT_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM audit_intake WHERE id IN (SELECT id FROM audit_intake "  # noqa: S608
+            f"ORDER BY id LIMIT %s) RETURNING id, {columns}",
+            [size],
+        )
+        found = sorted(cursor.fetchall())
+    rows = []
+    for values in found:
+        row = dict(zip(chain.CONTENT_FIELDS, values[1:], strict=True))
+        for name in ("sections", "detail"):  # jsonb as the ORM gives it back
+            if isinstance(row[name], str):
+                row[name] = json.loads(row[name])
+        rows.append(row)
+    return rows
+
+
+class _Sequencer(threading.Thread):
+    """The process's sequencer: chains the intake whenever a request's append commits, off
+    the request (its answer waits for its own commit only, not for a second one) and in
+    batches of whatever committed meanwhile. Its own database connection."""
+
+    def __init__(self) -> None:
+        super().__init__(name="hoso-audit-sequencer", daemon=True)
+        self.wake = threading.Event()
+
+    def run(self) -> None:
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            try:
+                chain_pending()
+            except DatabaseError:
+                logger.exception("audit sequencer: chaining failed; the sweep will retry")
+            finally:
+                connection.close()  # this thread's own: hold no session between batches
+
+
+_sequencer: list[_Sequencer] = []
+_sequencer_lock = threading.Lock()
+
+
+def _after_commit() -> None:
+    """An append committed: in a request, wake the process's sequencer; in a command or a
+    task (which may end right after), chain now."""
+    if request_memo() is None:
+        chain_pending()
+        return
+    with _sequencer_lock:
+        if not _sequencer or not _sequencer[0].is_alive():
+            _sequencer[:] = [_Sequencer()]
+            _sequencer[0].start()
+    _sequencer[0].wake.set()
+
+
+def chain_pending(*, rounds: int = 20) -> int:
+    """Chain the committed intake events, oldest first, in batches; returns how many.
+
+    Each batch is one transaction under the chain lock: read the head, give each event the
+    next `seq`, its `prev_hash` and `hash`, insert them into the chain and delete them from
+    the intake — so an event is chained exactly once, and nothing is chained that its
+    caller rolled back (it never committed to the intake). The lock is only *tried*: whoever
+    holds it looks again after its commit, and so takes every event committed before a
+    failed try (no event waits for a quiet moment). `rounds` bounds one caller's work; the
+    worker's sweep and the next append take what is left. Sends `signals.events_chained`
+    after each batch's commit. Outside the sequencer (SQLite): nothing to do.
+    """
+    if connection.vendor != "postgresql":
+        return 0
+    size = int(getattr(settings, "HOSO_AUDIT_SEQUENCER_BATCH", 5000))
+    total = 0
+    for _ in range(rounds):
+        with transaction.atomic():
+            if not _chain_try_lock():
+                return total
+            rows = _intake_take(size)
+            if not rows:
+                return total
+            last_seq, last_hash = selectors.chain_head()
+            events = []
+            for row in rows:
+                last_seq += 1
+                row["seq"], row["prev_hash"] = last_seq, last_hash
+                last_hash = row["hash"] = chain.event_hash(row)
+                events.append(AuditEvent(**row))
+            AuditEvent.objects.bulk_create(events)
+        total += len(events)
+        events_chained.send(sender=AuditEvent, events=events)
+    return total
 
 
 @transaction.atomic
@@ -207,6 +342,7 @@ def checkpoint_create(*, acting_user: UserLike | None = None) -> tuple[AuditChec
     Raises `keys.AuditKeyError` when the key is unavailable (production: not configured).
     """
     key = keys.private_key(create=True)
+    chain_pending()  # seal what is committed, not only what is already chained
     _chain_lock()
     event_count, last_hash = selectors.chain_head()
     previous = AuditCheckpoint.objects.order_by("-seq").first()

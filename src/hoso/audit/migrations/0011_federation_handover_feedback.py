@@ -4,15 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0010_work_of_procedures_import_population'),
+        ("audit", "0010_work_of_procedures_import_population"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('dossier_read_allowed', 'Xem hồ sơ (được phép)'), ('dossier_read_denied', 'Xem hồ sơ (bị từ chối)'), ('dossier_write', 'Ghi hồ sơ'), ('search', 'Tìm kiếm'), ('export', 'Xuất dữ liệu'), ('print', 'In hồ sơ'), ('login', 'Đăng nhập'), ('logout', 'Đăng xuất'), ('login_failed', 'Đăng nhập thất bại'), ('grant_issue', 'Cấp quyền khai thác'), ('grant_revoke', 'Thu hồi quyền khai thác'), ('consent_give', 'Đồng ý cho khai thác hồ sơ'), ('consent_withdraw', 'Rút lại sự đồng ý'), ('alert_acknowledge', 'Xác nhận đã xử lý cảnh báo'), ('account_change', 'Thay đổi tài khoản'), ('role_change', 'Thay đổi nhiệm vụ được giao'), ('token_issue', 'Cấp mã truy cập API'), ('token_revoke', 'Thu hồi mã truy cập API'), ('login_throttled', 'Tạm hoãn đăng nhập (sai nhiều lần)'), ('changeset', 'Đề xuất, phê duyệt thay đổi'), ('settings_change', 'Thay đổi cấu hình'), ('document_add', 'Thêm thành phần hồ sơ (bản quét)'), ('document_serve', 'Cấp bản sao tài liệu'), ('resume_sign', 'Ký số sơ yếu lý lịch'), ('fixity', 'Kiểm tra tính toàn vẹn tệp lưu trữ'), ('archive', 'Đóng gói, tiếp nhận gói lưu trữ'), ('system', 'Sự kiện hệ thống'), ('dossier_system_read', 'Hệ thống đọc hồ sơ (không hiển thị cho ai)'), ('quota_change', 'Giao, điều chỉnh chỉ tiêu biên chế'), ('job_position_change', 'Thêm, sửa vị trí việc làm'), ('paper_loan', 'Cho mượn, nhận lại hồ sơ giấy'), ('draft', 'Lưu bản nháp hồ sơ'), ('eligibility_check', 'Kiểm tra điều kiện, tiêu chuẩn'), ('procedure', 'Thực hiện quy trình nhân sự'), ('import', 'Nhập hồ sơ từ tệp'), ('population', 'Tra cứu, đối chiếu Cơ sở dữ liệu quốc gia về dân cư'), ('federation', 'Đồng bộ với Cơ sở dữ liệu quốc gia (gói dữ liệu)'), ('handover', 'Bàn giao quản lý hồ sơ giữa các cơ quan'), ('feedback', 'Ý kiến đánh giá của người dân về dịch vụ')], max_length=64),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("dossier_read_allowed", "Xem hồ sơ (được phép)"),
+                    ("dossier_read_denied", "Xem hồ sơ (bị từ chối)"),
+                    ("dossier_write", "Ghi hồ sơ"),
+                    ("search", "Tìm kiếm"),
+                    ("export", "Xuất dữ liệu"),
+                    ("print", "In hồ sơ"),
+                    ("login", "Đăng nhập"),
+                    ("logout", "Đăng xuất"),
+                    ("login_failed", "Đăng nhập thất bại"),
+                    ("grant_issue", "Cấp quyền khai thác"),
+                    ("grant_revoke", "Thu hồi quyền khai thác"),
+                    ("consent_give", "Đồng ý cho khai thác hồ sơ"),
+                    ("consent_withdraw", "Rút lại sự đồng ý"),
+                    ("alert_acknowledge", "Xác nhận đã xử lý cảnh báo"),
+                    ("account_change", "Thay đổi tài khoản"),
+                    ("role_change", "Thay đổi nhiệm vụ được giao"),
+                    ("token_issue", "Cấp mã truy cập API"),
+                    ("token_revoke", "Thu hồi mã truy cập API"),
+                    ("login_throttled", "Tạm hoãn đăng nhập (sai nhiều lần)"),
+                    ("changeset", "Đề xuất, phê duyệt thay đổi"),
+                    ("settings_change", "Thay đổi cấu hình"),
+                    ("document_add", "Thêm thành phần hồ sơ (bản quét)"),
+                    ("document_serve", "Cấp bản sao tài liệu"),
+                    ("resume_sign", "Ký số sơ yếu lý lịch"),
+                    ("fixity", "Kiểm tra tính toàn vẹn tệp lưu trữ"),
+                    ("archive", "Đóng gói, tiếp nhận gói lưu trữ"),
+                    ("system", "Sự kiện hệ thống"),
+                    ("dossier_system_read", "Hệ thống đọc hồ sơ (không hiển thị cho ai)"),
+                    ("quota_change", "Giao, điều chỉnh chỉ tiêu biên chế"),
+                    ("job_position_change", "Thêm, sửa vị trí việc làm"),
+                    ("paper_loan", "Cho mượn, nhận lại hồ sơ giấy"),
+                    ("draft", "Lưu bản nháp hồ sơ"),
+                    ("eligibility_check", "Kiểm tra điều kiện, tiêu chuẩn"),
+                    ("procedure", "Thực hiện quy trình nhân sự"),
+                    ("import", "Nhập hồ sơ từ tệp"),
+                    ("population", "Tra cứu, đối chiếu Cơ sở dữ liệu quốc gia về dân cư"),
+                    ("federation", "Đồng bộ với Cơ sở dữ liệu quốc gia (gói dữ liệu)"),
+                    ("handover", "Bàn giao quản lý hồ sơ giữa các cơ quan"),
+                    ("feedback", "Ý kiến đánh giá của người dân về dịch vụ"),
+                ],
+                max_length=64,
+            ),
         ),
     ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from hoso.access import policies
 from hoso.core.dates import today as local_today
@@ -16,16 +16,15 @@ from hoso.orgs.models import Organization
 from hoso.people.models import Person
 from hoso.people.selectors import (
     dossier_standard,
+    has_rows,
     people_of_unit,
-    working_ids,
-    working_with_rows,
+    working_count_by_unit,
 )
 from hoso.people.standard import (
     COMPONENT,
     COMPONENT_GROUP,
     Finding,
     Standard,
-    component_applies,
 )
 
 BATCH = 200  # dossiers read per batch of queries by the worklist
@@ -48,19 +47,19 @@ def components_on_file(personal_ids: list[str], among: Any = None) -> dict[str, 
 
 def components_missing_by_unit(*, scope: Q, standard: Standard) -> dict[str, int]:
     """Current unit code → how many working people in `scope` lack at least one required
-    component: two queries for the whole scope (people with which conditional sections have
-    a row; the kinds on file), never one per person."""
-    conditions = {r.when_section for r in standard.components if r.when_section}
-    people = working_with_rows(scope, conditions)
-    on_file = components_on_file([], among=working_ids(scope))
-    out: dict[str, int] = {}
-    for pid, unit, rows in people:
-        have = on_file.get(pid, set())
-        lacking = any(
-            r.kind not in have and component_applies(r, rows) for r in standard.components
+    component: one grouped query counted by the database (for each rule, the person has a
+    row in its condition's section, if any, and no current component of its kind), never the
+    whole scope brought into Python (3.8–8.6 s at 300,000 people, bench/pages.py)."""
+    lacking: Any = Q(pk__in=[])
+    for rule in standard.components:
+        on_file = Component.objects.filter(
+            personal_id=OuterRef("personal_id"), kind=rule.kind, superseded_by__isnull=True
         )
-        out[unit] = out.get(unit, 0) + int(lacking)
-    return out
+        missing = ~Exists(on_file)
+        lacking |= (has_rows(rule.when_section) & missing) if rule.when_section else missing
+    if not standard.components:
+        return {}
+    return working_count_by_unit(scope, lacking)
 
 
 # --- Findings through the gate: one dossier, one unit ----------------------------------------

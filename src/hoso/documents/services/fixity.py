@@ -123,6 +123,7 @@ def _record(obj: StoredObject, reason: str, acting_user: User | None) -> None:
             "resume": obj.resume.pk if obj.resume else None,
             "reason": reason,
         },
+        chained=True,  # the alert names the event's seq
     )
     alert_raise(
         kind=FIXITY_ALERT_KIND,

@@ -89,6 +89,8 @@ class Command(BaseCommand):
                 trusted.append(keys.public_key_from_pem(path.read_text(encoding="ascii")))
             except (OSError, ValueError) as exc:
                 raise CommandError(f"Không đọc được khóa công khai «{path}»: {exc}") from exc
+        # Events committed but still in the sequencer's intake are chained first.
+        services.chain_pending()
         report = chain_verify(exported=exported, public_keys=trusted)
         if report.ok:
             self.stdout.write(report.summary())

@@ -40,6 +40,15 @@ def seal(stdout: OutputWrapper, stderr: OutputWrapper, verbosity: int) -> None:
         stdout.write(f"Đã niêm phong #{checkpoint.seq}: {checkpoint.event_count} sự kiện.")
 
 
+def sweep(stderr: OutputWrapper) -> None:
+    """Chain what the sequencer's intake still holds (an append whose chaining failed after
+    its commit); never raises."""
+    try:
+        services.chain_pending()
+    except DatabaseError as exc:
+        stderr.write(f"Không xâu chuỗi được nhật ký kiểm toán: {exc}")
+
+
 class Sealer(threading.Thread):
     """Seals on a schedule beside the task loop (its own database connection)."""
 
@@ -110,10 +119,14 @@ class Command(DbWorkerCommand):
         seal_once()  # whatever was appended while no worker ran
         sealer = Sealer(interval, seal_once)
         sealer.start()
+        sweeper = Sealer(settings.HOSO_AUDIT_SWEEP_SECONDS, lambda: sweep(self.stderr))
+        sweeper.start()
         try:
             super().handle(*args, **options)
         finally:
+            sweeper.stopped.set()
             sealer.stopped.set()
+            sweeper.join(timeout=30)
             sealer.join(timeout=30)
             # A second signal must not cut the last seal short.
             for signum in (signal.SIGINT, signal.SIGTERM):
