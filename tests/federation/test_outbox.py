@@ -162,3 +162,27 @@ def test_the_initial_load_packets_each_dossier_once_through_the_system_reader(
         purpose="system_national",
     ).exists()
     assert dossiers_enqueue() == 0  # a rerun adds nothing
+
+
+def test_dossiers_approved_in_an_import_batch_are_each_packeted(node, personas, tmp_path):
+    """The bulk path of imports (`creations_approve`) is no side door past the national sync:
+    each new dossier gets its signed, chained packet in the batch's transaction."""
+    from tests.exchange.import_helpers import jsonl_write
+
+    from conftest import dossier
+    from hoso.exchange.imports.services import batch_approve, import_run
+
+    people = [dossier(full_name=f"Lê Thị Hoa {i}") for i in range(3)]
+    outcome = import_run(
+        acting_user=personas["nhaplieu"],
+        paths=[jsonl_write(tmp_path / "dot.jsonl", people)],
+        dry_run=False,
+    )
+    assert not OutboxPacket.objects.exists()  # proposed only: nothing national yet
+    batch_approve(acting_user=personas["quanly"], batch_id=outcome.batch_id)
+    packeted = list(OutboxPacket.objects.order_by("seq"))
+    assert [p.seq for p in packeted] == [1, 2, 3]
+    assert {p.personal_id for p in packeted} == {d["identity"]["personal_id"] for d in people}
+    bodies = [json.loads(p.body) for p in packeted]
+    assert all(b["kind"] == "create" and b["version"] == 1 for b in bodies)
+    assert [b["prev"] for b in bodies[1:]] == [p.hash for p in packeted[:-1]]

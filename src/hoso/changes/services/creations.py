@@ -53,6 +53,7 @@ from hoso.changes.services.changesets import WRITING_ROLES, _check_source
 from hoso.core.copying import instances_insert
 from hoso.core.dates import today as local_today
 from hoso.core.errors import Problem, ValidationFailed
+from hoso.federation.services import outbox as federation_outbox
 from hoso.orgs.models import Organization
 from hoso.orgs.selectors import orgs_by_code
 from hoso.people import services as people_services
@@ -309,6 +310,16 @@ def creations_approve(
         )
     Obligation.objects.filter(changeset__in=changesets, done_at__isnull=True).update(done_at=now)
     signed = _signatures(changesets, versions, acting_user, key)
+    for cs, data in zip(changesets, datas, strict=True):
+        # The national packet of each new dossier, in this transaction (as `changeset_approve`):
+        # a bulk creation is no side door past the hub's registry (R-NATIONAL, R-NO-SILO).
+        federation_outbox.change_applied(
+            acting_user=acting_user,
+            personal_id=cs.personal_id,
+            version=1,
+            data=applied.get(cs.personal_id) or data,
+            creates=True,
+        )
     recorder.record(
         user=acting_user,
         action=AuditAction.CHANGESET,
