@@ -5,12 +5,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.utils import timezone
+from tests.procedures.common import act
 
 from hoso.access.models import Role
 from hoso.access.services import role_assign, user_create
 from hoso.calendar.selectors import calendar
 from hoso.procedures.selectors import WorkScope, work_scope, work_view
-from hoso.procedures.services import procedure_start, step_act
+from hoso.procedures.services import procedure_start
 
 POST = {"decision": {"position_code": "deputy_director_so"}}
 # Friday 13/02/2026, the last working day before Tết Bính Ngọ (the calendar catalog's
@@ -94,14 +95,7 @@ def test_throughput_lateness_and_backlog_by_scope(personas, orgs, make_dossier):
     first = start(personas["nhaplieu"], make_dossier(unit="T01.STC"))
     start(personas["nhaplieu"], make_dossier(unit="T01.STC.NS"))
     start(personas["ngoai"], make_dossier(unit="B01.VP"))
-    step_act(
-        acting_user=personas["nhaplieu"],
-        procedure_id=first.pk,
-        step_code="appointment.proposal",
-        outcome="approve",
-        revision=0,
-        idempotency_key="p",
-    )
+    act(personas["nhaplieu"], first, "appointment.proposal", key="p")  # with its documents
     everything = work_view(WorkScope(everything=True))
     assert everything.running == 3
     [appointment] = everything.types

@@ -6,12 +6,12 @@ from datetime import date
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from tests.procedures.common import act
 from tests.procedures.test_dashboard import BEFORE_TET, LAST_DAY, NEXT_WORKING_DAY, at, start
 from tests.web.test_names_on_pages import _visible
 from tests.web.tour import Vocabulary, text_leaks
 
 from conftest import login
-from hoso.procedures.services import step_act
 
 URL = reverse("web:dashboard")
 
@@ -67,14 +67,7 @@ def test_the_fragment_is_what_htmx_polls_every_ten_seconds(client, personas, bef
 
 def test_the_numbers_people_compare_are_bar_charts(client, personas, make_dossier):
     procedure = start(personas["nhaplieu"], make_dossier(unit="T01.STC"))
-    step_act(
-        acting_user=personas["nhaplieu"],
-        procedure_id=procedure.pk,
-        step_code="appointment.proposal",
-        outcome="approve",
-        revision=0,
-        idempotency_key="p",
-    )
+    act(personas["nhaplieu"], procedure, "appointment.proposal", key="p")  # with its documents
     body = page(client, personas["lanhdao"]).content.decode()
     assert "Tỷ lệ bước xử lý đúng hạn theo cán bộ" in body
     assert "Tỷ lệ bước xử lý đúng hạn theo đơn vị" in body
