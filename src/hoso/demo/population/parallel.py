@@ -9,6 +9,7 @@ leaves whole dossiers only. A worker whose parent died stops after its current b
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
@@ -61,6 +62,10 @@ def _worker(
         if os.getppid() != parent:  # the seed was killed: stop on a committed batch
             os._exit(1)
 
+    # The long-lived tables are built; a generation makes many small acyclic dicts, for which
+    # the collector's frequent young-generation passes are wasted work (~15% of generation).
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
     try:
         created = dossiers_bulk_create(
             acting_user=None,
