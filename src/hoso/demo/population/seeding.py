@@ -92,9 +92,12 @@ class SeedPlan:
         on_progress: Callable[[int], None] | None = None,
         jobs: int = 1,
     ) -> SeedResult:
-        """Write the people, with `jobs` worker processes on PostgreSQL (see `parallel`)."""
+        """Write the people, with `jobs` worker processes on PostgreSQL (see `parallel`).
+
+        One process when the caller holds a transaction: workers could not see what it has
+        not committed (the units, in a test), nor could it stay open across their fork."""
         began = time.perf_counter()
-        if jobs > 1 and connection.vendor == "postgresql":
+        if jobs > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
             created = run_parallel(self, jobs=jobs, batch_size=batch_size, on_progress=on_progress)
         else:
             created = len(
