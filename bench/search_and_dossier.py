@@ -87,6 +87,9 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/hoso_bench")
     parser.add_argument("--reuse", action="store_true", help="keep the database and its people")
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="hoso seed --jobs (processes)"
+    )
     args = parser.parse_args()
 
     env = {
@@ -117,13 +120,17 @@ def main() -> None:
             check=True,
         )
         hoso("demo", "--no-serve", "--people", "0", env=env)
+        load_before = round(os.getloadavg()[0], 2)
         start = time.perf_counter()
-        hoso("seed", "--people", str(args.people), "--seed", "7", env=env)
+        hoso("seed", "--people", str(args.people), "--seed", "7", "--jobs", str(args.jobs), env=env)
         elapsed = time.perf_counter() - start
         generation = {
             "people": args.people,
+            "jobs": args.jobs,
             "seconds": round(elapsed, 1),
             "people_per_second": round(args.people / elapsed),
+            "load_before": load_before,
+            "load_after": round(os.getloadavg()[0], 2),
         }
         subprocess.run(
             [

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import connection, models
 
+from hoso.core.errors import DomainError
 from hoso.people.models import Person
 
 Row = tuple[Any, ...]
@@ -35,6 +36,24 @@ def allocate_person_ids(count: int) -> list[int]:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
         start = cursor.fetchone()[0] + 1
         return list(range(start, start + count))
+
+
+def reserve_person_ids(count: int) -> int:
+    """The first of `count` consecutive person ids taken from the sequence at once, so that
+    parallel writers can each number their own people (PostgreSQL; SQLite runs one writer)."""
+    table = Person._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT min(v), max(v) FROM (SELECT nextval(pg_get_serial_sequence('{table}', 'id'))"  # noqa: S608
+            " AS v FROM generate_series(1, %s)) AS taken",
+            [count],
+        )
+        first, last = cursor.fetchone()
+    if last - first + 1 != count:  # another writer drew ids meanwhile: this range has holes
+        raise DomainError(
+            "person_ids_busy", "Có hồ sơ khác đang được tạo cùng lúc: chạy lại lệnh sau."
+        )
+    return first
 
 
 def _sqlite_value(value: Any) -> Any:

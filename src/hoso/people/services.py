@@ -170,10 +170,12 @@ def _check_batch(
 Prepared = list[tuple[type, list[Any], list[tuple]]]
 
 
-def _prepare_batch(batch: list[dict[str, Any]], ref: Reference) -> tuple[list[int], Prepared]:
-    """Ids and the rows of every table for a validated batch (pure CPU, no writes)."""
+def _prepare_batch(
+    batch: list[dict[str, Any]], ref: Reference, pks: list[int] | None = None
+) -> tuple[list[int], Prepared]:
+    """Ids (`pks` if reserved beforehand) and the rows of every table for a validated batch."""
     now = timezone.now()
-    pks = bulk.allocate_person_ids(len(batch))
+    pks = pks or bulk.allocate_person_ids(len(batch))
     tables: Prepared = [
         (
             Person,
@@ -229,10 +231,18 @@ def _ids(batch: list[dict[str, Any]]) -> list[str]:
     return [str((d.get("identity") or {}).get("personal_id", "")) for d in batch]
 
 
-def _batches(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    iterator = iter(items)
+def _batches(
+    items: Iterable[dict[str, Any]], size: int, ids: Iterable[int] | None
+) -> Iterator[tuple[list[dict[str, Any]], list[int] | None]]:
+    iterator, numbers = iter(items), iter(ids) if ids is not None else None
     while batch := list(islice(iterator, size)):
-        yield batch
+        yield batch, list(islice(numbers, len(batch))) if numbers is not None else None
+
+
+def person_ids_reserve(count: int) -> int:
+    """Reserve `count` consecutive person ids (PostgreSQL) and return the first: parallel
+    writers then pass their people's ids to `dossiers_bulk_create(person_ids=…)`."""
+    return bulk.reserve_person_ids(count)
 
 
 def dossiers_bulk_create(
@@ -243,8 +253,10 @@ def dossiers_bulk_create(
     batch_size: int = 1000,
     today: date | None = None,
     on_progress: Callable[[int], None] | None = None,
+    person_ids: Iterable[int] | None = None,
 ) -> list[int]:
-    """Create many dossiers; returns their ids.
+    """Create many dossiers; returns their ids (`person_ids`, one per dossier, when reserved
+    with `person_ids_reserve`).
 
     With `all_or_nothing` (imports), any invalid dossier refuses the whole call and nothing
     is written. Without it (the synthetic generator), each batch is its own transaction and
@@ -269,10 +281,10 @@ def dossiers_bulk_create(
 
     def run() -> None:
         offset = 0
-        for batch in _batches(dossiers, batch_size):
+        for batch, reserved in _batches(dossiers, batch_size, person_ids):
             with transaction.atomic():
                 checked(batch, offset)
-                pks, tables = _prepare_batch(batch, ref)
+                pks, tables = _prepare_batch(batch, ref, reserved)
                 _insert_prepared(tables, (acting_user, _ids(batch), "create", ctx))
             created.extend(pks)
             offset += len(batch)
@@ -290,9 +302,9 @@ def dossiers_bulk_create(
                     on_progress(item[1])
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hoso-writer") as writer:
-            for batch in _batches(dossiers, batch_size):
+            for batch, reserved in _batches(dossiers, batch_size, person_ids):
                 checked(batch, offset)
-                pks, tables = _prepare_batch(batch, ref)
+                pks, tables = _prepare_batch(batch, ref, reserved)
                 wait(pending)
                 audit = (acting_user, _ids(batch), "create", ctx)
                 pending = (writer.submit(_insert_in_own_transaction, tables, audit), len(batch))

@@ -26,6 +26,7 @@ from hoso.demo.population.generator import Population
 from hoso.demo.population.inputs import (
     CATALOGS,
     NO_UNITS,
+    SHARDS,
     Catalogs,
     Entry,
     Present,
@@ -47,6 +48,7 @@ from hoso.demo.population.units import load_catalogs, load_units
 __all__ = [
     "CATALOGS",
     "NO_UNITS",
+    "SHARDS",
     "Catalogs",
     "Entry",
     "Population",

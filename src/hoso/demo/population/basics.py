@@ -27,6 +27,18 @@ class _Pick:
         return self.items[bisect(self.cum, u * self.total)]
 
 
+def unit_shards(units: Sequence[Any], shards: int) -> dict[str, int]:
+    """unit code → shard: the heaviest units first, each into the lightest shard so far, so the
+    shards (and the workers that own them) get similar shares of the people."""
+    loads = [0.0] * shards
+    out: dict[str, int] = {}
+    for unit in sorted(units, key=lambda u: (-u.weight, u.code)):
+        shard = min(range(shards), key=lambda s: (loads[s], s))
+        loads[shard] += unit.weight
+        out[unit.code] = shard
+    return out
+
+
 def _d(mi: int, day: int) -> date:
     """The date of month index `mi` (year * 12 + month - 1), day `day` (≤ 28)."""
     return date(mi // 12, mi % 12 + 1, day)

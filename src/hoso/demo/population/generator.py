@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -11,12 +11,13 @@ from faker import Faker
 
 from hoso import identity
 from hoso.core.errors import DomainError
-from hoso.demo.population.basics import _Life, _lower_first, _mi, _Pick
+from hoso.demo.population.basics import _Life, _lower_first, _mi, _Pick, unit_shards
 from hoso.demo.population.careers import CareerMixin
 from hoso.demo.population.families import FamilyMixin
 from hoso.demo.population.inputs import (
     CATALOGS,
     NO_UNITS,
+    SHARDS,
     Catalogs,
     Entry,
     Present,
@@ -55,7 +56,10 @@ class Population(NamesMixin, SchoolingMixin, CareerMixin, SalaryMixin, FamilyMix
         self.today = today
         self.today_mi = _mi(today)
         self.rng = random.Random()
-        self.serials: dict[str, int] = dict(serial_start or {})
+        # Personal-id serials: how many of each prefix the node holds, then a counter per
+        # (prefix, shard) of this run (see `ProfileMixin._identity`).
+        self.serial_base: dict[str, int] = dict(serial_start or {})
+        self.serials: dict[tuple[str, int], int] = {}
         present = present or Present()
         self.taken = dict(present.posts)  # leadership posts filled, per (unit, position)
         self.seen = dict(present.headcount)  # people placed so far, per unit
@@ -63,6 +67,7 @@ class Population(NamesMixin, SchoolingMixin, CareerMixin, SalaryMixin, FamilyMix
         self._names(_read_json("names.json"))
         self._catalogs(catalogs)
         self._units(units)
+        self.unit_shard = unit_shards(units, SHARDS)
         by_code = {u.code: u for u in units}
         unknown = sorted({code for code, _ in allocation if code not in by_code})
         if unknown:
@@ -202,15 +207,48 @@ class Population(NamesMixin, SchoolingMixin, CareerMixin, SalaryMixin, FamilyMix
         self.street_pool = sorted({fake.street_name() for _ in range(400)})
 
     def dossiers(self, count: int, start: int = 0) -> Iterator[dict[str, Any]]:
+        for _index, data in self.indexed(count, start):
+            yield data
+
+    def indexed(
+        self, count: int, start: int = 0, shards: Collection[int] | None = None
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(index, dossier) of people `start … start + count − 1`, only those whose unit is in
+        `shards` when given: a worker's share (every shard's people in index order, so the
+        shares of any number of workers together are exactly the whole run)."""
+        rng, base = self.rng, self.seed << 32
         for index in range(start, start + count):
-            yield self.dossier(index)
+            rng.seed(base + index)
+            first = rng.random()
+            if shards is not None and self.unit_shard[self._placed(index, first)] not in shards:
+                continue
+            yield index, self._dossier(index, first)
 
     def dossier(self, index: int) -> dict[str, Any]:
-        rng = self.rng
-        rng.seed((self.seed << 32) + index)
-        r = rng.random
+        self.rng.seed((self.seed << 32) + index)
+        return self._dossier(index, self.rng.random())
+
+    def _placed(self, index: int, first: float) -> str:
+        """The code of the unit person `index` is placed in, from their first draw."""
+        if self.allocation:
+            return self.allocation[index % len(self.allocation)][0].code
+        return self.unit_pick(first).code
+
+    def shard_weights(self) -> list[float]:
+        """The expected share of the people in each shard (to balance workers)."""
+        weights = [0.0] * SHARDS
+        if self.allocation:
+            for unit, _category in self.allocation:
+                weights[self.unit_shard[unit.code]] += 1
+        else:
+            for unit in self.unit_pick.items:
+                weights[self.unit_shard[unit.code]] += unit.weight
+        return weights
+
+    def _dossier(self, index: int, first: float) -> dict[str, Any]:
+        r = self.rng.random
         life = _Life()
-        self._who(life, r, index)
+        self._who(life, r, index, first)
         self._schooling(life, r)
         self._leadership(life, r)
         self._promotions(life, r)

@@ -50,6 +50,11 @@ _SERIAL_SPACE = 1_000_000
 
 _SERIAL_STRIDE = 7_919  # coprime with 10**6: k → serial is a bijection, serials look random
 
+# Units are grouped into a fixed number of shards; what depends on the people generated before
+# (headcounts, leadership posts, personal-id serials) is counted per unit or per shard, so a
+# parallel seed (one worker per group of shards) gives the same people whatever its --jobs.
+SHARDS = 16
+
 
 @dataclass(frozen=True)
 class Entry:

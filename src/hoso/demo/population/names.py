@@ -14,8 +14,9 @@ from hoso.demo.population.inputs import UnitInfo
 
 
 class NamesMixin:
-    def _who(self, life: _Life, r: Callable[[], float], index: int) -> None:
-        unit = self.unit_pick(r())
+    def _who(self, life: _Life, r: Callable[[], float], index: int, first: float) -> None:
+        """`first` is the person's first draw, already taken to place them (`_placed`)."""
+        unit = self.unit_pick(first)
         category = self.cat_pick[unit.code](r())
         if self.allocation:
             unit, category = self.allocation[index % len(self.allocation)]

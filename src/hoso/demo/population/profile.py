@@ -10,8 +10,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from hoso import identity
+from hoso.core.errors import DomainError
 from hoso.demo.population.basics import _Life, _lower_first
-from hoso.demo.population.inputs import _SERIAL_SPACE, _SERIAL_STRIDE
+from hoso.demo.population.inputs import _SERIAL_SPACE, _SERIAL_STRIDE, SHARDS
 
 
 class ProfileMixin:
@@ -22,8 +23,18 @@ class ProfileMixin:
         birth = life.birth
         digit = (birth.year // 100 - 19) * 2 + (1 if life.sex == "F" else 0)
         prefix = f"{pid_code}{digit}{birth.year % 100:02d}"
-        serial_index = self.serials.get(prefix, 0)
-        self.serials[prefix] = serial_index + 1
+        # Serial numbers interleave the shards (index k of shard s is SHARDS·k + s), so
+        # workers owning different shards never take the same one, whatever their number;
+        # a later run starts past SHARDS × what the node holds, beyond any earlier run's.
+        shard = self.unit_shard[unit.code]
+        count = self.serials.get((prefix, shard), 0)
+        self.serials[(prefix, shard)] = count + 1
+        serial_index = SHARDS * (self.serial_base.get(prefix, 0) + count) + shard
+        if serial_index >= _SERIAL_SPACE:
+            raise DomainError(
+                "serials_exhausted",
+                f"Hết số định danh giả lập cho tiền tố {prefix}: dùng --seed khác.",
+            )
         serial = (serial_index * _SERIAL_STRIDE + int(prefix) * 40_503) % _SERIAL_SPACE
         pid = identity.generate(
             province_code=pid_code, birth_year=birth.year, sex=life.sex, serial=serial

@@ -15,6 +15,7 @@ from hoso.core.dates import today as local_today
 from hoso.core.errors import DomainError
 from hoso.demo.population.generator import Population
 from hoso.demo.population.inputs import NO_UNITS, Catalogs, Present, UnitInfo, require_catalogs
+from hoso.demo.population.parallel import run_parallel
 from hoso.demo.population.units import load_catalogs, load_units
 from hoso.people import selectors
 from hoso.people.services import dossiers_bulk_create
@@ -85,19 +86,32 @@ class SeedPlan:
     today: date
 
     def run(
-        self, *, batch_size: int = 1000, on_progress: Callable[[int], None] | None = None
+        self,
+        *,
+        batch_size: int = 1000,
+        on_progress: Callable[[int], None] | None = None,
+        jobs: int = 1,
     ) -> SeedResult:
+        """Write the people, with `jobs` worker processes on PostgreSQL (see `parallel`).
+
+        One process when the caller holds a transaction: workers could not see what it has
+        not committed (the units, in a test), nor could it stay open across their fork."""
         began = time.perf_counter()
-        created = dossiers_bulk_create(
-            acting_user=None,
-            dossiers=self.population.dossiers(self.count, self.start),
-            all_or_nothing=False,
-            batch_size=batch_size,
-            today=self.today,
-            on_progress=on_progress,
-        )
+        if jobs > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+            created = run_parallel(self, jobs=jobs, batch_size=batch_size, on_progress=on_progress)
+        else:
+            created = len(
+                dossiers_bulk_create(
+                    acting_user=None,
+                    dossiers=self.population.dossiers(self.count, self.start),
+                    all_or_nothing=False,
+                    batch_size=batch_size,
+                    today=self.today,
+                    on_progress=on_progress,
+                )
+            )
         units = len(self.population.unit_pick.items)
-        return SeedResult(created=len(created), seconds=time.perf_counter() - began, units=units)
+        return SeedResult(created=created, seconds=time.perf_counter() - began, units=units)
 
 
 def seed_plan(

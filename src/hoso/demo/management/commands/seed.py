@@ -1,14 +1,17 @@
-"""`hoso seed --people N`: synthetic dossiers through the one write path, with progress."""
+"""`hoso seed --people N [--jobs J]`: synthetic dossiers through the one write path, in J
+processes on PostgreSQL (the same people whatever J), with one progress bar."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from tqdm import tqdm
 
 from hoso.core.errors import DomainError
-from hoso.demo.population import seed_plan
+from hoso.demo.population import SHARDS, seed_plan
 
 
 def _vn_number(value: float, decimals: int = 0) -> str:
@@ -33,6 +36,12 @@ class Command(BaseCommand):
             "--batch-size", type=int, default=1000, help="Số hồ sơ mỗi giao dịch (mặc định 1000)."
         )
         parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Số tiến trình sinh và ghi song song (mặc định: số lõi CPU; SQLite: 1).",
+        )
+        parser.add_argument(
             "--unit",
             nargs="+",
             default=None,
@@ -41,15 +50,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        count, batch = opts["people"], opts["batch_size"]
+        count, batch, jobs = opts["people"], opts["batch_size"], opts["jobs"]
         if count < 1:
             raise CommandError("--people phải lớn hơn 0.")
         if batch < 1:
             raise CommandError("--batch-size phải lớn hơn 0.")
+        if not 1 <= jobs <= SHARDS:
+            raise CommandError(f"--jobs phải từ 1 đến {SHARDS}.")
+        if jobs > 1 and connection.vendor != "postgresql":
+            self.stderr.write("SQLite chỉ có một luồng ghi: chạy với --jobs 1.")
+            jobs = 1
         try:
             plan = seed_plan(count=count, seed=opts["seed"], unit_codes=opts["unit"])
             with tqdm(total=count, unit=" hồ sơ", desc="Sinh hồ sơ") as bar:
-                result = plan.run(batch_size=batch, on_progress=bar.update)
+                result = plan.run(batch_size=batch, on_progress=bar.update, jobs=jobs)
         except DomainError as exc:
             shown = [] if exc.code == "missing_catalogs" else exc.problems[:10]
             details = "".join(f"\n  - {p.message}" for p in shown)
