@@ -80,6 +80,10 @@ def test_a_bad_as_of_is_a_clear_422(api, person):
     assert future.json()["error"]["code"] == "as_of_future"
     signing = api("quanly").post(f"/api/v1/people/{person.personal_id}/resume?as_of=2026-02-30")
     assert signing.status_code == 422
+    # An empty `as_of=` is no day at all, not "now": the client is told (the schema's date).
+    empty = api("quanly").post(f"/api/v1/people/{person.personal_id}/resume?as_of=")
+    assert empty.status_code == 422
+    assert empty.json()["error"]["problems"][0]["code"] == "bad_as_of"
     assert not SignedResume.objects.exists()
 
 

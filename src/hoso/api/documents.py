@@ -42,15 +42,18 @@ class SignedResumeOut(Schema):
 
 
 def _as_of(text: str | None) -> date | None:
-    if text is None or text == "":
+    """Absent: the version in force now. Present, it must be a date (an empty `as_of=` too,
+    as the schema says: a client that meant a day and sent none is told so)."""
+    if text is None:
         return None
     try:
         day = date.fromisoformat(text) if len(text) == 10 else None
     except ValueError:
         day = None
     if day is None:
+        said = f"Ngày «{text[:20]}» không đúng dạng YYYY-MM-DD." if text else "Thiếu ngày."
         raise ValidationFailed(
-            [Problem("bad_as_of", f"Ngày «{text[:20]}» không đúng dạng YYYY-MM-DD.", "as_of")],
+            [Problem("bad_as_of", said, "as_of")],
             "Tham số ngày không hợp lệ.",
         )
     as_of_check(day)
