@@ -14,7 +14,7 @@ pytestmark = BROWSER
 
 
 def _propose(personas, person, day=None):
-    from hoso.procedures.services import procedure_start, step_act
+    from hoso.procedures.services import procedure_start
 
     procedure = procedure_start(
         acting_user=personas["nhaplieu"],
@@ -23,7 +23,7 @@ def _propose(personas, person, day=None):
         params={"decision": {"position_code": "deputy_director_so"}},
         today=day,
     )
-    return procedure, step_act
+    return procedure
 
 
 @pytest.fixture
@@ -31,22 +31,16 @@ def people(node, personas, make_dossier, monkeypatch):
     """Two appointments: one proposed on time, one whose proposal is overdue (started 30
     days ago, on that day's clock), written before the browser starts."""
     from django.utils import timezone
+    from tests.procedures.common import act
 
     from hoso.core.dates import today
 
-    on_time, act = _propose(personas, make_dossier(unit="T01.STC"))
-    act(
-        acting_user=personas["nhaplieu"],
-        procedure_id=on_time.pk,
-        step_code="appointment.proposal",
-        outcome="approve",
-        revision=0,
-        idempotency_key="p",
-    )
+    on_time = _propose(personas, make_dossier(unit="T01.STC"))
+    act(personas["nhaplieu"], on_time, "appointment.proposal", key="p")  # with its documents
     then = timezone.now() - timedelta(days=30)
     with monkeypatch.context() as clock:
         clock.setattr(timezone, "now", lambda: then)
-        late, _ = _propose(personas, make_dossier(unit="T01.STC.NS"), today())
+        late = _propose(personas, make_dossier(unit="T01.STC.NS"), today())
     return {"late": late}
 
 
