@@ -1,32 +1,13 @@
 """Procedures shared by the tests of several areas: a PDF to attach, acting on a step with the
 documents it requires (each PAdES-signed by the actor), proposed appointments."""
 
-import io
-
 from tests.eligibility.helpers import eligible
 
+from hoso.demo.procedures import a_pdf
 from hoso.procedures.definitions import type_def
 from hoso.procedures.services import document_attach, procedure_start, step_act
 
 POST = {"decision": {"position_code": "deputy_director_so"}}
-
-
-def a_pdf(title: str = "To trinh") -> bytes:
-    """A one-page A4 PDF with a line of text (what an officer scans or exports)."""
-    import pikepdf
-
-    pdf = pikepdf.new()
-    page = pdf.add_blank_page(page_size=(595, 842))
-    font = pdf.make_indirect(
-        pikepdf.Dictionary(
-            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont="/Helvetica"
-        )
-    )
-    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-    page.Contents = pdf.make_stream(f"BT /F1 18 Tf 72 760 Td ({title}) Tj ET".encode())
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
 
 
 def documents_for(user, procedure, step_code):

@@ -19,7 +19,7 @@ POST = {"decision": {"position_code": "deputy_director_so"}}
 PLAN = ((30, 0), (3, 1), (1, 0))
 
 
-def _pdf(title: str) -> bytes:
+def a_pdf(title: str = "To trinh") -> bytes:
     """A one-page A4 PDF naming the document (the demo's stand-in for the real one)."""
     import pikepdf
 
@@ -47,7 +47,7 @@ def _documents(user: User, procedure: Procedure, step_code: str) -> dict[str, in
             step_code=step_code,
             code=code,
             filename=f"{code}.pdf",
-            content=[_pdf(f"{code} - ho so {procedure.personal_id}")],
+            content=[a_pdf(f"{code} - ho so {procedure.personal_id}")],
         ).pk
         for code in step.documents
     }

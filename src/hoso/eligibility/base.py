@@ -41,6 +41,21 @@ class Verdict:
     def refused(self) -> tuple[Reason, ...]:
         return tuple(r for r in self.reasons if not r.passed)
 
+    def reasons_data(self) -> list[dict]:
+        """The reasons as JSON data (`until` ISO), the form a procedure step stores and shows."""
+        return [
+            {
+                "rule": r.rule,
+                "label": r.label,
+                "citation": r.citation,
+                "passed": r.passed,
+                "facts": r.facts,
+                "until": r.until.isoformat() if r.until else None,
+                "message": r.message,
+            }
+            for r in self.reasons
+        ]
+
 
 @dataclass(frozen=True)
 class Rule:

@@ -200,18 +200,7 @@ def eligibility_today(user: User, procedure: Procedure) -> list[dict[str, Any]]:
         return []
     position = procedure.params.get("decision", {}).get("position_code") or None
     verdict = evaluate(person, step.eligibility, local_today(), position=position, acting_user=user)
-    return [
-        {
-            "rule": r.rule,
-            "label": r.label,
-            "citation": r.citation,
-            "passed": r.passed,
-            "facts": r.facts,
-            "until": r.until.isoformat() if r.until else None,
-            "message": r.message,
-        }
-        for r in verdict.reasons
-    ]
+    return verdict.reasons_data()
 
 
 # --- The real-time view of the work (R-EVAL-REALTIME, issue 12 item 3) -----------------------

@@ -158,18 +158,7 @@ def _eligibility(
     reasons (no override)."""
     position = procedure.params.get("decision", {}).get("position_code") or None
     verdict = evaluate(person, action, today, position=position, acting_user=user)
-    reasons = [
-        {
-            "rule": r.rule,
-            "label": r.label,
-            "citation": r.citation,
-            "passed": r.passed,
-            "facts": r.facts,
-            "until": r.until.isoformat() if r.until else None,
-            "message": r.message,
-        }
-        for r in verdict.reasons
-    ]
+    reasons = verdict.reasons_data()
     if not verdict.eligible:
         raise ValidationFailed(
             [Problem(f"ineligible_{r['rule']}", r["message"]) for r in reasons if not r["passed"]],
