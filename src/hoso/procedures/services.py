@@ -257,30 +257,7 @@ def _step_act(
             "Quy trình đã thay đổi từ khi bạn mở trang; tải lại rồi thực hiện lại.",
             409,
         )
-    if procedure.state != ProcedureState.RUNNING:
-        raise _refuse("procedure_closed", "Quy trình đã kết thúc; không thực hiện thêm bước.", 409)
-    definition = type_def(procedure.procedure_type)
-    if step_code != procedure.current_step:
-        raise _refuse(
-            "procedure_step_out_of_order",
-            "Bước này chưa đến lượt hoặc đã xong; các bước phải làm lần lượt.",
-            400,
-        )
-    step = definition.step(step_code)
-    # Then the step's duty over the person's unit (the employee's own: only on their dossier).
-    if not _holds_duty(acting_user, access, step):
-        raise _refuse(
-            "procedure_wrong_duty",
-            "Bạn không giữ nhiệm vụ thực hiện bước này đối với đơn vị của người được đề xuất.",
-            403,
-        )
-    proposal = procedure.steps.filter(step_code=definition.steps[0].code).first()
-    if proposal is not None and proposal.actor_id == acting_user.pk:
-        raise _refuse(
-            "procedure_own_proposal",
-            "Người đề xuất không được tự thông qua các bước tiếp theo của đề xuất của mình.",
-            403,
-        )
+    definition, step = _step_allowed(acting_user, procedure, access, step_code)
     _check_data(step, outcome, reason, data)
     service = SERVICES.get(definition.service)
     if service is not None and outcome == StepOutcome.APPROVE:
@@ -365,10 +342,12 @@ def step_verify(step: ProcedureStep) -> Any:
     return verify_json(bytes(step.payload), bytes(step.signature), trust_roots())
 
 
-def _step_for_upload(
+def _step_allowed(
     user: User, procedure: Procedure, access: policies.DossierAccess, step_code: str
-) -> StepDef:
-    """`step_act`'s answers, in its order, before a document is judged or signed."""
+) -> tuple[TypeDef, StepDef]:
+    """What a step and an upload for it both answer, in this order: the procedure runs, the
+    step is the current one, `user` holds its duty (the employee's own: only on their
+    dossier), and is not the proposer. The caller records a wrong duty's denial."""
     if procedure.state != ProcedureState.RUNNING:
         raise _refuse("procedure_closed", "Quy trình đã kết thúc; không thực hiện thêm bước.", 409)
     if step_code != procedure.current_step:
@@ -380,7 +359,6 @@ def _step_for_upload(
     definition = type_def(procedure.procedure_type)
     step = definition.step(step_code)
     if not _holds_duty(user, access, step):
-        _audit(user, procedure, AuditOutcome.DENY, {"step": step_code, "document": True})
         raise _refuse(
             "procedure_wrong_duty",
             "Bạn không giữ nhiệm vụ thực hiện bước này đối với đơn vị của người được đề xuất.",
@@ -393,7 +371,7 @@ def _step_for_upload(
             "Người đề xuất không được tự thông qua các bước tiếp theo của đề xuất của mình.",
             403,
         )
-    return step
+    return definition, step
 
 
 def document_attach(
@@ -413,7 +391,12 @@ def document_attach(
     if procedure is None:
         raise NotFound()
     access = policies.dossier_access(acting_user, procedure.personal_id, Purpose.PROPOSE)
-    step = _step_for_upload(acting_user, procedure, access, step_code)
+    try:
+        _, step = _step_allowed(acting_user, procedure, access, step_code)
+    except DomainError as error:
+        if error.code == "procedure_wrong_duty":
+            _audit(acting_user, procedure, AuditOutcome.DENY, {"step": step_code, "document": True})
+        raise
     if code not in step.documents:
         raise ValidationFailed(
             [Problem("procedure_document_unknown", "Bước này không cần tài liệu này.", "code")],
