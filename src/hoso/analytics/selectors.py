@@ -910,6 +910,11 @@ def salary_histories(
     )
     delaying = Discipline.objects.filter(person__in=people, form_code__in=list(delaying_forms))
     failed = Evaluation.objects.filter(person__in=people, grade_code__in=list(delaying_grades))
+    delayed = Q(person__in=delaying.values("person")) | Q(person__in=failed.values("person"))
+    # The delayed people first, their delays after: each query sees its own snapshot, and a
+    # record added in between (a seed or import running) must not leave a person without
+    # the delays the first query found them by.
+    delayed_current = list(current.filter(delayed))
     delays: dict[int, dict[str, list]] = {}
     for pk, form, start in delaying.values_list("person", "form_code", "effect_from"):
         delays.setdefault(pk, {"discipline": [], "evaluations": []})["discipline"].append(
@@ -920,10 +925,10 @@ def salary_histories(
             {"year": year, "grade_code": grade}
         )
     out: list[dict[str, Any]] = []
-    delayed = Q(person__in=delaying.values("person")) | Q(person__in=failed.values("person"))
-    for pk, frm, rank, step in current.filter(delayed):
+    for pk, frm, rank, step in delayed_current:
         row = {"from_date": frm, "rank_code": rank, "step": step}
-        out.append({"salary": [row], **delays[pk], "n": 1})
+        found = delays.get(pk, {"discipline": [], "evaluations": []})  # removed in between
+        out.append({"salary": [row], **found, "n": 1})
     # The others by month: the forecast counts raises per month, and a step falls due in
     # the month its interval after that month ends, whatever the day.
     shared = (
