@@ -17,6 +17,10 @@ from hoso import identity
 
 PASSWORD = "mat-khau-thu-nghiem-1"
 
+# Tesseract (OCR) runs one OpenMP thread. ocrmypdf would give it up to 3 on a one-page scan,
+# and `./dev test` already runs two suites on two cores: extra threads only spin-wait there.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
 # Each test run has its own master key, outside the repository.
 if "HOSO_MASTER_KEY_FILE" not in os.environ:
     os.environ["HOSO_MASTER_KEY_FILE"] = str(

@@ -168,6 +168,10 @@ HOSO_FEDERATION_NODE_ID = env_str("HOSO_FEDERATION_NODE_ID", "") or ""
 HOSO_FEDERATION_DIR = Path(env_str("HOSO_FEDERATION_DIR") or DATA_DIR / "federation").resolve()
 HOSO_HUB_URL = (env_str("HOSO_HUB_URL", "") or "").rstrip("/")
 HOSO_HUB_TIMEOUT_SECONDS = env_int("HOSO_HUB_TIMEOUT_MS", 2000) / 1000
+# The sender's retries after a failed round double from 0.2 s up to this, with full jitter.
+HOSO_HUB_RETRY_MAX_SECONDS = env_int("HOSO_HUB_RETRY_MAX_MS", 15000) / 1000
+if HOSO_HUB_RETRY_MAX_SECONDS <= 0:
+    raise ConfigError("HOSO_HUB_RETRY_MAX_MS must be a positive number of milliseconds")
 # The public service figures show a unit only from this many procedures (R-TRANSPARENT).
 HOSO_PUBLIC_MIN_COUNT = env_int("HOSO_PUBLIC_MIN_COUNT", 5)
 # Citizen feedback on that page: at most HOSO_FEEDBACK_LIMIT submissions from one address per

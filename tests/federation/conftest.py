@@ -55,6 +55,9 @@ def wait_for(check: Any, timeout: float = 60, what: str = "", logs: tuple[Path, 
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
     env["PYTHONPATH"] = str(ROOT / "src")
+    # A sender retries a down hub within 1 s, not 15: a test restarting the hub waits no
+    # longer for the next round (the backoff itself is tested in test_sender.py).
+    env["HOSO_HUB_RETRY_MAX_MS"] = "1000"
     env.update(extra)
     return env
 

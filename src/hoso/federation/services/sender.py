@@ -137,7 +137,7 @@ def run(
 ) -> None:
     """Send until `stop` is set: at once while packets wait, every `interval` otherwise (and
     an empty round every `heartbeat` seconds, which reports the node's head: its lag)."""
-    backoff = Backoff()
+    backoff = Backoff(cap=settings.HOSO_HUB_RETRY_MAX_SECONDS)
     idle = heartbeat  # the first round reports at once
     while not stop.is_set():
         try:
