@@ -32,7 +32,7 @@ from .conftest import (
 
 pytestmark = [*BROWSER, pytest.mark.django_db(transaction=True)]
 
-PID = identity.generate(province_code="001", birth_year=1984, sex="M", serial=777001)
+PID = identity.generate(province_code="001", birth_year=1985, sex="M", serial=777001)
 CLI = ["-m", "hoso.cli"]
 
 
@@ -78,7 +78,8 @@ def test_an_operator_signs_in_at_the_hub_and_sees_registry_statistics_and_lag(
 
     hub, web, key = hub_with_pages
     node = _node("tinh-a", pki, template_db, hub, tmp_path)
-    assert node.run("create", PID)[0]["ok"] is True  # before the sender: the lag shows it
+    made = node.run("create", PID)[0]
+    assert made["ok"] is True, made  # before the sender: the lag shows it
     ARTIFACTS.mkdir(exist_ok=True)
     expect.set_options(timeout=30_000)
     with sync_playwright() as playwright:
