@@ -9,7 +9,8 @@ database and data directory) as processes, `hoso federation send` running as in 
 propose and approve changes through the one write path (`changeset_propose` by the clerk,
 `changeset_approve` by the records manager: checks, the version signed, the packet signed
 and numbered in the approval's transaction), open loop: change i is due at t0 + i/rate, and
-a driver that falls behind goes on at once, so the rate achieved is measured, not assumed.
+a driver that falls behind goes on at once, and stops when the S seconds are over, so the
+rate achieved is measured, not assumed.
 
 Lag of a change = the hub's `HubPacket.received_at` (the packet applied, in the hub's
 transaction) − the node's `OutboxPacket.created_at` (inside the approval's transaction), both
@@ -64,6 +65,8 @@ def drive(o: argparse.Namespace) -> None:
     total = int(o.rate * o.seconds)
     for i in range(o.worker, total, o.workers):
         due = o.t0 + i / o.rate
+        if time.time() > o.t0 + o.seconds:
+            break  # the window is over: what was not started was offered, not achieved
         wait = due - time.time()
         if wait > 0:
             time.sleep(wait)
@@ -140,7 +143,8 @@ def main() -> None:
         "rate_offered_per_second": o.rate,
         "seconds": o.seconds,
         "driver_processes": o.workers,
-        "changes_offered": len(changes),
+        "changes_offered": int(o.rate * o.seconds),
+        "changes_started": len(changes),
         "changes_approved": len(done),
         "changes_refused": len(refused),
         "refusal_codes": sorted({c.get("code", "") for c in refused}),
