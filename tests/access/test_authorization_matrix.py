@@ -247,6 +247,14 @@ ROUTES |= {
     "web:self_consent_withdraw": Route("post_only", "web:self_consent_withdraw"),
 }
 WEB_ARGS |= {"web:self_consent_withdraw": [999999]}
+# The national hub's pages (in depth in tests/federation/test_hub_pages.py): only a
+# `hub_operator` duty opens them; no persona of a node holds one, so each gets 403 (audited).
+ROUTES |= {
+    "web:hub_registry": Route("hub_operator", "web:hub_registry"),
+    "web:hub_statistics": Route("hub_operator", "web:hub_statistics"),
+    "web:hub_nodes": Route("hub_operator", "web:hub_nodes"),
+}
+
 WEB_ARGS |= {
     "web:component_status": [999999],
     "web:component_copy": [999999],
@@ -533,6 +541,8 @@ def expected(route: Route, allowed: bool, persona: str, has_any: bool, target: s
         return 200 if persona in PROVINCE_WIDE else 403
     if route.kind == "overseer":
         return 200 if persona in OVERSEERS else 403
+    if route.kind == "hub_operator":
+        return 403
     if route.kind == "admin_post":
         return 405 if persona == "quantri" else 404  # a GET; others learn nothing
     raise AssertionError(route.kind)

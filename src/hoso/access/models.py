@@ -30,6 +30,8 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "Thanh tra, kiểm tra"
     EMPLOYEE = "employee", "Cán bộ, công chức, viên chức"
     ADMIN = "admin", "Quản trị hệ thống"
+    # The Ministry's staff at the national hub: the registry, its statistics, the nodes' lag.
+    HUB_OPERATOR = "hub_operator", "Vận hành Cơ sở dữ liệu quốc gia"
 
 
 class RoleAssignment(models.Model):

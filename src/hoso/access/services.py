@@ -175,7 +175,7 @@ def role_assign(
     problems = _account_problems(acting_user, user, "giao nhiệm vụ")
     if role not in Role.values:
         problems.append(Problem("unknown_role", f"Vai trò «{role}» không có.", "role"))
-    elif role not in {Role.EMPLOYEE, Role.ADMIN} and organization is None:
+    elif role not in {Role.EMPLOYEE, Role.ADMIN, Role.HUB_OPERATOR} and organization is None:
         problems.append(
             Problem(
                 "scope_required",

@@ -1,5 +1,6 @@
 """`hoso federation demo`: the hub, two province nodes and the population simulator, each a
-process with its own data directory and database, on consecutive ports (issue 14 item 5).
+process with its own data directory and database, on consecutive ports, then the hub's
+operators' pages (issue 14 item 5).
 
 Province A is a demo node with synthetic people, loaded into the hub (`enqueue-all`) and kept in
 sync by its sender; province B is a demo node without people, where creating a dossier on one of
@@ -37,6 +38,14 @@ class Plan:
     def popdb_url(self) -> str:
         return f"http://127.0.0.1:{self.port + 1 + len(NODES)}"
 
+    def pages_url(self) -> str:
+        """The hub's operators' pages, after the simulator's port."""
+        return f"http://127.0.0.1:{self.port + 2 + len(NODES)}/quoc-gia/"
+
+
+OPERATOR = "vanhanh"
+OPERATOR_FILE = "operator-account.txt"
+
 
 def _pki(plan: Plan) -> None:
     ca_dir = plan.directory / "ca"
@@ -52,6 +61,19 @@ def _pki(plan: Plan) -> None:
 def _env(**values: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "HOSO_DATA_DIR")}
     return {**env, **values}
+
+
+def _operator(hub_dir: Path, env: dict[str, str], call_out: Callable[..., str]) -> None:
+    """The hub's demo operator, once: its password and TOTP key kept beside the hub's data
+    (mode 600, outside the repository), as the nodes' demo accounts are."""
+    kept = hub_dir / OPERATOR_FILE
+    if kept.exists():
+        return
+    made = call_out(["hub", "operator-add", OPERATOR, "--full-name", "Người vận hành"], env)
+    made += call_out(["totp", "enrol", OPERATOR], env)
+    fd = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(made)
 
 
 def run(plan: Plan, say: Callable[[str], None], stop: threading.Event) -> None:
@@ -73,6 +95,10 @@ def run(plan: Plan, say: Callable[[str], None], stop: threading.Event) -> None:
         output = subprocess.DEVNULL if quiet else None
         subprocess.run([*cli, *args], env=env, check=True, stdout=output)  # noqa: S603
 
+    def call_out(args: list[str], env: dict[str, str]) -> str:
+        done = subprocess.run([*cli, *args], env=env, check=True, capture_output=True)  # noqa: S603
+        return done.stdout.decode("utf-8")
+
     try:
         hub_dir = plan.directory / "hub"
         hub_env = _env(HOSO_DATA_DIR=str(hub_dir))
@@ -86,9 +112,10 @@ def run(plan: Plan, say: Callable[[str], None], stop: threading.Event) -> None:
                 hub_env,
                 quiet=True,
             )
-        start(
-            "hub", ["hub", "serve", "--port", str(plan.port), "--data-dir", str(hub_dir)], hub_env
-        )
+        _operator(hub_dir, hub_env, call_out)
+        pages_port = str(plan.port + 2 + len(NODES))
+        serve = ["hub", "serve", "--port", str(plan.port), "--data-dir", str(hub_dir)]
+        start("hub", [*serve, "--web-port", pages_port], hub_env)
         for index, (node, name) in enumerate(NODES):
             people = plan.people if index == 0 else 0
             env = _env(
@@ -115,6 +142,11 @@ def run(plan: Plan, say: Callable[[str], None], stop: threading.Event) -> None:
         for index, (node, name) in enumerate(NODES):
             say(f"{name} ({node}): http://127.0.0.1:{plan.port + 1 + index}/")
         say(f"Mô phỏng CSDL quốc gia về dân cư: {plan.popdb_url()}")
+        say(
+            f"Trang của người vận hành Cơ sở dữ liệu quốc gia: {plan.pages_url()} (tài khoản "
+            f"{OPERATOR}, mật khẩu và khóa TOTP trong {hub_dir / OPERATOR_FILE}; mã hiện tại: "
+            f"HOSO_DATA_DIR={hub_dir} hoso totp code {OPERATOR})"
+        )
         say(f"Nhật ký: {logs}; độ trễ từng nút: HOSO_DATA_DIR={hub_dir} hoso hub status")
         stop.wait()
     finally:

@@ -78,6 +78,8 @@ class RegistryEntry(models.Model):
     personal_id = models.CharField("Số định danh", max_length=12, primary_key=True)
     node_id = models.CharField("Nút quản lý", max_length=32, db_index=True)
     summary = models.JSONField("Thông tin cơ bản", default=dict)
+    # The full name folded (no diacritics, đ → d, lower case): the operators' name search.
+    name_key = models.CharField(max_length=200, blank=True, default="", db_index=True)
     version = models.IntegerField(default=0)  # the dossier version the summary is of
     updated_seq = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)

@@ -13,6 +13,10 @@ done in the request's thread, so a slow client never holds the accept loop.
     GET  /nodes              each node's lag (R-LIVE)
     GET  /statistics         national counts over the basic information (no names)
     GET  /health
+
+`pages` is the other listener of the same process: the operators' pages (`/quoc-gia/…`, the
+whole Django site behind its two-step login) over plain HTTP on a port of their network,
+since a browser has no federation client certificate (docs/decisions/0020, "Operators' pages").
 """
 
 from __future__ import annotations
@@ -156,6 +160,21 @@ class _Handler(WSGIRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
         pass  # the hub audits what matters; a line per request would drown its log
+
+
+def pages(host: str, port: int) -> WSGIServer:
+    """The operators' pages: Django's threaded server over the site (login, `/quoc-gia/`),
+    static files served as `hoso demo` serves them (core.webserver); the caller runs
+    `serve_forever` in a thread."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.servers.basehttp import WSGIRequestHandler as DjangoHandler
+    from django.core.servers.basehttp import WSGIServer as DjangoServer
+    from django.core.servers.basehttp import get_internal_wsgi_application
+
+    threaded = type("PagesServer", (ThreadingMixIn, DjangoServer), {"daemon_threads": True})
+    httpd = threaded((host, port), DjangoHandler, ipv6=":" in host)
+    httpd.set_app(StaticFilesHandler(get_internal_wsgi_application()))
+    return httpd
 
 
 def tls_context(paths: keys.Paths) -> ssl.SSLContext:

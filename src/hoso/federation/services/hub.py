@@ -33,6 +33,7 @@ from hoso import identity
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.services import event_record
 from hoso.core.errors import Problem, ValidationFailed
+from hoso.core.text import normalize
 from hoso.federation import keys, packets, refusals, selectors, verify
 from hoso.federation.models import HubNode, HubPacket, PacketOutcome, RegistryEntry
 from hoso.signing.canonical import canonical
@@ -247,6 +248,7 @@ def _registry_apply(node_id: str, bodies: list[dict[str, Any]]) -> dict[int, str
                 body["version"],
                 body["seq"],
             )
+            entry.name_key = normalize(str(body["summary"].get("full_name") or ""))[:200]
     now = timezone.now()
     for entry in created.values():
         entry.updated_at = now
@@ -254,7 +256,9 @@ def _registry_apply(node_id: str, bodies: list[dict[str, Any]]) -> dict[int, str
     touched = [e for pid, e in entries.items() if e.node_id == node_id]
     for entry in touched:
         entry.updated_at = now
-    RegistryEntry.objects.bulk_update(touched, ["summary", "version", "updated_seq", "updated_at"])
+    RegistryEntry.objects.bulk_update(
+        touched, ["summary", "version", "updated_seq", "updated_at", "name_key"]
+    )
     return outcomes
 
 

@@ -245,7 +245,10 @@ class DutyAssignForm(forms.Form):
     organization = forms.ChoiceField(
         label="Cơ quan, đơn vị (gồm cả đơn vị trực thuộc)",
         required=False,
-        help_text="Bắt buộc, trừ vai trò quản trị hệ thống và người có hồ sơ.",
+        help_text=(
+            "Bắt buộc, trừ vai trò quản trị hệ thống, vận hành Cơ sở dữ liệu quốc gia và "
+            "người có hồ sơ."
+        ),
         error_messages={"invalid_choice": "Đơn vị «%(value)s» không có."},
     )
     valid_from = _date("Từ ngày")

@@ -7,6 +7,7 @@ from hoso.web.urls import (
     documents,
     entry,
     guide,
+    hub,
     imports,
     lending,
     procedures,
@@ -37,4 +38,5 @@ urlpatterns = [
     *imports.urlpatterns,
     *transparency.urlpatterns,
     *dashboard.urlpatterns,
+    *hub.urlpatterns,
 ]

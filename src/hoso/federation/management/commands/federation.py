@@ -7,7 +7,8 @@
     hoso federation enqueue-all
         the initial load: a packet for each dossier no packet names yet
     hoso federation demo [--port P] [--dir D] [--people N]
-        the hub on P, provinces A and B on P+1 and P+2, the population simulator on P+3
+        the hub on P, provinces A and B on P+1 and P+2, the population simulator on P+3,
+        the hub's operators' pages on P+4
 
 The node is HOSO_FEDERATION_NODE_ID, its key and certificate in HOSO_FEDERATION_DIR.
 """
