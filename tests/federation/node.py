@@ -33,11 +33,11 @@ django.setup()
 from conftest import _make_orgs, _make_personas, dossier  # noqa: E402
 from hoso.access.models import User  # noqa: E402
 from hoso.catalog.services import catalog_load_builtin  # noqa: E402
+from hoso.changes.models import ChangeSet, ChangeStatus  # noqa: E402
+from hoso.changes.selectors.versions import current_version_number  # noqa: E402
 from hoso.changes.services.changesets import changeset_approve, changeset_propose  # noqa: E402
 from hoso.core.errors import DomainError  # noqa: E402
 from hoso.federation.models import OutboxCounter, OutboxPacket  # noqa: E402
-from hoso.changes.models import ChangeSet, ChangeStatus  # noqa: E402
-from hoso.changes.selectors.versions import current_version_number  # noqa: E402
 from hoso.people.models import Person  # noqa: E402
 
 

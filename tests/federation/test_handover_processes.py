@@ -84,9 +84,7 @@ def test_a_transfer_moves_management_with_both_sides_audit(hub, nodes, tmp_path)
     assert hub.entry(one)["node"] == "tinh-b"
 
 
-def test_killing_the_hub_or_the_receiver_mid_hand_over_ends_with_one_manager(
-    hub, nodes, tmp_path
-):
+def test_killing_the_hub_or_the_receiver_mid_hand_over_ends_with_one_manager(hub, nodes, tmp_path):
     a, b = nodes["tinh-a"], nodes["tinh-b"]
     one = pid(2)
     _created_and_sent(hub, a, one)

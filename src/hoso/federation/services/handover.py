@@ -58,9 +58,9 @@ def _audit(outcome: str, node_id: str, code: str, personal_id: str, **detail: An
     )
 
 
-def _refused(node_id: str, code: str, personal_id: str = "", **details: Any) -> Move:
+def _refused(node_id: str, code: str, pid: str = "", **details: Any) -> Move:
     text = refusals.message(code, **details)
-    _audit(AuditOutcome.DENY, node_id, code, personal_id, message=text)
+    _audit(AuditOutcome.DENY, node_id, code, pid, message=text)
     return Move("refused", Problem(code, text))
 
 
