@@ -1,6 +1,6 @@
 """/api/v1/people/{personal_id}/handover: hand a dossier over to another managing node
 (R-NO-SILO; docs/decisions/0020-national-hub.md, "Hand-over"). Thin: parse, call
-`hoso.exchange.handover.handover_send`, render.
+`hoso.exchange.services.handover.handover_send`, render.
 
 Only a records manager whose duty covers the person may send it (the write gate: who may not
 open the dossier gets the 404 of a missing one, audited); every refusal has its stable code
@@ -16,7 +16,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from hoso.api.params import responses
-from hoso.exchange.handover import handover_send
+from hoso.exchange.services.handover import handover_send
 
 router = Router(tags=["Bàn giao hồ sơ giữa các cơ quan"])
 

@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hoso.core.errors import DomainError
-from hoso.exchange.handover import handover_accept, handover_send
+from hoso.exchange.services.handover import handover_accept, handover_send
 from hoso.federation import handover as trace
 
 
