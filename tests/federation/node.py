@@ -78,7 +78,7 @@ def _codes(exc: DomainError) -> list[str]:
 
 
 def handover(pid: str, to: str, output: str) -> dict:
-    from hoso.exchange.handover import handover_send
+    from hoso.exchange.services.handover import handover_send
 
     _, manager = _users()
     try:
@@ -89,7 +89,7 @@ def handover(pid: str, to: str, output: str) -> dict:
 
 
 def accept(package: str) -> dict:
-    from hoso.exchange.handover import handover_accept
+    from hoso.exchange.services.handover import handover_accept
 
     clerk, manager = _users()
     try:

@@ -17,7 +17,7 @@ from hoso.audit.models import AuditAction, AuditEvent, AuditOutcome
 from hoso.changes.models import ChangeSet
 from hoso.changes.services.changesets import changeset_approve, changeset_propose
 from hoso.core.errors import NotFound, ValidationFailed
-from hoso.exchange.handover import handover_send
+from hoso.exchange.services.handover import handover_send
 from hoso.federation import handover, keys
 from hoso.federation.models import (
     Handover,

@@ -12,6 +12,7 @@ This lives in `exchange`, beside the archive it wraps, because `federation` sits
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import uuid
@@ -249,13 +250,22 @@ def handover_accept(*, acting_user: User, path: Path) -> Handover:
         _audit(
             acting_user,
             AuditOutcome.DENY,
-            "",
+            _claimed_personal_id(Path(path)),
             _code(error),
             Purpose.ARCHIVE_IMPORT,
             package=Path(path).name[:60],
             message=error.message[:300],
         )
         raise
+
+
+def _claimed_personal_id(path: Path) -> str:
+    """The id a refused package claims to be about (for the audit trail only; unverified)."""
+    try:
+        claimed = json.loads((path / package.MANIFEST).read_bytes()).get("personal_id")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return str(claimed) if re.fullmatch(r"\d{12}", str(claimed)) else ""
 
 
 def _accept(acting_user: User, path: Path) -> Handover:
