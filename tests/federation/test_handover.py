@@ -151,7 +151,7 @@ def _race(attempts):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_hand_overs_leave_exactly_one_managing_node(pki):
+def test_concurrent_hand_overs_leave_exactly_one_managing_node(pki, orgs_committed):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serializes writers; the race is a PostgreSQL matter")
     _register(pki)

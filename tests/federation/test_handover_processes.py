@@ -29,10 +29,10 @@ def test_a_transfer_moves_management_with_both_sides_audit(hub, nodes, tmp_path)
     one = pid(1)
     _created_and_sent(hub, a, one)
 
-    # Only the managing node may send it.
+    # Only the managing node may send it: B has no such dossier (the gate's 404; the hub's
+    # `handover_not_managed` is tested in test_handover.py).
     refused = b.run("handover", one, "tinh-a", str(tmp_path / "b-out"))[0]
-    assert refused["ok"] is False and refused["codes"] == ["handover_not_managed"]
-    assert "Sở Nội vụ tỉnh A" in refused["message"]
+    assert refused["ok"] is False and refused["codes"] == ["not_found"]
     assert hub.entry(one)["node"] == "tinh-a"
 
     sent = a.run("handover", one, "tinh-b", str(tmp_path / "a-out"))[0]
