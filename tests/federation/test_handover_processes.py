@@ -50,7 +50,7 @@ def test_a_transfer_moves_management_with_both_sides_audit(hub, nodes, tmp_path)
     tampered = tmp_path / "tampered"
     shutil.copytree(package, tampered)
     (tampered / "bag" / one / "data" / "dossier.json").write_text("{}")
-    for bad, code in ((edited, "handover_bad_signature"), (tampered, "archive_invalid")):
+    for bad, code in ((edited, "handover_bad_signature"), (tampered, "bag_checksum_mismatch")):
         answer = b.run("accept", str(bad))[0]
         assert answer["ok"] is False and code in answer["codes"], answer
     assert a.run("accept", str(package))[0]["codes"] == ["handover_not_for_us"]
