@@ -5,6 +5,9 @@
                                                        approves a new dossier on each id
     python tests/federation/node.py update PID         a new full name, approved
     python tests/federation/node.py head               the outbox: {"head": N, "pending": K}
+    python tests/federation/node.py handover PID NODE DIR   the records manager hands PID over
+    python tests/federation/node.py accept PACKAGE     a clerk accepts it, the manager approves
+    python tests/federation/node.py trace PID          the trace, a read, a write, the audit
 
 Changes go through the real path (`changeset_propose` → `changeset_approve`, signed), so the
 outbox hook, the hub claim and the no-silo check run as on a real node. One JSON line per id.
@@ -30,9 +33,12 @@ django.setup()
 from conftest import _make_orgs, _make_personas, dossier  # noqa: E402
 from hoso.access.models import User  # noqa: E402
 from hoso.catalog.services import catalog_load_builtin  # noqa: E402
+from hoso.changes.models import ChangeSet, ChangeStatus  # noqa: E402
+from hoso.changes.selectors.versions import current_version_number  # noqa: E402
 from hoso.changes.services.changesets import changeset_approve, changeset_propose  # noqa: E402
 from hoso.core.errors import DomainError  # noqa: E402
 from hoso.federation.models import OutboxCounter, OutboxPacket  # noqa: E402
+from hoso.people.models import Person  # noqa: E402
 
 
 def _users() -> tuple[User, User]:
@@ -67,6 +73,59 @@ def update(pid: str) -> dict:
     return _apply(pid, [change])
 
 
+def _codes(exc: DomainError) -> list[str]:
+    return [p.code for p in exc.problems] or [exc.code]
+
+
+def handover(pid: str, to: str, output: str) -> dict:
+    from hoso.exchange.services.handover import handover_send
+
+    _, manager = _users()
+    try:
+        row = handover_send(acting_user=manager, personal_id=pid, to_node=to, output=Path(output))
+    except DomainError as exc:
+        return {"pid": pid, "ok": False, "codes": _codes(exc), "message": str(exc)}
+    return {"pid": pid, "ok": True, "state": row.state, "package": row.package}
+
+
+def accept(package: str) -> dict:
+    from hoso.exchange.services.handover import handover_accept
+
+    clerk, manager = _users()
+    try:
+        row = handover_accept(acting_user=clerk, path=Path(package))
+        changeset = ChangeSet.objects.get(pk=row.changeset_id)
+        if changeset.status == ChangeStatus.PROPOSED:
+            changeset_approve(acting_user=manager, changeset_id=changeset.pk)
+    except DomainError as exc:
+        return {"ok": False, "codes": _codes(exc), "message": str(exc)}
+    version = current_version_number(row.personal_id)
+    return {"pid": row.personal_id, "ok": True, "state": row.state, "version": version}
+
+
+def trace(pid: str) -> dict:
+    from hoso.access.policies import dossier_access
+    from hoso.audit.models import AuditAction, AuditEvent
+    from hoso.audit.verify import chain_verify
+    from hoso.federation.handover import trace as handover_trace
+
+    _, manager = _users()
+    person = dossier_access(manager, pid).person  # read through the gate, audited
+    write = update(pid)
+    events = AuditEvent.objects.filter(action=AuditAction.HANDOVER, personal_id=pid)
+    return {
+        "trace": handover_trace(pid),
+        "read": person.personal_id,
+        "write": write,
+        "people": Person.objects.filter(personal_id=pid).count(),
+        "proposals": ChangeSet.objects.filter(personal_id=pid, creates_dossier=True).count(),
+        "audit_ok": chain_verify().ok,
+        "handover_events": [
+            (e.outcome, (e.detail or {}).get("code")) for e in events.order_by("seq")
+        ],
+    }
+
+
 def main(action: str, *args: str) -> None:
     if action == "setup":
         catalog_load_builtin()
@@ -75,6 +134,8 @@ def main(action: str, *args: str) -> None:
     elif action in ("create", "update"):
         for pid in args:
             print(json.dumps(globals()[action](pid), ensure_ascii=False), flush=True)
+    elif action in ("handover", "accept", "trace"):
+        print(json.dumps(globals()[action](*args), ensure_ascii=False), flush=True)
     elif action == "head":
         counter = OutboxCounter.objects.first()
         pending = OutboxPacket.objects.filter(acked_at__isnull=True).count()

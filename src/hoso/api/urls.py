@@ -12,6 +12,7 @@ from hoso.api import (
     documents,
     eligibility,
     errors,
+    handover,
     identity,
     lending,
     orgs,
@@ -48,5 +49,6 @@ for module in (
     lending,
     procedures,
     eligibility,
+    handover,
 ):
     api.add_router("", module.router)

@@ -4,6 +4,7 @@ Vietnamese with what the node does about it (docs/decisions/0020-national-hub.md
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import requests
@@ -99,3 +100,49 @@ def claim(personal_id: str) -> None:
         raise _unavailable(exc.detail) from exc
     if response.status_code != 200:
         raise _refusal(response.json())
+
+
+def _handover_unavailable(detail: str) -> ValidationFailed:
+    text = refusals.message("hub_unavailable_handover", detail=detail)
+    return ValidationFailed([Problem("hub_unavailable", text)], text)
+
+
+def registry_get(personal_id: str) -> dict[str, Any] | None:
+    """The hub's registry entry of `personal_id` (managing node, agency), None if it has none."""
+    try:
+        response = call("GET", f"/registry/{personal_id}")
+    except HubUnavailable as exc:
+        raise _handover_unavailable(exc.detail) from exc
+    if response.status_code == 404:
+        return None
+    if response.status_code != 200:
+        raise _refusal(response.json())
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def handover_move(manifest: dict[str, Any], signature: bytes) -> dict[str, Any]:
+    """Ask the hub to move the registry entry (idempotent: a retry answers `duplicate`)."""
+    body = {"manifest": manifest, "signature": base64.b64encode(signature).decode("ascii")}
+    try:
+        response = call("POST", "/handovers", json=body)
+    except HubUnavailable as exc:
+        raise _handover_unavailable(exc.detail) from exc
+    answer: dict[str, Any] = response.json()
+    if response.status_code != 200:
+        raise _refusal(answer)
+    return answer
+
+
+def handover_get(handover_id: str) -> dict[str, Any] | None:
+    """What the hub recorded of a hand-over, None if it moved nothing under that id."""
+    try:
+        response = call("GET", f"/handovers/{handover_id}")
+    except HubUnavailable as exc:
+        raise _handover_unavailable(exc.detail) from exc
+    if response.status_code == 404:
+        return None
+    if response.status_code != 200:
+        raise _refusal(response.json())
+    answer: dict[str, Any] = response.json()
+    return answer

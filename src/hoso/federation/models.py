@@ -83,3 +83,56 @@ class RegistryEntry(models.Model):
     version = models.IntegerField(default=0)  # the dossier version the summary is of
     updated_seq = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+
+class HandoverRole(models.TextChoices):
+    SENT = "sent", "Bàn giao đi"
+    RECEIVED = "received", "Tiếp nhận"
+
+
+class HandoverState(models.TextChoices):
+    """A node's side of a hand-over (docs/decisions/0020-national-hub.md, "Hand-over").
+
+    Sender: SENDING (writes frozen, the package made, the hub not yet sure) → MOVED (the hub
+    names the receiver: the read-only trace) or → REFUSED (the hub said no: writes resume).
+    Receiver: ACCEPTED (verified, its dossier proposed through the one change path).
+    """
+
+    SENDING = "sending", "Đang bàn giao"
+    MOVED = "moved", "Đã bàn giao"
+    REFUSED = "refused", "Bàn giao bị từ chối"
+    ACCEPTED = "accepted", "Đã tiếp nhận"
+
+
+class Handover(models.Model):
+    """One hand-over as a node sees it: the sender's trace or the receiver's acceptance."""
+
+    handover_id = models.CharField(max_length=36)
+    role = models.CharField(max_length=16, choices=HandoverRole.choices)
+    personal_id = models.CharField("Số định danh", max_length=12, db_index=True)
+    from_node = models.CharField(max_length=32)
+    to_node = models.CharField(max_length=32)
+    to_agency = models.CharField("Cơ quan tiếp nhận", max_length=200, blank=True, default="")
+    state = models.CharField(max_length=16, choices=HandoverState.choices)
+    package = models.CharField(max_length=500, blank=True, default="")  # where it was written
+    manifest_sha256 = models.CharField(max_length=64, blank=True, default="")
+    changeset_id = models.BigIntegerField(null=True, blank=True)  # the receiver's proposal
+    reason = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["handover_id", "role"], name="federation_handover_id")
+        ]
+
+
+class HubHandover(models.Model):
+    """A registry entry moved by the hub: one row per hand-over, so a retry finds it."""
+
+    handover_id = models.CharField(max_length=36, unique=True)
+    personal_id = models.CharField(max_length=12, db_index=True)
+    from_node = models.CharField(max_length=32)
+    to_node = models.CharField(max_length=32)
+    manifest_sha256 = models.CharField(max_length=64)
+    moved_at = models.DateTimeField(auto_now_add=True)

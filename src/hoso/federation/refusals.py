@@ -35,13 +35,55 @@ MESSAGES = {
         "gia; không tạo hồ sơ thứ hai. Đề nghị liên hệ cơ quan đó để tiếp nhận hồ sơ (chuyển "
         "công tác)."
     ),
+    "managed_elsewhere_write": (
+        "Hồ sơ {personal_id} đã được bàn giao cho {agency} quản lý (ngày {moved_on}); nơi này "
+        "chỉ còn bản lưu để tra cứu, không cập nhật được. Đề nghị gửi thay đổi cho {agency}."
+    ),
     "not_registered": "Số định danh {personal_id} chưa có trong Cơ sở dữ liệu quốc gia.",
     "bad_personal_id": "Số định danh «{personal_id}» không hợp lệ.",
+    # The hand-over of a dossier between managing nodes (R-NO-SILO).
+    "handover_not_managed": (
+        "Nút «{node}» không quản lý hồ sơ số định danh {personal_id} trên Cơ sở dữ liệu quốc "
+        "gia ({agency} quản lý); chỉ cơ quan đang quản lý mới được bàn giao hồ sơ."
+    ),
+    "handover_not_records_manager": (
+        "Chỉ cán bộ quản lý hồ sơ được giao quản lý hồ sơ {personal_id} mới được bàn giao hồ sơ "
+        "này cho cơ quan khác."
+    ),
+    "handover_same_node": "Không bàn giao hồ sơ cho chính cơ quan đang quản lý («{node}»).",
+    "handover_unknown_receiver": (
+        "Nút tiếp nhận «{node}» chưa được đăng ký với Cơ sở dữ liệu quốc gia."
+    ),
+    "handover_outbox_pending": (
+        "Hồ sơ {personal_id} còn {count} gói dữ liệu chưa được Cơ sở dữ liệu quốc gia xác nhận; "
+        "chờ gửi xong rồi bàn giao, để không thay đổi nào bị bỏ lại."
+    ),
+    "handover_in_progress": (
+        "Hồ sơ {personal_id} đang được bàn giao cho {agency}; tạm dừng mọi cập nhật cho đến khi "
+        "bàn giao xong hoặc bị từ chối."
+    ),
+    "handover_malformed": "Gói bàn giao không đúng định dạng: {detail}.",
+    "handover_bad_signature": "Chữ ký số của gói bàn giao không hợp lệ: {detail}.",
+    "handover_tampered": ("Gói bàn giao đã bị thay đổi sau khi ký ({detail}); không tiếp nhận gì."),
+    "handover_not_for_us": (
+        "Gói bàn giao gửi cho nút «{to}», không phải nút này («{node}»); không tiếp nhận."
+    ),
+    "handover_not_moved": (
+        "Cơ sở dữ liệu quốc gia chưa ghi nút này là cơ quan quản lý hồ sơ {personal_id} theo "
+        "bàn giao {handover_id}; không tiếp nhận."
+    ),
+    "handover_conflict": (
+        "Mã bàn giao {handover_id} đã được dùng cho một bàn giao khác; gói này bị từ chối."
+    ),
     # The node's side of the conversation.
     "hub_unavailable": (
         "Không kết nối được Cơ sở dữ liệu quốc gia ({detail}), nên chưa kiểm tra được số định "
         "danh này đã có hồ sơ ở cơ quan khác hay chưa. Hệ thống chưa tạo hồ sơ mới (để không "
         "sinh hồ sơ trùng); hồ sơ đã có vẫn cập nhật bình thường và được gửi đi khi kết nối lại."
+    ),
+    "hub_unavailable_handover": (
+        "Không kết nối được Cơ sở dữ liệu quốc gia ({detail}); bàn giao chưa xong. Hồ sơ tạm "
+        "dừng cập nhật; chạy lại lệnh bàn giao khi kết nối lại (không bàn giao hai lần)."
     ),
     "bad_ack": "Xác nhận của Cơ sở dữ liệu quốc gia không có chữ ký số hợp lệ: {detail}.",
     "node_not_configured": (

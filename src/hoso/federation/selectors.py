@@ -8,7 +8,7 @@ from cryptography import x509
 from django.db.models import Count
 
 from hoso.federation import keys
-from hoso.federation.models import HubNode, HubPacket, OutboxPacket, RegistryEntry
+from hoso.federation.models import HubHandover, HubNode, HubPacket, OutboxPacket, RegistryEntry
 
 
 def node_for_certificate(der: bytes | None) -> HubNode | None:
@@ -84,3 +84,28 @@ def statistics() -> dict[str, Any]:
         "by_sex": by_sex,
         "by_status": by_status,
     }
+
+
+def handover_get(handover_id: str) -> dict[str, Any] | None:
+    """A hand-over the hub moved (the receiver checks the hub names it), or None."""
+    row = HubHandover.objects.filter(handover_id=handover_id).first()
+    return None if row is None else handover_dict(row)
+
+
+def handover_dict(row: HubHandover) -> dict[str, Any]:
+    return {
+        "handover_id": row.handover_id,
+        "personal_id": row.personal_id,
+        "from": row.from_node,
+        "to": row.to_node,
+        "agency": agency(row.to_node),
+        "manifest_sha256": row.manifest_sha256,
+        "moved_at": row.moved_at.isoformat(timespec="seconds"),
+    }
+
+
+def outbox_pending_for(node_id: str, personal_id: str) -> int:
+    """Packets about `personal_id` the hub has not acknowledged yet."""
+    return OutboxPacket.objects.filter(
+        node_id=node_id, personal_id=personal_id, acked_at__isnull=True
+    ).count()

@@ -9,6 +9,9 @@ done in the request's thread, so a slow client never holds the accept loop.
     POST /packets            {"head": N, "packets": [{"body": {...}, "signature": b64}, ...]}
                              → {"ack": {...}, "signature": b64}: the hub's signed ack
     POST /claims             {"personal_id": ...} → 200, or 409 `managed_elsewhere`
+    POST /handovers          {"manifest": {...}, "signature": b64} → 200 moved/duplicate, or
+                             409 with the refusal's code (`handover_not_managed`, …)
+    GET  /handovers/<id>     a hand-over the hub moved: from, to, when (404 if none)
     GET  /registry/<id>      the managing node, its agency and the basic information
     GET  /nodes              each node's lag (R-LIVE)
     GET  /statistics         national counts over the basic information (no names)
@@ -34,7 +37,7 @@ from django.utils import timezone
 
 from hoso.core.errors import DomainError
 from hoso.federation import keys, packets, refusals, selectors
-from hoso.federation.services import hub
+from hoso.federation.services import handover, hub
 from hoso.signing.canonical import canonical
 from hoso.signing.cms import sign_bytes
 
@@ -85,6 +88,11 @@ def application(paths: keys.Paths) -> Callable[[dict[str, Any], Start], list[byt
             if entry is None:
                 return _refusal(start, "404 Not Found", "not_registered", personal_id=pid)
             return _answer(start, "200 OK", entry)
+        if path.startswith("/handovers/") and method == "GET":
+            done = selectors.handover_get(path.removeprefix("/handovers/"))
+            if done is None:
+                return _answer(start, "404 Not Found", {"code": "no_such_handover"})
+            return _answer(start, "200 OK", done)
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
             if length > MAX_BODY:
@@ -118,6 +126,14 @@ def application(paths: keys.Paths) -> Callable[[dict[str, Any], Start], list[byt
                     agency=selectors.agency(claimed.node_id),
                 )
             return _answer(start, "200 OK", {"personal_id": pid, "node": node.node_id})
+        if path == "/handovers" and method == "POST":
+            move = handover.handover_move(
+                node_id=node.node_id,
+                manifest=payload.get("manifest"),
+                signature=str(payload.get("signature") or ""),
+            )
+            status = "409 Conflict" if move.status == "refused" else "200 OK"
+            return _answer(start, status, move.as_dict())
         return _answer(start, "404 Not Found", {"code": "no_such_route"})
 
     def app(environ: dict[str, Any], start: Start) -> list[bytes]:

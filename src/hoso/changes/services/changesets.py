@@ -65,6 +65,7 @@ from hoso.changes.services.obligations import (
 from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.federation import client as hub_client
+from hoso.federation import handover as handover_trace
 from hoso.federation.services import outbox as federation_outbox
 from hoso.people import services as people_services
 from hoso.people.reference import load_reference
@@ -122,9 +123,17 @@ def proposal_gate(
     if person_by_id(personal_id) is not None:
         roles = WRITING_ROLES | ({Role.EMPLOYEE} if source_kind == SourceKind.SELF else set())
         dossier_write(acting_user, personal_id, Purpose.PROPOSE, roles, refusal=_not_assigned())
+        _refuse_if_handed_over(personal_id)
     elif not _creates(operations):
         # The same audited NotFound as for a dossier one may not open.
         dossier_write(acting_user, personal_id, Purpose.PROPOSE, WRITING_ROLES)
+
+
+def _refuse_if_handed_over(personal_id: str) -> None:
+    """A dossier handed over to another agency is a read-only trace here (R-NO-SILO)."""
+    refusal = handover_trace.write_refusal(personal_id)
+    if refusal is not None:
+        raise refusal
 
 
 def changeset_propose(
@@ -323,6 +332,7 @@ def _locked_proposal(acting_user: User, changeset_id: int) -> ChangeSet:
         )
     if changeset.proposer_id == acting_user.pk:
         raise _fail("self_approval", "Người đề xuất không được tự phê duyệt.")
+    _refuse_if_handed_over(changeset.personal_id)  # proposed before the hand-over
     data = json.loads(changeset.operations)
     created = (
         apply_operations(current_data(changeset.personal_id, acting_user=acting_user), data)

@@ -104,6 +104,9 @@ def _certificate(node: HubNode) -> x509.Certificate:
     return cached
 
 
+certificate_of = _certificate  # the hand-over's check of a manifest uses the same cache
+
+
 @dataclass
 class Batch:
     node: HubNode

@@ -6,6 +6,8 @@
         how many packets wait, and the last refusal
     hoso federation enqueue-all
         the initial load: a packet for each dossier no packet names yet
+    hoso federation handover --personal-id ID --to NODE --user USERNAME
+        hand a dossier over to another node: `hoso handover send` (docs/howto/handover.md)
     hoso federation demo [--port P] [--dir D] [--people N]
         the hub on P, provinces A and B on P+1 and P+2, the population simulator on P+3,
         the hub's operators' pages on P+4
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hoso.federation import client, demo, refusals, selectors
@@ -39,6 +42,11 @@ class Command(BaseCommand):
         send.add_argument("--interval", type=float, default=0.2)
         sub.add_parser("status", help="Số gói chờ gửi.")
         sub.add_parser("enqueue-all", help="Nạp ban đầu: mỗi hồ sơ chưa gửi thành một gói.")
+        handover = sub.add_parser("handover", help="Bàn giao hồ sơ cho nút khác.")
+        handover.add_argument("--personal-id", required=True, help="Số định danh cá nhân.")
+        handover.add_argument("--to", required=True, help="Mã nút tiếp nhận.")
+        handover.add_argument("--user", required=True, help="Tên đăng nhập người thực hiện.")
+        handover.add_argument("--output", default=None, help="Thư mục ghi gói bàn giao.")
         demo = sub.add_parser("demo", help="Trình diễn: nút trung tâm, hai tỉnh, CSDL dân cư.")
         demo.add_argument("--port", type=int, default=8440, help="Cổng đầu tiên (nút trung tâm).")
         demo.add_argument("--dir", type=Path, default=Path("var/federation-demo"))
@@ -77,6 +85,11 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, lambda signum, frame: stop.set())
         plan = demo.Plan(directory=o["dir"].resolve(), port=o["port"], people=o["people"])
         demo.run(plan, self._say, stop)
+
+    def _handover(self, o: dict[str, Any]) -> None:
+        # By name: the hand-over sits in `exchange` (beside the archive), above `federation`.
+        args = ["send", "--personal-id", o["personal_id"], "--to", o["to"], "--user", o["user"]]
+        call_command("handover", *args, *(["--output", o["output"]] if o["output"] else []))
 
     def _enqueue_all(self, o: dict[str, Any]) -> None:
         count = outbox.dossiers_enqueue(say=self._say)

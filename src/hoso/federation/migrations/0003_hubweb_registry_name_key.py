@@ -19,7 +19,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("federation", "0001_hub_outbox_registry"),
+        ("federation", "0002_handover_handover"),
     ]
 
     operations = [

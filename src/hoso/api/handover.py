@@ -1,0 +1,51 @@
+"""/api/v1/people/{personal_id}/handover: hand a dossier over to another managing node
+(R-NO-SILO; docs/decisions/0020-national-hub.md, "Hand-over"). Thin: parse, call
+`hoso.exchange.services.handover.handover_send`, render.
+
+Only a records manager whose duty covers the person may send it (the write gate: who may not
+open the dossier gets the 404 of a missing one, audited); every refusal has its stable code
+(`handover_not_managed`, `handover_outbox_pending`, `managed_elsewhere`, …) and Vietnamese
+message, and is in the node's audit chain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import Field
+
+from hoso.api.params import responses
+from hoso.exchange.services.handover import handover_send
+
+router = Router(tags=["Bàn giao hồ sơ giữa các cơ quan"])
+
+
+class HandoverIn(Schema):
+    to_node: str = Field(min_length=1, max_length=32, description="Mã nút (cơ quan) tiếp nhận")
+
+
+class HandoverOut(Schema):
+    handover_id: str
+    personal_id: str
+    state: str
+    state_label: str
+    to_node: str
+    to_agency: str
+
+
+@router.post(
+    "/people/{personal_id}/handover",
+    response=responses({200: HandoverOut}, 400, 403, 404, 409, 503),
+    summary="Bàn giao hồ sơ cho cơ quan quản lý khác (ký gói bàn giao, chuyển quyền quản lý)",
+)
+def handover_create(request: HttpRequest, personal_id: str, body: HandoverIn) -> dict[str, Any]:
+    row = handover_send(acting_user=request.user, personal_id=personal_id, to_node=body.to_node)
+    return {
+        "handover_id": row.handover_id,
+        "personal_id": row.personal_id,
+        "state": row.state,
+        "state_label": row.get_state_display(),
+        "to_node": row.to_node,
+        "to_agency": row.to_agency,
+    }

@@ -1,0 +1,1 @@
+"""The exchange app's writers that sit beside its packages (the hand-over)."""

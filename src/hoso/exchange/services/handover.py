@@ -1,0 +1,319 @@
+"""Handing a dossier over from one managing node to another (R-NO-SILO; issue 14 item 3).
+
+The sender signs a package around the archive's BagIt/PREMIS bag (`exchange.archive`), the
+hub moves the registry entry (`federation.services.handover`), the receiver verifies the
+package and takes the dossier in through the archive's import, i.e. the one change path; the
+sender keeps a read-only trace (`federation.handover.write_refusal`). The protocol and its
+states: docs/decisions/0020-national-hub.md, "Hand-over".
+
+This lives in `exchange`, beside the archive it wraps, because `federation` sits below
+`changes` (which calls it at every approval) and so may not import the archive's import.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from hoso.access import recorder
+from hoso.access.models import Role, User
+from hoso.access.policies import dossier_write
+from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.purposes import Purpose
+from hoso.core.errors import DomainError, ValidationFailed
+from hoso.exchange.archive import archive_export, archive_import
+from hoso.federation import client, keys, refusals, selectors
+from hoso.federation import handover as package
+from hoso.federation.models import Handover, HandoverRole, HandoverState
+
+
+def _audit(
+    user: User, outcome: str, personal_id: str, code: str, purpose: str, **detail: Any
+) -> None:
+    with transaction.atomic():
+        recorder.record(
+            user=user,
+            action=AuditAction.HANDOVER,
+            outcome=outcome,
+            personal_id=personal_id if re.fullmatch(r"\d{12}", personal_id) else "",
+            purpose=purpose,
+            detail={"code": code, **detail},
+        )
+
+
+def _node_id() -> str:
+    if not settings.HOSO_FEDERATION_NODE_ID or not settings.HOSO_HUB_URL:
+        raise ValidationFailed(
+            [refusals.problem("node_not_configured")], refusals.message("node_not_configured")
+        )
+    return str(settings.HOSO_FEDERATION_NODE_ID)
+
+
+def default_output() -> Path:
+    return Path(settings.DATA_DIR) / "handover"
+
+
+def handover_send(
+    *, acting_user: User, personal_id: str, to_node: str, output: Path | None = None
+) -> Handover:
+    """Hand the dossier of `personal_id` over to node `to_node`.
+
+    Invariants:
+    - only a records manager whose duty covers the person may send (the write gate: who may
+      not open the dossier gets the 404 of a missing one; a reader without the duty
+      `handover_not_records_manager`), and only while the hub names this node as its manager
+      (`handover_not_managed`) and nothing of it waits in the outbox (`handover_outbox_pending`);
+    - writes freeze (state SENDING, committed and audited) before the bag is made, so the
+      package holds the last version; the hub's answer turns it into MOVED (the read-only
+      trace, `managed_elsewhere`) or REFUSED (writes resume); the hub unreachable leaves it
+      SENDING, and the same call again resumes it with the same package (idempotent at the
+      hub: never two moves);
+    - every step and every refusal is in this node's audit chain (`AuditAction.HANDOVER`).
+    """
+    pid = str(personal_id)
+    try:
+        return _send(acting_user, pid, str(to_node), Path(output or default_output()))
+    except DomainError as error:
+        _audit(
+            acting_user,
+            AuditOutcome.DENY,
+            pid,
+            _code(error),
+            Purpose.ARCHIVE,
+            to=str(to_node)[:32],
+            message=error.message[:300],
+        )
+        raise
+
+
+def _code(error: DomainError) -> str:
+    return error.problems[0].code if error.problems else error.code
+
+
+def _send(acting_user: User, pid: str, to_node: str, output: Path) -> Handover:
+    node_id = _node_id()
+    dossier_write(
+        acting_user,
+        pid,
+        Purpose.ARCHIVE,
+        {Role.RECORDS_MANAGER},
+        refusal=package.refusal("handover_not_records_manager", personal_id=pid),
+    )
+    previous = package.latest(pid)
+    if previous is not None and previous.role == HandoverRole.SENT:
+        if previous.state == HandoverState.SENDING and previous.to_node == to_node:
+            return _deliver(acting_user, previous)  # a retry after the hub was unreachable
+        frozen = package.write_refusal(pid)
+        if frozen is not None:
+            raise frozen
+    if to_node == node_id:
+        raise package.refusal("handover_same_node", node=node_id)
+    if not package.NODE_ID.fullmatch(to_node):
+        raise package.refusal("handover_unknown_receiver", node=to_node[:32])
+    entry = client.registry_get(pid)
+    if entry is None or entry.get("node") != node_id:
+        agency = (entry or {}).get("agency") or "không cơ quan nào"
+        raise package.refusal("handover_not_managed", node=node_id, personal_id=pid, agency=agency)
+    pending = selectors.outbox_pending_for(node_id, pid)
+    if pending:
+        raise package.refusal("handover_outbox_pending", personal_id=pid, count=pending)
+    handover_id = uuid.uuid4().hex
+    directory = output / handover_id
+    with transaction.atomic():
+        row = Handover.objects.create(
+            handover_id=handover_id,
+            role=HandoverRole.SENT,
+            personal_id=pid,
+            from_node=node_id,
+            to_node=to_node,
+            state=HandoverState.SENDING,
+            package=str(directory),
+        )
+        _audit(
+            acting_user,
+            AuditOutcome.OK,
+            pid,
+            "handover_started",
+            Purpose.ARCHIVE,
+            handover_id=handover_id,
+            to=to_node,
+        )
+    _package_make(acting_user, row, entry)
+    return _deliver(acting_user, row)
+
+
+def _package_make(acting_user: User, row: Handover, entry: dict[str, Any]) -> None:
+    """The bag (the archive's export, gated and audited there), then the signed manifest."""
+    directory = Path(row.package)
+    if directory.exists():
+        shutil.rmtree(directory)  # left by an interrupted run of ours, never a signed package
+    directory.mkdir(parents=True, mode=0o700)
+    try:
+        exported = archive_export(
+            acting_user=acting_user, personal_id=row.personal_id, output=directory / package.BAG_DIR
+        )
+        body = package.manifest(
+            handover_id=row.handover_id,
+            personal_id=row.personal_id,
+            from_node=row.from_node,
+            from_agency=_own_agency(),
+            to_node=row.to_node,
+            registry={
+                "node": entry.get("node"),
+                "version": entry.get("version"),
+            },
+            export_id=exported.export_id,
+            tagmanifest_sha256=package.tagmanifest_sha256(
+                directory / package.BAG_DIR / row.personal_id
+            ),
+            created_at=timezone.now().isoformat(timespec="seconds"),
+        )
+        package.package_sign(directory, body, keys.signing_key(keys.node_paths()))
+    except BaseException as error:
+        shutil.rmtree(directory, ignore_errors=True)
+        if isinstance(error, DomainError):
+            _settle(acting_user, row, HandoverState.REFUSED, error.message)
+        raise
+    Handover.objects.filter(pk=row.pk).update(manifest_sha256=package.digest(body))
+
+
+def _own_agency() -> str:
+    from cryptography.x509.oid import NameOID
+
+    certificate = keys.signing_key(keys.node_paths()).certificate
+    names = certificate.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+    return str(names[0].value) if names else str(settings.HOSO_FEDERATION_NODE_ID)
+
+
+def _deliver(acting_user: User, row: Handover) -> Handover:
+    directory = Path(row.package)
+    if not (directory / package.SIGNATURE).exists():  # killed before it was signed: again
+        entry = client.registry_get(row.personal_id) or {}
+        _package_make(acting_user, row, entry)
+    signed = package.package_read(directory)
+    try:
+        answer = client.handover_move(signed.body, signed.signature)
+    except ValidationFailed as error:
+        if _code(error) != "hub_unavailable":  # the hub said no: writes resume here
+            _settle(acting_user, row, HandoverState.REFUSED, error.message)
+        raise
+    row.to_agency = str(answer.get("agency") or row.to_node)[:200]
+    row.manifest_sha256 = package.digest(signed.body)
+    _settle(acting_user, row, HandoverState.MOVED, "", status=answer.get("status"))
+    return row
+
+
+def _settle(acting_user: User, row: Handover, state: str, reason: str, **detail: Any) -> None:
+    with transaction.atomic():
+        row.state, row.reason = state, reason[:500]
+        row.save(update_fields=["state", "reason", "to_agency", "manifest_sha256", "updated_at"])
+        _audit(
+            acting_user,
+            AuditOutcome.OK if state == HandoverState.MOVED else AuditOutcome.DENY,
+            row.personal_id,
+            f"handover_{state}",
+            Purpose.ARCHIVE,
+            handover_id=row.handover_id,
+            to=row.to_node,
+            agency=row.to_agency,
+            **detail,
+        )
+
+
+def handover_accept(*, acting_user: User, path: Path) -> Handover:
+    """Take in a hand-over package addressed to this node.
+
+    Invariants:
+    - nothing is written unless the package's signature is the sending node's under the
+      federation's roots (`handover_bad_signature`), its bag is the one signed
+      (`handover_tampered`, then the archive's own BagIt/PREMIS verification), it names this
+      node (`handover_not_for_us`) and the hub names this node as the new manager under this
+      hand-over (`handover_not_moved`);
+    - the dossier enters through `archive_import`, i.e. a change set proposed by
+      `acting_user` (who must be allowed to propose it) that a records manager approves,
+      and the acceptance record and its audit event are in that same transaction: a kill
+      leaves either all of it or nothing;
+    - the same package again answers the acceptance already recorded (idempotent);
+    - every refusal is audited in this node's chain (`AuditAction.HANDOVER`).
+    """
+    try:
+        return _accept(acting_user, Path(path))
+    except DomainError as error:
+        _audit(
+            acting_user,
+            AuditOutcome.DENY,
+            _claimed_personal_id(Path(path)),
+            _code(error),
+            Purpose.ARCHIVE_IMPORT,
+            package=Path(path).name[:60],
+            message=error.message[:300],
+        )
+        raise
+
+
+def _claimed_personal_id(path: Path) -> str:
+    """The id a refused package claims to be about (for the audit trail only; unverified)."""
+    try:
+        claimed = json.loads((path / package.MANIFEST).read_bytes()).get("personal_id")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return str(claimed) if re.fullmatch(r"\d{12}", str(claimed)) else ""
+
+
+def _accept(acting_user: User, path: Path) -> Handover:
+    node_id = _node_id()
+    signed = package.package_read(path)
+    body, pid, hid = signed.body, signed.personal_id, signed.handover_id
+    if body["to"]["node"] != node_id:
+        raise package.refusal("handover_not_for_us", to=body["to"]["node"], node=node_id)
+    done = Handover.objects.filter(handover_id=hid, role=HandoverRole.RECEIVED).first()
+    if done is not None:
+        return done
+    digest = package.digest(body)
+    moved = client.handover_get(hid)
+    entry = client.registry_get(pid)
+    if (
+        moved is None
+        or moved.get("to") != node_id
+        or moved.get("personal_id") != pid
+        or moved.get("manifest_sha256") != digest
+        or (entry or {}).get("node") != node_id
+    ):
+        raise package.refusal("handover_not_moved", personal_id=pid, handover_id=hid)
+    with transaction.atomic():
+        imported = archive_import(acting_user=acting_user, path=signed.bag)
+        row = Handover.objects.create(
+            handover_id=hid,
+            role=HandoverRole.RECEIVED,
+            personal_id=pid,
+            from_node=body["from"]["node"],
+            to_node=node_id,
+            to_agency=str(moved.get("agency") or "")[:200],
+            state=HandoverState.ACCEPTED,
+            package=str(path)[:500],
+            manifest_sha256=digest,
+            changeset_id=imported.changeset.pk,
+        )
+        recorder.record(
+            user=acting_user,
+            action=AuditAction.HANDOVER,
+            outcome=AuditOutcome.OK,
+            personal_id=pid,
+            purpose=Purpose.ARCHIVE_IMPORT,
+            detail={
+                "code": "handover_accepted",
+                "handover_id": hid,
+                "from": body["from"]["node"],
+                "changeset": imported.changeset.pk,
+                "manifest_sha256": digest,
+            },
+        )
+    return row
