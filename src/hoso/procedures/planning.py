@@ -22,11 +22,13 @@ from datetime import date
 from typing import Any
 
 from hoso.access import policies, recorder
+from hoso.access.duties import active_assignments
 from hoso.access.models import User
 from hoso.audit.purposes import Purpose
-from hoso.catalog.selectors import attrs_of, codes, name_of
+from hoso.catalog.selectors import attrs_of, codes, entries, name_of
+from hoso.core.dates import today as local_today
 from hoso.core.errors import Problem, ValidationFailed
-from hoso.orgs.selectors import org_get
+from hoso.orgs.selectors import org_get, org_list
 from hoso.people.selectors import people_of_unit
 from hoso.procedures.definitions import StepDef, TypeDef
 from hoso.procedures.models import Procedure, ProcedureState
@@ -243,3 +245,20 @@ def planning_list(user: User, unit_code: str, term: str) -> list[PlanningEntry]:
         purpose=Purpose.PROPOSE,
     )
     return found
+
+
+def terms() -> list[tuple[str, str]]:
+    """The terms of the catalog (code, name), the latest first."""
+    rows = entries(TERMS).values_list("code", "name")
+    return sorted(rows, key=lambda r: r[0], reverse=True)
+
+
+def planning_units(user: User) -> list[tuple[str, str]]:
+    """The units (code, name) of the subtrees where `user` holds a duty that reads dossiers:
+    the units whose planning list they may ask for (the gate still cuts each person)."""
+    roots = [d.organization for d in active_assignments(user) if d.organization]
+    seen: dict[str, str] = {}
+    for root in roots:
+        for org in org_list(on=local_today(), root=root):
+            seen.setdefault(org.code, org.name)
+    return list(seen.items())

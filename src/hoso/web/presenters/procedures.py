@@ -153,3 +153,27 @@ def list_rows(procedures: list[Procedure]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def planning_rows(found: list[Any]) -> list[dict[str, Any]]:
+    """One row per place in the planning list (`procedures.planning.planning_list`): the
+    person, the post by its name, dates dd/mm/yyyy, the decision and a removal's reason."""
+    rows = []
+    for entry in found:
+        for place in entry.rows:
+            rows.append(
+                {
+                    "personal_id": entry.personal_id,
+                    "full_name": entry.full_name,
+                    "post": name_of("position", place.get("position_code")),
+                    "from": _vn_iso(place.get("from_date")),
+                    "to": _vn_iso(place.get("to_date")),
+                    "decision_number": place.get("decision_number") or "",
+                    "removal_reason": place.get("removal_reason") or "",
+                }
+            )
+    return rows
+
+
+def _vn_iso(value: Any) -> str:
+    return vn(date.fromisoformat(value)) if value else ""
