@@ -98,9 +98,8 @@ ROUTES |= {
     "web:procedure_start": Route("starter_dossier", "web:procedure_start"),
     "web:procedure": Route("missing", "web:procedure"),
     "web:procedure_step": Route("post_only", "web:procedure_step"),
-    # A step's signed document through the dossier gate (tests/procedures/test_document_
-    # download.py);
-    # the planning list of a term, cut by people_scope (tests/web/test_planning_page.py).
+    # A step's signed document, through the dossier gate (in depth in tests/procedures/
+    # test_document_download.py); the planning list of a term, cut by people_scope.
     "web:procedure_document": Route("missing", "web:procedure_document"),
     "web:procedure_planning": Route("page", "web:procedure_planning"),
     # The real-time view of the work (in depth in tests/web/test_dashboard_pages.py): leaders
