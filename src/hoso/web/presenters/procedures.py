@@ -12,6 +12,7 @@ from hoso.catalog.selectors import name_of
 from hoso.changes.effects.params import parameters_of
 from hoso.core.dates import today, vn, vn_time
 from hoso.eligibility.engine import facts_visible
+from hoso.eligibility.labels import facts_text
 from hoso.people.models import Person
 from hoso.procedures.definitions import type_def
 from hoso.procedures.documents import document_name
@@ -91,9 +92,7 @@ def verdict_rows(reasons: list[dict[str, Any]], masked: dict[str, str]) -> list[
                 "citation": r.get("citation", ""),
                 "message": r.get("message", ""),
                 "until": vn(date.fromisoformat(r["until"])) if r.get("until") else "",
-                "facts": "; ".join(f"{k}: {v}" for k, v in facts.items() if v not in (None, "", []))
-                if shown
-                else "",
+                "facts": facts_text(facts) if shown else "",
             }
         )
     return out
