@@ -185,3 +185,4 @@ def problems_by_section(problems: list[Any]) -> dict[str, list[str]]:
 
 def form_item_titles(section: Section) -> list[str]:
     return [f"{i}. {FORM_2C[i][0]}" for i in section.form_items if i in FORM_2C and i != "0"]
+

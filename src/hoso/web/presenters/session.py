@@ -27,7 +27,7 @@ def manages_accounts(request: HttpRequest) -> bool:
 
 
 def duty_labels(request: HttpRequest) -> list[str]:
-    """ "Cán bộ quản lý hồ sơ – Ủy ban nhân dân tỉnh …" for each active duty."""
+    """"Cán bộ quản lý hồ sơ – Ủy ban nhân dân tỉnh …" for each active duty."""
     labels = []
     for a in assignments(request):
         role = Role(a.role).label if a.role in Role.values else a.role
@@ -39,8 +39,7 @@ def scope_units(request: HttpRequest, on: date) -> list[Organization]:
     """Units inside the subtrees the user's reading duties cover (for the unit filter)."""
     seen: dict[int, Organization] = {}
     roots = [
-        a.organization
-        for a in assignments(request)
+        a.organization for a in assignments(request)
         if a.role in policies.READING_ROLES and a.organization is not None
     ]
     for root in roots:
