@@ -78,6 +78,12 @@ ROUTES: dict[str, Route] = {
         "page", "/api/v1/procedures/staff-reduction/candidates?unit=T01.STC&year=2026"
     ),
     "GET /api/v1/obligations/counts": Route("page", "/api/v1/obligations/counts"),
+    "GET /api/v1/procedures/{procedure_id}/documents/{document_id}": Route(
+        "missing", "/api/v1/procedures/999999/documents/1"
+    ),
+    "GET /api/v1/procedures/planning": Route(
+        "page", "/api/v1/procedures/planning?unit=T01.STC&term=2026-2031"
+    ),
     "POST /api/v1/procedures/{procedure_id}/documents": Route(
         "post_only", "/api/v1/procedures/999999/documents"
     ),
@@ -92,6 +98,10 @@ ROUTES |= {
     "web:procedure_start": Route("starter_dossier", "web:procedure_start"),
     "web:procedure": Route("missing", "web:procedure"),
     "web:procedure_step": Route("post_only", "web:procedure_step"),
+    # A step's signed document, through the dossier gate (in depth in tests/procedures/
+    # test_document_download.py); the planning list of a term, cut by people_scope.
+    "web:procedure_document": Route("missing", "web:procedure_document"),
+    "web:procedure_planning": Route("page", "web:procedure_planning"),
     # The real-time view of the work (in depth in tests/web/test_dashboard_pages.py): leaders
     # over their subtree, auditors over every unit, 403 for everyone else.
     "web:dashboard": Route("overseer", "web:dashboard"),
@@ -116,6 +126,7 @@ ROUTES |= {
 WEB_ARGS = {
     "web:procedure": [999999],
     "web:procedure_step": [999999],
+    "web:procedure_document": [999999, 1],
     "web:org": ["T01"],
     "web:catalog": ["ethnicity"],
     "web:grant": [999999],

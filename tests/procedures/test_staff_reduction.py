@@ -77,9 +77,7 @@ def test_a_staff_reduction_runs_through_the_api_and_ends_service(personas, orgs,
                 "idempotency_key": step,
                 "data": {
                     **data,
-                    "documents": documents_for(
-                        personas[user], Procedure.objects.get(pk=pid), step
-                    ),
+                    "documents": documents_for(personas[user], Procedure.objects.get(pk=pid), step),
                 },
             },
         )

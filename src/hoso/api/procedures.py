@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from hoso.api.params import ID_MAX, ObjectId, responses
-from hoso.procedures import reduction, selectors, services
+from hoso.procedures import planning, reduction, selectors, services
 from hoso.procedures.models import Procedure
 
 router = Router(tags=["Quy trình nhân sự"])
@@ -102,6 +102,29 @@ class CandidateOut(Schema):
     criteria: list[CriterionMetOut]
 
 
+class PlanningParams(Schema):
+    unit: str = Field(min_length=1, max_length=64, description="Mã đơn vị")
+    term: str = Field(
+        min_length=1, max_length=9, description="Nhiệm kỳ (planning_term), ví dụ 2026-2031"
+    )
+
+
+class PlanningPlaceOut(Schema):
+    term: str
+    position_code: str
+    organization: str | None = None
+    from_date: date | None = None
+    to_date: date | None = None
+    decision_number: str | None = None
+    removal_reason: str | None = None
+
+
+class PlanningEntryOut(Schema):
+    personal_id: str
+    full_name: str
+    rows: list[PlanningPlaceOut]
+
+
 def _out(procedure: Procedure) -> dict[str, Any]:
     return {
         "id": procedure.pk,
@@ -164,6 +187,34 @@ def staff_reduction_candidates(
     request: HttpRequest, params: Query[CandidatesParams]
 ) -> list[reduction.Candidate]:
     return reduction.candidates(request.user, params.unit, params.year)
+
+
+@router.get(
+    "/procedures/planning",
+    response=responses({200: list[PlanningEntryOut]}),
+    summary="Danh sách quy hoạch của một đơn vị trong một nhiệm kỳ (cả người đã đưa ra, có lý do)",
+)
+def planning_list(
+    request: HttpRequest, params: Query[PlanningParams]
+) -> list[planning.PlanningEntry]:
+    return planning.planning_list(request.user, params.unit, params.term)
+
+
+@router.get(
+    "/procedures/{procedure_id}/documents/{document_id}",
+    response=responses({200: None}, 404, 409),
+    summary="Tải tài liệu đã ký số (PDF, chữ ký PAdES) của một bước quy trình",
+)
+def document_download(
+    request: HttpRequest, procedure_id: ObjectId, document_id: ObjectId
+) -> HttpResponse:
+    """The exact signed bytes: their SHA-256 is the one the step's CMS record names."""
+    signed = selectors.document_open(request.user, procedure_id, document_id)
+    response = HttpResponse(signed.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{signed.filename}"'
+    response["X-Hoso-Sha256"] = signed.sha256
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @router.get(

@@ -4,21 +4,27 @@ real-time view of the work (aggregates; no dossier content)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Avg, Count, Max, Q
 from django.utils.timezone import localdate
 
-from hoso.access import policies
+from hoso.access import policies, recorder
 from hoso.access.duties import active_assignments, duties_holding
 from hoso.access.models import Role, User
+from hoso.audit.models import AuditAction, AuditOutcome
+from hoso.audit.purposes import Purpose
 from hoso.calendar.selectors import calendar
 from hoso.catalog.selectors import entries
 from hoso.core.dates import today as local_today
-from hoso.core.errors import NotFound
+from hoso.core.errors import DomainError, NotFound
+from hoso.documents.errors import StorageError
+from hoso.documents.storage import read_bytes
 from hoso.eligibility.engine import evaluate
 from hoso.orgs.models import Organization
 from hoso.people.models import Person
@@ -33,6 +39,10 @@ from hoso.procedures.models import (
 )
 
 LIST_LIMIT = 200
+# A step's document is a paper of the person's career (NĐ 27 groups 4 and 6: a proposal, the
+# minutes, the decision), not sensitive data: a reader who may see the whole dossier up to
+# "personal" may take it — the leaders who vote and the auditors as well as records staff.
+DOCUMENT_SENSITIVITY = "personal"
 
 
 def procedure_open(user: User, procedure_id: int) -> tuple[Procedure, policies.DossierAccess]:
@@ -187,6 +197,76 @@ def documents_signed(procedure_id: int, ids: dict[int, str]) -> dict[str, Proced
 def step_documents_of(procedure: Procedure) -> dict[int, ProcedureDocument]:
     """The documents of `procedure`, by id (the history shows those its steps name)."""
     return {d.pk: d for d in ProcedureDocument.objects.filter(procedure=procedure)}
+
+
+@dataclass(frozen=True)
+class SignedDocument:
+    """A step's document as signed: the exact bytes whose SHA-256 the step's record signs."""
+
+    content: bytes
+    filename: str
+    sha256: str
+    document: ProcedureDocument
+
+
+def _document_denied(user: User, procedure: Procedure, document_id: int) -> NotFound:
+    with transaction.atomic():  # kept although the caller then raises
+        recorder.record(
+            user=user,
+            action=AuditAction.DOCUMENT_SERVE,
+            outcome=AuditOutcome.DENY,
+            personal_id=procedure.personal_id,
+            purpose=Purpose.DOCUMENTS_COPY,
+            detail={"procedure": procedure.pk, "procedure_document": document_id},
+        )
+    return NotFound()
+
+
+def document_open(user: User, procedure_id: int, document_id: int) -> SignedDocument:
+    """The signed PDF `document_id` of procedure `procedure_id`, decrypted from storage.
+
+    Invariants: the dossier gate decides first (audited); the document must be this
+    procedure's and the reader see the dossier up to `DOCUMENT_SENSITIVITY`, else the same
+    `NotFound` as a missing one, the refusal audited; the bytes are served as signed, never
+    re-written (a stamp would break the PAdES signature and the SHA-256 the step's record
+    signs), so the audit event DOCUMENT_SERVE names who took which hash; bytes whose hash
+    differs from the recorded one are refused (`procedure_document_damaged`, 409)."""
+    procedure = Procedure.objects.filter(pk=procedure_id).first()
+    if procedure is None:
+        raise NotFound()
+    access = policies.dossier_access(user, procedure.personal_id, Purpose.DOCUMENTS_COPY)
+    document = ProcedureDocument.objects.filter(pk=document_id, procedure=procedure).first()
+    if document is None or not access.can_see_document(DOCUMENT_SENSITIVITY):
+        raise _document_denied(user, procedure, document_id)
+    try:
+        content = read_bytes(document.key)
+    except StorageError:
+        content = b""
+    if hashlib.sha256(content).hexdigest() != document.sha256:
+        raise DomainError(
+            code="procedure_document_damaged",
+            message="Tệp lưu trữ của tài liệu không còn nguyên vẹn (không khớp mã băm đã ký); "
+            "báo quản trị hệ thống kiểm tra.",
+            status=409,
+        )
+    with transaction.atomic():
+        recorder.record(
+            user=user,
+            action=AuditAction.DOCUMENT_SERVE,
+            outcome=AuditOutcome.ALLOW,
+            personal_id=procedure.personal_id,
+            purpose=Purpose.DOCUMENTS_COPY,
+            detail={
+                "procedure": procedure.pk,
+                "procedure_document": document.pk,
+                "code": document.code,
+                "step": document.step_code,
+                "sha256": document.sha256,
+                "size": len(content),
+            },
+        )
+    filename = f"quy-trinh-{procedure.pk}-{document.code}-{document.pk}.pdf"
+    return SignedDocument(content, filename, document.sha256, document)
 
 
 def eligibility_today(user: User, procedure: Procedure) -> list[dict[str, Any]]:

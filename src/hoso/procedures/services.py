@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from types import ModuleType
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +29,7 @@ from hoso.documents.storage import storage
 from hoso.eligibility.engine import evaluate
 from hoso.people.models import Person
 from hoso.people.selectors import person_queryset
-from hoso.procedures import evaluation, feedback, fields, reduction
+from hoso.procedures import evaluation, feedback, fields, planning, reduction
 from hoso.procedures.definitions import StepDef, TypeDef, type_def
 from hoso.procedures.documents import document_name, pades_sign, step_documents
 from hoso.procedures.models import (
@@ -48,9 +47,39 @@ STEP_FORMAT = "hoso.procedure.step/1"
 NOT_SAVED = "Chưa ghi gì."
 NOT_STARTED = "Chưa bắt đầu quy trình."
 VOTE_FIELDS = fields.VOTE_FIELDS
+
+
 # A type's own checks (catalog `procedure_type`, attribute `service`): `start_problems`,
 # `step_problems` and the decision's `decision_parameters` (docs/howto/add-a-procedure-type.md).
-SERVICES: dict[str, ModuleType] = {"evaluation": evaluation, "staff_reduction": reduction}
+class TypeService(Protocol):
+    def start_problems(
+        self, access: policies.DossierAccess, params: dict[str, Any], today: date
+    ) -> list[Problem]: ...
+
+    def step_problems(
+        self,
+        procedure: Procedure,
+        definition: TypeDef,
+        step: StepDef,
+        access: policies.DossierAccess,
+        data: dict[str, Any],
+    ) -> list[Problem]: ...
+
+    def decision_parameters(
+        self,
+        procedure: Procedure,
+        definition: TypeDef,
+        access: policies.DossierAccess,
+        data: dict[str, Any],
+    ) -> dict[str, Any]: ...
+
+
+SERVICES: dict[str, TypeService] = {
+    "evaluation": evaluation,
+    "staff_reduction": reduction,
+    "planning": planning.ADDITION_CHECKS,
+    "planning_removal": planning.REMOVAL_CHECKS,
+}
 
 
 def _refuse(code: str, message: str, status: int) -> DomainError:

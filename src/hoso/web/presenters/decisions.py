@@ -14,6 +14,7 @@ from hoso.changes.selectors.decisions import decision_hidden_fields, quota_text
 from hoso.changes.services.decisions import DecisionPreview
 from hoso.documents.models import Component
 from hoso.eligibility.engine import facts_visible
+from hoso.eligibility.labels import facts_text
 from hoso.people.sections import BY_KEY
 from hoso.web.presenters.work import diff_rows
 
@@ -42,14 +43,10 @@ def eligibility_reasons(preview: DecisionPreview) -> list[dict[str, Any]]:
             "message": r.message,
             "citation": r.citation,
             "until": r.until,
-            "facts": _facts_text(r.facts) if facts_visible(masked, r.rule) else "",
+            "facts": facts_text(r.facts) if facts_visible(masked, r.rule) else "",
         }
         for r in preview.eligibility.reasons
     ]
-
-
-def _facts_text(facts: dict[str, Any]) -> str:
-    return "; ".join(f"{k}: {v}" for k, v in facts.items() if v not in (None, "", []))
 
 
 def preview_context(preview: DecisionPreview) -> dict[str, Any]:

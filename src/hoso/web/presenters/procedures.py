@@ -12,6 +12,7 @@ from hoso.catalog.selectors import name_of
 from hoso.changes.effects.params import parameters_of
 from hoso.core.dates import today, vn, vn_time
 from hoso.eligibility.engine import facts_visible
+from hoso.eligibility.labels import facts_text
 from hoso.people.models import Person
 from hoso.procedures.definitions import type_def
 from hoso.procedures.documents import document_name
@@ -91,9 +92,7 @@ def verdict_rows(reasons: list[dict[str, Any]], masked: dict[str, str]) -> list[
                 "citation": r.get("citation", ""),
                 "message": r.get("message", ""),
                 "until": vn(date.fromisoformat(r["until"])) if r.get("until") else "",
-                "facts": "; ".join(f"{k}: {v}" for k, v in facts.items() if v not in (None, "", []))
-                if shown
-                else "",
+                "facts": facts_text(facts) if shown else "",
             }
         )
     return out
@@ -153,3 +152,27 @@ def list_rows(procedures: list[Procedure]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def planning_rows(found: list[Any]) -> list[dict[str, Any]]:
+    """One row per place in the planning list (`procedures.planning.planning_list`): the
+    person, the post by its name, dates dd/mm/yyyy, the decision and a removal's reason."""
+    rows = []
+    for entry in found:
+        for place in entry.rows:
+            rows.append(
+                {
+                    "personal_id": entry.personal_id,
+                    "full_name": entry.full_name,
+                    "post": name_of("position", place.get("position_code")),
+                    "from": _vn_iso(place.get("from_date")),
+                    "to": _vn_iso(place.get("to_date")),
+                    "decision_number": place.get("decision_number") or "",
+                    "removal_reason": place.get("removal_reason") or "",
+                }
+            )
+    return rows
+
+
+def _vn_iso(value: Any) -> str:
+    return vn(date.fromisoformat(value)) if value else ""

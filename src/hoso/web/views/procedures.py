@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from hoso.access import policies, recorder
 from hoso.audit.purposes import Purpose
 from hoso.core.errors import DomainError, NotFound, ValidationFailed
-from hoso.procedures import selectors
+from hoso.procedures import planning, selectors
 from hoso.procedures.definitions import type_def
 from hoso.procedures.models import ProcedureDocument, ProcedureState
 from hoso.procedures.services import document_attach, procedure_start, step_act
@@ -33,6 +33,7 @@ from hoso.web.forms.procedures import StartForm, StepForm
 from hoso.web.presenters.procedures import (
     history_rows,
     list_rows,
+    planning_rows,
     procedure_context,
     verdict_rows,
 )
@@ -164,6 +165,7 @@ def _page(
         return not_found(request, what="quy trình")
     context = procedure_context(procedure, access.person, access.masked)
     context["history"] = history_rows(procedure, access.masked)
+    context["may_download"] = access.can_see_document(selectors.DOCUMENT_SENSITIVITY)
     if selectors.may_act(request.user, procedure):
         step = type_def(procedure.procedure_type).step(procedure.current_step)
         if form is None:
@@ -263,3 +265,48 @@ def procedure_step(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = "từ chối" if form.cleaned_data["outcome"] == "reject" else "đồng ý"
     messages.success(request, f"Đã ký số và ghi bước «{step.name}»: {outcome}.")
     return redirect(reverse("web:procedure", kwargs={"pk": pk}))
+
+
+@login_required
+@never_cache
+def planning_page(request: HttpRequest) -> HttpResponse:
+    """The planning list of a term for one of the user's units: each person's places, those
+    ended with the date and the reason (the gate cuts each person; the listing is audited)."""
+    units = planning.planning_units(request.user)
+    terms = planning.terms()
+    unit = request.GET.get("don_vi", "").strip() or (units[0][0] if units else "")
+    term = request.GET.get("nhiem_ky", "").strip() or (terms[0][0] if terms else "")
+    context: dict[str, Any] = {"units": units, "terms": terms, "unit": unit, "term": term}
+    if not units:  # like every list outside one's duties: empty, not an error
+        context["no_units"] = True
+        return render(request, "hoso/procedure_planning.html", context)
+    if unit not in dict(units):
+        context["error"] = f"Bạn không được giao nhiệm vụ đối với đơn vị «{unit}»."
+        return render(request, "hoso/procedure_planning.html", context, status=400)
+    try:
+        found = planning.planning_list(request.user, unit, term)
+    except ValidationFailed as error:
+        context["error"] = "; ".join(p.message for p in error.problems)
+        return render(request, "hoso/procedure_planning.html", context, status=400)
+    context["rows"] = planning_rows(found)
+    context["unit_name"] = dict(units)[unit]
+    context["term_name"] = dict(terms).get(term, term)
+    return render(request, "hoso/procedure_planning.html", context)
+
+
+@login_required
+@never_cache
+def procedure_document(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    """A step's document as signed (PAdES valid, the SHA-256 the step's record signs),
+    through the gate and audited; missing and forbidden are the same 404."""
+    try:
+        signed = selectors.document_open(request.user, pk, document_id)
+    except NotFound:
+        return not_found(request, what="tài liệu")
+    except DomainError as error:
+        return _page(request, pk, status=error.status, refusal=error.message)
+    response = HttpResponse(signed.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{signed.filename}"'
+    response["X-Hoso-Sha256"] = signed.sha256
+    response["Cache-Control"] = "no-store"
+    return response
