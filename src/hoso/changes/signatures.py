@@ -42,7 +42,7 @@ from hoso.access.models import User
 from hoso.changes.models import ApprovalSignature, ChangeSet, DossierVersion
 from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.signing.canonical import canonical
-from hoso.signing.cms import serial_hex, sign_bytes, sign_json, verify_bytes, verify_json
+from hoso.signing.cms import serial_hex, sign_json, verify_bytes, verify_json
 from hoso.signing.errors import SigningError
 from hoso.signing.keys import FileSigningKey, SigningKey, certificates_load
 
@@ -135,19 +135,6 @@ def sign_checked(payload: dict[str, Any], key: SigningKey, username: str) -> tup
             f"Chữ ký số của «{username}» không kiểm tra được là hợp lệ; chưa ghi gì.",
         )
     return signature, result
-
-
-def sign_only(payload: dict[str, Any], key: SigningKey) -> tuple[Any, bytes]:
-    """Sign `payload` without checking it against the roots: for the next signatures of one
-    key whose first signature of the same moment `sign_checked` verified (an approved
-    import's chunk, `services.creations`). Returns (Signature, the canonical bytes signed)."""
-    try:
-        body = canonical(payload)
-        return sign_bytes(body, key), body
-    except SigningError as exc:
-        raise ValidationFailed(
-            [Problem(exc.code, exc.message)], "Không ký được; chưa ghi gì."
-        ) from exc
 
 
 def certificate_pem(certificate: x509.Certificate) -> str:

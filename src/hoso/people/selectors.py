@@ -512,8 +512,9 @@ def personal_ids_taken(personal_ids: list[str]) -> set[str]:
 
 
 def people_by_ids(personal_ids: list[str]) -> list[Person]:
-    """The people with these ids, for the system reader of a chunk (`access.system`)."""
-    return list(Person.objects.filter(personal_id__in=personal_ids))
+    """The people with these ids, for the system reader of a chunk (`access.system`), their
+    units joined (the dossier names them by code: no query per person)."""
+    return list(person_queryset().filter(personal_id__in=personal_ids))
 
 
 def person_locked(personal_id: str) -> Person | None:

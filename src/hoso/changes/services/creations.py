@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import rfc8785
 from django.db import transaction
 from django.utils import timezone
 
@@ -60,6 +59,7 @@ from hoso.people import services as people_services
 from hoso.people.reference import load_reference
 from hoso.people.selectors import people_by_ids, personal_ids_taken
 from hoso.people.validation import validate_dossier
+from hoso.signing.batch import SameMomentSigner
 from hoso.signing.canonical import canonical
 
 
@@ -338,7 +338,7 @@ def creations_approve(
 
 
 def _version(cs: ChangeSet, data: dict[str, Any], now: Any) -> DossierVersion:
-    body = rfc8785.dumps(data)
+    body = canonical(data)
     return DossierVersion(
         personal_id=cs.personal_id,
         number=1,
@@ -352,19 +352,22 @@ def _version(cs: ChangeSet, data: dict[str, Any], now: Any) -> DossierVersion:
 def _signatures(
     changesets: list[ChangeSet], versions: list[DossierVersion], approver: User, key: Any
 ) -> list[ApprovalSignature]:
-    """Each approval signed as `services.signatures.approval_sign` does; the fresh signature
-    is checked against the trusted roots once (the chunk's first: one key, one certificate,
-    one moment), the others are signed with the same key."""
+    """Each approval signed as `services.signatures.approval_sign` does; the chunk's first
+    signature is checked against the trusted roots (one key, one certificate, one moment),
+    the next ones are made from it (`signing.batch`: the same bytes pyHanko would make at
+    that moment, without its 70 ms of ASN.1 assembly each)."""
     username = approver.get_username()
     pem = signatures.certificate_pem(key.certificate)
     rows = []
-    for index, (cs, version) in enumerate(zip(changesets, versions, strict=True)):
+    batch = None
+    for cs, version in zip(changesets, versions, strict=True):
         payload = signatures.approval_payload(cs, version, username)
-        if index == 0:
+        body = canonical(payload)
+        if batch is None:
             signature, _ = signatures.sign_checked(payload, key, username)
-            body = canonical(payload)
+            batch = SameMomentSigner(key, signature, body)
         else:
-            signature, body = signatures.sign_only(payload, key)
+            signature = batch.sign(body)
         rows.append(
             ApprovalSignature(
                 changeset=cs,
