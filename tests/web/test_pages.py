@@ -467,3 +467,22 @@ def test_list_pages_run_a_bounded_number_of_queries(
     for url, bound in bounds.items():
         with django_assert_max_num_queries(bound):
             assert client.get(url).status_code == 200, url
+
+
+def test_a_search_past_the_count_limit_says_about_on_postgresql(signed_in, make_dossier, settings):
+    """Past HOSO_COUNT_LIMIT the page shows PostgreSQL's estimate as "khoảng …" and offers no
+    jump to a last page it cannot know; SQLite still counts exactly (issue 13)."""
+    from django.db import connection
+
+    settings.HOSO_COUNT_LIMIT = 20  # the estimate is never below 21: two pages at least
+    for i in range(21):
+        make_dossier(full_name=f"Nguyễn Văn {'ABCDEFGHIKLMNOPQRSTUVXY'[i]}inh")
+    body = text(signed_in("quanly").get(reverse("web:search")))
+    assert body.count('class="person-link"') == 20
+    if connection.vendor == "postgresql":
+        assert "Tìm thấy <strong>khoảng " in body and " kết quả" in body
+        assert re.search(r"Trang 1 / khoảng \d+", body)
+        assert "Cuối »" not in body and "Sau ›" in body
+    else:
+        assert "Tìm thấy <strong>21</strong> hồ sơ" in body
+        assert "Trang 1 / 2" in body and "Cuối »" in body

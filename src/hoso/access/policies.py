@@ -172,7 +172,7 @@ def grant_coverage(
     if grant.person_ids:
         reach |= Q(personal_id__in=grant.person_ids)
     if grant.organization is not None:
-        reach |= Q(current_unit__path__startswith=grant.organization.path)
+        reach |= Q(unit_path__startswith=grant.organization.path)
     opened = Q(pk__in=[])
     for label, special in PROTECTIONS:
         if _opens(grant, label, special, reqs):
@@ -349,7 +349,7 @@ class Gate:
         if Role.EMPLOYEE in self.roles and self.user.personal_id:
             allowed |= Q(personal_id=self.user.personal_id)
         for path, _ceiling in self.reading_duties:
-            allowed |= Q(current_unit__path__startswith=path) & _unprotected()
+            allowed |= Q(unit_path__startswith=path) & _unprotected()
         for grant in self.grants:
             allowed |= self.grant_filter(grant)
         return allowed
@@ -580,7 +580,7 @@ def audit_scope(user: Any, duties: list[RoleAssignment] | None = None) -> Q:
     duties = review_duties(user) if duties is None else duties
     for duty in duties:
         path = duty.organization.path
-        people = person_queryset().filter(current_unit__path__startswith=path).values("personal_id")
+        people = person_queryset().filter(unit_path__startswith=path).values("personal_id")
         staff = RoleAssignment.objects.filter(organization__path__startswith=path)
         allowed |= Q(personal_id__in=people) | Q(actor_user_id__in=staff.values("user_id"))
         if duty.organization.parent_id is None:
@@ -600,7 +600,7 @@ def _event_in_scope(user: Any, duties: list[RoleAssignment]) -> Q:
     for duty in duties:
         path = duty.organization.path
         person_there = person_queryset().filter(
-            personal_id=OuterRef("personal_id"), current_unit__path__startswith=path
+            personal_id=OuterRef("personal_id"), unit_path__startswith=path
         )
         staff_there = RoleAssignment.objects.filter(
             user_id=OuterRef("actor_user_id"), organization__path__startswith=path
@@ -680,7 +680,7 @@ def counting_scope(user: Any, fields: frozenset[str]) -> Q:
     need = max((RANK[classes[f]] for f in fields), default=0)
     for path, ceiling in gate.reading_duties:
         if RANK.get(ceiling, 0) >= need:
-            allowed |= Q(current_unit__path__startswith=path) & _unprotected()
+            allowed |= Q(unit_path__startswith=path) & _unprotected()
     for grant in gate.grants:
         if fields <= fields_up_to(grant.ceiling, grant.sections or None):
             allowed |= gate.grant_filter(grant)

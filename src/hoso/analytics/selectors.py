@@ -729,12 +729,11 @@ def working_people(
     arithmetic per forecast — bench/pages.py)."""
     qs = Person.objects.filter(
         policies.counting_scope(user, FORECAST_FIELDS),
-        current_unit__path__startswith=unit.path,
+        unit_path__startswith=unit.path,
         status=StaffStatus.WORKING,
     ).annotate(birth_month=TruncMonth("birth_date", output_field=DateField()))
     columns = ["birth_month", "sex", "staff_category", "current_position_code"]
     if with_unit:
-        qs = qs.annotate(unit_path=F("current_unit__path"))
         columns.append("unit_path")
     rows = list(qs.values(*columns).annotate(n=Count("pk")).order_by())
     for row in rows:
@@ -896,7 +895,7 @@ def salary_histories(
     (240,000 people: 10 s to read them all, 8 s of rule arithmetic — bench/pages.py)."""
     people = Person.objects.filter(
         policies.counting_scope(user, STEP_FIELDS),
-        current_unit__path__startswith=unit.path,
+        unit_path__startswith=unit.path,
         status=StaffStatus.WORKING,
     ).values("pk")
     later = SalaryHistory.objects.filter(person=OuterRef("person")).filter(

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from hoso.api.params import ObjectId, OptDateText, responses
 from hoso.audit.purposes import Purpose
@@ -39,6 +39,9 @@ class SignedResumeOut(Schema):
     signed_at: datetime
     sha256: str
     size: int
+    reused: bool = Field(
+        description="true: đã có bản ký số còn hợp lệ của phiên bản hồ sơ này, không ký lại (200)"
+    )
 
 
 def _as_of(text: str | None) -> date | None:
@@ -83,14 +86,14 @@ def resume_copy(request: HttpRequest, personal_id: str, as_of: OptDateText = Non
 
 @router.post(
     "/people/{personal_id}/resume",
-    response=responses({201: SignedResumeOut}, 403, 404, 409, 503),
+    response=responses({200: SignedResumeOut, 201: SignedResumeOut}, 403, 404, 409, 503),
     summary="Tạo và ký số sơ yếu lý lịch (cán bộ quản lý hồ sơ)",
 )
 def resume_sign(request: HttpRequest, personal_id: str, as_of: OptDateText = None):
     day = _as_of(as_of)
     signed = resume_issue(acting_user=request.auth, personal_id=personal_id, as_of=day)
     return Status(
-        201,
+        200 if signed.reused else 201,
         {
             "id": signed.pk,
             "personal_id": signed.personal_id,
@@ -101,6 +104,7 @@ def resume_sign(request: HttpRequest, personal_id: str, as_of: OptDateText = Non
             "signed_at": signed.signed_at,
             "sha256": signed.sha256,
             "size": signed.size,
+            "reused": signed.reused,
         },
     )
 

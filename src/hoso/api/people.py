@@ -104,18 +104,15 @@ def people_search(request: HttpRequest, params: Query[SearchParams]) -> dict:
     )
     start = (params.page - 1) * size
     page = list(qs[start : start + size])
-    # Counting a very common name exactly costs more than the page itself; past the limit
-    # the answer says "more than" (count_exact false).
-    limit = settings.HOSO_COUNT_LIMIT
-    # The ids only: the page's joins to the units (select_related) need not be counted.
-    total = qs.order_by().values("pk")[: limit + 1].count()
-    exact = total <= limit
+    # Exact up to the limit; past it PostgreSQL's estimate (count_exact false): counting a
+    # very common name exactly costs more than the page itself.
+    found = selectors.search_count(qs, limit=settings.HOSO_COUNT_LIMIT)
     recorder.search_listed(
-        request.user, query=params.dict(), shown=[p.personal_id for p in page], total=total
+        request.user, query=params.dict(), shown=[p.personal_id for p in page], total=found.value
     )
     return {
-        "count": min(total, limit),
-        "count_exact": exact,
+        "count": found.value,
+        "count_exact": found.exact,
         "page": params.page,
         "page_size": size,
         "results": [summary(p, gate.access(p)) for p in page],

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ErrorOut(Schema):
@@ -28,8 +28,10 @@ class PersonSummary(Schema):
 
 
 class SearchOut(Schema):
-    count: int
-    count_exact: bool
+    count: int = Field(
+        description="Số hồ sơ tìm thấy: chính xác đến HOSO_COUNT_LIMIT, quá đó là số ước tính."
+    )
+    count_exact: bool = Field(description="false khi `count` là số ước tính (quá ngưỡng đếm).")
     page: int
     page_size: int
     results: list[PersonSummary]

@@ -161,6 +161,8 @@ class SignedResume(models.Model):
     size = models.BigIntegerField()
     # The highest class of any field the résumé prints: a reader must see all of it.
     sensitivity = models.CharField(max_length=32, default="sensitive")
+    # Not stored: set by `resume_issue` when it returned this résumé instead of signing anew.
+    reused: bool = False
 
     class Meta:
         ordering = ["personal_id", "-signed_at"]

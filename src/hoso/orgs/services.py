@@ -10,10 +10,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Length, Substr
 
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.core.text import normalize
 from hoso.orgs.models import Organization, OrgKind, OrgSuccession, SuccessionKind
+
+PATH_MAX: int = Organization._meta.get_field("path").max_length or 255
 
 
 def _fail(code: str, message: str, field: str = "") -> ValidationFailed:
@@ -99,3 +103,51 @@ def org_merge(
             effective_date=effective_date,
             legal_basis=legal_basis,
         )
+
+
+def org_reparent(
+    *, acting_user: object | None, unit: Organization, new_parent: Organization, legal_basis: str
+) -> tuple[str, str]:
+    """Move `unit` and its whole subtree under `new_parent` (an org reform that keeps the
+    unit, e.g. a department passing to another committee); returns (old path, new path).
+
+    Only through `people.services.unit_reparent`, which moves the people's stored unit path
+    in the same transaction. Invariants: the path of every unit of the subtree is rewritten
+    in one UPDATE (their ids, validity and history stay), never under its own subtree.
+    """
+    if not legal_basis:
+        raise _fail(
+            "legal_basis_required", "Cần ghi căn cứ pháp lý của việc sắp xếp.", "legal_basis"
+        )
+    unit = Organization.objects.select_for_update().get(pk=unit.pk)
+    new_parent = Organization.objects.select_for_update().get(pk=new_parent.pk)
+    if new_parent.path.startswith(unit.path):
+        raise _fail(
+            "reparent_into_subtree",
+            f"Không thể chuyển đơn vị «{unit.name}» về trực thuộc chính nó hoặc đơn vị cấp dưới"
+            " của nó.",
+            "parent",
+        )
+    if unit.parent_id == new_parent.pk:
+        raise _fail(
+            "reparent_same_parent",
+            f"Đơn vị «{unit.name}» đã trực thuộc «{new_parent.name}».",
+            "parent",
+        )
+    if new_parent.valid_to is not None:
+        raise _fail(
+            "parent_not_valid",
+            f"Đơn vị cấp trên «{new_parent.name}» đã hết hiệu lực.",
+            "parent",
+        )
+    old, new = unit.path, f"{new_parent.path}{unit.pk}/"
+    subtree = Organization.objects.filter(path__startswith=old)
+    longest = max(subtree.annotate(n=Length("path")).values_list("n", flat=True))
+    if longest - len(old) + len(new) > PATH_MAX:
+        raise _fail("org_tree_too_deep", "Cây tổ chức sau khi chuyển quá sâu.", "parent")
+    subtree.update(
+        path=Concat(Value(new), Substr("path", len(old) + 1)),
+        depth=F("depth") + (new_parent.depth + 1 - unit.depth),
+    )
+    Organization.objects.filter(pk=unit.pk).update(parent=new_parent)
+    return old, new

@@ -127,6 +127,10 @@ class Person(models.Model):
     current_rank_code = models.CharField(max_length=32, blank=True, db_index=True)
     current_salary_step = models.PositiveSmallIntegerField(null=True, blank=True)
     is_party_member = models.BooleanField(default=False)
+    # The current unit's materialized path ("/1/4/9/"), kept equal to `current_unit.path` by
+    # the write path and by `people.services.unit_reparent`: a unit-subtree filter is one
+    # indexed prefix match on this table, without joining the organizations (issue 13).
+    unit_path = models.CharField(max_length=255, default="", editable=False)
     completeness = models.FloatField(default=0.0)
     missing_required = models.PositiveSmallIntegerField(default=0)
 
@@ -144,6 +148,11 @@ class Person(models.Model):
             models.Index(fields=["current_unit", "sort_key"], name="person_unit_sort_idx"),
             models.Index(fields=["birth_date"], name="person_birth_idx"),
             models.Index(fields=["staff_category", "sex"], name="person_category_sex_idx"),
+            # `varchar_pattern_ops` on PostgreSQL, so `LIKE '/1/4/%'` uses it whatever the
+            # collation; a plain index elsewhere.
+            models.Index(
+                fields=["unit_path"], name="person_unit_path_idx", opclasses=["varchar_pattern_ops"]
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -27,14 +27,16 @@ def load_reference() -> Reference:
         steps = attrs.get(("pay_group", str(group or "")), {}).get("steps")
         if steps:
             pay_steps[rank] = [Decimal(str(s)).quantize(Decimal("0.01")) for s in steps]
-    units = dict(Organization.objects.values_list("code", "pk"))
+    unit_rows = list(Organization.objects.values_list("code", "pk", "name", "path"))
+    units = {code: pk for code, pk, _name, _path in unit_rows}
     return Reference(
         codes=codes,
         units=units,
         pay_steps=pay_steps,
         provinces=codes.get("province", set()) | codes.get("province_old", set()),
         names=names,
-        unit_names=dict(Organization.objects.values_list("code", "name")),
+        unit_names={code: name for code, _pk, name, _path in unit_rows},
+        unit_paths={code: path for code, _pk, _name, path in unit_rows},
         required=sorted(codes.get("required_field", set())),
         job_positions={
             (unit, code): pk

@@ -18,6 +18,8 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser as User
 from django.db import connection, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from hoso.audit.models import AuditAction, AuditOutcome
@@ -28,6 +30,8 @@ from hoso.core.dates import today as local_today
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.core.fields import EncryptedField
 from hoso.core.text import clean_name
+from hoso.orgs.models import Organization
+from hoso.orgs.services import org_reparent
 from hoso.people import bulk
 from hoso.people.derive import derived_fields, standard_score
 from hoso.people.keys import ethnicity_index, religion_index
@@ -91,6 +95,8 @@ def _person_row(pk: int, data: dict[str, Any], ref: Reference, now: datetime) ->
             values.append(pk)
         elif name in _FK_TO_ORG:
             values.append(ref.units[flat[name]])
+        elif name == "unit_path":
+            values.append(ref.unit_paths[flat["current_unit"]])
         elif name in {"created_at", "updated_at"}:
             values.append(now)
         elif name == "ethnicity_bidx":
@@ -413,3 +419,44 @@ def completeness_refresh(
         if on_progress:
             on_progress(min(start + batch_size, len(pks)), len(pks))
     return changed_total
+
+
+@transaction.atomic
+def unit_reparent(
+    *,
+    acting_user: User | None,
+    unit: Organization,
+    new_parent: Organization,
+    legal_basis: str,
+) -> int:
+    """Move a unit with its subtree under another parent (`orgs.services.org_reparent`) and
+    the stored unit path of everybody in that subtree with it (`Person.unit_path`), in one
+    transaction and one UPDATE whatever the number of people; returns how many people's path
+    moved. Their dossiers' content does not change (the unit is the same unit), so one audit
+    event names the move and the count, not every person."""
+    old, new = org_reparent(
+        acting_user=acting_user, unit=unit, new_parent=new_parent, legal_basis=legal_basis
+    )
+    moved = Person.objects.filter(unit_path__startswith=old).update(
+        unit_path=Concat(Value(new), Substr("unit_path", len(old) + 1))
+    )
+    ctx = current_context()
+    event_record(
+        actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        actor_username="" if acting_user else "system",
+        action=AuditAction.DOSSIER_WRITE,
+        outcome=AuditOutcome.OK,
+        client_address=ctx.client_address,
+        correlation_id=ctx.correlation_id,
+        detail={
+            "operation": "unit_reparent",
+            "unit": unit.code,
+            "new_parent": new_parent.code,
+            "old_path": old,
+            "new_path": new,
+            "count": moved,
+            "legal_basis": legal_basis,
+            "channel": ctx.channel,
+        },
+    )
+    return moved

@@ -96,6 +96,7 @@ class Reference:
     provinces: set[str] = field(default_factory=set)
     names: dict[tuple[str, str], str] = field(default_factory=dict)  # (catalog, code) → name
     unit_names: dict[str, str] = field(default_factory=dict)
+    unit_paths: dict[str, str] = field(default_factory=dict)  # unit code → its path
     required: list[str] = field(default_factory=list)  # "section.field" or "section"
     job_positions: dict[tuple[str, str], int] = field(default_factory=dict)  # (unit, code) → id
 

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -201,10 +202,19 @@ def resume_sign(request: HttpRequest, personal_id: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, f"{error.message} {' '.join(p.message for p in error.problems)}")
     else:
-        messages.success(
-            request,
-            f"Đã ký số sơ yếu lý lịch theo phiên bản {signed.version_number} của hồ sơ.",
-        )
+        if signed.reused:
+            at = timezone.localtime(signed.signed_at).strftime("%d/%m/%Y %H:%M")
+            messages.success(
+                request,
+                f"Sơ yếu lý lịch theo phiên bản {signed.version_number} của hồ sơ đã được "
+                f"{signed.signer_username} ký số lúc {at} và chữ ký vẫn hợp lệ: dùng bản đã ký, "
+                "không ký lại.",
+            )
+        else:
+            messages.success(
+                request,
+                f"Đã ký số sơ yếu lý lịch theo phiên bản {signed.version_number} của hồ sơ.",
+            )
     return redirect("web:components", personal_id=personal_id)
 
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -14,6 +13,7 @@ from hoso.core.dates import today
 from hoso.people.selectors import people_search
 from hoso.web.forms.search import SearchForm
 from hoso.web.presenters import dossier, session
+from hoso.web.presenters.paging import SearchPaginator
 from hoso.web.views.common import filled, no_dossier, url_with, wants_partial
 
 
@@ -33,7 +33,7 @@ def search(request: HttpRequest) -> HttpResponse:
             scope=policies.people_scope(request.user), q=form.cleaned_data["q"],
             filters=form.filters(), on=on,
         )
-        page = Paginator(people, settings.HOSO_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = SearchPaginator(people, settings.HOSO_PAGE_SIZE).get_page(request.GET.get("page"))
         rows = dossier.result_rows(request.user, list(page.object_list))
         # A page of results shows names: who was shown to whom is recorded.
         recorder.search_listed(
