@@ -221,6 +221,10 @@ ROUTES |= {
     "POST /api/v1/people/{personal_id}/resume": Route(
         "post_only", "/api/v1/people/{personal_id}/resume"
     ),
+    # The hand-over to another node (in depth in tests/federation/test_handover.py).
+    "POST /api/v1/people/{personal_id}/handover": Route(
+        "post_only", "/api/v1/people/{personal_id}/handover"
+    ),
     "GET /api/v1/components/{component_id}/copy.pdf": Route(
         "missing", "/api/v1/components/999999/copy.pdf"
     ),
@@ -653,6 +657,7 @@ WRITES = [
     "web:dossier_edit_section",
     "POST /api/v1/procedures",
     "web:procedure_start",
+    "POST /api/v1/people/{personal_id}/handover",
 ]
 
 
@@ -876,6 +881,10 @@ def _write(client: Client, name: str, target: dict | None):
     if name == "POST /api/v1/changesets/{changeset_id}/reject":
         body = {"reason": "Không đúng"}
         path = f"/api/v1/changesets/{pk('changeset')}/reject"
+        return client.post(path, body, content_type="application/json")
+    if name == "POST /api/v1/people/{personal_id}/handover":
+        body = {"to_node": "tinh-b"}
+        path = f"/api/v1/people/{pid}/handover"
         return client.post(path, body, content_type="application/json")
     if name == "POST /api/v1/procedures":
         body = {"procedure_type": "appointment", "personal_id": pid, "params": {}}

@@ -167,7 +167,11 @@ def test_the_proposal_is_signed_with_its_document_and_moves_on(as_, appointment)
     body = page(client, appointment)
     assert "Đã ký số và ghi bước «Đề xuất nhân sự»: đồng ý." in body
     assert "Đề xuất nhân sự: Đồng ý" in body and "Chữ ký số hợp lệ" in body
-    assert "Tờ trình đề xuất nhân sự: to-trinh.pdf — ký số PAdES" in body
+    link = reverse("web:procedure_document", args=[appointment.pk, document.pk])
+    assert (
+        f'Tờ trình đề xuất nhân sự: <a href="{link}" download>to-trinh.pdf</a> — ký số PAdES'
+        in body
+    )
     assert "Bước hiện tại: Đối chiếu quy hoạch" in body
     assert 'action="/quy-trinh/' not in body  # the clerk holds no duty for the next step
     from hoso.documents.resume_pdf import signatures_check

@@ -99,7 +99,8 @@ def _code(error: DomainError) -> str:
 
 
 def _send(acting_user: User, pid: str, to_node: str, output: Path) -> Handover:
-    node_id = _node_id()
+    # The gate first: who may not open the dossier learns nothing else, not even how the
+    # node is set up (tests/access/test_authorization_matrix.py).
     dossier_write(
         acting_user,
         pid,
@@ -107,6 +108,7 @@ def _send(acting_user: User, pid: str, to_node: str, output: Path) -> Handover:
         {Role.RECORDS_MANAGER},
         refusal=package.refusal("handover_not_records_manager", personal_id=pid),
     )
+    node_id = _node_id()
     previous = package.latest(pid)
     if previous is not None and previous.role == HandoverRole.SENT:
         if previous.state == HandoverState.SENDING and previous.to_node == to_node:
