@@ -59,3 +59,27 @@ def test_the_api_keeps_codes_and_iso_dates(personas, members):
     refused = api.get("/api/v1/procedures/planning", {"unit": "T01.STC", "term": "x"})
     assert refused.status_code == 422
     assert refused.json()["error"]["problems"][0]["code"] == "planning_term_unknown"
+
+
+def test_the_proposal_step_takes_its_note_on_the_page(personas, orgs, make_dossier):
+    """The step form draws the step's field spec (`StepDef.fields`): the planning proposal's
+    required note is asked on the page, refused when missing, and recorded when given."""
+    from django.urls import reverse
+    from tests.procedures.test_planning import start
+    from tests.web.test_procedure_pages import pdf_upload, step_post
+
+    from hoso.procedures.models import ProcedureStep
+
+    procedure = start(personas, make_dossier())
+    clerk = login(Client(), personas["nhaplieu"])
+    shown = clerk.get(reverse("web:procedure", args=[procedure.pk])).content.decode()
+    assert 'name="field_note"' in shown
+    assert "Lý do đề xuất (nhận xét, đánh giá) (bắt buộc khi đồng ý)" in shown
+    missing = step_post(clerk, procedure, documents={"to_trinh": pdf_upload()})
+    assert missing.status_code == 400
+    assert "Cần ghi «" in missing.content.decode()
+    assert not ProcedureStep.objects.filter(procedure=procedure).exists()
+    note = "Hoàn thành xuất sắc nhiệm vụ ba năm liền"
+    done = step_post(clerk, procedure, documents={"to_trinh": pdf_upload()}, field_note=note)
+    assert done.status_code == 302, done.content.decode()[:1500]
+    assert ProcedureStep.objects.get(procedure=procedure).data["note"] == note

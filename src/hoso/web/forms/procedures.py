@@ -10,13 +10,17 @@ from typing import Any
 
 from django import forms
 
+from hoso.catalog.selectors import entries
 from hoso.changes.effects.params import parameters_of
+from hoso.core.dates import today
 from hoso.core.errors import ValidationFailed
-from hoso.procedures.definitions import StepDef
+from hoso.procedures.definitions import FieldSpec, StepDef
 from hoso.procedures.documents import document_name
 from hoso.web.forms.decisions import PREFIX, _date, parameter_field
 
 OUTCOMES = [("approve", "Đồng ý"), ("reject", "Từ chối")]
+DECISION_HEADER = ("number", "issuer", "signed_date", "effective_date")
+RECORDED = "field_"  # the form names of a step's recorded data (`StepDef.fields`)
 VOTES = (
     ("votes_for", "Số phiếu đồng ý"),
     ("votes_against", "Số phiếu không đồng ý"),
@@ -54,6 +58,40 @@ def _count(label: str) -> forms.IntegerField:
             "max_value": "Số phiếu quá lớn.",
         },
         widget=forms.NumberInput(attrs={"class": "input-narrow"}),
+    )
+
+
+def _recorded_field(spec: FieldSpec) -> forms.Field:
+    """The form field of one datum of a step's field spec (`StepDef.fields`). Optional in the
+    form: required only on approval (`StepForm.clean`); numbers are typed as text and judged,
+    with the rest of the spec, by `procedures.fields.check`."""
+    label = spec.label + (" (bắt buộc khi đồng ý)" if spec.required else " (nếu có)")
+    if spec.kind == "date":
+        return _date(label, required=False)
+    if spec.kind == "choice":
+        rows = entries(spec.catalog, on=today()).order_by("sort_order", "code")
+        choices = [(code, name) for code, name in rows.values_list("code", "name")]
+        return forms.ChoiceField(
+            label=label,
+            required=False,
+            choices=[("", "— Chọn —"), *choices],
+            error_messages={
+                "invalid_choice": f"{spec.label}: «%(value)s» không có trong danh mục."
+            },
+        )
+    if spec.kind in ("int", "decimal"):
+        return forms.CharField(
+            label=label,
+            required=False,
+            max_length=20,
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "input-narrow"}),
+        )
+    long = spec.max_length is None or spec.max_length > 300
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=spec.max_length,
+        widget=forms.Textarea(attrs={"rows": 4}) if long else forms.TextInput(),
     )
 
 
@@ -96,6 +134,14 @@ class StepForm(forms.Form):
             self.fields["issuer"] = forms.CharField(label="Cơ quan ban hành", max_length=200)
             self.fields["signed_date"] = _date("Ngày ký")
             self.fields["effective_date"] = _date("Ngày có hiệu lực")
+        # What the step records (its field spec), beyond the decision header above. Scores per
+        # criterion depend on the person and the year: recorded through the API for now.
+        self.recorded = [
+            f for f in step.fields if f.kind != "scores" and f.name not in DECISION_HEADER
+        ]
+        self.api_only = [f for f in step.fields if f.kind == "scores"]
+        for spec in self.recorded:
+            self.fields[RECORDED + spec.name] = _recorded_field(spec)
 
     @property
     def approving(self) -> bool:
@@ -113,6 +159,9 @@ class StepForm(forms.Form):
                 for name in ("number", "issuer", "signed_date", "effective_date"):
                     if not data.get(name):
                         self.add_error(name, f"Thiếu {self.fields[name].label.lower()}.")
+            for spec in self.recorded:
+                if spec.required and data.get(RECORDED + spec.name) in (None, ""):
+                    self.add_error(RECORDED + spec.name, f"Cần ghi «{spec.label}».")
         return data
 
     def document_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
@@ -120,6 +169,9 @@ class StepForm(forms.Form):
 
     def vote_fields(self) -> list[forms.BoundField]:
         return [self[name] for name, _label in VOTES] if self.step.vote else []
+
+    def recorded_fields(self) -> list[forms.BoundField]:
+        return [self[RECORDED + f.name] for f in self.recorded]
 
     def decision_fields(self) -> list[forms.BoundField]:
         names = ("number", "issuer", "signed_date", "effective_date")
@@ -137,6 +189,10 @@ class StepForm(forms.Form):
                 data[name] = self.cleaned_data[name]
             for name in ("signed_date", "effective_date"):
                 data[name] = self.cleaned_data[name].isoformat()
+        for spec in self.recorded:
+            value = self.cleaned_data.get(RECORDED + spec.name)
+            if value not in (None, ""):
+                data[spec.name] = value.isoformat() if hasattr(value, "isoformat") else value
         return data
 
     def add_problems(self, error: ValidationFailed) -> None:
