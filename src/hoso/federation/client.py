@@ -107,10 +107,10 @@ def _handover_unavailable(detail: str) -> ValidationFailed:
     return ValidationFailed([Problem("hub_unavailable", text)], text)
 
 
-def registry_get(personal_id: str) -> dict[str, Any] | None:
-    """The hub's registry entry of `personal_id` (managing node, agency), None if it has none."""
+def _found(path: str) -> dict[str, Any] | None:
+    """The hub's answer to a GET of `path`, None for its 404."""
     try:
-        response = call("GET", f"/registry/{personal_id}")
+        response = call("GET", path)
     except HubUnavailable as exc:
         raise _handover_unavailable(exc.detail) from exc
     if response.status_code == 404:
@@ -119,6 +119,11 @@ def registry_get(personal_id: str) -> dict[str, Any] | None:
         raise _refusal(response.json())
     answer: dict[str, Any] = response.json()
     return answer
+
+
+def registry_get(personal_id: str) -> dict[str, Any] | None:
+    """The hub's registry entry of `personal_id` (managing node, agency), None if it has none."""
+    return _found(f"/registry/{personal_id}")
 
 
 def handover_move(manifest: dict[str, Any], signature: bytes) -> dict[str, Any]:
@@ -136,13 +141,4 @@ def handover_move(manifest: dict[str, Any], signature: bytes) -> dict[str, Any]:
 
 def handover_get(handover_id: str) -> dict[str, Any] | None:
     """What the hub recorded of a hand-over, None if it moved nothing under that id."""
-    try:
-        response = call("GET", f"/handovers/{handover_id}")
-    except HubUnavailable as exc:
-        raise _handover_unavailable(exc.detail) from exc
-    if response.status_code == 404:
-        return None
-    if response.status_code != 200:
-        raise _refusal(response.json())
-    answer: dict[str, Any] = response.json()
-    return answer
+    return _found(f"/handovers/{handover_id}")
