@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils.timezone import localdate
 from tests.eligibility.helpers import eligible
 from tests.procedures.common import act as _act
 from tests.procedures.common import documents_for
@@ -212,6 +213,10 @@ def test_the_demo_procedures_are_in_progress_and_one_is_overdue(personas, make_d
     running = Procedure.objects.filter(state=ProcedureState.RUNNING)
     assert running.count() == 3
     assert sum(p.current_due < today for p in running) == 1
+    # Each was opened as long ago as its deadlines say: the overdue one a month ago, so its
+    # start date and its days in step agree with the deadline it missed.
+    started = sorted(localdate(p.started_at) for p in running)
+    assert started == [today - timedelta(days=d) for d in (30, 3, 1)]
 
 
 def test_an_ineligible_person_is_refused_at_the_eligibility_step_with_reasons(

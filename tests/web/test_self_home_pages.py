@@ -156,6 +156,24 @@ def test_the_menu_offers_my_dossier_to_everyone_with_an_own_dossier_only(as_, em
         assert "Hồ sơ của tôi" not in nav(who), who
 
 
+def test_the_menu_offers_no_tool_over_other_peoples_dossiers_to_an_employee(as_, employee):
+    """An employee reads only their own dossier: no search, completeness or document search
+    in their menu (the pages would scope them to one dossier anyway); officers keep them."""
+
+    def nav(who) -> str:
+        body = text(as_(who).get(HOME))
+        return re.search(r'<nav class="main-nav".*?</nav>', body, re.S).group(0)
+
+    tools = (reverse("web:search"), reverse("web:completeness"), reverse("web:document_search"))
+    mine = nav(employee)
+    for href in tools:
+        assert f'href="{href}"' not in mine, href
+    for href in (HOME, reverse("web:procedures"), reverse("web:self_correction")):
+        assert f'href="{href}"' in mine, href
+    for href in tools:
+        assert f'href="{href}"' in nav("nhaplieu"), href
+
+
 # --- The dossier, through the gate ----------------------------------------------------------
 
 

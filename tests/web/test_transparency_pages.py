@@ -18,6 +18,9 @@ def test_anyone_reads_each_units_figures_and_no_person_is_named(personas, make_d
     for person in people:
         assert person.personal_id not in body and person.full_name not in body
     assert "Đăng xuất" not in body  # a public page, no account menu
+    # … and no notice of a classified document in its footer: what it shows is public.
+    assert "Tài liệu mật" not in body
+    assert "không có thông tin của cá nhân nào" in body.split('<footer class="site-footer">')[1]
 
 
 def test_a_unit_with_fewer_procedures_than_the_minimum_is_not_shown(

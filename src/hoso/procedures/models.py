@@ -6,6 +6,7 @@ re-routes a procedure already running.
 """
 
 from django.db import models
+from django.utils import timezone
 
 from hoso.access.models import User
 
@@ -35,7 +36,8 @@ class Procedure(models.Model):
     revision = models.PositiveIntegerField(default=0)  # stale-version check (409)
     decision_id = models.BigIntegerField(null=True, blank=True)
     started_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    started_at = models.DateTimeField(auto_now_add=True)
+    # The moment it was opened; `procedure_start(today=…)` backdates it with its deadlines.
+    started_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

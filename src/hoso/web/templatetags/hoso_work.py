@@ -24,6 +24,9 @@ def work_nav(context: template.Context) -> dict[str, Any]:
     roles = {a.role for a in duties}
     return {
         "reader": bool(roles & policies.READING_ROLES) or Role.EMPLOYEE in roles,
+        # The tools over other people's dossiers (search, completeness, document search): not
+        # for whom only their own dossier is open (R-SELF-SERVICE; the pages scope them anyway).
+        "staff": bool(roles & policies.READING_ROLES),
         "records_manager": any(
             a.role == Role.RECORDS_MANAGER and a.organization is not None for a in duties
         ),
