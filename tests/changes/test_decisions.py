@@ -371,6 +371,54 @@ def test_the_last_step_gets_the_seniority_allowance_instead(personas, make_dossi
     assert data["salary"][-1]["over_frame_percent"] == 6  # + yearly_percent
 
 
+def test_the_seniority_allowance_is_delayed_exactly_like_a_step(personas, make_dossier):
+    """One computation of the delays (issue 12: one engine, `eligibility.salary`): a reprimand
+    in the period adds its 6 months (catalog `discipline_form`), as it does to a step."""
+    salary = [{"from_date": "2018-01-01", "rank_code": "01.003", "step": 9, "coefficient": "4.98"}]
+    discipline = [
+        {
+            "decision_date": "2019-06-01",
+            "form_code": "reprimand",
+            "reason": "Vi phạm quy chế",
+            "effect_from": "2019-06-01",
+            "effect_to": "2020-06-01",
+        }
+    ]
+    person = make_dossier(salary=salary, discipline=discipline)
+    # 36 months from 01/01/2018 is 01/01/2021; the reprimand adds 6: 01/07/2021.
+    early = {"effective_date": date(2021, 3, 1), "signed_date": date(2021, 2, 20)}
+    early["received_date"] = date(2021, 2, 22)
+    error = refused(lambda: register(personas, person, "seniority_allowance", **early), "too_early")
+    assert "kéo dài 6 tháng" in error.problems[0].message
+    assert "01/07/2021" in error.problems[0].message
+    data = apply(
+        personas,
+        person,
+        "seniority_allowance",
+        effective_date=date(2021, 7, 1),
+        signed_date=date(2021, 6, 20),
+        received_date=date(2021, 6, 22),
+    )
+    row = data["salary"][-1]
+    assert (row["from_date"], row["over_frame_percent"]) == ("2021-07-01", 5)
+
+
+def test_a_year_not_completed_delays_the_seniority_allowance_by_its_months(personas, make_dossier):
+    salary = [{"from_date": "2018-01-01", "rank_code": "01.003", "step": 9, "coefficient": "4.98"}]
+    evaluations = [{"year": 2019, "grade_code": "not_completed"}]
+    person = make_dossier(salary=salary, evaluations=evaluations)
+    # 01/01/2021 + 12 months for 2019 (counted on 31/12/2019, inside the period): 01/01/2022.
+    header = {"signed_date": date(2021, 5, 20), "received_date": date(2021, 5, 22)}
+    error = refused(
+        lambda: register(
+            personas, person, "seniority_allowance", effective_date=date(2021, 6, 1), **header
+        ),
+        "too_early",
+    )
+    assert "kéo dài 12 tháng" in error.problems[0].message
+    assert "01/01/2022" in error.problems[0].message
+
+
 def test_rank_change_takes_the_nearest_step_at_or_above_the_current_coefficient(
     personas, make_dossier
 ):

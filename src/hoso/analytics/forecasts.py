@@ -131,7 +131,9 @@ def _day(value: Any) -> date | None:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _delays(content: Mapping[str, Any], catalog: StepCatalog) -> list[Delay]:
+def raise_delays(content: Mapping[str, Any], catalog: StepCatalog) -> list[Delay]:
+    """What delays a raise or the seniority allowance: each discipline on its effective date,
+    each year graded with a `salary_delay_months` on its 31 December."""
     delays = []
     for row in content.get("discipline") or []:
         start = _day(row.get("effect_from"))
@@ -174,7 +176,7 @@ def next_salary_step(content: Mapping[str, Any], catalog: StepCatalog) -> NextSt
         since=since,
         steps=group["steps"],
         step_months=int(group["step_months"]),
-        delays=_delays(content, catalog),
+        delays=raise_delays(content, catalog),
     )
 
 

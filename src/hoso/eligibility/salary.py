@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from hoso.analytics.forecasts import StepCatalog, next_salary_step
+from hoso.analytics.forecasts import StepCatalog, next_salary_step, raise_delays
 from hoso.catalog.selectors import attrs_map, name_of
 from hoso.core.dates import vn
 from hoso.eligibility.base import Data, Reason, Rule, iso, reason, rows
-from hoso.rules.salary_steps import NextStep
+from hoso.rules.salary_steps import NextStep, due_after
 
 
 def last_evaluation_grade(rule: Rule, data: Data, on: date, position: str | None) -> Reason:
@@ -43,6 +43,16 @@ def step_due(data: Data) -> NextStep | None:
     included; None at the last step or without a pay table. The one computation of the step
     time: this rule, and the early-raise limit of the change path."""
     return next_salary_step(data, StepCatalog.load())
+
+
+def allowance_due(data: Data, since: date, months: int) -> tuple[date, int, tuple[str, ...]]:
+    """When `months` of the seniority allowance held from `since` are complete, lengthened by
+    the same delays as a step (`step_due`: disciplines and "not completed" years, to a fixed
+    point), the months added and why; the one computation for the change path's seniority
+    allowance."""
+    due, counted = due_after(since, months, raise_delays(data, StepCatalog.load()))
+    why = tuple(d.reason for d in sorted(counted, key=lambda d: d.on))
+    return due, sum(d.months for d in counted), why
 
 
 def salary_step_time(rule: Rule, data: Data, on: date, position: str | None) -> Reason:

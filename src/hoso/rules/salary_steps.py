@@ -46,6 +46,19 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def due_after(since: date, months: int, delays: Sequence[Delay] = ()) -> tuple[date, list[Delay]]:
+    """`since` plus `months`, lengthened by every delay falling in the lengthened period (to a
+    fixed point), and the delays counted: the period of a salary step and of the seniority
+    allowance alike."""
+    due = add_months(since, months)
+    while True:
+        counted = [d for d in delays if since < d.on <= due]
+        new_due = add_months(since, months + sum(d.months for d in counted))
+        if new_due == due:
+            return due, counted
+        due = new_due
+
+
 def next_step(
     *,
     rank_code: str,
@@ -58,15 +71,7 @@ def next_step(
     """The next step of `rank_code` after holding `step` from `since`, or None at the last step."""
     if step < 1 or step >= len(steps):
         return None
-    counted: list[Delay] = []
-    due = add_months(since, step_months)
-    while True:
-        counted = [d for d in delays if since < d.on <= due]
-        extra = sum(d.months for d in counted)
-        new_due = add_months(since, step_months + extra)
-        if new_due == due:
-            break
-        due = new_due
+    due, counted = due_after(since, step_months, delays)
     return NextStep(
         date=due,
         rank_code=rank_code,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -14,14 +13,13 @@ from hoso.changes.effects.common import (
     Params,
     add_months,
     as_date,
-    entry_on,
     iso,
     refuse,
     rows_of,
 )
 from hoso.changes.selectors.decisions import early_raise_applied
 from hoso.core.dates import vn
-from hoso.eligibility.salary import step_due
+from hoso.eligibility.salary import allowance_due, step_due
 
 if TYPE_CHECKING:
     from hoso.changes.models import PersonnelDecision
@@ -63,27 +61,6 @@ def _salary_row(
         **values,
     }
     return {"op": "add", "section": "salary", "row": row}
-
-
-def _delay(data: Data, since: date, until: date) -> tuple[int, list[str]]:
-    """Months the next raise is delayed by disciplines taking effect in (since, until]; delays
-    add up (Thông tư 08/2013/TT-BNV as amended; months in the ``discipline_form`` catalog)."""
-    months, why = 0, []
-    for row in rows_of(data, "discipline"):
-        start = as_date(row.get("effect_from"))
-        if start is None or not since < start <= until:
-            continue
-        name, attrs = entry_on("discipline_form", str(row.get("form_code")), start)
-        if attrs.get("salary_delay_months"):
-            months += int(attrs["salary_delay_months"])
-            why.append(f"{name} từ {vn(start)}")
-    return months, why
-
-
-def _earliest(data: Data, since: date, until: date, months: int) -> tuple[date, str]:
-    delay, why = _delay(data, since, until)
-    note = f", kéo dài {delay} tháng do kỷ luật ({'; '.join(why)})" if delay else ""
-    return add_months(since, months + delay), note
 
 
 def salary_raise(decision: PersonnelDecision, data: Data, params: Data) -> Ops:
@@ -175,7 +152,8 @@ def salary_raise(decision: PersonnelDecision, data: Data, params: Data) -> Ops:
 
 def seniority_allowance(decision: PersonnelDecision, data: Data, params: Data) -> Ops:
     """On the last step: `first_percent` after `first_after_months`, then `yearly_percent` more
-    each year (``pay_group.seniority_allowance``), delayed by disciplines like a raise."""
+    each year (``pay_group.seniority_allowance``), delayed like a raise: the same delays,
+    computed once (`eligibility.salary.allowance_due`)."""
     Params(params).check()
     rows = _salary(data)
     current = rows[-1]
@@ -192,7 +170,8 @@ def seniority_allowance(decision: PersonnelDecision, data: Data, params: Data) -
     assert since is not None
     on = decision.effective_date
     months = int(rule["first_after_months"]) if percent == 0 else 12  # "mỗi năm": a year
-    earliest, note = _earliest(data, since, on, months)
+    earliest, delay, why = allowance_due(data, since, months)
+    note = f", kéo dài {delay} tháng ({'; '.join(why)})" if delay else ""
     if on < earliest:
         raise refuse(
             "too_early",
