@@ -104,6 +104,8 @@ def run(plan: Plan, say: Callable[[str], None], stop: threading.Event) -> None:
         hub_env = _env(HOSO_DATA_DIR=str(hub_dir))
         say("Dựng Cơ sở dữ liệu quốc gia (nút trung tâm)…")
         call(["migrate", "-v0"], hub_env)
+        # The national statistics name ranks, categories and qualifications from the catalogs.
+        call(["catalog", "load"], hub_env, quiet=True)
         for node, name in NODES:
             certificate = plan.directory / "federation" / f"{node}.cert.pem"
             call(
