@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from hoso.access import recorder
 from hoso.access.models import User
-from hoso.access.policies import dossier_access
+from hoso.access.policies import dossier_open_write
 from hoso.access.system import system_dossier
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
@@ -149,7 +149,7 @@ def _gated_finding(acting_user: User, finding_id: int, purpose: Purpose) -> Cons
     )
     if finding is None:
         raise NotFound()
-    access = dossier_access(acting_user, finding.personal_id, purpose=purpose)
+    access = dossier_open_write(acting_user, finding.personal_id, purpose)
     if not finding_visible(access, finding):
         raise NotFound()
     return finding
