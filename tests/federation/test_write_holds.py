@@ -197,3 +197,127 @@ def test_the_trace_stays_readable_on_the_page_and_through_the_api(personas, targ
     assert client.get(reverse("web:dossier", args=[pid])).status_code == 200
     assert client.get(f"/api/v1/people/{pid}").status_code == 200
     assert handover.trace(pid)["to_agency"] == NEW_AGENCY
+
+
+# --- The writes no route of the matrix sends: a procedure's steps, drafts, the jobs ----------
+
+
+@pytest.fixture
+def appointment(personas, make_dossier):
+    from tests.procedures.common import POST
+
+    from hoso.procedures.services import procedure_start
+
+    person = make_dossier(full_name="Nguyễn Văn Bổ", **eligible(POST["decision"]["position_code"]))
+    return procedure_start(
+        acting_user=personas["nhaplieu"],
+        procedure_type="appointment",
+        personal_id=person.personal_id,
+        params=POST,
+    )
+
+
+def _counts(personal_id: str) -> dict[str, int]:
+    from hoso.changes.models import ChangeSet
+    from hoso.procedures.models import Procedure, ProcedureDocument, ProcedureStep
+
+    return {
+        "procedures": Procedure.objects.filter(personal_id=personal_id).count(),
+        "steps": ProcedureStep.objects.filter(procedure__personal_id=personal_id).count(),
+        "documents": ProcedureDocument.objects.filter(procedure__personal_id=personal_id).count(),
+        "changesets": ChangeSet.objects.filter(personal_id=personal_id).count(),
+    }
+
+
+@pytest.mark.parametrize(
+    "state, code",
+    [(HandoverState.MOVED, "managed_elsewhere"), (HandoverState.SENDING, "handover_in_progress")],
+)
+@pytest.mark.parametrize("write", ["step", "document", "draft", "procedure_start"])
+def test_a_procedure_step_a_document_a_draft_and_a_new_procedure_are_held(
+    personas, appointment, write, state, code
+):
+    """The procedure's step and its documents (open to the step's duty, `dossier_open_write`),
+    a draft and starting a procedure (`dossier_write`): refused by the hold, audited, nothing
+    stored (R-NO-SILO)."""
+    from tests.procedures.common import POST, a_pdf
+
+    from hoso.changes.services.changesets import changeset_draft_save
+    from hoso.core.errors import ValidationFailed
+    from hoso.procedures.services import document_attach, procedure_start, step_act
+
+    pid = appointment.personal_id
+    clerk = personas["nhaplieu"]
+    _trace(pid, state)
+    before = _counts(pid)
+    calls = {
+        "step": lambda: step_act(
+            acting_user=clerk,
+            procedure_id=appointment.pk,
+            step_code="appointment.proposal",
+            outcome="approve",
+            revision=appointment.revision,
+            idempotency_key="held",
+            data={},
+        ),
+        "document": lambda: document_attach(
+            acting_user=clerk,
+            procedure_id=appointment.pk,
+            step_code="appointment.proposal",
+            code="proposal",
+            filename="to-trinh.pdf",
+            content=[a_pdf("to-trinh")],
+        ),
+        "draft": lambda: changeset_draft_save(
+            acting_user=clerk,
+            personal_id=pid,
+            operations=[{"op": "set", "section": "identity", "values": {"phone": "0911000333"}}],
+            source_kind="decision",
+        ),
+        "procedure_start": lambda: procedure_start(
+            acting_user=clerk, procedure_type="appointment", personal_id=pid, params=POST
+        ),
+    }
+    with pytest.raises(ValidationFailed) as refused:
+        calls[write]()
+    assert refused.value.problems[0].code == code
+    assert NEW_AGENCY in refused.value.message
+    assert _counts(pid) == before
+    event = AuditEvent.objects.filter(
+        action=AuditAction.DOSSIER_WRITE, outcome=AuditOutcome.DENY, personal_id=pid
+    ).get()
+    assert event.detail["code"] == code
+
+
+def test_the_population_reconciliation_passes_over_a_handed_over_dossier(personas, make_dossier):
+    """The reconciliation job proposes nothing on a trace, and says why (R-POPULATION)."""
+    from hoso.changes.models import ChangeSet
+    from hoso.population.services import reconcile
+
+    person = make_dossier(full_name="Phan Thị Đối")
+    _trace(person.personal_id)
+    before = ChangeSet.objects.filter(personal_id=person.personal_id).count()
+    result = reconcile(acting_user=None, unit_code=person.current_unit.code)
+    assert result.failures.get("managed_elsewhere") == 1
+    assert ChangeSet.objects.filter(personal_id=person.personal_id).count() == before
+
+
+def test_the_gate_fails_closed_when_no_hold_is_registered(monkeypatch, personas, make_dossier):
+    """A node set up without the federation app may not write unchecked: the gate raises."""
+    from hoso.access import holds, policies
+    from hoso.access.models import Role
+    from hoso.audit.purposes import Purpose
+
+    person = make_dossier()
+    monkeypatch.setattr(holds, "_holds", [])
+    with pytest.raises(holds.HoldsNotReady):
+        policies.dossier_write(
+            personas["nhaplieu"], person.personal_id, Purpose.PROPOSE, {Role.CLERK}
+        )
+
+
+def test_the_federation_app_registers_the_hand_over_hold():
+    """The hold the gate asks is the hand-over trace's (`federation.handover.write_refusal`)."""
+    from hoso.access import holds
+
+    assert handover.write_refusal in holds.registered()
