@@ -321,3 +321,28 @@ def test_the_federation_app_registers_the_hand_over_hold():
     from hoso.access import holds
 
     assert handover.write_refusal in holds.registered()
+
+
+def test_the_hold_costs_the_write_gate_one_query(monkeypatch, personas, make_dossier):
+    """The gate asks the trace in one indexed query (R-FAST): the same call with a hold that
+    asks nothing makes exactly one query fewer."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hoso.access import holds, policies
+    from hoso.access.models import Role
+    from hoso.audit.purposes import Purpose
+
+    person = make_dossier()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            policies.dossier_write(
+                personas["nhaplieu"], person.personal_id, Purpose.PROPOSE, {Role.CLERK}
+            )
+        return len(seen)
+
+    queries()  # warm the request's caches alike for both counts
+    asked = queries()
+    monkeypatch.setattr(holds, "_holds", [lambda personal_id: None])
+    assert asked - queries() == 1
