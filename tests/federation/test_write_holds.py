@@ -346,3 +346,34 @@ def test_the_hold_costs_the_write_gate_one_query(monkeypatch, personas, make_dos
     asked = queries()
     monkeypatch.setattr(holds, "_holds", [lambda personal_id: None])
     assert asked - queries() == 1
+
+
+@pytest.mark.parametrize("channel", ["web", "api"])
+def test_a_procedure_step_sent_from_the_page_or_the_api_is_refused(personas, appointment, channel):
+    """The step form and the API's step answer the hold's refusal (R-NO-SILO; R-ONLINE-100):
+    the page shows the form again with the message, the API says the code; no step is stored."""
+    pid = appointment.personal_id
+    _trace(pid)
+    before = _counts(pid)
+    client = Client()
+    login(client, personas["nhaplieu"])
+    step = {
+        "step_code": "appointment.proposal",
+        "outcome": "reject",
+        "revision": appointment.revision,
+        "idempotency_key": "held-step",
+        "reason": "Không đủ điều kiện",
+    }
+    if channel == "web":
+        form = {k: v for k, v in step.items() if k != "step_code"}
+        answer = client.post(reverse("web:procedure_step", args=[appointment.pk]), form)
+        assert answer.status_code == 400
+        assert "chỉ còn bản lưu để tra cứu" in answer.content.decode()
+    else:
+        answer = client.post(
+            f"/api/v1/procedures/{appointment.pk}/steps", step, content_type="application/json"
+        )
+        assert answer.status_code == 422, answer.content[:400]
+        assert answer.json()["error"]["problems"][0]["code"] == "managed_elsewhere"
+    assert NEW_AGENCY in answer.content.decode() or NEW_AGENCY in answer.json()["error"]["message"]
+    assert _counts(pid) == before
