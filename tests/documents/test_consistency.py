@@ -275,3 +275,28 @@ def test_a_decision_the_dossier_lacks_is_a_finding(scans, personas, make_dossier
     assert [(f.field, f.dossier_value, f.scanned_value) for f in findings] == [
         ("career_events.decision_number", "", "125/QĐ-UBND")
     ]
+
+
+def test_a_handed_over_dossier_gets_no_finding_from_its_scan(scans, personas, make_dossier):
+    """The upload pipeline proposes nothing on a read-only trace (R-NO-SILO; issue 14): the
+    same scan that gives Nhung's dossier a finding (the `found` fixture) gives none once the
+    dossier is handed over."""
+    import uuid
+
+    from hoso.federation.models import Handover, HandoverRole, HandoverState
+
+    person = nhung(make_dossier)
+    component = component_of(person, scans["resume"], personas["nhaplieu"])
+    Handover.objects.create(
+        handover_id=uuid.uuid4().hex,
+        role=HandoverRole.SENT,
+        personal_id=person.personal_id,
+        from_node="tinh-a",
+        to_node="tinh-b",
+        to_agency="Sở Nội vụ tỉnh B",
+        state=HandoverState.MOVED,
+    )
+    assert component_check(component=component) == []
+    assert not ConsistencyFinding.objects.filter(personal_id=person.personal_id).exists()
+    Handover.objects.filter(personal_id=person.personal_id).update(state=HandoverState.REFUSED)
+    assert component_check(component=component)  # the control: the hand-over refused, it checks

@@ -23,7 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from hoso.access import approvals, masking, recorder
+from hoso.access import approvals, holds, masking, recorder
 from hoso.access.duties import active_assignments
 from hoso.access.masking import field_classes
 from hoso.access.masking import mask_note as mask_note  # callers still say policies.mask_note
@@ -483,6 +483,8 @@ def dossier_write(
       must not tell that a protected dossier exists, nor its title, count or unit.
     - Who may open it but lacks the duty gets `refusal` when given (they know it exists, so a
       specific reason helps), else the same `NotFound`, audited alike.
+    - Who may write it gets the hold's refusal when the dossier may not be written on this
+      node at all (`refuse_if_held`: handed over, or being handed over), audited.
     Nothing is recorded when the write may go on: the write records itself. Call it outside
     the write's transaction, so that a denial stays in the audit trail.
     """
@@ -490,9 +492,10 @@ def dossier_write(
     gate = gate_for(user)
     decision = gate.access(person) if person is not None else None
     if decision is not None:
-        if Role.EMPLOYEE in roles and "self" in decision.basis:
-            return decision
-        if gate.duty_covers(roles, person.current_unit.path):
+        if (Role.EMPLOYEE in roles and "self" in decision.basis) or gate.duty_covers(
+            roles, person.current_unit.path
+        ):
+            refuse_if_held(user, personal_id, purpose)
             return decision
         if refusal is not None:
             raise refusal
@@ -506,6 +509,69 @@ def dossier_write(
             detail={"write": True},
         )
     raise NotFound()
+
+
+# Purposes under which the gate is asked by the hand-over itself, not by a write to the dossier:
+# packaging and moving it (`exchange.services.handover`, which keeps its own states over the
+# trace: a retry while SENDING must pass) and the archive import's check of what to tell about
+# a dossier that already exists (it then refuses the import). tests/architecture checks that no
+# other caller uses them with `dossier_write`.
+HANDOVER_PURPOSES = frozenset({Purpose.ARCHIVE, Purpose.ARCHIVE_IMPORT})
+
+# Purposes that write: asked through `dossier_write` or `dossier_open_write`, never through the
+# read gate alone (tests/architecture/test_write_holds.py).
+WRITE_PURPOSES = frozenset(
+    {
+        Purpose.PROPOSE,
+        Purpose.APPROVE,
+        Purpose.REJECT,
+        Purpose.CHANGESET_APPROVE,
+        Purpose.CHANGESET_REJECT,
+        Purpose.SELF_CORRECTION,
+        Purpose.DECISION_REGISTER,
+        Purpose.DISCREPANCY_REPORT,
+        Purpose.DISCREPANCY_RESOLVE,
+        Purpose.COMPONENT_REORDER,
+        Purpose.ADD,
+        Purpose.COMPONENT_ADD,
+        Purpose.CONSISTENCY_CONFIRM,
+        Purpose.CONSISTENCY_DISMISS,
+        Purpose.RESUME_SIGN,
+        Purpose.PAPER_LOAN,
+    }
+)
+
+
+def refuse_if_held(user: Any, personal_id: str, purpose: str) -> None:
+    """Raise the hold's refusal when `personal_id` may not be written on this node (R-NO-SILO:
+    its dossier was handed over — `managed_elsewhere`, naming the new managing agency and the
+    date — or is being handed over — `handover_in_progress`; `access.holds`), audited as a
+    refused write in its own transaction. Reads are not asked: the trace stays readable."""
+    if purpose in HANDOVER_PURPOSES:
+        return
+    held = holds.refusal(personal_id)
+    if held is None:
+        return
+    code = held.problems[0].code if held.problems else held.code
+    with transaction.atomic():
+        recorder.record(
+            user=user,
+            action=AuditAction.DOSSIER_WRITE,
+            outcome=AuditOutcome.DENY,
+            personal_id=str(personal_id),
+            purpose=purpose,
+            detail={"write": True, "code": code, "message": held.message[:300]},
+        )
+    raise held
+
+
+def dossier_open_write(user: Any, personal_id: str, purpose: str) -> DossierAccess:
+    """The gate for a write open to whoever may read the dossier (a discrepancy report, a
+    procedure's step, a signed résumé, a scan finding's decision): `dossier_access` (audited,
+    `NotFound` alike), then the hold (`refuse_if_held`). The callers' own duty checks follow."""
+    decision = dossier_access(user, personal_id, purpose)
+    refuse_if_held(user, personal_id, purpose)
+    return decision
 
 
 # --- Records: the same 404 for missing and forbidden -----------------------------------------

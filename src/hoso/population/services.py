@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
+from hoso.access import holds
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.services import event_record
 from hoso.changes.models import ChangeSet, ChangeStatus, SourceKind
@@ -193,6 +194,11 @@ def reconcile(
     result = Reconciliation()
     for person in people.iterator():
         result.checked += 1
+        held = holds.refusal(person.personal_id)  # handed over: a read-only trace here
+        if held is not None:
+            code = held.problems[0].code if held.problems else held.code
+            result.failures[code] = result.failures.get(code, 0) + 1
+            continue
         outcome, _ = lookup(
             acting_user=acting_user,
             personal_id=person.personal_id,

@@ -249,7 +249,7 @@ def step_act(
     procedure = Procedure.objects.filter(pk=procedure_id).first()
     if procedure is None:
         raise NotFound()
-    access = policies.dossier_access(acting_user, procedure.personal_id, Purpose.PROPOSE)
+    access = policies.dossier_open_write(acting_user, procedure.personal_id, Purpose.PROPOSE)
     try:
         return _step_act(
             acting_user=acting_user,
@@ -429,7 +429,7 @@ def document_attach(
     procedure = Procedure.objects.filter(pk=procedure_id).first()
     if procedure is None:
         raise NotFound()
-    access = policies.dossier_access(acting_user, procedure.personal_id, Purpose.PROPOSE)
+    access = policies.dossier_open_write(acting_user, procedure.personal_id, Purpose.PROPOSE)
     try:
         _, step = _step_allowed(acting_user, procedure, access, step_code)
     except DomainError as error:

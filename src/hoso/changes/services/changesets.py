@@ -39,7 +39,7 @@ import rfc8785
 from django.db import transaction
 from django.utils import timezone
 
-from hoso.access import recorder
+from hoso.access import holds, recorder
 from hoso.access.models import Role, User
 from hoso.access.policies import dossier_write, duty_covers, gate_for
 from hoso.access.system import system_dossier
@@ -65,7 +65,6 @@ from hoso.changes.services.obligations import (
 from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.federation import client as hub_client
-from hoso.federation import handover as handover_trace
 from hoso.federation.services import outbox as federation_outbox
 from hoso.people import services as people_services
 from hoso.people.reference import load_reference
@@ -123,15 +122,16 @@ def proposal_gate(
     if person_by_id(personal_id) is not None:
         roles = WRITING_ROLES | ({Role.EMPLOYEE} if source_kind == SourceKind.SELF else set())
         dossier_write(acting_user, personal_id, Purpose.PROPOSE, roles, refusal=_not_assigned())
-        _refuse_if_handed_over(personal_id)
     elif not _creates(operations):
         # The same audited NotFound as for a dossier one may not open.
         dossier_write(acting_user, personal_id, Purpose.PROPOSE, WRITING_ROLES)
 
 
 def _refuse_if_handed_over(personal_id: str) -> None:
-    """A dossier handed over to another agency is a read-only trace here (R-NO-SILO)."""
-    refusal = handover_trace.write_refusal(personal_id)
+    """A dossier handed over to another agency is a read-only trace here (R-NO-SILO). The write
+    gate refused it already (`policies.dossier_write`); asked again under the change set's
+    lock for a proposal made before a hand-over that started meanwhile."""
+    refusal = holds.refusal(personal_id)
     if refusal is not None:
         raise refusal
 

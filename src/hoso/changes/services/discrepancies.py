@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from hoso.access import recorder
 from hoso.access.models import Role, User
-from hoso.access.policies import dossier_access, dossier_write, duty_covers
+from hoso.access.policies import dossier_open_write, dossier_write, duty_covers
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.changes.models import Discrepancy, DiscrepancyStatus, Obligation, ObligationKind
@@ -85,7 +85,7 @@ def discrepancy_report(
     stored NFC and encrypted. The report and its audit event are written together.
     """
     # The gate first, outside the write transaction, so that a denial stays audited.
-    dossier_access(acting_user, personal_id, purpose=Purpose.DISCREPANCY_REPORT)
+    dossier_open_write(acting_user, personal_id, Purpose.DISCREPANCY_REPORT)
     wanted = sections if isinstance(sections, list | tuple) else []
     chosen: list[str] = []
     for key in (str(s).strip() for s in wanted):

@@ -16,9 +16,9 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from hoso.access import recorder
+from hoso.access import holds, recorder
 from hoso.access.models import User
-from hoso.access.policies import dossier_access
+from hoso.access.policies import dossier_open_write
 from hoso.access.system import system_dossier
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
@@ -60,10 +60,13 @@ def component_check(*, component: Component) -> list[ConsistencyFinding]:
     - idempotent: checks of one component are serialized (its row is locked) and a difference
       already found on it — open, confirmed or dismissed, with the same values — is not
       proposed again (a person already answered it);
+    - nothing on a dossier handed over or being handed over (`access.holds`);
     - one SYSTEM audit event per check, naming fields and finding ids, never the values.
     """
     if component.kind not in CHECKED_KINDS:
         return []
+    if holds.refusal(component.personal_id) is not None:
+        return []  # handed over: a read-only trace here proposes nothing (R-NO-SILO)
     locked = (
         Component.objects.select_for_update(of=("self",))
         .select_related("changeset")
@@ -149,7 +152,7 @@ def _gated_finding(acting_user: User, finding_id: int, purpose: Purpose) -> Cons
     )
     if finding is None:
         raise NotFound()
-    access = dossier_access(acting_user, finding.personal_id, purpose=purpose)
+    access = dossier_open_write(acting_user, finding.personal_id, purpose)
     if not finding_visible(access, finding):
         raise NotFound()
     return finding

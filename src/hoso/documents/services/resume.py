@@ -52,7 +52,7 @@ def resume_issue(*, acting_user: User, personal_id: str, as_of: date | None = No
       audit event RESUME_SIGN says it was reused (`reused`, the résumé's id).
     """
     as_of_check(as_of)
-    access = policies.dossier_access(acting_user, personal_id, purpose=Purpose.RESUME_SIGN)
+    access = policies.dossier_open_write(acting_user, personal_id, Purpose.RESUME_SIGN)
     person = access.person
     if not may_issue(acting_user, person):
         refusal = DocumentRefused(

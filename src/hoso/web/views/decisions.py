@@ -36,7 +36,7 @@ from hoso.documents.selectors.components import components_visible
 from hoso.documents.services.components import component_add
 from hoso.web.forms.decisions import DecisionForm, type_choices
 from hoso.web.presenters.decisions import decision_rows, preview_context, section_of
-from hoso.web.views.common import not_found
+from hoso.web.views.common import not_found, write_refused
 
 SCAN_KIND = "decision"  # catalog component_kind: "Quyết định nhân sự"
 
@@ -68,6 +68,8 @@ def decision_new(request: HttpRequest, personal_id: str) -> HttpResponse:
         access = decision_writer(request.user, personal_id, Purpose.DECISION_REGISTER)
     except NotFound:
         return not_found(request, what="hồ sơ")
+    except ValidationFailed as error:  # handed over: a read-only trace here
+        return write_refused(request, error, personal_id)
     source = request.POST if request.method == "POST" else request.GET
     chosen = (source.get("decision_type") or source.get("loai") or "").strip()
     context: dict = {"person": access.person, "groups": type_choices(), "chosen": chosen}

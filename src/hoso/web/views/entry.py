@@ -39,7 +39,7 @@ from hoso.population.records import Found, Outcome
 from hoso.web.forms.entry import SectionForm, SourceForm, StartForm, initial_of
 from hoso.web.presenters import entry as presenters
 from hoso.web.presenters import work as work_presenters
-from hoso.web.views.common import not_found
+from hoso.web.views.common import not_found, write_refused
 
 WRITERS = {Role.CLERK, Role.RECORDS_MANAGER}
 
@@ -307,6 +307,8 @@ def entry_draft(request: HttpRequest, pk: int) -> HttpResponse:
         ws = _of_draft(request, pk)
     except NotFound:
         return not_found(request, what="bản nháp")
+    except ValidationFailed as error:
+        return write_refused(request, error, "")
     if request.method != "POST":
         return _overview(request, ws, source_form=SourceForm(initial=_source_initial(ws.draft)))
     action = request.POST.get("action", "save")
@@ -375,6 +377,8 @@ def dossier_edit(request: HttpRequest, personal_id: str) -> HttpResponse:
         ws = _existing(request, personal_id, None)
     except NotFound:
         return not_found(request, what="hồ sơ")
+    except ValidationFailed as error:
+        return write_refused(request, error, personal_id)
     draft = changeset_selectors.drafts_of(request.user, personal_id).first()
     if draft is not None:
         return redirect("web:entry_draft", pk=draft.pk)
@@ -388,6 +392,8 @@ def dossier_edit_section(request: HttpRequest, personal_id: str, section: str) -
         ws = _existing(request, personal_id, None)
     except NotFound:
         return not_found(request, what="hồ sơ")
+    except ValidationFailed as error:
+        return write_refused(request, error, personal_id)
     draft = changeset_selectors.drafts_of(request.user, personal_id).first()
     if draft is not None:
         url = reverse("web:entry_section", args=[draft.pk, section])
@@ -405,6 +411,8 @@ def entry_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
         ws = _of_draft(request, pk)
     except NotFound:
         return not_found(request, what="bản nháp")
+    except ValidationFailed as error:
+        return write_refused(request, error, "")
     return _section_page(request, ws, section)
 
 
