@@ -54,6 +54,13 @@ MESSAGES = {
     "handover_unknown_receiver": (
         "Nút tiếp nhận «{node}» chưa được đăng ký với Cơ sở dữ liệu quốc gia."
     ),
+    "handover_unknown_unit": (
+        "Đơn vị tiếp nhận «{unit}» không có trong cây tổ chức của cơ quan này; chọn một đơn vị "
+        "của cơ quan tiếp nhận hồ sơ."
+    ),
+    "handover_unit_not_valid": (
+        "Đơn vị tiếp nhận «{unit}» không còn hoặc chưa có hiệu lực vào ngày {on}."
+    ),
     "handover_outbox_pending": (
         "Hồ sơ {personal_id} còn {count} gói dữ liệu chưa được Cơ sở dữ liệu quốc gia xác nhận; "
         "chờ gửi xong rồi bàn giao, để không thay đổi nào bị bỏ lại."

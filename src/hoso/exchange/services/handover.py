@@ -16,6 +16,8 @@ import json
 import re
 import shutil
 import uuid
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +30,16 @@ from hoso.access.models import Role, User
 from hoso.access.policies import dossier_write
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
+from hoso.changes.effects.common import close_row, open_rows, set_unit
+from hoso.core.dates import today as local_today
+from hoso.core.dates import vn
 from hoso.core.errors import DomainError, ValidationFailed
 from hoso.exchange.archive import archive_export, archive_import
 from hoso.federation import client, keys, refusals, selectors
 from hoso.federation import handover as package
 from hoso.federation.models import Handover, HandoverRole, HandoverState
+from hoso.orgs.models import Organization
+from hoso.orgs.selectors import org_get
 
 
 def _audit(
@@ -198,6 +205,13 @@ def _own_agency() -> str:
 def _deliver(acting_user: User, row: Handover) -> Handover:
     directory = Path(row.package)
     if not (directory / package.SIGNATURE).exists():  # killed before it was signed: again
+        # A decision's hand-over (`federation.services.transfer`) starts in the transaction
+        # that applied it: its packet must reach the hub before the entry moves.
+        pending = selectors.outbox_pending_for(row.from_node, row.personal_id)
+        if pending:
+            raise package.refusal(
+                "handover_outbox_pending", personal_id=row.personal_id, count=pending
+            )
         entry = client.registry_get(row.personal_id) or {}
         _package_make(acting_user, row, entry)
     signed = package.package_read(directory)
@@ -230,10 +244,16 @@ def _settle(acting_user: User, row: Handover, state: str, reason: str, **detail:
         )
 
 
-def handover_accept(*, acting_user: User, path: Path) -> Handover:
-    """Take in a hand-over package addressed to this node.
+def handover_accept(
+    *, acting_user: User, path: Path, unit: str, today: date | None = None
+) -> Handover:
+    """Take in a hand-over package addressed to this node, into the receiving unit `unit`.
 
     Invariants:
+    - `unit` is a unit of this node's tree valid today (`handover_unknown_unit`,
+      `handover_unit_not_valid`), checked before anything else; the imported dossier's current
+      unit becomes it and the posts held at the sending agency end the day before, in the
+      same change set as the import (one change path; issue 14 item 3);
     - nothing is written unless the package's signature is the sending node's under the
       federation's roots (`handover_bad_signature`), its bag is the one signed
       (`handover_tampered`, then the archive's own BagIt/PREMIS verification), it names this
@@ -247,7 +267,8 @@ def handover_accept(*, acting_user: User, path: Path) -> Handover:
     - every refusal is audited in this node's chain (`AuditAction.HANDOVER`).
     """
     try:
-        return _accept(acting_user, Path(path))
+        receiving = _receiving_unit(str(unit or "").strip(), today or local_today())
+        return _accept(acting_user, Path(path), receiving, today or local_today())
     except DomainError as error:
         _audit(
             acting_user,
@@ -270,7 +291,29 @@ def _claimed_personal_id(path: Path) -> str:
     return str(claimed) if re.fullmatch(r"\d{12}", str(claimed)) else ""
 
 
-def _accept(acting_user: User, path: Path) -> Handover:
+def _receiving_unit(code: str, on: date) -> Organization:
+    found = org_get(code) if code else None
+    if found is None:
+        raise package.refusal("handover_unknown_unit", unit=code[:32] or "(trống)")
+    if not (found.valid_from <= on and (found.valid_to is None or on <= found.valid_to)):
+        raise package.refusal("handover_unit_not_valid", unit=found.name, on=vn(on))
+    return found
+
+
+def _into_unit(unit: Organization, on: date) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
+    """The operations after the import: the receiving unit, the sender's posts ended."""
+
+    def then(data: dict[str, Any]) -> list[dict[str, Any]]:
+        ops: list[dict[str, Any]] = [
+            close_row(data, "positions", i, on) for i in open_rows(data, "positions")
+        ]
+        ops += set_unit(data, unit, None)
+        return ops
+
+    return then
+
+
+def _accept(acting_user: User, path: Path, unit: Organization, today: date) -> Handover:
     node_id = _node_id()
     signed = package.package_read(path)
     body, pid, hid = signed.body, signed.personal_id, signed.handover_id
@@ -291,7 +334,9 @@ def _accept(acting_user: User, path: Path) -> Handover:
     ):
         raise package.refusal("handover_not_moved", personal_id=pid, handover_id=hid)
     with transaction.atomic():
-        imported = archive_import(acting_user=acting_user, path=signed.bag)
+        imported = archive_import(
+            acting_user=acting_user, path=signed.bag, then=_into_unit(unit, today)
+        )
         row = Handover.objects.create(
             handover_id=hid,
             role=HandoverRole.RECEIVED,
@@ -316,6 +361,7 @@ def _accept(acting_user: User, path: Path) -> Handover:
                 "from": body["from"]["node"],
                 "changeset": imported.changeset.pk,
                 "manifest_sha256": digest,
+                "unit": unit.code,
             },
         )
     return row
