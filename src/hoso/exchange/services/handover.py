@@ -38,6 +38,7 @@ from hoso.exchange.archive import archive_export, archive_import
 from hoso.federation import client, keys, refusals, selectors
 from hoso.federation import handover as package
 from hoso.federation.models import Handover, HandoverRole, HandoverState
+from hoso.federation.services import sender
 from hoso.orgs.models import Organization
 from hoso.orgs.selectors import org_get
 
@@ -242,6 +243,53 @@ def _settle(acting_user: User, row: Handover, state: str, reason: str, **detail:
             agency=row.to_agency,
             **detail,
         )
+
+
+RETRIED = ("hub_unavailable", "handover_outbox_pending")
+
+
+def _outbox_flush() -> None:
+    """Push what waits in the outbox (idempotent at the hub: a packet twice is a duplicate)."""
+    try:
+        for _ in range(20):
+            done = sender.send_once()
+            if done.sent == 0 or done.acked == 0:
+                return
+    except (client.HubUnavailable, sender.BadAck):
+        return  # the hand-over below then says the hub is down, and is retried
+
+
+def handover_resume(*, acting_user: User, handover_id: str, attempt: int = 1) -> tuple[str, bool]:
+    """Carry on a hand-over that a transfer decision started (`federation.services.transfer`);
+    its state after, and whether to try again later.
+
+    Invariants:
+    - only a SENDING hand-over of this node is carried on (anything else answers its state);
+    - the outbox is flushed first, so the hub holds the decision's version before the move;
+    - the hub down or a packet still waiting keeps it SENDING, the reason recorded for the
+      decision's page (`Lần thử N: …`), and asks for a retry; any other refusal of the hub is
+      final (REFUSED with its reason, writes resume; `handover_send` records it).
+    """
+    row = Handover.objects.filter(handover_id=handover_id, role=HandoverRole.SENT).first()
+    if row is None or row.state != HandoverState.SENDING:
+        return (row.state if row is not None else "missing"), False
+    _outbox_flush()
+    try:
+        done = handover_send(
+            acting_user=acting_user,
+            personal_id=row.personal_id,
+            to_node=row.to_node,
+            output=Path(row.package).parent,
+        )
+    except ValidationFailed as error:
+        if _code(error) not in RETRIED:
+            return Handover.objects.get(pk=row.pk).state, False
+        with transaction.atomic():
+            Handover.objects.filter(pk=row.pk, state=HandoverState.SENDING).update(
+                reason=f"Lần thử {attempt}: {error.message}"[:500], updated_at=timezone.now()
+            )
+        return HandoverState.SENDING, True
+    return done.state, False
 
 
 def handover_accept(
