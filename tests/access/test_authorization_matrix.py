@@ -222,6 +222,12 @@ ROUTES |= {
         "post_only", "/api/v1/people/{personal_id}/resume"
     ),
     # The hand-over to another node (in depth in tests/federation/test_handover.py).
+    # The receiving side: the inbox page for records managers, the API's accept POST-only
+    # (in depth in tests/federation/test_transfer_decision.py).
+    "web:handover_inbox": Route("records_manager", "web:handover_inbox"),
+    "POST /api/v1/handovers/{handover_id}/accept": Route(
+        "post_only", "/api/v1/handovers/0123456789abcdef0123456789abcdef/accept"
+    ),
     "POST /api/v1/people/{personal_id}/handover": Route(
         "post_only", "/api/v1/people/{personal_id}/handover"
     ),

@@ -130,3 +130,96 @@ def test_the_transfer_procedures_last_step_issues_the_decision_that_starts_the_h
         changeset_approve(acting_user=second_manager(orgs), changeset_id=decision.changeset_id)
     row = handover_of_decision(decision.pk)
     assert row is not None and row.state == HandoverState.SENDING and row.to_node == "tinh-b"
+
+
+def test_the_decisions_page_shows_the_hand_over_and_why_it_waits(
+    at_a_hub_down, client, personas, make_dossier, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from conftest import login
+
+    person = make_dossier()
+    decision = _register(personas, person, to_node="tinh-b")
+    with django_capture_on_commit_callbacks(execute=True):
+        changeset_approve(acting_user=personas["quanly"], changeset_id=decision.changeset_id)
+    login(client, personas["quanly"])
+    page = client.get(reverse("web:decisions", args=[person.personal_id])).content.decode()
+    assert "Bàn giao hồ sơ cho tinh-b (nút tinh-b)" in page
+    assert "Đang bàn giao" in page and "Lần thử 1:" in page
+
+
+# --- The receiving node's inbox: the page and the API ---------------------------------------
+
+
+@pytest.fixture
+def inbox_at_b(settings, pki, tmp_path):
+    import uuid
+
+    from tests.federation.test_handover import PID, manifest
+
+    from hoso.federation import handover, keys
+
+    settings.HOSO_FEDERATION_NODE_ID = "tinh-b"
+    settings.HOSO_FEDERATION_DIR = pki.nodes["tinh-b"].key.parent
+    settings.HOSO_HUB_URL = "https://127.0.0.1:9"
+    settings.HOSO_HUB_TIMEOUT_SECONDS = 1
+    settings.DATA_DIR = tmp_path
+    hid = uuid.uuid4().hex
+    directory = tmp_path / "handover-inbox" / hid
+    bag = directory / "bag" / PID
+    bag.mkdir(parents=True)
+    (bag / handover.TAG_MANIFEST).write_text("abc  bagit.txt\n")
+    body = manifest(hid=hid, tag=handover.tagmanifest_sha256(bag))
+    handover.package_sign(directory, body, keys.signing_key(pki.nodes["tinh-a"]))
+    return hid, PID
+
+
+def test_the_inbox_page_lists_a_package_and_refuses_a_bad_unit_or_the_hub_down(
+    inbox_at_b, client, personas, orgs
+):
+    from django.urls import reverse
+
+    from conftest import login
+
+    hid, pid = inbox_at_b
+    url = reverse("web:handover_inbox")
+    login(client, personas["nhaplieu"])
+    assert client.get(url).status_code == 404  # records managers only
+    login(client, personas["quanly"])
+    page = client.get(url).content.decode()
+    assert hid in page and pid in page and "Sở Nội vụ tỉnh A" in page
+    assert 'value="T01.STC"' in page  # the unit picker: this node's tree
+    before = (ChangeSet.objects.count(), Handover.objects.count(), Person.objects.count())
+    cases = (
+        ({"goi": hid, "don_vi": "T99.KHONG"}, "handover_unknown_unit"),
+        ({"goi": hid, "don_vi": ""}, "handover_unknown_unit"),
+        ({"goi": "../../etc", "don_vi": "T01.STC"}, "handover_no_package"),
+        ({"goi": hid, "don_vi": "T01.STC"}, "hub_unavailable"),  # the hub cannot say it moved
+    )
+    for data, code in cases:
+        answer = client.post(url, data)
+        assert answer.status_code == 400, data
+        assert f"mã lỗi: {code}" in answer.content.decode(), (data, code)
+    assert (ChangeSet.objects.count(), Handover.objects.count(), Person.objects.count()) == before
+    refused = AuditEvent.objects.filter(action=AuditAction.HANDOVER, outcome=AuditOutcome.DENY)
+    assert {"handover_unknown_unit", "handover_no_package", "hub_unavailable"} <= {
+        e.detail.get("code") for e in refused
+    }
+
+
+def test_the_accept_api_refuses_with_stable_codes(inbox_at_b, client, personas, orgs):
+    from conftest import login
+
+    hid, _pid = inbox_at_b
+    login(client, personas["quanly"])
+    for target, unit, code in (
+        (hid, "T99.KHONG", "handover_unknown_unit"),
+        ("0" * 32, "T01.STC", "handover_no_package"),
+    ):
+        answer = client.post(
+            f"/api/v1/handovers/{target}/accept", {"unit": unit}, content_type="application/json"
+        )
+        assert answer.status_code == 422, answer.content
+        assert answer.json()["error"]["problems"][0]["code"] == code
+    assert not Handover.objects.exists()

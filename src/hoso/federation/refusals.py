@@ -54,6 +54,9 @@ MESSAGES = {
     "handover_unknown_receiver": (
         "Nút tiếp nhận «{node}» chưa được đăng ký với Cơ sở dữ liệu quốc gia."
     ),
+    "handover_no_package": (
+        "Không có gói bàn giao «{handover_id}» trong thư mục tiếp nhận của cơ quan này."
+    ),
     "handover_unknown_unit": (
         "Đơn vị tiếp nhận «{unit}» không có trong cây tổ chức của cơ quan này; chọn một đơn vị "
         "của cơ quan tiếp nhận hồ sơ."

@@ -413,3 +413,66 @@ def _accept(acting_user: User, path: Path, unit: Organization, today: date) -> H
             },
         )
     return row
+
+
+# --- The receiving node's inbox: packages carried here, waiting to be accepted ---------------
+
+
+def inbox_dir() -> Path:
+    """Where carried packages are put to be accepted from the page or the API
+    (`<data dir>/handover-inbox/<hand-over id>/`)."""
+    return Path(settings.DATA_DIR) / "handover-inbox"
+
+
+def inbox_waiting() -> list[dict[str, Any]]:
+    """The packages in the inbox addressed to this node and not accepted yet, as their
+    manifests claim (unverified until accepted: nothing here is read from a dossier)."""
+    root = inbox_dir()
+    if not root.is_dir():
+        return []
+    node = str(settings.HOSO_FEDERATION_NODE_ID or "")
+    done = set(
+        Handover.objects.filter(role=HandoverRole.RECEIVED).values_list("handover_id", flat=True)
+    )
+    waiting = []
+    for directory in sorted(root.iterdir()):
+        if not package.HANDOVER_ID.fullmatch(directory.name) or directory.name in done:
+            continue
+        try:
+            body = json.loads((directory / package.MANIFEST).read_bytes())
+            to, sender = body["to"]["node"], body["from"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if to != node:
+            continue
+        waiting.append(
+            {
+                "handover_id": directory.name,
+                "personal_id": _claimed_personal_id(directory),
+                "from_node": str(sender.get("node") or ""),
+                "from_agency": str(sender.get("agency") or ""),
+                "created_at": str(body.get("created_at") or ""),
+            }
+        )
+    return waiting
+
+
+def handover_accept_waiting(
+    *, acting_user: User, handover_id: str, unit: str, today: date | None = None
+) -> Handover:
+    """Accept the inbox's package `handover_id` into `unit` (`handover_accept`); an id that is
+    not a package of the inbox is `handover_no_package`, audited, nothing written."""
+    hid = str(handover_id or "")
+    directory = inbox_dir() / hid
+    if not package.HANDOVER_ID.fullmatch(hid) or not (directory / package.MANIFEST).is_file():
+        error = package.refusal("handover_no_package", handover_id=hid[:40])
+        _audit(
+            acting_user,
+            AuditOutcome.DENY,
+            "",
+            "handover_no_package",
+            Purpose.ARCHIVE_IMPORT,
+            package=hid[:40],
+        )
+        raise error
+    return handover_accept(acting_user=acting_user, path=directory, unit=unit, today=today)
