@@ -54,6 +54,10 @@ MESSAGES = {
     "handover_unknown_receiver": (
         "Nút tiếp nhận «{node}» chưa được đăng ký với Cơ sở dữ liệu quốc gia."
     ),
+    "hub_unavailable_accept": (
+        "Không kết nối được Cơ sở dữ liệu quốc gia để xác nhận đã chuyển quyền quản lý hồ sơ "
+        "(mã bàn giao {handover_id}) cho cơ quan này; chưa tiếp nhận gì, hãy thử lại sau."
+    ),
     "handover_no_package": (
         "Không có gói bàn giao «{handover_id}» trong thư mục tiếp nhận của cơ quan này."
     ),

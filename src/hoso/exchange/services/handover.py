@@ -33,7 +33,7 @@ from hoso.audit.purposes import Purpose
 from hoso.changes.effects.common import close_row, open_rows, set_unit
 from hoso.core.dates import today as local_today
 from hoso.core.dates import vn
-from hoso.core.errors import DomainError, ValidationFailed
+from hoso.core.errors import DomainError, Problem, ValidationFailed
 from hoso.exchange.archive import archive_export, archive_import
 from hoso.federation import client, keys, refusals, selectors
 from hoso.federation import handover as package
@@ -371,8 +371,14 @@ def _accept(acting_user: User, path: Path, unit: Organization, today: date) -> H
     if done is not None:
         return done
     digest = package.digest(body)
-    moved = client.handover_get(hid)
-    entry = client.registry_get(pid)
+    try:
+        moved = client.handover_get(hid)
+        entry = client.registry_get(pid)
+    except ValidationFailed as error:
+        if _code(error) != "hub_unavailable":
+            raise
+        text = refusals.message("hub_unavailable_accept", handover_id=hid)
+        raise ValidationFailed([Problem("hub_unavailable", text)], text) from error
     if (
         moved is None
         or moved.get("to") != node_id
