@@ -1024,6 +1024,9 @@ def test_the_write_rows_cover_every_write_endpoint():
         # A batch of imports: each dossier's approval passes the write path's own checks
         # (tests/exchange/test_import_*.py); the page is the records manager's only.
         "web:import_batch_approve",
+        # A carried hand-over package brings a dossier this node does not hold yet; it enters
+        # through the archive import's write gate (tests/federation/test_transfer_decision.py).
+        "POST /api/v1/handovers/{handover_id}/accept",
     }
     assert posts - not_dossier_writes == set(WRITES)
 
