@@ -222,6 +222,12 @@ ROUTES |= {
         "post_only", "/api/v1/people/{personal_id}/resume"
     ),
     # The hand-over to another node (in depth in tests/federation/test_handover.py).
+    # The receiving side: the inbox page for records managers, the API's accept POST-only
+    # (in depth in tests/federation/test_transfer_decision.py).
+    "web:handover_inbox": Route("records_manager", "web:handover_inbox"),
+    "POST /api/v1/handovers/{handover_id}/accept": Route(
+        "post_only", "/api/v1/handovers/0123456789abcdef0123456789abcdef/accept"
+    ),
     "POST /api/v1/people/{personal_id}/handover": Route(
         "post_only", "/api/v1/people/{personal_id}/handover"
     ),
@@ -1018,6 +1024,9 @@ def test_the_write_rows_cover_every_write_endpoint():
         # A batch of imports: each dossier's approval passes the write path's own checks
         # (tests/exchange/test_import_*.py); the page is the records manager's only.
         "web:import_batch_approve",
+        # A carried hand-over package brings a dossier this node does not hold yet; it enters
+        # through the archive import's write gate (tests/federation/test_transfer_decision.py).
+        "POST /api/v1/handovers/{handover_id}/accept",
     }
     assert posts - not_dossier_writes == set(WRITES)
 

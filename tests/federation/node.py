@@ -6,7 +6,9 @@
     python tests/federation/node.py update PID         a new full name, approved
     python tests/federation/node.py head               the outbox: {"head": N, "pending": K}
     python tests/federation/node.py handover PID NODE DIR   the records manager hands PID over
-    python tests/federation/node.py accept PACKAGE     a clerk accepts it, the manager approves
+    python tests/federation/node.py transfer PID NODE  a transfer decision to NODE, approved
+    python tests/federation/node.py accept PACKAGE [UNIT]  a clerk accepts it into UNIT, the
+                                                       manager approves
     python tests/federation/node.py trace PID          the trace, a read, a write, the audit
 
 Changes go through the real path (`changeset_propose` → `changeset_approve`, signed), so the
@@ -88,19 +90,65 @@ def handover(pid: str, to: str, output: str) -> dict:
     return {"pid": pid, "ok": True, "state": row.state, "package": row.package}
 
 
-def accept(package: str) -> dict:
+def transfer(pid: str, to: str) -> dict:
+    """A clerk registers a transfer decision to node `to`; the records manager approves it:
+    the hand-over task runs on commit (immediate backend) as the approver."""
+    from datetime import date
+
+    from hoso.changes.services.decisions import decision_register
+    from hoso.federation.models import Handover
+
+    clerk, manager = _users()
+    today = date.today()
+    try:
+        decision = decision_register(
+            acting_user=clerk,
+            decision_type="transfer",
+            number=f"{pid[-4:]}/QĐ-SNV",
+            signed_date=today,
+            issuer="Sở Nội vụ tỉnh A",
+            received_date=today,
+            effective_date=today,
+            personal_id=pid,
+            parameters={"to_node": to},
+        )
+        changeset_approve(acting_user=manager, changeset_id=decision.changeset_id)
+    except DomainError as exc:
+        return {"pid": pid, "ok": False, "codes": _codes(exc), "message": str(exc)}
+    row = Handover.objects.get(decision_id=decision.pk)
+    return {
+        "pid": pid,
+        "ok": True,
+        "decision": decision.pk,
+        "state": row.state,
+        "reason": row.reason,
+        "package": row.package,
+    }
+
+
+def accept(package: str, unit: str = "T01.STC.NS") -> dict:
     from hoso.exchange.services.handover import handover_accept
 
     clerk, manager = _users()
     try:
-        row = handover_accept(acting_user=clerk, path=Path(package))
+        row = handover_accept(acting_user=clerk, path=Path(package), unit=unit)
         changeset = ChangeSet.objects.get(pk=row.changeset_id)
         if changeset.status == ChangeStatus.PROPOSED:
             changeset_approve(acting_user=manager, changeset_id=changeset.pk)
     except DomainError as exc:
         return {"ok": False, "codes": _codes(exc), "message": str(exc)}
     version = current_version_number(row.personal_id)
-    return {"pid": row.personal_id, "ok": True, "state": row.state, "version": version}
+    person = Person.objects.get(personal_id=row.personal_id)
+    last = person.career_events.order_by("-effective_date", "-id").first()
+    return {
+        "pid": row.personal_id,
+        "ok": True,
+        "state": row.state,
+        "version": version,
+        "unit": person.current_unit.code,
+        "open_posts": person.positions.filter(to_date__isnull=True).count(),
+        "last_career_event": last.summary if last else "",
+    }
 
 
 def trace(pid: str) -> dict:
@@ -134,7 +182,7 @@ def main(action: str, *args: str) -> None:
     elif action in ("create", "update"):
         for pid in args:
             print(json.dumps(globals()[action](pid), ensure_ascii=False), flush=True)
-    elif action in ("handover", "accept", "trace"):
+    elif action in ("handover", "accept", "trace", "transfer"):
         print(json.dumps(globals()[action](*args), ensure_ascii=False), flush=True)
     elif action == "head":
         counter = OutboxCounter.objects.first()

@@ -56,7 +56,8 @@ def test_a_transfer_moves_management_with_both_sides_audit(hub, nodes, tmp_path)
     assert a.run("accept", str(package))[0]["codes"] == ["handover_not_for_us"]
 
     accepted = b.run("accept", str(package))[0]
-    assert accepted == {"pid": one, "ok": True, "state": "accepted", "version": 1}, accepted
+    assert accepted["ok"] is True and accepted["state"] == "accepted", accepted
+    assert accepted["version"] == 1 and accepted["unit"] == "T01.STC.NS"
     # B's first packet fills the moved entry.
     wait_for(
         lambda: (hub.entry(one) or {}).get("version") == 1 and hub.entry(one)["node"] == "tinh-b",
@@ -124,3 +125,56 @@ def test_killing_the_hub_or_the_receiver_mid_hand_over_ends_with_one_manager(hub
     at_a = a.run("trace", one)[0]
     assert at_a["write"]["codes"] == ["managed_elsewhere"] and at_a["audit_ok"]
     assert hub.entry(one)["node"] == "tinh-b"
+
+
+def test_a_transfer_decision_to_another_agency_hands_the_dossier_over_into_the_chosen_unit(
+    hub, nodes, tmp_path
+):
+    """Issue 14 item 3 / issue 12: the transfer decision, approved at A, starts the hand-over
+    (the task on commit, as the approver); B's records manager chooses the receiving unit at
+    acceptance, in the import's change set; both sides' audit chains hold it (R-NO-SILO)."""
+    a, b = nodes["tinh-a"], nodes["tinh-b"]
+    one = pid(3)
+    _created_and_sent(hub, a, one)
+
+    for to, code in (("tinh-a", "handover_same_node"), ("tinh-x", "handover_unknown_receiver")):
+        refused = a.run("transfer", one, to)[0]
+        assert refused["ok"] is False and refused["codes"] == [code], refused
+    assert hub.entry(one)["node"] == "tinh-a"
+
+    sent = a.run("transfer", one, "tinh-b")[0]
+    assert sent["ok"] is True and sent["state"] == "moved", sent
+    assert hub.entry(one)["node"] == "tinh-b"
+    package = sent["package"]
+
+    # A unit not of this node, none, or one outside the accepting clerk's duty: nothing written.
+    for unit, code in (
+        ("T99.KHONG", "handover_unknown_unit"),
+        ("", "handover_unknown_unit"),
+        ("T01.XA", "not_assigned"),
+    ):
+        answer = b.run("accept", package, unit)[0]
+        assert answer["ok"] is False and answer["codes"] == [code], answer
+    accepted = b.run("accept", package, "T01.STC")[0]
+    assert accepted["ok"] is True and accepted["version"] == 1, accepted
+    assert accepted["unit"] == "T01.STC"
+    assert accepted["open_posts"] == 0  # the posts held at A ended; B assigns its own
+    assert accepted["last_career_event"].startswith("Điều động đến Sở Nội vụ tỉnh B")
+    assert "(cơ quan tinh-b)" in accepted["last_career_event"]
+    wait_for(
+        lambda: (hub.entry(one) or {}).get("version") == 1 and hub.entry(one)["node"] == "tinh-b",
+        60,
+        "B's packet at the hub",
+    )
+
+    at_a = a.run("trace", one)[0]
+    assert at_a["read"] == one and at_a["trace"]["to_node"] == "tinh-b"
+    assert at_a["write"]["codes"] == ["managed_elsewhere"] and at_a["audit_ok"]
+    events = [tuple(e) for e in at_a["handover_events"]]
+    assert ("ok", "handover_started") in events and ("ok", "handover_moved") in events
+    at_b = b.run("trace", one)[0]
+    assert at_b["write"]["ok"] is True and at_b["audit_ok"]
+    assert at_b["people"] == 1 and at_b["proposals"] == 1
+    events = [tuple(e) for e in at_b["handover_events"]]
+    assert ("ok", "handover_accepted") in events
+    assert ("deny", "handover_unknown_unit") in events

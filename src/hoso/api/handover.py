@@ -16,7 +16,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from hoso.api.params import responses
-from hoso.exchange.services.handover import handover_send
+from hoso.exchange.services.handover import handover_accept_waiting, handover_send
 
 router = Router(tags=["Bàn giao hồ sơ giữa các cơ quan"])
 
@@ -48,4 +48,38 @@ def handover_create(request: HttpRequest, personal_id: str, body: HandoverIn) ->
         "state_label": row.get_state_display(),
         "to_node": row.to_node,
         "to_agency": row.to_agency,
+    }
+
+
+class AcceptIn(Schema):
+    unit: str = Field(
+        min_length=1, max_length=32, description="Mã đơn vị tiếp nhận (một đơn vị của cơ quan này)"
+    )
+
+
+class AcceptOut(Schema):
+    handover_id: str
+    personal_id: str
+    state: str
+    state_label: str
+    from_node: str
+    changeset_id: int | None
+
+
+@router.post(
+    "/handovers/{handover_id}/accept",
+    response=responses({200: AcceptOut}, 400, 403, 404, 409, 503),
+    summary="Tiếp nhận gói bàn giao trong thư mục tiếp nhận vào một đơn vị của cơ quan này",
+)
+def handover_accept_api(request: HttpRequest, handover_id: str, body: AcceptIn) -> dict[str, Any]:
+    """The receiving records manager chooses the unit (issue 14 item 3): the dossier is
+    proposed there, in the import's change set; a different records manager approves it."""
+    row = handover_accept_waiting(acting_user=request.user, handover_id=handover_id, unit=body.unit)
+    return {
+        "handover_id": row.handover_id,
+        "personal_id": row.personal_id,
+        "state": row.state,
+        "state_label": row.get_state_display(),
+        "from_node": row.from_node,
+        "changeset_id": row.changeset_id,
     }

@@ -139,6 +139,12 @@ def handover_move(manifest: dict[str, Any], signature: bytes) -> dict[str, Any]:
     return answer
 
 
+def nodes() -> list[dict[str, Any]]:
+    """The hub's registry of nodes (`node`, `agency`, lag); `hub_unavailable` if unreachable."""
+    found = _found("/nodes")
+    return list((found or {}).get("nodes") or [])
+
+
 def handover_get(handover_id: str) -> dict[str, Any] | None:
     """What the hub recorded of a hand-over, None if it moved nothing under that id."""
     return _found(f"/handovers/{handover_id}")

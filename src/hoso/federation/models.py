@@ -117,6 +117,8 @@ class Handover(models.Model):
     package = models.CharField(max_length=500, blank=True, default="")  # where it was written
     manifest_sha256 = models.CharField(max_length=64, blank=True, default="")
     changeset_id = models.BigIntegerField(null=True, blank=True)  # the receiver's proposal
+    # The sender's personnel decision (transfer/rotation to another agency) that started it.
+    decision_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     reason = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

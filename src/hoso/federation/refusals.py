@@ -54,6 +54,20 @@ MESSAGES = {
     "handover_unknown_receiver": (
         "Nút tiếp nhận «{node}» chưa được đăng ký với Cơ sở dữ liệu quốc gia."
     ),
+    "hub_unavailable_accept": (
+        "Không kết nối được Cơ sở dữ liệu quốc gia để xác nhận đã chuyển quyền quản lý hồ sơ "
+        "(mã bàn giao {handover_id}) cho cơ quan này; chưa tiếp nhận gì, hãy thử lại sau."
+    ),
+    "handover_no_package": (
+        "Không có gói bàn giao «{handover_id}» trong thư mục tiếp nhận của cơ quan này."
+    ),
+    "handover_unknown_unit": (
+        "Đơn vị tiếp nhận «{unit}» không có trong cây tổ chức của cơ quan này; chọn một đơn vị "
+        "của cơ quan tiếp nhận hồ sơ."
+    ),
+    "handover_unit_not_valid": (
+        "Đơn vị tiếp nhận «{unit}» không còn hoặc chưa có hiệu lực vào ngày {on}."
+    ),
     "handover_outbox_pending": (
         "Hồ sơ {personal_id} còn {count} gói dữ liệu chưa được Cơ sở dữ liệu quốc gia xác nhận; "
         "chờ gửi xong rồi bàn giao, để không thay đổi nào bị bỏ lại."

@@ -8,7 +8,15 @@ from cryptography import x509
 from django.db.models import Count
 
 from hoso.federation import keys
-from hoso.federation.models import HubHandover, HubNode, HubPacket, OutboxPacket, RegistryEntry
+from hoso.federation.models import (
+    Handover,
+    HandoverRole,
+    HubHandover,
+    HubNode,
+    HubPacket,
+    OutboxPacket,
+    RegistryEntry,
+)
 
 
 def node_for_certificate(der: bytes | None) -> HubNode | None:
@@ -109,3 +117,10 @@ def outbox_pending_for(node_id: str, personal_id: str) -> int:
     return OutboxPacket.objects.filter(
         node_id=node_id, personal_id=personal_id, acked_at__isnull=True
     ).count()
+
+
+def handovers_by_decision(decision_ids: list[int]) -> dict[int, Handover]:
+    """The hand-over each of these personnel decisions started (a transfer to another agency,
+    `federation.services.transfer`), by decision id: one query, for the decisions' page."""
+    rows = Handover.objects.filter(role=HandoverRole.SENT, decision_id__in=decision_ids)
+    return {row.decision_id: row for row in rows if row.decision_id is not None}

@@ -36,6 +36,7 @@ class ParamSpec:
     minimum: int | None = None  # kinds "integer", "decimal"
     maximum: int | None = None
     choices: dict[str, str] = field(default_factory=dict)  # kind "choice"
+    required_unless: str = ""  # required when this other parameter is not given
 
 
 def _text(name: str, label: str, max_length: int = 300, **kw: Any) -> ParamSpec:
@@ -77,7 +78,19 @@ APPOINTMENT = (
 )
 LEAVING_POST = (_text("job_position", "Vị trí việc làm mới", 32), TITLE)
 TRANSFER = (
-    _unit("organization", "Đơn vị mới", required=True),
+    _unit(
+        "organization",
+        "Đơn vị mới",
+        required_unless="to_node",
+        help="Bắt buộc khi chuyển trong cơ quan này.",
+    ),
+    _text(
+        "to_node",
+        "Cơ quan quản lý tiếp nhận (mã nút)",
+        32,
+        help="Chỉ khi chuyển sang cơ quan khác: mã nút trong danh sách của máy chủ quốc gia; "
+        "hồ sơ được bàn giao sau khi quyết định được duyệt.",
+    ),
     _unit("managing_agency", "Cơ quan quản lý mới", help="Để trống: giữ cơ quan quản lý."),
     POSITION,
     JOB_POSITION,
@@ -197,7 +210,10 @@ def read(p: Params, spec: ParamSpec) -> Any:
             maximum=Decimal(spec.maximum if spec.maximum is not None else 10**9),
         )
     if spec.kind == "unit":
-        return p.unit(spec.name, spec.label, required=spec.required)
+        required = spec.required or bool(
+            spec.required_unless and p.raw.get(spec.required_unless) in (None, "")
+        )
+        return p.unit(spec.name, spec.label, required=required)
     if spec.kind == "code":
         return p.code(spec.name, spec.label, spec.catalog, required=spec.required)
     if spec.kind == "choice":

@@ -46,7 +46,13 @@ from hoso.access.system import system_dossier
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.changes import signatures
-from hoso.changes.models import ChangeSet, ChangeStatus, DossierVersion, SourceKind
+from hoso.changes.models import (
+    ChangeSet,
+    ChangeStatus,
+    DossierVersion,
+    PersonnelDecision,
+    SourceKind,
+)
 from hoso.changes.operations import apply_operations, diff, touched_sections
 from hoso.changes.selectors.changesets import (
     changeset_locked,
@@ -66,6 +72,7 @@ from hoso.core.dates import today as local_today
 from hoso.core.errors import NotFound, Problem, ValidationFailed
 from hoso.federation import client as hub_client
 from hoso.federation.services import outbox as federation_outbox
+from hoso.federation.services import transfer as federation_transfer
 from hoso.people import services as people_services
 from hoso.people.reference import load_reference
 from hoso.people.sections import BY_KEY, field_label
@@ -402,6 +409,7 @@ def _approved(*, acting_user: User, changeset_id: int, today: date | None) -> Do
         data=applied,
         creates=before is None,
     )
+    _handover_if_transferred(acting_user, changeset)
     recorder.record(
         user=acting_user,
         action=AuditAction.CHANGESET,
@@ -418,6 +426,28 @@ def _approved(*, acting_user: User, changeset_id: int, today: date | None) -> Do
         },
     )
     return version
+
+
+# Decision types whose `to_node` parameter moves the person to another managing agency.
+ACROSS_AGENCIES = ("transfer", "rotation")
+
+
+def _handover_if_transferred(acting_user: User, changeset: ChangeSet) -> None:
+    """A transfer or rotation to another agency, now applied, starts the hand-over in this
+    transaction (SENDING, audited; the task enqueued on commit): R-NO-SILO, issue 14 item 3."""
+    decision = PersonnelDecision.objects.filter(
+        changeset=changeset, decision_type__in=ACROSS_AGENCIES
+    ).first()
+    if decision is None:
+        return
+    to_node = str(json.loads(decision.parameters or "{}").get("to_node") or "").strip()
+    if to_node:
+        federation_transfer.handover_request(
+            acting_user=acting_user,
+            personal_id=changeset.personal_id,
+            to_node=to_node,
+            decision_id=decision.pk,
+        )
 
 
 def changeset_reject(*, acting_user: User, changeset_id: int, reason: str) -> ChangeSet:

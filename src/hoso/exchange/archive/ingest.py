@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,12 @@ def _refuse_import(acting_user: User, pid: str, error: DomainError, path: Path) 
     return error
 
 
-def archive_import(*, acting_user: User, path: Path) -> ArchiveImport:
+def archive_import(
+    *,
+    acting_user: User,
+    path: Path,
+    then: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None,
+) -> ArchiveImport:
     """Take a bag in: verify it whole, then propose its dossier as a change set.
 
     Invariants:
@@ -64,7 +70,9 @@ def archive_import(*, acting_user: User, path: Path) -> ArchiveImport:
       linked to the change set) and an `ingestion` preservation event citing the bag; all rows
       in one transaction; stored files of a failed import are removed;
     - every refusal and the import itself are audited (ARCHIVE); hence the writes have their
-      own transaction inside, and a refusal's audit event its own, outside it.
+      own transaction inside, and a refusal's audit event its own, outside it;
+    - `then(snapshot)` gives operations proposed after the creation in the same change set
+      (a hand-over's receiving unit, `exchange.services.handover`): one change path.
     """
     report = archive_verify(path)
     pid = report.personal_id
@@ -94,12 +102,17 @@ def archive_import(*, acting_user: User, path: Path) -> ArchiveImport:
                 f"Đã có đề xuất tạo hồ sơ {pid} đang chờ phê duyệt; xử lý đề xuất đó trước.",
                 status=409,
             )
-        return _import_verified(acting_user, Path(path), report)
+        return _import_verified(acting_user, Path(path), report, then)
     except DomainError as error:
         raise _refuse_import(acting_user, pid, error, Path(path)) from None
 
 
-def _import_verified(acting_user: User, root: Path, report: ArchiveReport) -> ArchiveImport:
+def _import_verified(
+    acting_user: User,
+    root: Path,
+    report: ArchiveReport,
+    then: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None,
+) -> ArchiveImport:
     doc = report.dossier or {}
     pid = report.personal_id
     versions = doc.get("versions") or []
@@ -126,7 +139,7 @@ def _import_verified(acting_user: User, root: Path, report: ArchiveReport) -> Ar
             changeset = changeset_propose(
                 acting_user=acting_user,
                 personal_id=pid,
-                operations=[{"op": "create", "data": data}],
+                operations=[{"op": "create", "data": data}, *(then(data) if then else [])],
                 source_kind=SourceKind.DECISION,
                 source_note=note,
             )

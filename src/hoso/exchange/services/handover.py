@@ -16,6 +16,8 @@ import json
 import re
 import shutil
 import uuid
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +30,17 @@ from hoso.access.models import Role, User
 from hoso.access.policies import dossier_write
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
-from hoso.core.errors import DomainError, ValidationFailed
+from hoso.changes.effects.common import close_row, open_rows, set_unit
+from hoso.core.dates import today as local_today
+from hoso.core.dates import vn
+from hoso.core.errors import DomainError, Problem, ValidationFailed
 from hoso.exchange.archive import archive_export, archive_import
 from hoso.federation import client, keys, refusals, selectors
 from hoso.federation import handover as package
 from hoso.federation.models import Handover, HandoverRole, HandoverState
+from hoso.federation.services import sender
+from hoso.orgs.models import Organization
+from hoso.orgs.selectors import org_get
 
 
 def _audit(
@@ -198,6 +206,13 @@ def _own_agency() -> str:
 def _deliver(acting_user: User, row: Handover) -> Handover:
     directory = Path(row.package)
     if not (directory / package.SIGNATURE).exists():  # killed before it was signed: again
+        # A decision's hand-over (`federation.services.transfer`) starts in the transaction
+        # that applied it: its packet must reach the hub before the entry moves.
+        pending = selectors.outbox_pending_for(row.from_node, row.personal_id)
+        if pending:
+            raise package.refusal(
+                "handover_outbox_pending", personal_id=row.personal_id, count=pending
+            )
         entry = client.registry_get(row.personal_id) or {}
         _package_make(acting_user, row, entry)
     signed = package.package_read(directory)
@@ -230,10 +245,63 @@ def _settle(acting_user: User, row: Handover, state: str, reason: str, **detail:
         )
 
 
-def handover_accept(*, acting_user: User, path: Path) -> Handover:
-    """Take in a hand-over package addressed to this node.
+RETRIED = ("hub_unavailable", "handover_outbox_pending")
+
+
+def _outbox_flush() -> None:
+    """Push what waits in the outbox (idempotent at the hub: a packet twice is a duplicate)."""
+    try:
+        for _ in range(20):
+            done = sender.send_once()
+            if done.sent == 0 or done.acked == 0:
+                return
+    except (client.HubUnavailable, sender.BadAck):
+        return  # the hand-over below then says the hub is down, and is retried
+
+
+def handover_resume(*, acting_user: User, handover_id: str, attempt: int = 1) -> tuple[str, bool]:
+    """Carry on a hand-over that a transfer decision started (`federation.services.transfer`);
+    its state after, and whether to try again later.
 
     Invariants:
+    - only a SENDING hand-over of this node is carried on (anything else answers its state);
+    - the outbox is flushed first, so the hub holds the decision's version before the move;
+    - the hub down or a packet still waiting keeps it SENDING, the reason recorded for the
+      decision's page (`Lần thử N: …`), and asks for a retry; any other refusal of the hub is
+      final (REFUSED with its reason, writes resume; `handover_send` records it).
+    """
+    row = Handover.objects.filter(handover_id=handover_id, role=HandoverRole.SENT).first()
+    if row is None or row.state != HandoverState.SENDING:
+        return (row.state if row is not None else "missing"), False
+    _outbox_flush()
+    try:
+        done = handover_send(
+            acting_user=acting_user,
+            personal_id=row.personal_id,
+            to_node=row.to_node,
+            output=Path(row.package).parent,
+        )
+    except ValidationFailed as error:
+        if _code(error) not in RETRIED:
+            return Handover.objects.get(pk=row.pk).state, False
+        with transaction.atomic():
+            Handover.objects.filter(pk=row.pk, state=HandoverState.SENDING).update(
+                reason=f"Lần thử {attempt}: {error.message}"[:500], updated_at=timezone.now()
+            )
+        return HandoverState.SENDING, True
+    return done.state, False
+
+
+def handover_accept(
+    *, acting_user: User, path: Path, unit: str, today: date | None = None
+) -> Handover:
+    """Take in a hand-over package addressed to this node, into the receiving unit `unit`.
+
+    Invariants:
+    - `unit` is a unit of this node's tree valid today (`handover_unknown_unit`,
+      `handover_unit_not_valid`), checked before anything else; the imported dossier's current
+      unit becomes it and the posts held at the sending agency end the day before, in the
+      same change set as the import (one change path; issue 14 item 3);
     - nothing is written unless the package's signature is the sending node's under the
       federation's roots (`handover_bad_signature`), its bag is the one signed
       (`handover_tampered`, then the archive's own BagIt/PREMIS verification), it names this
@@ -247,7 +315,8 @@ def handover_accept(*, acting_user: User, path: Path) -> Handover:
     - every refusal is audited in this node's chain (`AuditAction.HANDOVER`).
     """
     try:
-        return _accept(acting_user, Path(path))
+        receiving = _receiving_unit(str(unit or "").strip(), today or local_today())
+        return _accept(acting_user, Path(path), receiving, today or local_today())
     except DomainError as error:
         _audit(
             acting_user,
@@ -270,7 +339,29 @@ def _claimed_personal_id(path: Path) -> str:
     return str(claimed) if re.fullmatch(r"\d{12}", str(claimed)) else ""
 
 
-def _accept(acting_user: User, path: Path) -> Handover:
+def _receiving_unit(code: str, on: date) -> Organization:
+    found = org_get(code) if code else None
+    if found is None:
+        raise package.refusal("handover_unknown_unit", unit=code[:32] or "(trống)")
+    if not (found.valid_from <= on and (found.valid_to is None or on <= found.valid_to)):
+        raise package.refusal("handover_unit_not_valid", unit=found.name, on=vn(on))
+    return found
+
+
+def _into_unit(unit: Organization, on: date) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
+    """The operations after the import: the receiving unit, the sender's posts ended."""
+
+    def then(data: dict[str, Any]) -> list[dict[str, Any]]:
+        ops: list[dict[str, Any]] = [
+            close_row(data, "positions", i, on) for i in open_rows(data, "positions")
+        ]
+        ops += set_unit(data, unit, None)
+        return ops
+
+    return then
+
+
+def _accept(acting_user: User, path: Path, unit: Organization, today: date) -> Handover:
     node_id = _node_id()
     signed = package.package_read(path)
     body, pid, hid = signed.body, signed.personal_id, signed.handover_id
@@ -280,8 +371,14 @@ def _accept(acting_user: User, path: Path) -> Handover:
     if done is not None:
         return done
     digest = package.digest(body)
-    moved = client.handover_get(hid)
-    entry = client.registry_get(pid)
+    try:
+        moved = client.handover_get(hid)
+        entry = client.registry_get(pid)
+    except ValidationFailed as error:
+        if _code(error) != "hub_unavailable":
+            raise
+        text = refusals.message("hub_unavailable_accept", handover_id=hid)
+        raise ValidationFailed([Problem("hub_unavailable", text)], text) from error
     if (
         moved is None
         or moved.get("to") != node_id
@@ -291,7 +388,9 @@ def _accept(acting_user: User, path: Path) -> Handover:
     ):
         raise package.refusal("handover_not_moved", personal_id=pid, handover_id=hid)
     with transaction.atomic():
-        imported = archive_import(acting_user=acting_user, path=signed.bag)
+        imported = archive_import(
+            acting_user=acting_user, path=signed.bag, then=_into_unit(unit, today)
+        )
         row = Handover.objects.create(
             handover_id=hid,
             role=HandoverRole.RECEIVED,
@@ -316,6 +415,70 @@ def _accept(acting_user: User, path: Path) -> Handover:
                 "from": body["from"]["node"],
                 "changeset": imported.changeset.pk,
                 "manifest_sha256": digest,
+                "unit": unit.code,
             },
         )
     return row
+
+
+# --- The receiving node's inbox: packages carried here, waiting to be accepted ---------------
+
+
+def inbox_dir() -> Path:
+    """Where carried packages are put to be accepted from the page or the API
+    (`<data dir>/handover-inbox/<hand-over id>/`)."""
+    return Path(settings.DATA_DIR) / "handover-inbox"
+
+
+def inbox_waiting() -> list[dict[str, Any]]:
+    """The packages in the inbox addressed to this node and not accepted yet, as their
+    manifests claim (unverified until accepted: nothing here is read from a dossier)."""
+    root = inbox_dir()
+    if not root.is_dir():
+        return []
+    node = str(settings.HOSO_FEDERATION_NODE_ID or "")
+    done = set(
+        Handover.objects.filter(role=HandoverRole.RECEIVED).values_list("handover_id", flat=True)
+    )
+    waiting = []
+    for directory in sorted(root.iterdir()):
+        if not package.HANDOVER_ID.fullmatch(directory.name) or directory.name in done:
+            continue
+        try:
+            body = json.loads((directory / package.MANIFEST).read_bytes())
+            to, sender = body["to"]["node"], body["from"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if to != node:
+            continue
+        waiting.append(
+            {
+                "handover_id": directory.name,
+                "personal_id": _claimed_personal_id(directory),
+                "from_node": str(sender.get("node") or ""),
+                "from_agency": str(sender.get("agency") or ""),
+                "created_at": str(body.get("created_at") or ""),
+            }
+        )
+    return waiting
+
+
+def handover_accept_waiting(
+    *, acting_user: User, handover_id: str, unit: str, today: date | None = None
+) -> Handover:
+    """Accept the inbox's package `handover_id` into `unit` (`handover_accept`); an id that is
+    not a package of the inbox is `handover_no_package`, audited, nothing written."""
+    hid = str(handover_id or "")
+    directory = inbox_dir() / hid
+    if not package.HANDOVER_ID.fullmatch(hid) or not (directory / package.MANIFEST).is_file():
+        error = package.refusal("handover_no_package", handover_id=hid[:40])
+        _audit(
+            acting_user,
+            AuditOutcome.DENY,
+            "",
+            "handover_no_package",
+            Purpose.ARCHIVE_IMPORT,
+            package=hid[:40],
+        )
+        raise error
+    return handover_accept(acting_user=acting_user, path=directory, unit=unit, today=today)

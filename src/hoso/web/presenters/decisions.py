@@ -15,6 +15,8 @@ from hoso.changes.services.decisions import DecisionPreview
 from hoso.documents.models import Component
 from hoso.eligibility.engine import facts_visible
 from hoso.eligibility.labels import facts_text
+from hoso.federation.models import Handover
+from hoso.federation.selectors import handovers_by_decision
 from hoso.people.sections import BY_KEY
 from hoso.web.presenters.work import diff_rows
 
@@ -69,6 +71,7 @@ class DecisionRow:
     badge: str
     scans: list[Component]
     summary: str
+    handover: Handover | None = None  # a transfer to another agency: its hand-over's state
 
 
 def decision_rows(
@@ -83,6 +86,7 @@ def decision_rows(
     for scan in scans:
         if scan.changeset_id is not None:
             by_changeset.setdefault(scan.changeset_id, []).append(scan)
+    handovers = handovers_by_decision([d.pk for d in decisions])
     rows = []
     for d in decisions:
         changeset = d.changeset
@@ -95,6 +99,7 @@ def decision_rows(
                 badge=STATUS_BADGES.get(changeset.status, "badge--revoked") if changeset else "",
                 scans=by_changeset.get(d.changeset_id, []) if d.changeset_id else [],
                 summary="" if decision_hidden_fields(d, access) else d.summary,
+                handover=handovers.get(d.pk),
             )
         )
     return rows

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from hoso.access import policies, recorder
 from hoso.audit.purposes import Purpose
 from hoso.core.errors import DomainError, NotFound, ValidationFailed
+from hoso.federation.selectors import handovers_by_decision
 from hoso.procedures import planning, selectors
 from hoso.procedures.definitions import type_def
 from hoso.procedures.models import ProcedureDocument, ProcedureState
@@ -166,6 +167,10 @@ def _page(
     context = procedure_context(procedure, access.person, access.masked)
     context["history"] = history_rows(procedure, access.masked)
     context["may_download"] = access.can_see_document(selectors.DOCUMENT_SENSITIVITY)
+    if procedure.decision_id:  # a transfer to another agency: its hand-over's state
+        context["handover"] = handovers_by_decision([procedure.decision_id]).get(
+            procedure.decision_id
+        )
     if selectors.may_act(request.user, procedure):
         step = type_def(procedure.procedure_type).step(procedure.current_step)
         if form is None:

@@ -4,9 +4,9 @@
         sign the hand-over package (the dossier's BagIt/PREMIS bag) and have the hub move the
         registry entry; the dossier stays here as a read-only trace. Run again after a failure
         to resume the same hand-over (never two).
-    hoso handover accept PACKAGE --user USERNAME
-        verify a package addressed to this node and propose its dossier (a records manager
-        approves it, as any change)
+    hoso handover accept PACKAGE --unit UNIT --user USERNAME
+        verify a package addressed to this node and propose its dossier in the receiving unit
+        UNIT of this node (a records manager approves it, as any change)
     hoso handover trace --personal-id ID
         what this node did with the dossier (JSON)
 
@@ -40,6 +40,9 @@ class Command(BaseCommand):
         send.add_argument("--output", type=Path, default=None, help="Thư mục ghi gói bàn giao.")
         accept = sub.add_parser("accept", help="Kiểm tra và tiếp nhận gói bàn giao.")
         accept.add_argument("package", type=Path, help="Thư mục gói bàn giao.")
+        accept.add_argument(
+            "--unit", required=True, help="Mã đơn vị tiếp nhận (một đơn vị của cơ quan này)."
+        )
         accept.add_argument("--user", required=True, help="Tên đăng nhập người thực hiện.")
         show = sub.add_parser("trace", help="Dấu vết bàn giao của một hồ sơ (JSON).")
         show.add_argument("--personal-id", required=True)
@@ -64,7 +67,7 @@ class Command(BaseCommand):
                     f"(mã bàn giao {row.handover_id}); gói: {row.package}"
                 )
             else:
-                row = handover_accept(acting_user=user, path=o["package"])
+                row = handover_accept(acting_user=user, path=o["package"], unit=o["unit"])
                 self.stdout.write(
                     f"Đã tiếp nhận hồ sơ {row.personal_id} (mã bàn giao {row.handover_id}); "
                     f"đề xuất số {row.changeset_id} chờ cán bộ quản lý hồ sơ phê duyệt."
