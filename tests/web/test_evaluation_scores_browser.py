@@ -105,6 +105,7 @@ def test_the_manager_scores_each_criterion_on_the_page_and_signs(
     expect(total).to_have_text("60")  # 31 is over the maximum: left out of the total
     expect(grade).to_have_text("Hoàn thành nhiệm vụ")
     expect(form.locator("[data-score-note]")).to_be_visible()
+    expect(general).to_have_attribute("aria-invalid", "true")
     form.locator("input[name=document_phieu_cham_diem]").set_input_files(str(people["sheet"]))
     page.get_by_role("button", name="Ký số và ghi bước").click()
     field = form.locator(".field", has=page.locator(f'input[name="{SCORE}{GENERAL}"]'))
@@ -124,6 +125,9 @@ def test_the_manager_scores_each_criterion_on_the_page_and_signs(
     expect(form.locator("[data-score-total]")).to_have_text("87,5")
     expect(form.locator("[data-score-grade]")).to_have_text("Hoàn thành tốt nhiệm vụ")
     expect(form.locator("[data-score-note]")).to_be_hidden()
+    expect(form.locator(f'input[name="{SCORE}{GENERAL}"]')).not_to_have_attribute(
+        "aria-invalid", "true"
+    )
     form.get_by_label("Nhận xét của người quản lý (nếu có)").fill("Chủ động, đúng hạn.")
     form.locator(".scores").scroll_into_view_if_needed()
     shot(page, "filled")

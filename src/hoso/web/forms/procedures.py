@@ -268,18 +268,22 @@ class StepForm(forms.Form):
 
     def score_total(self) -> dict[str, Any] | None:
         """The total of the points typed so far and the grade it falls in, drawn on the page
-        before any script runs (the script redraws them as the manager types)."""
+        before any script runs (the script redraws them as the manager types); a score that is
+        no number or over its maximum is left out and flagged."""
         if self.scale is None:
             return None
-        total = Decimal(0)
+        total, wrong = Decimal(0), False
         for criterion in self.scale.criteria.items:
-            number = (
-                points(str(self.data.get(SCORE + criterion.code) or "")) if self.is_bound else None
-            )
-            total += Decimal(str(number)) if number is not None else Decimal(0)
+            text = str(self.data.get(SCORE + criterion.code) or "").strip() if self.is_bound else ""
+            number = points(text) if text else 0
+            if number is None or Decimal(str(number)) > criterion.max_points:
+                wrong = True  # left out of the total, as the script does
+            else:
+                total += Decimal(str(number))
         band = self.scale.grade(total)
         return {
             "total": f"{total.normalize():f}".replace(".", ","),
+            "wrong": wrong,
             "maximum": f"{self.scale.criteria.total:f}",
             "grade": band.name if band else "",
             "bands": [

@@ -15,15 +15,15 @@
     return node ? JSON.parse(node.textContent) : [];
   }
 
-  function redraw(box) {
+  function redraw(box, typed) {
     var total = 0;
     var wrong = false;
     box.querySelectorAll("input[data-score-max]").forEach(function (input) {
       var points = parse(input.value);
-      if (isNaN(points) || points > Number(input.getAttribute("data-score-max"))) {
-        wrong = true;
-      } else {
-        total += points;
+      var bad = isNaN(points) || points > Number(input.getAttribute("data-score-max"));
+      if (bad) { wrong = true; } else { total += points; }
+      if (input === typed) { // the server's marks on the others stay until they are retyped
+        if (bad) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
       }
     });
     total = Math.round(total * 100) / 100;
@@ -40,9 +40,9 @@
 
   document.addEventListener("input", function (event) {
     var box = event.target.closest("[data-scores]");
-    if (box && event.target.matches("input[data-score-max]")) { redraw(box); }
+    if (box && event.target.matches("input[data-score-max]")) { redraw(box, event.target); }
   });
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-scores]").forEach(redraw);
+    document.querySelectorAll("[data-scores]").forEach(function (box) { redraw(box, null); });
   });
 })();
