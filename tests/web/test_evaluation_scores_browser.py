@@ -102,8 +102,12 @@ def test_the_manager_scores_each_criterion_on_the_page_and_signs(
     form.get_by_label("Đồng ý", exact=True).check()
     general.fill("31")
     tasks.fill("60")
+    general.fill("30")
+    expect(total).to_have_text("90")
+    expect(grade).to_have_text("Hoàn thành xuất sắc nhiệm vụ")  # 90 and over
+    general.fill("31")
     expect(total).to_have_text("60")  # 31 is over the maximum: left out of the total
-    expect(grade).to_have_text("Hoàn thành nhiệm vụ")
+    expect(grade).to_have_text("—")  # no grade while a score is wrong
     expect(form.locator("[data-score-note]")).to_be_visible()
     expect(general).to_have_attribute("aria-invalid", "true")
     form.locator("input[name=document_phieu_cham_diem]").set_input_files(str(people["sheet"]))

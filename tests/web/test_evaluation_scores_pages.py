@@ -136,6 +136,7 @@ def test_the_typed_total_and_its_grade_are_drawn_again_after_a_refusal(as_, scor
     # 71 is over its maximum: left out of the total (30), and flagged, as the script does.
     assert "Tổng điểm: <output data-score-total>30</output> / 100" in body
     assert "data-score-note>Có ô chưa ghi đúng" in body
+    assert "<output data-score-grade>—</output>" in body
     assert "tối đa 70 điểm; 71 điểm vượt mức." in body
 
 

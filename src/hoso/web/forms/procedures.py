@@ -285,7 +285,7 @@ class StepForm(forms.Form):
             "total": f"{total.normalize():f}".replace(".", ","),
             "wrong": wrong,
             "maximum": f"{self.scale.criteria.total:f}",
-            "grade": band.name if band else "",
+            "grade": band.name if band and not wrong else "",  # none from a wrong score
             "bands": [
                 {
                     "name": b.name,

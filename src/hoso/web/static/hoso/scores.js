@@ -34,7 +34,7 @@
       var found = bands().filter(function (b) {
         return (b.low === null || total >= b.low) && (b.high === null || total < b.high);
       })[0];
-      grade.textContent = found ? found.name : "—";
+      grade.textContent = found && !wrong ? found.name : "—"; // no grade from a wrong score
     }
   }
 
