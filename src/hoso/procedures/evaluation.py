@@ -65,11 +65,25 @@ def criteria_for(staff_category: str, year: int) -> Criteria | None:
     )
 
 
-def grade_for(total: Decimal, staff_category: str, year: int) -> str:
-    """The grade whose score band holds `total` for the category and year
-    (`evaluation_grade.scoring`: min inclusive, max exclusive), or "" where no band applies
-    (public employees are graded by criteria, not points)."""
-    for code, attrs in entries("evaluation_grade").values_list("code", "attrs"):
+@dataclass(frozen=True)
+class GradeBand:
+    """One grade's score band (`evaluation_grade.scoring`): `low` inclusive, `high` exclusive,
+    None where the band is open."""
+
+    code: str
+    name: str
+    low: Decimal | None
+    high: Decimal | None
+
+    def holds(self, total: Decimal) -> bool:
+        return (self.low is None or total >= self.low) and (self.high is None or total < self.high)
+
+
+def grade_bands(staff_category: str, year: int) -> tuple[GradeBand, ...]:
+    """The score bands that grade `staff_category`'s evaluation of `year` (none for a category
+    graded by criteria, not points, or a year before the scale)."""
+    bands = []
+    for code, name, attrs in entries("evaluation_grade").values_list("code", "name", "attrs"):
         scoring = attrs.get("scoring") or {}
         start = scoring.get("valid_from")
         if staff_category not in (scoring.get("applies_to") or []) or (
@@ -77,11 +91,28 @@ def grade_for(total: Decimal, staff_category: str, year: int) -> str:
         ):
             continue
         low, high = scoring.get("min_score"), scoring.get("max_score")
-        if (low is None or total >= Decimal(str(low))) and (
-            high is None or total < Decimal(str(high))
-        ):
-            return str(code)
-    return ""
+        bands.append(
+            GradeBand(
+                str(code),
+                str(name),
+                None if low is None else Decimal(str(low)),
+                None if high is None else Decimal(str(high)),
+            )
+        )
+    return tuple(bands)
+
+
+def grade_for(total: Decimal, staff_category: str, year: int) -> str:
+    """The grade whose score band holds `total` for the category and year
+    (`evaluation_grade.scoring`: min inclusive, max exclusive), or "" where no band applies
+    (public employees are graded by criteria, not points)."""
+    return next((b.code for b in grade_bands(staff_category, year) if b.holds(total)), "")
+
+
+def year_of(params: dict[str, Any]) -> int | None:
+    """The year an evaluation procedure's parameters evaluate, or None where it is not one."""
+    year = _year(params)
+    return year if isinstance(year, int) and not isinstance(year, bool) else None
 
 
 def _year(params: dict[str, Any]) -> Any:

@@ -1,10 +1,12 @@
 """What the procedure pages show: a procedure's type, person, current step (its duty and its
 working-day deadline), and the signed history — each step's signature checked, its vote
-counts, documents and eligibility verdict (every rule with its citation)."""
+counts, documents, scores per criterion and eligibility verdict (every rule with its
+citation)."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from hoso.access.models import Role
@@ -98,6 +100,32 @@ def verdict_rows(reasons: list[dict[str, Any]], masked: dict[str, str]) -> list[
     return out
 
 
+def _points(value: Any) -> str:
+    return f"{Decimal(str(value)).normalize():f}".replace(".", ",")
+
+
+def _scores(definition: Any, step_code: str, data: dict[str, Any]) -> dict[str, Any] | None:
+    """The points a scores step recorded, each criterion by its catalog name, and the total."""
+    spec = next(
+        (
+            f
+            for s in definition.steps
+            if s.code == step_code
+            for f in s.fields
+            if f.kind == "scores"
+        ),
+        None,
+    )
+    given = data.get(spec.name) if spec else None
+    if not isinstance(given, dict) or not given:
+        return None
+    total = sum((Decimal(str(v)) for v in given.values()), Decimal(0))
+    return {
+        "rows": [(name_of(spec.catalog, code) or code, _points(v)) for code, v in given.items()],
+        "total": _points(total),
+    }
+
+
 def history_rows(procedure: Procedure, masked: dict[str, str]) -> list[dict[str, Any]]:
     definition = type_def(procedure.procedure_type)
     names = {s.code: s.name for s in definition.steps}
@@ -129,6 +157,7 @@ def history_rows(procedure: Procedure, masked: dict[str, str]) -> list[dict[str,
                     for code, d in (data.get("documents") or {}).items()
                 ],
                 "verdict": verdict_rows(data.get("verdict") or [], masked),
+                "scores": _scores(definition, step.step_code, data),
                 "decision_id": data.get("decision_id"),
             }
         )

@@ -30,7 +30,7 @@ from hoso.procedures import planning, selectors
 from hoso.procedures.definitions import type_def
 from hoso.procedures.models import ProcedureDocument, ProcedureState
 from hoso.procedures.services import document_attach, procedure_start, step_act
-from hoso.web.forms.procedures import StartForm, StepForm
+from hoso.web.forms.procedures import StartForm, StepForm, scale_of
 from hoso.web.presenters.procedures import (
     history_rows,
     list_rows,
@@ -174,7 +174,8 @@ def _page(
     if selectors.may_act(request.user, procedure):
         step = type_def(procedure.procedure_type).step(procedure.current_step)
         if form is None:
-            form = StepForm(initial={"revision": procedure.revision}, step=step)
+            scale = scale_of(step, procedure.params, access.person.staff_category)
+            form = StepForm(initial={"revision": procedure.revision}, step=step, scale=scale)
         context["form"] = form
         context["verdict_today"] = verdict_rows(
             selectors.eligibility_today(request.user, procedure), access.masked
@@ -231,14 +232,15 @@ def _uploads(request: HttpRequest, pk: int, form: StepForm, data: QueryDict) -> 
 def procedure_step(request: HttpRequest, pk: int) -> HttpResponse:
     """Act on the current step: each refusal shown with the service's own message."""
     try:
-        procedure, _access = selectors.procedure_open(request.user, pk)
+        procedure, access = selectors.procedure_open(request.user, pk)
     except NotFound:
         return not_found(request, what="quy trình")
     if procedure.state != ProcedureState.RUNNING:
         refusal = "Quy trình đã kết thúc; không thực hiện thêm bước."
         return _page(request, pk, status=409, refusal=refusal)
     step = type_def(procedure.procedure_type).step(procedure.current_step)
-    form = StepForm(request.POST, request.FILES, step=step)
+    scale = scale_of(step, procedure.params, access.person.staff_category)
+    form = StepForm(request.POST, request.FILES, step=step, scale=scale)
     if not form.is_valid():
         return _page(request, pk, form, status=400)
     data = request.POST.copy()
@@ -257,12 +259,12 @@ def procedure_step(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound:
         return not_found(request, what="quy trình")
     except ValidationFailed as error:
-        kept = StepForm(data, request.FILES, step=step)
+        kept = StepForm(data, request.FILES, step=step, scale=scale)
         kept.is_valid()
         kept.add_problems(error)
         return _page(request, pk, kept, status=400, refusal=error.message)
     except DomainError as error:
-        kept = StepForm(data, step=step)
+        kept = StepForm(data, step=step, scale=scale)
         kept.is_valid()
         # A refused upload (`documents.intake`) is bad input like the rest: 400.
         status = error.status if error.status in (403, 409) else 400
