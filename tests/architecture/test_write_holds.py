@@ -1,6 +1,6 @@
 """Every write to an existing dossier asks the one write gate, and so the dossier's hold
 (R-NO-SILO: a dossier handed over leaves a read-only trace here; access.holds,
-docs/decisions/0024-writeguard-write-holds.md). Checked on the source, so that a new write
+docs/decisions/0024-write-holds.md). Checked on the source, so that a new write
 service cannot open a dossier with the read gate alone under a writing purpose, nor borrow the
 hand-over's purposes, which the hold lets through."""
 

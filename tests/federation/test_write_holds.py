@@ -4,7 +4,7 @@ the API answer with the stable code and its Vietnamese message, the refusal is a
 nothing is stored; the trace itself stays readable. The writes are the authorization matrix's
 rows (tests/access/test_authorization_matrix.py `WRITES`, which its own test keeps complete),
 each first checked to go through on the same dossier without a hand-over, so that a refusal
-here is the hold's and not a malformed request's (docs/decisions/0024-writeguard-write-holds.md).
+here is the hold's and not a malformed request's (docs/decisions/0024-write-holds.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A handed-over dossier in a real browser (R-NO-SILO; issue 14 item 3): the records manager
 of the sending node still reads it, and opening its correction form says why it cannot be
-written and where it is managed now (docs/decisions/0024-writeguard-write-holds.md).
+written and where it is managed now (docs/decisions/0024-write-holds.md).
 Screenshots in test-artifacts/writeguard-*.png."""
 
 from __future__ import annotations

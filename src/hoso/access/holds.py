@@ -8,7 +8,7 @@ knowledge (the `Handover` rows, the refusal texts) belongs to `hoso.federation`,
 beside `access` in the domain layer and imports it; `access` may not import it back (the
 acyclic contract, pyproject.toml). So `access` owns the question and federation answers it:
 `hoso.federation.apps` registers `handover.write_refusal` here when the app is ready.
-docs/decisions/0024-writeguard-write-holds.md explains the choice.
+docs/decisions/0024-write-holds.md explains the choice.
 
 The registry fails closed: asked before any hold is registered (a node set up without the
 federation app), the gate raises instead of letting a write through unchecked.
