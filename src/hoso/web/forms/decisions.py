@@ -62,7 +62,8 @@ def parameter_field(spec: ParamSpec) -> forms.Field:
     """The form field of one parameter: a picker for units, catalog codes and choices, a
     dd/mm/yyyy date, a number or a text. Integers and decimals are typed as text and judged
     by the service, which names the parameter in its reason."""
-    label = spec.label + ("" if spec.required else " (nếu có)")
+    # A parameter required unless another is given says so in its help, not "(nếu có)".
+    label = spec.label + ("" if spec.required or spec.required_unless else " (nếu có)")
     missing = {"required": f"Thiếu {spec.label.lower()}."}
     if spec.kind == "date":
         return _date(label, required=spec.required, help_text=spec.help)
