@@ -110,6 +110,10 @@ def refusals_create(today: date, out: TextIO) -> dict[str, str]:
     cases = _cases(today)
     start = _first_free()
     people = snv_people(start + len(cases))[start:]
+    if len(people) < len(cases):
+        # A small demo's department runs short: say which cases are missing, not nothing.
+        left = ", ".join(rule for rule, _, _ in cases[len(people) :])
+        out.write(f"Bản demo nhỏ: phòng của người nhập liệu thiếu người, bỏ qua: {left}.\n")
     if not people:
         return {}
     out.write("Ghi án treo, kỷ luật, xem xét kỷ luật và quy hoạch của một số người…\n")
