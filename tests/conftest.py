@@ -187,6 +187,20 @@ def _guarded_popen_init(self: subprocess.Popen, args: Any, *rest: Any, **kwargs:
 subprocess.Popen.__init__ = _guarded_popen_init  # type: ignore[method-assign]
 
 
+_TEARDOWN: list[bool] = []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    # The last test's teardown also ends the session's fixtures (the test database is
+    # dropped there): no cursor of the test's own.
+    _TEARDOWN[:] = [True]
+    try:
+        return (yield)
+    finally:
+        _TEARDOWN.clear()
+
+
 def _guard_cursors() -> None:
     """A DB-free test reaching the database in this process (past pytest-django's block, e.g.
     a fixture unblocking it without `django_db_setup`) fails: its PostgreSQL run would be lost."""
@@ -195,7 +209,7 @@ def _guard_cursors() -> None:
     cursor = BaseDatabaseWrapper._cursor
 
     def guarded(self: Any, *args: Any, **kwargs: Any) -> Any:
-        item = _CURRENT[0] if _CURRENT else None
+        item = _CURRENT[0] if _CURRENT and not _TEARDOWN else None
         if item is not None and not uses_database(item):
             pytest.fail(
                 f"{item.nodeid} uses the database without asking for it (a `db` fixture, the "
