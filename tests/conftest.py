@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import copy
 import os
+import subprocess
 import tempfile
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,170 @@ _test_settings()
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
 hypothesis_settings.register_profile("explore", max_examples=1000, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# --- Tests without a database run once (docs/decisions/0025-db-free-tests-run-once.md) -------
+#
+# A test that asks for no database (no `django_db` mark, no `db`-like fixture, directly or
+# through other fixtures) cannot reach it in this process: pytest-django refuses the
+# connection (and the cursor guard below fails it). Its verdict is the same on SQLite and
+# PostgreSQL, so the PostgreSQL run leaves it to the SQLite run. A test whose *subprocesses*
+# may open the run's database (`hoso …` commands and servers, `tests/federation/node.py`,
+# started with DATABASE_URL in their environment) is marked `database_subprocess` and runs on
+# both; the subprocess guard below fails an unmarked one, in the SQLite run too.
+
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+        "django_db_setup",  # a fixture unblocking the database asks for it (pytest-django)
+    }
+)
+# Fixtures that hand a database of the run to a subprocess by its settings, not through the
+# inherited environment (the federation hub's, in the PostgreSQL run): whoever uses them must
+# be marked, checked at collection in both runs.
+DATABASE_PROCESS_FIXTURES = frozenset({"hub_template"})
+EVERYTHING_ON_EVERY_DATABASE = "HOSO_TEST_EVERYTHING"
+# In the SQLite run a DB-free test runs with this DATABASE_URL in its environment (the
+# settings of this process are made): a child process that would inherit the PostgreSQL
+# run's DATABASE_URL inherits this one, and the guard sees it before it starts.
+SENTINEL_DATABASE_URL = "postgresql://database-of-the-postgresql-run.invalid/see-adr-0025"
+
+
+def uses_database(item: pytest.Item) -> bool:
+    """Whether `item` may reach a database: its own (fixture or mark) or its subprocesses'."""
+    if item.get_closest_marker("django_db") or item.get_closest_marker("database_subprocess"):
+        return True
+    return bool(DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
+def _postgresql_run() -> bool:
+    from django.conf import settings as django_settings
+
+    return "postgresql" in django_settings.DATABASES["default"]["ENGINE"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    unmarked = [
+        item.nodeid
+        for item in items
+        if DATABASE_PROCESS_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        and not uses_database(item)
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "these tests give a subprocess the run's database but are not marked "
+            "`database_subprocess` (ADR 0025): " + ", ".join(unmarked)
+        )
+    if not _postgresql_run() or os.environ.get(EVERYTHING_ON_EVERY_DATABASE):
+        return
+    keep = [item for item in items if uses_database(item)]
+    left = [item for item in items if not uses_database(item)]
+    if not left:
+        return
+    items[:] = keep
+    config.hook.pytest_deselected(items=left)
+    where = Counter(item.nodeid.split("/")[1] for item in left if "/" in item.nodeid)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(
+            f"PostgreSQL run: {len(left)} tests that use no database deselected, their verdict "
+            f"is the SQLite run's (ADR 0025; {EVERYTHING_ON_EVERY_DATABASE}=1 runs them here "
+            "too): " + ", ".join(f"{name} {count}" for name, count in sorted(where.items()))
+        )
+
+
+_CURRENT: list[pytest.Item] = []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    _CURRENT[:] = [item]
+    sentinel = not uses_database(item) and "DATABASE_URL" not in os.environ
+    if sentinel:
+        os.environ["DATABASE_URL"] = SENTINEL_DATABASE_URL
+    try:
+        return (yield)
+    finally:
+        _CURRENT.clear()
+        if sentinel:
+            os.environ.pop("DATABASE_URL", None)
+
+
+def opens_the_database(args: Any) -> bool:
+    """Whether a child process started with `args` runs hoso or Django: a `hoso` command,
+    `manage.py`, a Python script file (`tests/federation/node.py`), `django.setup()`."""
+    argv = [args] if isinstance(args, str | bytes | os.PathLike) else list(args)
+    words = [os.fsdecode(a) for a in argv]
+    if words and Path(words[0].split()[0]).name in ("hoso", "manage.py"):
+        return True
+    return any(
+        "hoso.cli" in word
+        or "django.setup" in word
+        or word.endswith(".py")
+        or Path(word).name == "hoso"
+        for word in words[1:]
+    )
+
+
+_popen_init = subprocess.Popen.__init__
+
+
+def _guarded_popen_init(self: subprocess.Popen, args: Any, *rest: Any, **kwargs: Any) -> None:
+    item = _CURRENT[0] if _CURRENT else None
+    env = kwargs.get("env")
+    inherited = "DATABASE_URL" in (os.environ if env is None else env)
+    if item is not None and inherited and not uses_database(item) and opens_the_database(args):
+        pytest.fail(
+            f"{item.nodeid} starts {args!r} with the run's DATABASE_URL but asks for no "
+            "database: mark it `@pytest.mark.database_subprocess` (it then runs on PostgreSQL "
+            "too) or leave DATABASE_URL out of the child's environment (ADR 0025)",
+            pytrace=False,
+        )
+    _popen_init(self, args, *rest, **kwargs)
+
+
+subprocess.Popen.__init__ = _guarded_popen_init  # type: ignore[method-assign]
+
+
+_TEARDOWN: list[bool] = []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    # The last test's teardown also ends the session's fixtures (the test database is
+    # dropped there): no cursor of the test's own.
+    _TEARDOWN[:] = [True]
+    try:
+        return (yield)
+    finally:
+        _TEARDOWN.clear()
+
+
+def _guard_cursors() -> None:
+    """A DB-free test reaching the database in this process (past pytest-django's block, e.g.
+    a fixture unblocking it without `django_db_setup`) fails: its PostgreSQL run would be lost."""
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    cursor = BaseDatabaseWrapper._cursor
+
+    def guarded(self: Any, *args: Any, **kwargs: Any) -> Any:
+        item = _CURRENT[0] if _CURRENT and not _TEARDOWN else None
+        if item is not None and not uses_database(item):
+            pytest.fail(
+                f"{item.nodeid} uses the database without asking for it (a `db` fixture, the "
+                "`django_db` mark, or `django_db_setup` in a fixture that unblocks it)",
+                pytrace=False,
+            )
+        return cursor(self, *args, **kwargs)
+
+    BaseDatabaseWrapper._cursor = guarded  # type: ignore[method-assign]
+
+
+_guard_cursors()
 
 
 @pytest.fixture(autouse=True)

@@ -9,9 +9,14 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+
 from hoso import identity
 
 from .conftest import wait_for
+
+# The hub runs on a database of the run (PostgreSQL in the PostgreSQL run): ADR 0025.
+pytestmark = pytest.mark.database_subprocess
 
 
 def pid(serial: int) -> str:

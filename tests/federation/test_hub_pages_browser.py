@@ -37,14 +37,12 @@ CLI = ["-m", "hoso.cli"]
 
 
 @pytest.fixture(scope="module")
-def hub_with_pages(pki, template_db, tmp_path_factory):
+def hub_with_pages(pki, template_db, hub_template, tmp_path_factory):
     data = tmp_path_factory.mktemp("hub-pages")
     shutil.copytree(pki.hub.key.parent, data, dirs_exist_ok=True)
-    url = _hub_database_url()
+    url = _hub_database_url(hub_template)
     env = _env(HOSO_DATA_DIR=str(data), **({"DATABASE_URL": url} if url else {}))
-    if url:
-        run([*CLI, "migrate", "-v0"], env)
-    else:
+    if not url:
         shutil.copy(template_db, data / "hoso.sqlite3")
     for node, name in AGENCIES.items():
         certificate = str(pki.nodes[node].cert)

@@ -16,6 +16,9 @@ from hoso.signing.cms import sign_bytes
 
 from .conftest import wait_for
 
+# The hub runs on a database of the run (PostgreSQL in the PostgreSQL run): ADR 0025.
+pytestmark = pytest.mark.database_subprocess
+
 
 def pid(serial: int) -> str:
     return identity.generate(province_code="001", birth_year=1985, sex="M", serial=700000 + serial)

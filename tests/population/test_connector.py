@@ -15,6 +15,9 @@ from hoso import identity
 from hoso.population.connector import HttpConnector, NotConfigured, configured
 from hoso.population.records import CitizenRecord, Code, Failed, Found, judged
 
+# The simulator, `hoso popdb serve`, inherits the run's DATABASE_URL: ADR 0025.
+pytestmark = pytest.mark.database_subprocess
+
 PID = identity.generate(province_code="001", birth_year=1988, sex="F", serial=4242)
 MAI = CitizenRecord(
     personal_id=PID,

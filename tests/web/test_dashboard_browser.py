@@ -45,9 +45,11 @@ def people(node, personas, make_dossier, monkeypatch):
 
 
 def test_the_leader_watches_the_work_live_and_opens_the_overdue_step(
-    node, people, personas, make_dossier, totp_keys, browser_page
+    node, people, personas, make_dossier, totp_keys, browser_page, monkeypatch
 ):
     from playwright.sync_api import expect
+
+    from hoso.web.views import dashboard
 
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser_page
@@ -67,7 +69,11 @@ def test_the_leader_watches_the_work_live_and_opens_the_overdue_step(
     page.screenshot(path=str(ARTIFACTS / "dieu-hanh.png"), full_page=True)
     print("screenshot:", ARTIFACTS / "dieu-hanh.png")
     guide_shot(page, "theo-doi-cong-viec")
-    # A third one is started while the page is open: the next poll shows it, no reload.
+    # A third one is started while the page is open: the next poll shows it, no reload. The
+    # page (after its screenshot for the guide, which names the 10 s) polls every second.
+    monkeypatch.setattr(dashboard, "POLL_SECONDS", 1)
+    page.reload()
+    expect(page.locator("#so-lieu-dieu-hanh")).to_have_attribute("hx-trigger", "every 1s")
     page.evaluate("window.__same_page = true")
     with ThreadPoolExecutor(max_workers=1) as pool:  # outside Playwright's event loop
         pool.submit(lambda: _propose(personas, make_dossier(unit="T01.STC"))).result()
