@@ -70,6 +70,10 @@ class HeldKey:
     def chain(self) -> tuple[x509.Certificate, ...]:
         return self.inner.chain
 
+    @property
+    def private_key(self) -> Any:  # `signing.batch` signs with it directly (RSA)
+        return self.inner.private_key
+
     def cms_signer(self) -> Any:
         signer = self.inner.cms_signer()
         signer.__class__ = _held_signer_class()
