@@ -190,3 +190,27 @@ class AnyMomentSigner:
             private=private,
             public=private.public_key(),
         )
+
+
+# A process pool's side of bulk signing (the initial load of a node, `federation.outbox`):
+# each worker loads the key once and signs its share of payloads with an AnyMomentSigner.
+# Nothing here imports Django, so a spawned worker starts without the node's settings.
+_POOL_SIGNER: AnyMomentSigner | None = None
+
+
+def pool_init(key_file: str, certificate_file: str) -> None:
+    from pathlib import Path
+
+    from hoso.signing.keys import FileSigningKey
+
+    global _POOL_SIGNER
+    _POOL_SIGNER = AnyMomentSigner(
+        FileSigningKey.from_files(Path(key_file), Path(certificate_file))
+    )
+
+
+def pool_sign(payloads: list[bytes]) -> list[bytes]:
+    """The DER signatures of `payloads`, in order (in a worker after `pool_init`)."""
+    if _POOL_SIGNER is None:
+        raise SigningError("Tiến trình ký chưa nạp khóa.", code="signing_failed")
+    return [_POOL_SIGNER.sign(payload).der for payload in payloads]
