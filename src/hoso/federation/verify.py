@@ -64,6 +64,18 @@ class _Unreadable(ValueError):
     pass
 
 
+def _encoded(dotted: str) -> bytes:
+    arcs = [int(a) for a in dotted.split(".")]
+    out = bytearray()
+    for arc in [arcs[0] * 40 + arcs[1], *arcs[2:]]:
+        chunk = [arc & 0x7F]
+        while arc > 0x7F:
+            arc >>= 7
+            chunk.append(0x80 | (arc & 0x7F))
+        out.extend(reversed(chunk))
+    return bytes(out)
+
+
 def _tlv(der: bytes, pos: int, end: int) -> tuple[int, int, int]:
     """(tag, content start, content end) of the element at `pos`, inside `end`."""
     if pos + 2 > end:
@@ -81,6 +93,10 @@ def _tlv(der: bytes, pos: int, end: int) -> tuple[int, int, int]:
     if pos + length > end:
         raise _Unreadable
     return tag, pos, pos + length
+
+
+_DIGEST_NAMES = {_encoded(oid): name for oid, name in _DIGESTS.items()}
+_SIGNATURE_NAMES = {_encoded(oid): name for oid, name in _SIGNATURES.items()}
 
 
 def _children(der: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
@@ -115,15 +131,16 @@ def _dotted(encoded: bytes) -> str:
     return ".".join(str(a) for a in (first, arcs[0] - 40 * first, *arcs[1:]))
 
 
-def _algorithm(der: bytes, element: tuple[int, int, int]) -> str:
-    """The OID of an AlgorithmIdentifier, dotted."""
+def _algorithm(der: bytes, element: tuple[int, int, int], names: dict[bytes, str]) -> str:
+    """The name of an AlgorithmIdentifier's OID (in `names`, or dotted)."""
     tag, start, end = element
     if tag != 0x30:
         raise _Unreadable
-    inner = _children(der, start, end)
-    if not inner or inner[0][0] != 0x06:
+    oid_tag, oid_start, oid_end = _tlv(der, start, end)  # parameters after it: not read
+    if oid_tag != 0x06:
         raise _Unreadable
-    return _dotted(der[inner[0][1] : inner[0][2]])
+    encoded = der[oid_start:oid_end]
+    return names.get(encoded) or _dotted(encoded)
 
 
 def _time(tag: int, text: bytes) -> datetime:
@@ -168,13 +185,11 @@ def _read(der: bytes) -> tuple[str, int, bytes, str, bytes, datetime, bytes]:
     if len(sid) != 2 or sid[0][0] != 0x30 or sid[1][0] != 0x02:
         raise _Unreadable
     serial = int.from_bytes(der[sid[1][1] : sid[1][2]], "big", signed=True)
-    oid = _algorithm(der, fields[2])
-    digest_name = _DIGESTS.get(oid, oid)
+    digest_name = _algorithm(der, fields[2], _DIGEST_NAMES)
     attrs_tag, attrs_start, attrs_end = fields[3]
     if attrs_tag != 0xA0 or fields[5][0] != 0x04:
         raise _Unreadable
-    oid = _algorithm(der, fields[4])
-    algorithm = _SIGNATURES.get(oid, oid)
+    algorithm = _algorithm(der, fields[4], _SIGNATURE_NAMES)
     signature = der[fields[5][1] : fields[5][2]]
     found: dict[bytes, tuple[int, int, int]] = {}
     for kind, start, end in _children(der, attrs_start, attrs_end):
