@@ -105,9 +105,10 @@ def dossiers_enqueue(
 
     By chunks of `ENQUEUE_CHUNK`, each in its own transaction (a rerun after an interruption
     continues where it stopped): the chunk's dossiers read by the system reader at once
-    (audited, `SYSTEM_NATIONAL`, one event naming them), their bodies numbered and chained
-    in order here under the counter lock, the signatures made by `workers` processes
-    (default: the machine's cores; 1: in this process), the packets written in bulk. The chain
+    (audited, `SYSTEM_NATIONAL`, one event naming them; the next chunk is read while the
+    pool signs this one), their bodies numbered and chained in order here under the counter
+    lock, the signatures made by `workers` processes (default: the machine's cores; 1: in
+    this process), the packets written in bulk. The chain
     is the one `_record` would make one by one: only the signing is parallel. Every packet
     of the load says the same `applied_at`: the moment the load began (by default)."""
     node_id = settings.HOSO_FEDERATION_NODE_ID
@@ -130,11 +131,24 @@ def dossiers_enqueue(
         )
     applied_at = applied_at or timezone.now().isoformat(timespec="seconds")
     count, started = 0, time.monotonic()
+    chunks = [todo[i : i + ENQUEUE_CHUNK] for i in range(0, len(todo), ENQUEUE_CHUNK)]
+
+    def read(number: int) -> dict[str, dict[str, Any]]:
+        if number >= len(chunks):
+            return {}
+        people = people_by_ids(chunks[number])
+        return system_dossiers(
+            purpose=Purpose.SYSTEM_NATIONAL, people=people, acting_user=acting_user
+        )
+
     try:
-        for i in range(0, len(todo), ENQUEUE_CHUNK):
-            count += _enqueue_chunk(
-                node_id, todo[i : i + ENQUEUE_CHUNK], key, pool, workers, acting_user, applied_at
+        with transaction.atomic():
+            data = read(0)
+        for number in range(len(chunks)):
+            done, data = _enqueue_chunk(
+                node_id, data, lambda n=number + 1: read(n), key, pool, workers, applied_at
             )
+            count += done
             if say:
                 rate = count / max(time.monotonic() - started, 1e-9)
                 say(f"Đã đưa {count}/{len(todo)} hồ sơ vào hàng đợi ({rate:.0f} hồ sơ/giây).")
@@ -147,15 +161,15 @@ def dossiers_enqueue(
 @transaction.atomic
 def _enqueue_chunk(
     node_id: str,
-    pids: list[str],
+    data: dict[str, dict[str, Any]],
+    read_next: Any,
     key: Any,
     pool: ProcessPoolExecutor | None,
     workers: int,
-    acting_user: Any,
     applied_at: str,
-) -> int:
-    people = people_by_ids(pids)
-    data = system_dossiers(purpose=Purpose.SYSTEM_NATIONAL, people=people, acting_user=acting_user)
+) -> tuple[int, dict[str, dict[str, Any]]]:
+    """Chain, sign and store one chunk read before; the next chunk is read (in this
+    transaction, audited with it) while the pool signs this one. (count, next chunk's data)"""
     OutboxCounter.objects.get_or_create(node_id=node_id)
     counter = OutboxCounter.objects.select_for_update().get(node_id=node_id)
     seq, prev = counter.last_seq, counter.last_hash
@@ -178,10 +192,14 @@ def _enqueue_chunk(
     raws = [raw for _, _, raw, _ in chained]
     if pool is None or len(raws) < 2:
         signatures = [key.sign(raw).der for raw in raws]
+        following = read_next()
     else:
         share = -(-len(raws) // workers)  # one share per worker
-        parts = [raws[i : i + share] for i in range(0, len(raws), share)]
-        signatures = [der for part in pool.map(batch.pool_sign, parts) for der in part]
+        futures = [
+            pool.submit(batch.pool_sign, raws[i : i + share]) for i in range(0, len(raws), share)
+        ]
+        following = read_next()
+        signatures = [der for future in futures for der in future.result()]
     OutboxPacket.objects.bulk_create(
         OutboxPacket(
             node_id=node_id,
@@ -196,7 +214,7 @@ def _enqueue_chunk(
     if chained:
         counter.last_seq, counter.last_hash = chained[-1][0], chained[-1][3]
         counter.save(update_fields=["last_seq", "last_hash"])
-    return len(chained)
+    return len(chained), following
 
 
 def wire(packet: OutboxPacket) -> dict[str, Any]:
