@@ -127,9 +127,10 @@ class AnyMomentSigner:
         template = self._template
         if template is None:
             made = sign_bytes(data, self.key, signing_time=moment)
+            # Names first: another thread may sign as soon as the template is there.
+            self._names = (made.signer_name, made.certificate_serial)
             self._template = self._template_of(made, data)
             self._usable = self._template is not None
-            self._names = (made.signer_name, made.certificate_serial)
             return made
         try:
             when = asn1_core.UTCTime(moment).contents
