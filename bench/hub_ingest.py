@@ -59,12 +59,11 @@ def _bodies(node_id: str, count: int) -> list[dict]:
 def _sign_chunk(job: tuple[str, str, list[dict]]) -> list[dict]:
     from hoso.federation import keys
     from hoso.signing.canonical import canonical
-    from hoso.signing.cms import sign_bytes
 
     directory, node_id, bodies = job
-    key = keys.signing_key(keys.node_paths(node_id, Path(directory)))
+    signer = keys.signer(keys.node_paths(node_id, Path(directory)))  # as the outbox signs
     return [
-        {"body": b, "signature": base64.b64encode(sign_bytes(canonical(b), key).der).decode()}
+        {"body": b, "signature": base64.b64encode(signer.sign(canonical(b)).der).decode()}
         for b in bodies
     ]
 

@@ -186,3 +186,43 @@ def test_dossiers_approved_in_an_import_batch_are_each_packeted(node, personas, 
     bodies = [json.loads(p.body) for p in packeted]
     assert all(b["kind"] == "create" and b["version"] == 1 for b in bodies)
     assert [b["prev"] for b in bodies[1:]] == [p.hash for p in packeted[:-1]]
+
+
+def test_the_initial_load_signed_in_parallel_is_the_sequential_chain_and_the_hub_takes_it(
+    node, make_dossier, monkeypatch
+):
+    from hoso.federation.services import hub, outbox
+
+    monkeypatch.setattr(outbox, "ENQUEUE_CHUNK", 8)  # several chunks, each signed by the pool
+    for _ in range(20):
+        make_dossier()
+
+    def chain() -> list[tuple[int, str, str, str]]:
+        rows = OutboxPacket.objects.order_by("seq")
+        assert all(r.hash == packets.digest(json.loads(r.body)) for r in rows)
+        return [(r.seq, r.personal_id, r.body, r.hash) for r in rows]
+
+    moment = "2026-12-07T10:00:00+00:00"  # the load's moment, the same for both runs
+    assert outbox.dossiers_enqueue(workers=1, applied_at=moment) == 20
+    sequential = chain()
+    OutboxPacket.objects.all().delete()
+    OutboxCounter.objects.all().delete()
+    said: list[str] = []
+    assert outbox.dossiers_enqueue(workers=2, say=said.append, applied_at=moment) == 20
+    rows = list(OutboxPacket.objects.order_by("seq"))
+    assert chain() == sequential and [r.seq for r in rows] == list(range(1, 21))  # byte for byte
+    assert [json.loads(r.body)["prev"] for r in rows] == ["", *[r.hash for r in rows[:-1]]]
+    assert said[-1].startswith("Đã đưa 20/20 hồ sơ")
+    certificate = keys.signing_key(node).certificate
+    for row in rows:  # each signature the node's, over its body, made in a worker
+        assert verify.check(row.body.encode(), bytes(row.signature), certificate) == ""
+    assert verify_bytes(rows[5].body.encode(), bytes(rows[5].signature), keys.roots(node)).valid
+    hub.node_register(
+        node_id="tinh-a",
+        name="Sở Nội vụ tỉnh A",
+        certificate_pem=node.cert.read_bytes(),
+        trust_roots=keys.roots(node),
+    )
+    taken = hub.packets_receive(node_id="tinh-a", head=20, items=[outbox.wire(r) for r in rows])
+    assert taken.refused is None
+    assert [r["status"] for r in taken.results] == ["applied"] * 20

@@ -4,6 +4,7 @@ the same bytes as pyHanko and `rfc8785` would give, verified the same ways."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import rfc8785
@@ -18,9 +19,9 @@ from signing_support import (  # noqa: F401 - fixtures
 )
 from test_signing_openssl import openssl_verify
 
-from hoso.signing.batch import SameMomentSigner
+from hoso.signing.batch import AnyMomentSigner, SameMomentSigner
 from hoso.signing.canonical import canonical
-from hoso.signing.cms import sign_bytes, verify_bytes
+from hoso.signing.cms import Signature, sign_bytes, verify_bytes
 from hoso.signing.keys import KeyAlgorithm
 
 
@@ -102,3 +103,48 @@ def test_a_dossier_like_document_takes_the_fast_path_with_the_same_bytes() -> No
         "flags": [True, False, None],
     }
     assert canonical(document) == rfc8785.dumps(document)
+
+
+def test_any_moment_signatures_are_the_ones_pyhanko_makes(pki: Pki) -> None:
+    signer = AnyMomentSigner(pki.key)
+    start = pki.key.certificate.not_valid_before_utc + timedelta(seconds=1)
+    for number in range(4):
+        data = canonical({**DOCUMENT, "changeset": 200 + number})
+        moment = start + timedelta(seconds=number * 37)  # each its own moment
+        made = signer.sign(data, signing_time=moment)
+        assert made.der == sign_bytes(data, pki.key, signing_time=moment).der
+        result = verify_bytes(data, made, [pki.ca.certificate])
+        assert result.valid, result.reasons
+        assert result.signing_time == moment
+    assert signer._template is not None  # the RSA fast path was taken after the first
+
+
+def test_any_moment_signature_says_its_own_moment_and_covers_only_its_data(pki: Pki) -> None:
+    signer = AnyMomentSigner(pki.key)
+    first_data, data = canonical(DOCUMENT), canonical({**DOCUMENT, "changeset": 8})
+    signer.sign(first_data, signing_time=datetime(2026, 1, 1, tzinfo=UTC))  # only a template
+    made = signer.sign(data)  # now
+    assert made.signing_time is not None
+    assert abs((made.signing_time - datetime.now(UTC)).total_seconds()) < 5
+    assert Signature.from_bytes(made.der).signing_time == made.signing_time
+    assert verify_bytes(first_data, made, [pki.ca.certificate]).codes == ["data_changed"]
+    assert not verify_bytes(flip(data, 10), made, [pki.ca.certificate]).valid
+
+
+def test_openssl_verifies_an_any_moment_signature(tmp_path: Path, pki: Pki) -> None:
+    signer = AnyMomentSigner(pki.key)
+    signer.sign(canonical(DOCUMENT), signing_time=datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC))
+    data = canonical({**DOCUMENT, "decision": "Quyết định nâng lương"})
+    run = openssl_verify(tmp_path, data, signer.sign(data).der, pki.ca.cert_path)
+    assert run.returncode == 0, run.stderr
+
+
+def test_an_ecdsa_key_is_signed_by_pyhanko_at_any_moment(tmp_path: Path) -> None:
+    ec = make_pki(tmp_path, KeyAlgorithm.EC_P256)
+    signer = AnyMomentSigner(ec.key)
+    for number in range(2):
+        data = canonical({**DOCUMENT, "changeset": number})
+        moment = ec.key.certificate.not_valid_before_utc + timedelta(seconds=1 + number)
+        result = verify_bytes(data, signer.sign(data, signing_time=moment), [ec.ca.certificate])
+        assert result.valid, result.reasons
+        assert result.signing_time == moment

@@ -22,6 +22,7 @@ from django.conf import settings
 
 from hoso.core.errors import ValidationFailed
 from hoso.federation import refusals
+from hoso.signing.batch import AnyMomentSigner
 from hoso.signing.keys import (
     FileSigningKey,
     certificates_load,
@@ -70,6 +71,10 @@ class HeldKey:
     def chain(self) -> tuple[x509.Certificate, ...]:
         return self.inner.chain
 
+    @property
+    def private_key(self) -> Any:  # `signing.batch` signs with it directly (RSA)
+        return self.inner.private_key
+
     def cms_signer(self) -> Any:
         signer = self.inner.cms_signer()
         signer.__class__ = _held_signer_class()
@@ -109,6 +114,18 @@ def signing_key(paths: Paths) -> HeldKey:
             [refusals.problem("node_not_configured")], refusals.message("node_not_configured")
         )
     return _key(paths.key, paths.cert)
+
+
+@lru_cache(maxsize=8)
+def _signer(key: Path, cert: Path) -> AnyMomentSigner:
+    return AnyMomentSigner(_key(key, cert))
+
+
+def signer(paths: Paths) -> AnyMomentSigner:
+    """The key's signer of packets and acks: pyHanko's bytes, at ~1 ms instead of ~35 ms a
+    signature (`signing.batch.AnyMomentSigner`)."""
+    signing_key(paths)  # the same refusal when the files are missing
+    return _signer(paths.key, paths.cert)
 
 
 def roots(paths: Paths) -> list[x509.Certificate]:

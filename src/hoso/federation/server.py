@@ -39,7 +39,6 @@ from hoso.core.errors import DomainError
 from hoso.federation import keys, packets, refusals, selectors
 from hoso.federation.services import handover, hub
 from hoso.signing.canonical import canonical
-from hoso.signing.cms import sign_bytes
 
 MAX_BODY = 64 * 1024 * 1024
 
@@ -57,7 +56,7 @@ def _refusal(start: Start, status: str, code: str, **details: Any) -> list[bytes
 
 
 def application(paths: keys.Paths) -> Callable[[dict[str, Any], Start], list[bytes]]:
-    signer = keys.signing_key(paths)
+    signer = keys.signer(paths)
 
     def ack(node_id: str, batch: hub.Batch) -> dict[str, Any]:
         body = {
@@ -68,7 +67,7 @@ def application(paths: keys.Paths) -> Callable[[dict[str, Any], Start], list[byt
             "last_hash": batch.node.last_hash,
             "at": timezone.now().isoformat(timespec="seconds"),
         }
-        signature = sign_bytes(canonical(body), signer)
+        signature = signer.sign(canonical(body))  # once per batch
         return {"ack": body, "signature": base64.b64encode(signature.der).decode("ascii")}
 
     def route(environ: dict[str, Any], start: Start) -> list[bytes]:

@@ -130,7 +130,7 @@ def _mark(rows: list[OutboxPacket], ack: dict[str, Any]) -> Round:
 def run(
     *,
     stop: threading.Event,
-    interval: float = 0.2,
+    interval: float = 0.05,
     heartbeat: float = 5.0,
     batch_size: int = 500,
     say: Any = print,

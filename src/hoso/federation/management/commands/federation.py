@@ -4,7 +4,7 @@
         send the outbox to the hub (HOSO_HUB_URL) until SIGTERM, at least once, in order
     hoso federation status
         how many packets wait, and the last refusal
-    hoso federation enqueue-all
+    hoso federation enqueue-all [--workers N] [--no-progress]
         the initial load: a packet for each dossier no packet names yet
     hoso federation handover --personal-id ID --to NODE --user USERNAME
         hand a dossier over to another node: `hoso handover send` (docs/howto/handover.md)
@@ -39,9 +39,17 @@ class Command(BaseCommand):
         send = sub.add_parser("send", help="Gửi hàng đợi gói dữ liệu (chạy liên tục).")
         send.add_argument("--once", action="store_true", help="Gửi một lượt rồi dừng.")
         send.add_argument("--batch", type=int, default=500)
-        send.add_argument("--interval", type=float, default=0.2)
+        send.add_argument("--interval", type=float, default=0.05)
         sub.add_parser("status", help="Số gói chờ gửi.")
-        sub.add_parser("enqueue-all", help="Nạp ban đầu: mỗi hồ sơ chưa gửi thành một gói.")
+        enqueue = sub.add_parser(
+            "enqueue-all", help="Nạp ban đầu: mỗi hồ sơ chưa gửi thành một gói."
+        )
+        enqueue.add_argument(
+            "--workers", type=int, default=0, help="Số tiến trình ký (mặc định: số lõi CPU)."
+        )
+        enqueue.add_argument(
+            "--no-progress", action="store_true", help="Không in tiến độ sau mỗi phần."
+        )
         handover = sub.add_parser("handover", help="Bàn giao hồ sơ cho nút khác.")
         handover.add_argument("--personal-id", required=True, help="Số định danh cá nhân.")
         handover.add_argument("--to", required=True, help="Mã nút tiếp nhận.")
@@ -92,7 +100,9 @@ class Command(BaseCommand):
         call_command("handover", *args, *(["--output", o["output"]] if o["output"] else []))
 
     def _enqueue_all(self, o: dict[str, Any]) -> None:
-        count = outbox.dossiers_enqueue(say=self._say)
+        count = outbox.dossiers_enqueue(
+            say=None if o["no_progress"] else self._say, workers=o["workers"] or None
+        )
         self._say(f"Đã đưa {count} hồ sơ vào hàng đợi gửi Cơ sở dữ liệu quốc gia.")
 
     def _status(self, o: dict[str, Any]) -> None:
