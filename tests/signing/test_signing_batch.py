@@ -19,7 +19,7 @@ from signing_support import (  # noqa: F401 - fixtures
 )
 from test_signing_openssl import openssl_verify
 
-from hoso.signing.batch import AnyMomentSigner, SameMomentSigner
+from hoso.signing.batch import AnyMomentSigner, SameMomentSigner, signer_for
 from hoso.signing.canonical import canonical
 from hoso.signing.cms import Signature, sign_bytes, verify_bytes
 from hoso.signing.keys import KeyAlgorithm
@@ -148,3 +148,19 @@ def test_an_ecdsa_key_is_signed_by_pyhanko_at_any_moment(tmp_path: Path) -> None
         result = verify_bytes(data, signer.sign(data, signing_time=moment), [ec.ca.certificate])
         assert result.valid, result.reasons
         assert result.signing_time == moment
+
+
+def test_one_signer_per_certificate_serves_each_fresh_load_of_its_key(tmp_path: Path) -> None:
+    # An approval loads its approver's key from files each time; the template is made once.
+    pki = make_pki(tmp_path)
+    again = pki.signer.signing_key()  # the same files, another key object
+    first = signer_for(pki.key)
+    assert signer_for(again) is first
+    data = canonical({**DOCUMENT, "changeset": 77})
+    first.sign(canonical(DOCUMENT))  # the template
+    made = signer_for(again).sign(data)
+    result = verify_bytes(data, made, [pki.ca.certificate])
+    assert result.valid, result.reasons
+    other = make_pki(tmp_path / "other")  # another certificate and key: its own signer
+    assert signer_for(other.key) is not first
+    assert verify_bytes(data, signer_for(other.key).sign(data), [other.ca.certificate]).valid

@@ -41,8 +41,9 @@ from django.utils.module_loading import import_string
 from hoso.access.models import User
 from hoso.changes.models import ApprovalSignature, ChangeSet, DossierVersion
 from hoso.core.errors import NotFound, Problem, ValidationFailed
+from hoso.signing.batch import signer_for
 from hoso.signing.canonical import canonical
-from hoso.signing.cms import serial_hex, sign_json, verify_bytes, verify_json
+from hoso.signing.cms import serial_hex, verify_bytes, verify_json
 from hoso.signing.errors import SigningError
 from hoso.signing.keys import FileSigningKey, SigningKey, certificates_load
 
@@ -123,7 +124,7 @@ def sign_checked(payload: dict[str, Any], key: SigningKey, username: str) -> tup
     Returns (Signature, VerificationResult).
     """
     try:
-        signature = sign_json(payload, key)
+        signature = signer_for(key).sign(canonical(payload))
     except SigningError as exc:
         raise ValidationFailed(
             [Problem(exc.code, exc.message)], "Không ký được; chưa ghi gì."
