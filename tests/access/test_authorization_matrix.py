@@ -225,6 +225,8 @@ ROUTES |= {
     # The receiving side: the inbox page for records managers, the API's accept POST-only
     # (in depth in tests/federation/test_transfer_decision.py).
     "web:handover_inbox": Route("records_manager", "web:handover_inbox"),
+    # Its list through the API, by the same rule (tests/federation/test_handover_inbox_api.py).
+    "GET /api/v1/handovers": Route("records_manager", "/api/v1/handovers"),
     "POST /api/v1/handovers/{handover_id}/accept": Route(
         "post_only", "/api/v1/handovers/0123456789abcdef0123456789abcdef/accept"
     ),

@@ -41,7 +41,7 @@ from hoso.audit.purposes import Purpose
 from hoso.catalog.selectors import attrs_map
 from hoso.core.context import request_memo
 from hoso.core.dates import today as local_today
-from hoso.core.errors import NotFound
+from hoso.core.errors import DomainError, NotFound
 from hoso.people.derive import completeness
 from hoso.people.models import Person, SecretLabel
 from hoso.people.selectors import (
@@ -552,6 +552,17 @@ def refuse_if_held(user: Any, personal_id: str, purpose: str) -> None:
     held = holds.refusal(personal_id)
     if held is None:
         return
+    held_refusal_record(user, personal_id, purpose, held)
+    raise held
+
+
+def held_refusal_record(
+    user: Any, personal_id: str, purpose: str, held: DomainError, **detail: Any
+) -> None:
+    """Audit a write refused by a hold (`DOSSIER_WRITE`/`DENY`, the hold's stable code and its
+    Vietnamese message), in its own transaction: by the gate, and by a write that asks the hold
+    again under its lock once the gate's transaction is rolled back (`changes.services.
+    changesets`: a hand-over started between the gate and the approval's lock)."""
     code = held.problems[0].code if held.problems else held.code
     with transaction.atomic():
         recorder.record(
@@ -560,9 +571,8 @@ def refuse_if_held(user: Any, personal_id: str, purpose: str) -> None:
             outcome=AuditOutcome.DENY,
             personal_id=str(personal_id),
             purpose=purpose,
-            detail={"write": True, "code": code, "message": held.message[:300]},
+            detail={"write": True, "code": code, "message": held.message[:300], **detail},
         )
-    raise held
 
 
 def dossier_open_write(user: Any, personal_id: str, purpose: str) -> DossierAccess:

@@ -1,22 +1,30 @@
-"""/api/v1/people/{personal_id}/handover: hand a dossier over to another managing node
-(R-NO-SILO; docs/decisions/0020-national-hub.md, "Hand-over"). Thin: parse, call
-`hoso.exchange.services.handover.handover_send`, render.
+"""/api/v1/people/{personal_id}/handover: hand a dossier over to another managing node;
+/api/v1/handovers: the receiving node's inbox, and accepting a package from it (R-NO-SILO;
+docs/decisions/0020-national-hub.md, "Hand-over"). Thin: parse, call
+`hoso.exchange.services.handover`, render.
 
 Only a records manager whose duty covers the person may send it (the write gate: who may not
 open the dossier gets the 404 of a missing one, audited); every refusal has its stable code
 (`handover_not_managed`, `handover_outbox_pending`, `managed_elsewhere`, …) and Vietnamese
-message, and is in the node's audit chain."""
+message, and is in the node's audit chain. The inbox (list and accept) is for records managers
+(`may_accept`, as its page): anyone else gets the 404 of a missing page, audited."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from hoso.api.params import responses
-from hoso.exchange.services.handover import handover_accept_waiting, handover_send
+from hoso.exchange.services.handover import (
+    RECENT_MAX,
+    handover_accept_waiting,
+    handover_inbox,
+    handover_send,
+)
 
 router = Router(tags=["Bàn giao hồ sơ giữa các cơ quan"])
 
@@ -83,3 +91,60 @@ def handover_accept_api(request: HttpRequest, handover_id: str, body: AcceptIn) 
         "from_node": row.from_node,
         "changeset_id": row.changeset_id,
     }
+
+
+class InboxParams(Schema):
+    state: Literal["waiting", "accepted", ""] = Field(
+        "",
+        description="«waiting»: chỉ các gói chờ tiếp nhận; «accepted»: chỉ các gói đã tiếp nhận; "
+        "để trống: cả hai",
+    )
+    from_node: str = Field("", max_length=32, description="Chỉ các gói của nút (cơ quan) gửi này")
+    recent: int = Field(
+        20, ge=0, le=RECENT_MAX, description=f"Số gói đã tiếp nhận gần nhất, 0–{RECENT_MAX}"
+    )
+
+
+class WaitingOut(Schema):
+    handover_id: str
+    personal_id: str = Field(description="Số định danh gói ghi (chưa kiểm tra đến khi tiếp nhận)")
+    from_node: str
+    from_agency: str
+    created_at: str = Field(description="Thời điểm nút gửi lập gói (ISO 8601), như gói ghi")
+    state: Literal["waiting"]
+    state_label: str
+
+
+class ReceivedOut(Schema):
+    handover_id: str
+    personal_id: str
+    from_node: str
+    state: str
+    state_label: str
+    accepted_at: datetime
+    changeset_id: int | None
+    changeset_status: str = Field(description="Trạng thái đề xuất tiếp nhận hồ sơ (chờ duyệt, …)")
+    changeset_status_label: str
+
+
+class InboxOut(Schema):
+    waiting: list[WaitingOut]
+    recent: list[ReceivedOut]
+
+
+@router.get(
+    "/handovers",
+    response=responses({200: InboxOut}, 404),
+    summary="Các gói bàn giao chờ cơ quan này tiếp nhận và các gói đã tiếp nhận gần đây",
+)
+def handover_inbox_api(request: HttpRequest, params: Query[InboxParams]) -> dict[str, Any]:
+    """For records managers, as the page «Tiếp nhận bàn giao» (404 for anyone else, audited);
+    the listing is audited with the personal ids it shows."""
+    found = handover_inbox(
+        acting_user=request.user,
+        state=params.state,
+        from_node=params.from_node,
+        recent=params.recent,
+    )
+    waiting = [{**w, "state": "waiting", "state_label": "Chờ tiếp nhận"} for w in found["waiting"]]
+    return {"waiting": waiting, "recent": found["recent"]}

@@ -5,10 +5,12 @@ Vietnamese with what the node does about it (docs/decisions/0020-national-hub.md
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from typing import Any
 
 import requests
 from django.conf import settings
+from django.core.cache import cache
 
 from hoso.core.errors import Problem, ValidationFailed
 from hoso.federation import keys, refusals
@@ -143,6 +145,68 @@ def nodes() -> list[dict[str, Any]]:
     """The hub's registry of nodes (`node`, `agency`, lag); `hub_unavailable` if unreachable."""
     found = _found("/nodes")
     return list((found or {}).get("nodes") or [])
+
+
+# How long the hub's list of nodes is taken as current, and how long the last list received is
+# kept to offer while the hub cannot be reached (nodes are registered rarely; the hub judges the
+# receiver again at the hand-over itself).
+NODES_FRESH_SECONDS = 300
+NODES_KNOWN_SECONDS = 7 * 24 * 3600
+NODES_DOWN_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The other agencies' nodes as this node knows them (for a pick list)."""
+
+    others: list[tuple[str, str]]  # (node code, agency name in Vietnamese), by agency name
+    reachable: bool  # the hub answered now (or within NODES_FRESH_SECONDS)
+    configured: bool  # this node is federated at all
+    detail: str = ""  # why the hub could not be asked, in Vietnamese
+
+    def agency(self, node: str) -> str | None:
+        return dict(self.others).get(node)
+
+
+def _nodes_listed() -> list[tuple[str, str]]:
+    response = call("GET", "/nodes")
+    try:
+        rows = response.json()["nodes"] if response.status_code == 200 else None
+        listed = [(str(n["node"]), str(n.get("agency") or n["node"])) for n in rows or []]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise HubUnavailable("máy chủ trả lời không đúng định dạng") from exc
+    if rows is None:
+        raise HubUnavailable(f"máy chủ trả lời mã {response.status_code}")
+    return listed
+
+
+def _cache_key(kind: str) -> str:
+    return f"hoso.federation.nodes.{kind}:{settings.HOSO_HUB_URL}"
+
+
+def directory() -> Directory:
+    """The hub's registry of nodes, without this node, cached (`NODES_FRESH_SECONDS`); when the
+    hub cannot be reached, the last list received (`reachable` False, with why), so that a
+    form can still offer it and take a code typed by hand."""
+    own = str(settings.HOSO_FEDERATION_NODE_ID or "")
+    if not own or not settings.HOSO_HUB_URL:
+        return Directory([], reachable=False, configured=False)
+    fresh = cache.get(_cache_key("fresh"))
+    if fresh is None:
+        down = cache.get(_cache_key("down"))  # asked a moment ago: not every page waits again
+        try:
+            if down is not None:
+                raise HubUnavailable(down)
+            fresh = _nodes_listed()
+        except HubUnavailable as exc:
+            cache.set(_cache_key("down"), exc.detail, NODES_DOWN_SECONDS)
+            known = cache.get(_cache_key("known")) or []
+            others = [(code, name) for code, name in known if code != own]
+            return Directory(others, reachable=False, configured=True, detail=exc.detail)
+        cache.set(_cache_key("fresh"), fresh, NODES_FRESH_SECONDS)
+        cache.set(_cache_key("known"), fresh, NODES_KNOWN_SECONDS)
+    others = sorted(((c, n) for c, n in fresh if c != own), key=lambda row: (row[1], row[0]))
+    return Directory(others, reachable=True, configured=True)
 
 
 def handover_get(handover_id: str) -> dict[str, Any] | None:

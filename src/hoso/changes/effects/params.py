@@ -37,6 +37,7 @@ class ParamSpec:
     maximum: int | None = None
     choices: dict[str, str] = field(default_factory=dict)  # kind "choice"
     required_unless: str = ""  # required when this other parameter is not given
+    picker: str = ""  # "node": a text the form offers from the hub's registry of nodes
 
 
 def _text(name: str, label: str, max_length: int = 300, **kw: Any) -> ParamSpec:
@@ -90,6 +91,7 @@ TRANSFER = (
         32,
         help="Chỉ khi chuyển sang cơ quan khác: mã nút trong danh sách của máy chủ quốc gia; "
         "hồ sơ được bàn giao sau khi quyết định được duyệt.",
+        picker="node",
     ),
     _unit("managing_agency", "Cơ quan quản lý mới", help="Để trống: giữ cơ quan quản lý."),
     POSITION,

@@ -200,3 +200,10 @@ def changeset_diff(access: DossierAccess, changeset: ChangeSet) -> list[FieldCha
 def pending(personal_id: str | None = None) -> QuerySet[ChangeSet]:
     qs = ChangeSet.objects.filter(status=ChangeStatus.PROPOSED).select_related("proposer")
     return qs.filter(personal_id=personal_id) if personal_id else qs
+
+
+def statuses(changeset_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Each change set's status and its Vietnamese label (no content): e.g. whether a dossier
+    taken in by a hand-over has been approved yet."""
+    rows = ChangeSet.objects.filter(pk__in=changeset_ids).values_list("pk", "status")
+    return {pk: (status, ChangeStatus(status).label) for pk, status in rows}

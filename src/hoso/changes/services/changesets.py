@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -41,7 +42,7 @@ from django.utils import timezone
 
 from hoso.access import holds, recorder
 from hoso.access.models import Role, User
-from hoso.access.policies import dossier_write, duty_covers, gate_for
+from hoso.access.policies import dossier_write, duty_covers, gate_for, held_refusal_record
 from hoso.access.system import system_dossier
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
@@ -69,7 +70,7 @@ from hoso.changes.services.obligations import (
     obligations_mark_done_for_changeset,
 )
 from hoso.core.dates import today as local_today
-from hoso.core.errors import NotFound, Problem, ValidationFailed
+from hoso.core.errors import DomainError, NotFound, Problem, ValidationFailed
 from hoso.federation import client as hub_client
 from hoso.federation.services import outbox as federation_outbox
 from hoso.federation.services import transfer as federation_transfer
@@ -134,13 +135,34 @@ def proposal_gate(
         dossier_write(acting_user, personal_id, Purpose.PROPOSE, WRITING_ROLES)
 
 
+class _HeldUnderLock(Exception):
+    """The hold's refusal found under the change set's lock; carried out of the approval's
+    transaction (which rolls back) so that the refusal is audited after it (`_decided`)."""
+
+    def __init__(self, personal_id: str, refusal: DomainError) -> None:
+        super().__init__(refusal.message)
+        self.personal_id = personal_id
+        self.refusal = refusal
+
+
 def _refuse_if_handed_over(personal_id: str) -> None:
     """A dossier handed over to another agency is a read-only trace here (R-NO-SILO). The write
     gate refused it already (`policies.dossier_write`); asked again under the change set's
     lock for a proposal made before a hand-over that started meanwhile."""
     refusal = holds.refusal(personal_id)
     if refusal is not None:
-        raise refusal
+        raise _HeldUnderLock(personal_id, refusal)
+
+
+def _decided(acting_user: User, purpose: Purpose, decide: Callable[[], Any]) -> Any:
+    """Run an approval or a rejection (its own transaction); a hold found under its lock is
+    refused as the gate refuses it — the same stable code and Vietnamese message, audited
+    `DOSSIER_WRITE`/`DENY` in a transaction of its own, once nothing of the decision is left."""
+    try:
+        return decide()
+    except _HeldUnderLock as held:
+        held_refusal_record(acting_user, held.personal_id, purpose, held.refusal, under_lock=True)
+        raise held.refusal from None
 
 
 def changeset_propose(
@@ -357,7 +379,12 @@ def changeset_approve(
     *, acting_user: User, changeset_id: int, today: date | None = None
 ) -> DossierVersion:
     review_gate(acting_user=acting_user, changeset_id=changeset_id, purpose=Purpose.APPROVE)
-    return _approved(acting_user=acting_user, changeset_id=changeset_id, today=today)
+    version: DossierVersion = _decided(
+        acting_user,
+        Purpose.APPROVE,
+        lambda: _approved(acting_user=acting_user, changeset_id=changeset_id, today=today),
+    )
+    return version
 
 
 @transaction.atomic
@@ -452,7 +479,12 @@ def _handover_if_transferred(acting_user: User, changeset: ChangeSet) -> None:
 
 def changeset_reject(*, acting_user: User, changeset_id: int, reason: str) -> ChangeSet:
     review_gate(acting_user=acting_user, changeset_id=changeset_id, purpose=Purpose.REJECT)
-    return _rejected(acting_user=acting_user, changeset_id=changeset_id, reason=reason)
+    rejected: ChangeSet = _decided(
+        acting_user,
+        Purpose.REJECT,
+        lambda: _rejected(acting_user=acting_user, changeset_id=changeset_id, reason=reason),
+    )
+    return rejected
 
 
 @transaction.atomic

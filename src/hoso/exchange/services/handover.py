@@ -31,10 +31,12 @@ from hoso.access.policies import dossier_write
 from hoso.audit.models import AuditAction, AuditOutcome
 from hoso.audit.purposes import Purpose
 from hoso.changes.effects.common import close_row, open_rows, set_unit
+from hoso.changes.selectors.changesets import statuses as changeset_statuses
 from hoso.core.dates import today as local_today
 from hoso.core.dates import vn
-from hoso.core.errors import DomainError, Problem, ValidationFailed
+from hoso.core.errors import DomainError, NotFound, Problem, ValidationFailed
 from hoso.exchange.archive import archive_export, archive_import
+from hoso.exchange.imports.selectors import may_import
 from hoso.federation import client, keys, refusals, selectors
 from hoso.federation import handover as package
 from hoso.federation.models import Handover, HandoverRole, HandoverState
@@ -463,11 +465,91 @@ def inbox_waiting() -> list[dict[str, Any]]:
     return waiting
 
 
+# Received hand-overs listed beside the waiting packages, newest first.
+RECENT_MAX = 100
+
+
+def may_accept(user: User) -> bool:
+    """The inbox (its page, its list and its accept through the API) is for records managers,
+    as the other intake pages (deny by default); the command line also lets a clerk accept."""
+    return may_import(user)
+
+
+def _inbox_gate(user: User, what: str) -> None:
+    """`NotFound` (as for a page that is not there), audited, for whoever may not accept."""
+    if may_accept(user):
+        return
+    _audit(user, AuditOutcome.DENY, "", "handover_inbox_denied", Purpose.ARCHIVE_IMPORT, what=what)
+    raise NotFound()
+
+
+def handover_inbox(
+    *,
+    acting_user: User,
+    state: str = "",
+    from_node: str = "",
+    recent: int = 20,
+) -> dict[str, list[dict[str, Any]]]:
+    """The hand-over inbox of this node (R-NO-SILO): the packages waiting to be accepted (as
+    their manifests claim, unverified until accepted) and the `recent` latest accepted ones
+    with their state and whether their proposal was approved.
+
+    Invariants:
+    - only who may accept sees it (`may_accept`); anyone else gets `NotFound`, audited;
+    - `state` (`waiting`, `accepted`, or all) and `from_node` (the sending node) filter it;
+    - the listing is audited (`AuditAction.HANDOVER`, `handover_inbox_listed`) with the ids it
+      showed: the personal ids of people arriving are personal data.
+    """
+    _inbox_gate(acting_user, "list")
+    node = str(from_node or "").strip()
+    waiting = inbox_waiting() if state in ("", "waiting") else []
+    if node:
+        waiting = [w for w in waiting if w["from_node"] == node]
+    received: list[dict[str, Any]] = []
+    if state in ("", HandoverState.ACCEPTED):
+        rows = Handover.objects.filter(role=HandoverRole.RECEIVED).order_by("-created_at", "-pk")
+        if node:
+            rows = rows.filter(from_node=node)
+        taken = list(rows[: max(0, min(int(recent), RECENT_MAX))])
+        decided = changeset_statuses([r.changeset_id for r in taken if r.changeset_id])
+        for row in taken:
+            status, label = decided.get(row.changeset_id or 0, ("", ""))
+            received.append(
+                {
+                    "handover_id": row.handover_id,
+                    "personal_id": row.personal_id,
+                    "from_node": row.from_node,
+                    "state": row.state,
+                    "state_label": row.get_state_display(),
+                    "accepted_at": row.created_at,
+                    "changeset_id": row.changeset_id,
+                    "changeset_status": status,
+                    "changeset_status_label": label,
+                }
+            )
+    shown = [w["personal_id"] for w in waiting] + [r["personal_id"] for r in received]
+    _audit(
+        acting_user,
+        AuditOutcome.OK,
+        "",
+        "handover_inbox_listed",
+        Purpose.ARCHIVE_IMPORT,
+        state=state,
+        from_node=node[:32],
+        waiting=len(waiting),
+        recent=len(received),
+        personal_ids=[p for p in shown if p][: RECENT_MAX + 50],
+    )
+    return {"waiting": waiting, "recent": received}
+
+
 def handover_accept_waiting(
     *, acting_user: User, handover_id: str, unit: str, today: date | None = None
 ) -> Handover:
-    """Accept the inbox's package `handover_id` into `unit` (`handover_accept`); an id that is
-    not a package of the inbox is `handover_no_package`, audited, nothing written."""
+    """Accept the inbox's package `handover_id` into `unit` (`handover_accept`); only for who
+    may accept (`may_accept`, else an audited `NotFound`); an id that is not a package of the
+    inbox is `handover_no_package`, audited, nothing written."""
+    _inbox_gate(acting_user, "accept")
     hid = str(handover_id or "")
     directory = inbox_dir() / hid
     if not package.HANDOVER_ID.fullmatch(hid) or not (directory / package.MANIFEST).is_file():

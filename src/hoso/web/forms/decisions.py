@@ -10,11 +10,16 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from hoso.catalog.selectors import entries
 from hoso.changes.effects.params import ParamSpec, parameters_of
 from hoso.core.dates import today
 from hoso.core.errors import ValidationFailed
+from hoso.federation import client as hub_client
+from hoso.federation import refusals
 from hoso.orgs.selectors import org_list
 
 DATE_FORMATS = ["%d/%m/%Y"]
@@ -58,13 +63,90 @@ def _choices_of(spec: ParamSpec) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
+class NodeInput(forms.TextInput):
+    """A node code typed by hand, with the nodes last known offered as suggestions."""
+
+    def __init__(self, known: list[tuple[str, str]]) -> None:
+        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false"})
+        self.known = known
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        if not self.known:
+            return super().render(name, value, attrs, renderer)
+        listed = f"{name}-nut-da-biet"
+        field = super().render(name, value, {**(attrs or {}), "list": listed}, renderer)
+        options = format_html_join(
+            "", '<option value="{}">{}</option>', ((c, f"{a} ({c})") for c, a in self.known)
+        )
+        return format_html('{}<datalist id="{}">{}</datalist>', field, listed, options)
+
+
+class NodeChoiceField(forms.ChoiceField):
+    """The receiving agency's node, chosen among the other nodes the hub has registered; a
+    code that is none of them (this node's own included) is refused by name."""
+
+    def __init__(self, *, own: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.own = own
+
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)  # required, when it is
+        if value in (None, "") or self.valid_value(value):
+            return
+        code = str(value)[:32]
+        if code == self.own:
+            raise forms.ValidationError(refusals.message("handover_same_node", node=code))
+        raise forms.ValidationError(
+            refusals.message("handover_unknown_receiver", node=code)
+            + " Chọn cơ quan tiếp nhận trong danh sách."
+        )
+
+
+def _node_field(spec: ParamSpec, label: str, missing: dict[str, str]) -> forms.Field:
+    """A pick list of the other agencies' nodes (the hub's registry, cached) when the hub
+    answers; otherwise a code typed by hand, which the hand-over checks with the hub later, and
+    the field says why (R-NO-SILO, issue 14 item 3)."""
+    known = hub_client.directory()
+    if known.reachable:
+        help_text = (
+            "Chỉ khi chuyển sang cơ quan khác: các cơ quan đã đăng ký với Cơ sở dữ liệu quốc "
+            "gia; hồ sơ được bàn giao sau khi quyết định được duyệt."
+        )
+        if not known.others:
+            help_text += " Cơ sở dữ liệu quốc gia chưa có cơ quan nào khác."
+        return NodeChoiceField(
+            own=str(settings.HOSO_FEDERATION_NODE_ID or ""),
+            label=label.replace(" (mã nút)", ""),
+            required=spec.required,
+            help_text=help_text,
+            choices=[("", "— Chọn cơ quan —")] + [(c, f"{a} ({c})") for c, a in known.others],
+            error_messages=missing,
+        )
+    help_text = spec.help
+    if known.configured:
+        help_text = (
+            f"Chưa có danh sách cơ quan ({known.detail}): nhập mã nút, ví dụ «tinh-b»; mã "
+            "được máy chủ quốc gia kiểm tra khi bàn giao."
+        )
+    return forms.CharField(
+        label=label,
+        required=spec.required,
+        help_text=help_text,
+        max_length=spec.max_length,
+        error_messages=missing | {"max_length": f"{spec.label} dài quá {spec.max_length} ký tự."},
+        widget=NodeInput(known.others),
+    )
+
+
 def parameter_field(spec: ParamSpec) -> forms.Field:
-    """The form field of one parameter: a picker for units, catalog codes and choices, a
-    dd/mm/yyyy date, a number or a text. Integers and decimals are typed as text and judged
+    """The form field of one parameter: a picker for units, catalog codes, choices and nodes,
+    a dd/mm/yyyy date, a number or a text. Integers and decimals are typed as text and judged
     by the service, which names the parameter in its reason."""
     # A parameter required unless another is given says so in its help, not "(nếu có)".
     label = spec.label + ("" if spec.required or spec.required_unless else " (nếu có)")
     missing = {"required": f"Thiếu {spec.label.lower()}."}
+    if spec.picker == "node":
+        return _node_field(spec, label, missing)
     if spec.kind == "date":
         return _date(label, required=spec.required, help_text=spec.help)
     if spec.kind in ("unit", "code", "choice"):
@@ -138,6 +220,14 @@ class DecisionForm(forms.Form):
         self.fields["decision_type"].initial = decision_type
         for spec in self.specs:
             self.fields[PREFIX + spec.name] = parameter_field(spec)
+        self.node_notice = ""  # the hub could not give the list of agencies: typed by hand
+        if any(s.picker == "node" for s in self.specs):
+            known = hub_client.directory()  # cached: the field above asked it already
+            if known.configured and not known.reachable:
+                self.node_notice = (
+                    "Không kết nối được Cơ sở dữ liệu quốc gia nên chưa có danh sách cơ quan "
+                    "tiếp nhận: nếu chuyển sang cơ quan khác, nhập mã nút của cơ quan đó."
+                )
 
     @property
     def parameter_fields(self) -> list[forms.BoundField]:

@@ -17,8 +17,12 @@ from django.views.decorators.cache import never_cache
 
 from hoso.core.dates import today
 from hoso.core.errors import DomainError
-from hoso.exchange.imports.selectors import may_import
-from hoso.exchange.services.handover import handover_accept_waiting, inbox_dir, inbox_waiting
+from hoso.exchange.services.handover import (
+    handover_accept_waiting,
+    inbox_dir,
+    inbox_waiting,
+    may_accept,
+)
 from hoso.orgs.selectors import org_list, unit_labels
 from hoso.web.views.common import not_found
 
@@ -26,7 +30,7 @@ from hoso.web.views.common import not_found
 @login_required
 @never_cache
 def handover_inbox(request: HttpRequest) -> HttpResponse:
-    if not may_import(request.user):  # records managers only, as the other intake pages
+    if not may_accept(request.user):  # records managers only, as the other intake pages
         return not_found(request)
     status = 200
     chosen = {"goi": "", "don_vi": ""}
