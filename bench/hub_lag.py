@@ -62,6 +62,8 @@ def drive(o: argparse.Namespace) -> None:
         .values_list("personal_id", flat=True)
     )
     assert pids, "the clerk's unit holds no dossier: seed more people"
+    if o.batch > 1:
+        return drive_bulk(o, clerk, manager)
     total = int(o.rate * o.seconds)
     for i in range(o.worker, total, o.workers):
         due = o.t0 + i / o.rate
@@ -81,7 +83,67 @@ def drive(o: argparse.Namespace) -> None:
             ok, code = True, ""
         except DomainError as exc:
             ok, code = False, exc.code
-        line = {"i": i, "due": due, "started": started, "done": time.time(), "ok": ok}
+        line = {"i": i, "due": due, "started": started, "done": time.time(), "ok": ok, "n": 1}
+        print(json.dumps(line | ({"code": code} if code else {})), flush=True)
+
+
+def drive_bulk(o: argparse.Namespace, clerk, manager) -> None:
+    """`--batch K`: every K/rate seconds, K new dossiers proposed and approved in one change of
+    the bulk creation path (`creations_propose` / `creations_approve`, as an approved import
+    does): one transaction, K versions and K packets signed. Offers the same changes per
+    second as K single approvals, in the shape a node's heavy traffic takes."""
+    from hoso.access.policies import people_scope
+    from hoso.changes.operations import BY_KEY
+    from hoso.changes.services.creations import Creation, creations_approve, creations_propose
+    from hoso.core.dates import today as local_today
+    from hoso.core.errors import DomainError
+    from hoso.demo.population.seeding import seed_plan
+    from hoso.people.models import Person
+
+    # New people in the units the clerk's present dossiers are in: the clerk's and the
+    # manager's scope, as for the single changes.
+    codes = sorted(
+        set(Person.objects.filter(people_scope(clerk)).values_list("current_unit__code", flat=True))
+    )
+    today = local_today()
+    ticks = int(o.rate * o.seconds) // o.batch
+    plan = seed_plan(count=ticks * o.batch, seed=9000 + o.worker, unit_codes=codes, today=today)
+    # Every driver numbers the same new people (serials continue from the database): each
+    # keeps its own chunks, made before t0 so the generator costs nothing in the window.
+    made = plan.population.dossiers(plan.count, plan.start)
+    mine = {}
+    for j in range(ticks):
+        chunk = [next(made) for _ in range(o.batch)]
+        if j % o.workers == o.worker:
+            # As an import reads it: plain JSON values, only the registry's sections.
+            plain = [json.loads(json.dumps(d, default=str)) for d in chunk]
+            plain = [{k: v for k, v in d.items() if k in BY_KEY} for d in plain]
+            mine[j] = [
+                Creation(d["identity"]["personal_id"], d, "Hồ sơ giấy tiếp nhận (đo độ trễ)")
+                for d in plain
+            ]
+    for j, creations in mine.items():
+        due = o.t0 + j * o.batch / o.rate
+        if time.time() > o.t0 + o.seconds:
+            break
+        wait = due - time.time()
+        if wait > 0:
+            time.sleep(wait)
+        started = time.time()
+        try:
+            proposed, refused = creations_propose(
+                acting_user=clerk, creations=creations, paper_confirmed_on=today
+            )
+            ids = [cs.pk for cs in proposed.values()]
+            approved = len(creations_approve(acting_user=manager, changeset_ids=ids)) if ids else 0
+            codes_seen = sorted({p.code for ps in refused.values() for p in ps})
+            if refused and j < o.workers:  # the first refusal in full, on stderr
+                print(json.dumps(refused, default=str, ensure_ascii=False)[:2000], file=sys.stderr)
+            ok, code = approved == o.batch, ",".join(codes_seen)
+        except DomainError as exc:
+            approved, ok, code = 0, False, exc.code
+        line = {"i": j, "due": due, "started": started, "done": time.time(), "ok": ok}
+        line["n"] = approved  # changes applied by this approval
         print(json.dumps(line | ({"code": code} if code else {})), flush=True)
 
 
@@ -94,6 +156,9 @@ def main() -> None:
     parser.add_argument("--hub-database-url", default="")
     parser.add_argument("--node-database-url", default="")
     parser.add_argument("--label", default="")
+    parser.add_argument(
+        "--batch", type=int, default=1, help="K > 1: K new dossiers per bulk approval"
+    )
     o = parser.parse_args()
 
     base = Path(tempfile.mkdtemp(prefix="hoso-hub-lag-"))
@@ -106,13 +171,14 @@ def main() -> None:
         hub_world.call([*hub_world.CLI, "federation", "enqueue-all"], world.node_env)
         first = hub_world.wait_acked(world, 1800)
         warm_seq = max(map(int, first["created"]), default=0)
-        t0 = time.time() + 5
+        t0 = time.time() + (5 if o.batch == 1 else 30)  # a bulk driver makes its people first
         load_before = hub_world.loadavg()
         print(f"drive {o.rate}/s for {o.seconds} s with {o.workers} processes")
         drivers = [
             subprocess.Popen(
                 [sys.executable, __file__, "drive", "--t0", str(t0), "--rate", str(o.rate)]
-                + ["--seconds", str(o.seconds), "--worker", str(k), "--workers", str(o.workers)],
+                + ["--seconds", str(o.seconds), "--worker", str(k), "--workers", str(o.workers)]
+                + ["--batch", str(o.batch)],
                 env=world.node_env,
                 cwd=hub_world.ROOT,
                 stdout=subprocess.PIPE,
@@ -148,7 +214,8 @@ def main() -> None:
         "changes_approved": len(done),
         "changes_refused": len(refused),
         "refusal_codes": sorted({c.get("code", "") for c in refused}),
-        "rate_achieved_per_second": round(len(done) / span, 1) if span else None,
+        "changes_per_approval": o.batch,
+        "rate_achieved_per_second": round(sum(c["n"] for c in done) / span, 1) if span else None,
         "approval_seconds_p50": round(statistics.median(approval), 3),
         "approval_seconds_p95": round(_quantile(approval, 0.95), 3),
         "driver_behind_schedule_seconds_max": round(max(behind), 2),
@@ -164,7 +231,8 @@ def main() -> None:
     }
     text = json.dumps(result, indent=1, ensure_ascii=False)
     print(text)
-    name = f"hub_lag-{result['database']}-{int(o.rate)}{o.label}.json"
+    batch = f"-batch{o.batch}" if o.batch > 1 else ""
+    name = f"hub_lag-{result['database']}-{int(o.rate)}{batch}{o.label}.json"
     (hub_world.ROOT / "bench" / "results" / name).write_text(text + "\n", encoding="utf-8")
 
 
@@ -176,6 +244,7 @@ if __name__ == "__main__":
             p.add_argument(name, type=float, required=True)
         p.add_argument("--worker", type=int, required=True)
         p.add_argument("--workers", type=int, required=True)
+        p.add_argument("--batch", type=int, default=1)
         drive(p.parse_args())
     else:
         main()

@@ -118,3 +118,28 @@ def test_an_unreadable_packet_is_refused_as_malformed(registered):
         node_id="tinh-a", head=0, items=[{"body": {"format": "x"}, "signature": "!"}]
     ).results
     assert result["code"] == "malformed_packet" and "định dạng" in result["message"]
+
+
+def test_a_bulk_claim_takes_every_id_or_none_and_names_the_managing_agency(registered):
+    others = [
+        identity.generate(province_code="001", birth_year=1990, sex="M", serial=n)
+        for n in (200001, 200002)
+    ]
+    assert hub.claim(node_id="tinh-b", personal_id=PID)[0] is True
+    refused = hub.claims(node_id="tinh-a", personal_ids=[*others, PID])
+    assert refused is not None and refused.node_id == "tinh-b"
+    assert not RegistryEntry.objects.filter(personal_id__in=others).exists()  # none taken
+    assert denials("managed_elsewhere").filter(personal_id=PID).count() == 1
+    assert hub.claims(node_id="tinh-a", personal_ids=[*others, others[0]]) is None
+    assert set(
+        RegistryEntry.objects.filter(personal_id__in=others).values_list("node_id", flat=True)
+    ) == {"tinh-a"}
+    taken = AuditEvent.objects.get(
+        action=AuditAction.FEDERATION, detail__code="claimed", detail__node="tinh-a"
+    )
+    assert sorted(taken.detail["personal_ids"]) == sorted(others)
+    assert hub.claims(node_id="tinh-a", personal_ids=others) is None  # again: still ours
+    for bad in (["12345"], []):
+        with pytest.raises(ValidationFailed) as wrong:
+            hub.claims(node_id="tinh-a", personal_ids=bad)
+        assert wrong.value.problems[0].code == "bad_personal_id"

@@ -104,6 +104,22 @@ def claim(personal_id: str) -> None:
         raise _refusal(response.json())
 
 
+def claim_many(personal_ids: list[str]) -> None:
+    """`claim` for a bulk creation in one request per 1,000 ids: all taken, or a refusal naming
+    the first id another node manages (and, in that request, none taken)."""
+    for at in range(0, len(personal_ids), CLAIMS_PER_REQUEST):
+        chunk = personal_ids[at : at + CLAIMS_PER_REQUEST]
+        try:
+            response = call("POST", "/claims", json={"personal_ids": chunk})
+        except HubUnavailable as exc:
+            raise _unavailable(exc.detail) from exc
+        if response.status_code != 200:
+            raise _refusal(response.json())
+
+
+CLAIMS_PER_REQUEST = 1000  # the hub's `hub.CLAIMS_MAX`
+
+
 def _handover_unavailable(detail: str) -> ValidationFailed:
     text = refusals.message("hub_unavailable_handover", detail=detail)
     return ValidationFailed([Problem("hub_unavailable", text)], text)

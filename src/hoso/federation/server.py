@@ -9,6 +9,8 @@ done in the request's thread, so a slow client never holds the accept loop.
     POST /packets            {"head": N, "packets": [{"body": {...}, "signature": b64}, ...]}
                              → {"ack": {...}, "signature": b64}: the hub's signed ack
     POST /claims             {"personal_id": ...} → 200, or 409 `managed_elsewhere`
+                             {"personal_ids": [...]} (≤ 1,000, a bulk creation): all taken
+                             → 200, or none and 409 naming the first managed elsewhere
     POST /handovers          {"manifest": {...}, "signature": b64} → 200 moved/duplicate, or
                              409 with the refusal's code (`handover_not_managed`, …)
     GET  /handovers/<id>     a hand-over the hub moved: from, to, when (404 if none)
@@ -53,6 +55,27 @@ def _answer(start: Start, status: str, body: Any) -> list[bytes]:
 
 def _refusal(start: Start, status: str, code: str, **details: Any) -> list[bytes]:
     return _answer(start, status, {"code": code, "message": refusals.message(code, **details)})
+
+
+def _claims(start: Start, node_id: str, ids: Any) -> list[bytes]:
+    """A bulk creation's claims, all or none (`hub.claims`)."""
+    if not isinstance(ids, list) or not all(isinstance(pid, str) for pid in ids):
+        return _refusal(
+            start, "400 Bad Request", "malformed_packet", detail="danh sách số định danh sai"
+        )
+    try:
+        foreign = hub.claims(node_id=node_id, personal_ids=ids)
+    except DomainError as exc:
+        return _answer(start, "400 Bad Request", exc.as_dict())
+    if foreign is not None:
+        return _refusal(
+            start,
+            "409 Conflict",
+            "managed_elsewhere",
+            personal_id=foreign.personal_id,
+            agency=selectors.agency(foreign.node_id),
+        )
+    return _answer(start, "200 OK", {"node": node_id, "claimed": len(set(ids))})
 
 
 def application(paths: keys.Paths) -> Callable[[dict[str, Any], Start], list[bytes]]:
@@ -110,6 +133,8 @@ def application(paths: keys.Paths) -> Callable[[dict[str, Any], Start], list[byt
             head = payload["head"] if isinstance(payload.get("head"), int) else 0
             batch = hub.packets_receive(node_id=node.node_id, head=head, items=items)
             return _answer(start, "200 OK", ack(node.node_id, batch))
+        if path == "/claims" and method == "POST" and "personal_ids" in payload:
+            return _claims(start, node.node_id, payload["personal_ids"])
         if path == "/claims" and method == "POST":
             pid = str(payload.get("personal_id") or "")
             try:

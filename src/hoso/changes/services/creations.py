@@ -310,6 +310,7 @@ def creations_approve(
         )
     Obligation.objects.filter(changeset__in=changesets, done_at__isnull=True).update(done_at=now)
     signed = _signatures(changesets, versions, acting_user, key)
+    federation_outbox.creations_claim([cs.personal_id for cs in changesets])
     for cs, data in zip(changesets, datas, strict=True):
         # The national packet of each new dossier, in this transaction (as `changeset_approve`):
         # a bulk creation is no side door past the hub's registry (R-NATIONAL, R-NO-SILO).
@@ -319,6 +320,7 @@ def creations_approve(
             version=1,
             data=applied.get(cs.personal_id) or data,
             creates=True,
+            claimed=True,
         )
     recorder.record(
         user=acting_user,

@@ -26,7 +26,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.x509.oid import NameOID
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hoso import identity
@@ -285,3 +285,48 @@ def claim(*, node_id: str, personal_id: str) -> tuple[bool, RegistryEntry]:
             personal_id=personal_id,
         )
     return ours, entry
+
+
+CLAIMS_MAX = 1000  # ids per bulk claim: one approved import chunk
+
+
+def claims(*, node_id: str, personal_ids: list[str]) -> RegistryEntry | None:
+    """Take every id of a bulk creation for `node_id`, all or none (R-NO-SILO): None when each
+    is now ours (taken here or already), else the first entry another node manages, with
+    nothing taken. One audit event for the ids taken, one for a refusal."""
+    ids = list(dict.fromkeys(personal_ids))
+    bad = next((pid for pid in ids if identity.validate(pid)), None)
+    if bad is not None or not ids or len(ids) > CLAIMS_MAX:
+        pid = bad if bad is not None else ""
+        raise ValidationFailed(
+            [refusals.problem("bad_personal_id", personal_id=pid)],
+            refusals.message("bad_personal_id", personal_id=pid),
+        )
+    for _attempt in range(3):  # another node's claim of a new id between read and insert
+        try:
+            foreign = _claims_take(node_id, ids)
+        except IntegrityError:
+            continue
+        if foreign is not None:
+            _audit(AuditOutcome.DENY, node_id, "managed_elsewhere", personal_id=foreign.personal_id)
+        return foreign
+    raise ValidationFailed(
+        [Problem("claim_contended", "Số định danh đang được nút khác nhận cùng lúc.")],
+        "Chưa nhận được quyền quản lý hồ sơ; thử lại.",
+    )
+
+
+@transaction.atomic
+def _claims_take(node_id: str, ids: list[str]) -> RegistryEntry | None:
+    existing = {
+        e.personal_id: e
+        for e in RegistryEntry.objects.select_for_update().filter(personal_id__in=ids)
+    }
+    foreign = next((e for e in existing.values() if e.node_id != node_id), None)
+    if foreign is not None:
+        return foreign
+    new = [RegistryEntry(personal_id=pid, node_id=node_id) for pid in ids if pid not in existing]
+    if new:
+        RegistryEntry.objects.bulk_create(new)
+        _audit(AuditOutcome.OK, node_id, "claimed", personal_ids=[e.personal_id for e in new])
+    return None

@@ -70,14 +70,21 @@ def _record(
 
 @transaction.atomic
 def change_applied(
-    *, acting_user: Any, personal_id: str, version: int, data: dict[str, Any], creates: bool
+    *,
+    acting_user: Any,
+    personal_id: str,
+    version: int,
+    data: dict[str, Any],
+    creates: bool,
+    claimed: bool = False,
 ) -> OutboxPacket | None:
-    """Record the packet of an applied change; None when the node is not federated."""
+    """Record the packet of an applied change; None when the node is not federated. A new
+    dossier is claimed at the hub first, unless `creations_claim` claimed it (`claimed`)."""
     node_id = settings.HOSO_FEDERATION_NODE_ID
     if not node_id:
         return None
     key = keys.signer(keys.node_paths(node_id))  # before any write: no key, no change
-    if creates and settings.HOSO_HUB_URL:
+    if creates and settings.HOSO_HUB_URL and not claimed:
         client.claim(personal_id)
     return _record(
         node_id=node_id,
@@ -87,6 +94,14 @@ def change_applied(
         data=data,
         creates=creates,
     )
+
+
+def creations_claim(personal_ids: list[str]) -> None:
+    """Claim the ids of a bulk creation at the hub in one request per 1,000 (one TLS round
+    trip instead of one per dossier, ~40 ms each), before their packets are recorded with
+    `change_applied(claimed=True)`; nothing asked when the node is not federated."""
+    if settings.HOSO_FEDERATION_NODE_ID and settings.HOSO_HUB_URL and personal_ids:
+        client.claim_many(personal_ids)
 
 
 ENQUEUE_CHUNK = 500  # dossiers per transaction of the initial load
