@@ -107,9 +107,9 @@ def drive_bulk(o: argparse.Namespace, clerk, manager) -> None:
     )
     today = local_today()
     ticks = int(o.rate * o.seconds) // o.batch
-    plan = seed_plan(count=ticks * o.batch, seed=9000 + o.worker, unit_codes=codes, today=today)
-    # Every driver numbers the same new people (serials continue from the database): each
-    # keeps its own chunks, made before t0 so the generator costs nothing in the window.
+    plan = seed_plan(count=ticks * o.batch, seed=9000, unit_codes=codes, today=today)
+    # Every driver makes the same new people (one seed; serials continue from the database)
+    # and keeps its own chunks, made before t0 so the generator costs nothing in the window.
     made = plan.population.dossiers(plan.count, plan.start)
     mine = {}
     for j in range(ticks):
@@ -193,7 +193,7 @@ def main() -> None:
     finally:
         world.stop_all()
     changes = [json.loads(line) for out in outputs for line in out.splitlines() if line]
-    done = [c for c in changes if c["ok"]]
+    done = [c for c in changes if c["n"]]  # a bulk approval may apply some and refuse others
     refused = [c for c in changes if not c["ok"]]
     span = max(c["done"] for c in changes) - min(c["started"] for c in changes)
     lags = [
@@ -210,9 +210,10 @@ def main() -> None:
         "seconds": o.seconds,
         "driver_processes": o.workers,
         "changes_offered": int(o.rate * o.seconds),
-        "changes_started": len(changes),
-        "changes_approved": len(done),
-        "changes_refused": len(refused),
+        "approvals_started": len(changes),
+        "changes_started": len(changes) * o.batch,
+        "changes_approved": sum(c["n"] for c in done),
+        "changes_refused": len(changes) * o.batch - sum(c["n"] for c in done),
         "refusal_codes": sorted({c.get("code", "") for c in refused}),
         "changes_per_approval": o.batch,
         "rate_achieved_per_second": round(sum(c["n"] for c in done) / span, 1) if span else None,
