@@ -96,8 +96,12 @@ def creation_check(personal_id: str) -> None:
 def claim(personal_id: str) -> None:
     """Take the registry entry of `personal_id` for this node, atomically at the hub: of two
     nodes approving the same new id at once, exactly one gets it (R-NO-SILO)."""
+    _claims_post({"personal_id": personal_id})
+
+
+def _claims_post(body: dict[str, Any]) -> None:
     try:
-        response = call("POST", "/claims", json={"personal_id": personal_id})
+        response = call("POST", "/claims", json=body)
     except HubUnavailable as exc:
         raise _unavailable(exc.detail) from exc
     if response.status_code != 200:
@@ -108,13 +112,7 @@ def claim_many(personal_ids: list[str]) -> None:
     """`claim` for a bulk creation in one request per 1,000 ids: all taken, or a refusal naming
     the first id another node manages (and, in that request, none taken)."""
     for at in range(0, len(personal_ids), CLAIMS_PER_REQUEST):
-        chunk = personal_ids[at : at + CLAIMS_PER_REQUEST]
-        try:
-            response = call("POST", "/claims", json={"personal_ids": chunk})
-        except HubUnavailable as exc:
-            raise _unavailable(exc.detail) from exc
-        if response.status_code != 200:
-            raise _refusal(response.json())
+        _claims_post({"personal_ids": personal_ids[at : at + CLAIMS_PER_REQUEST]})
 
 
 CLAIMS_PER_REQUEST = 1000  # the hub's `hub.CLAIMS_MAX`
