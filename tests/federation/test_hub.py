@@ -139,7 +139,7 @@ def test_a_bulk_claim_takes_every_id_or_none_and_names_the_managing_agency(regis
     )
     assert sorted(taken.detail["personal_ids"]) == sorted(others)
     assert hub.claims(node_id="tinh-a", personal_ids=others) is None  # again: still ours
-    for bad in (["12345"], []):
+    for bad, code in ((["12345"], "bad_personal_id"), ([], "claims_size")):
         with pytest.raises(ValidationFailed) as wrong:
             hub.claims(node_id="tinh-a", personal_ids=bad)
-        assert wrong.value.problems[0].code == "bad_personal_id"
+        assert wrong.value.problems[0].code == code

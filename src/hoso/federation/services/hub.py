@@ -295,12 +295,14 @@ def claims(*, node_id: str, personal_ids: list[str]) -> RegistryEntry | None:
     is now ours (taken here or already), else the first entry another node manages, with
     nothing taken. One audit event for the ids taken, one for a refusal."""
     ids = list(dict.fromkeys(personal_ids))
+    if not ids or len(ids) > CLAIMS_MAX:
+        text = f"Mỗi lần nhận quyền quản lý phải có từ 1 đến {CLAIMS_MAX} số định danh."
+        raise ValidationFailed([Problem("claims_size", text, "personal_ids")], text)
     bad = next((pid for pid in ids if identity.validate(pid)), None)
-    if bad is not None or not ids or len(ids) > CLAIMS_MAX:
-        pid = bad if bad is not None else ""
+    if bad is not None:
         raise ValidationFailed(
-            [refusals.problem("bad_personal_id", personal_id=pid)],
-            refusals.message("bad_personal_id", personal_id=pid),
+            [refusals.problem("bad_personal_id", personal_id=bad)],
+            refusals.message("bad_personal_id", personal_id=bad),
         )
     for _attempt in range(3):  # another node's claim of a new id between read and insert
         try:
